@@ -1,0 +1,360 @@
+//! The simulated API server: a persistent store of immutable objects plus the semantics every
+//! write goes through (validation, namespace admission, uid/resourceVersion/generation, watch).
+
+use std::rc::Rc;
+
+use model::registry::{self, ResourceType};
+use model::Object;
+
+use crate::clock::SimTime;
+use crate::rng::SimRng;
+
+/// Where an object lives: `deployments.apps` / `default` / `web`. Cluster-scoped objects have an
+/// empty namespace. Ordered, so listing is ordered by namespace then name as the API server does.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ObjectKey {
+    pub resource: &'static str,
+    pub namespace: Rc<str>,
+    pub name: Rc<str>,
+}
+
+/// The persistent map of everything stored: cloning it is O(1), a write copies one path.
+pub type Store = imbl::OrdMap<ObjectKey, Rc<Object>>;
+
+/// A failed request, shaped like the API server's `Status`: kubectl prints it as
+/// `Error from server (<reason>): <message>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// `NotFound`, `AlreadyExists`, `Conflict`, `Invalid`, `BadRequest`, `Forbidden`.
+    pub reason: &'static str,
+    pub message: String,
+    /// The HTTP status code (404, 409, 422, 400, 403).
+    pub code: u16,
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Error from server ({}): {}", self.reason, self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl ApiError {
+    pub fn not_found(resource: &ResourceType, name: &str) -> ApiError {
+        ApiError { reason: "NotFound", code: 404, message: format!("{} \"{name}\" not found", resource.qualified_plural()) }
+    }
+    pub fn already_exists(resource: &ResourceType, name: &str) -> ApiError {
+        ApiError { reason: "AlreadyExists", code: 409, message: format!("{} \"{name}\" already exists", resource.qualified_plural()) }
+    }
+    pub fn bad_request(message: String) -> ApiError {
+        ApiError { reason: "BadRequest", code: 400, message }
+    }
+}
+
+/// ADDED / MODIFIED / DELETED, as a watch stream names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WatchEventType {
+    Added,
+    Modified,
+    Deleted,
+}
+
+impl WatchEventType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WatchEventType::Added => "ADDED",
+            WatchEventType::Modified => "MODIFIED",
+            WatchEventType::Deleted => "DELETED",
+        }
+    }
+}
+
+/// One entry of the watch log.
+#[derive(Debug, Clone)]
+pub struct WatchEvent {
+    pub resource_version: u64,
+    pub event_type: WatchEventType,
+    pub object: Rc<Object>,
+}
+
+/// How many watch events are kept for `watch_since`; older ones are compacted away as etcd does.
+const WATCH_LOG_CAPACITY: usize = 10_000;
+
+#[derive(Clone)]
+pub struct ApiServer {
+    store: Store,
+    resource_version: u64,
+    watch_log: std::collections::VecDeque<WatchEvent>,
+    event_log_hash: u64,
+}
+
+impl Default for ApiServer {
+    fn default() -> Self {
+        ApiServer { store: Store::new(), resource_version: 0, watch_log: Default::default(), event_log_hash: FNV_OFFSET }
+    }
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+fn fnv1a(mut hash: u64, bytes: &[u8]) -> u64 {
+    for byte in bytes {
+        hash ^= u64::from(*byte);
+        hash = hash.wrapping_mul(FNV_PRIME);
+    }
+    hash
+}
+
+fn key_for(resource: &ResourceType, namespace: &str, name: &str) -> ObjectKey {
+    ObjectKey {
+        resource: resource.plural_key(),
+        namespace: if resource.namespaced { namespace.into() } else { "".into() },
+        name: name.into(),
+    }
+}
+
+trait PluralKey {
+    fn plural_key(&self) -> &'static str;
+}
+
+impl PluralKey for ResourceType {
+    /// The store key of a resource: its plural, qualified by group when two groups share it
+    /// (`events` vs `events.events.k8s.io`).
+    fn plural_key(&self) -> &'static str {
+        registry::RESOURCE_TYPES
+            .iter()
+            .find(|r| r.kind == self.kind && r.group == self.group)
+            .map(|r| if r.group == "events.k8s.io" { "events.events.k8s.io" } else { r.plural })
+            .unwrap_or(self.plural)
+    }
+}
+
+/// Everything but metadata and status: what a spec change is (generation bumps on it).
+fn spec_like_content(object: &Object) -> serde_json::Value {
+    let mut value = object.to_json_value();
+    if let Some(map) = value.as_object_mut() {
+        map.remove("metadata");
+        map.remove("status");
+    }
+    value
+}
+
+impl ApiServer {
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn resource_version(&self) -> u64 {
+        self.resource_version
+    }
+
+    pub fn event_log_hash(&self) -> u64 {
+        self.event_log_hash
+    }
+
+    pub fn watch_since(&self, resource_version: u64) -> impl Iterator<Item = &WatchEvent> {
+        self.watch_log.iter().filter(move |e| e.resource_version > resource_version)
+    }
+
+    fn next_resource_version(&mut self) -> u64 {
+        self.resource_version += 1;
+        self.resource_version
+    }
+
+    fn record(&mut self, event_type: WatchEventType, object: Rc<Object>) {
+        let resource_version = self.resource_version;
+        let line = format!(
+            "{resource_version} {} {} {}/{}\n",
+            event_type.as_str(),
+            object.kind(),
+            object.namespace(),
+            object.name()
+        );
+        self.event_log_hash = fnv1a(self.event_log_hash, line.as_bytes());
+        if self.watch_log.len() == WATCH_LOG_CAPACITY {
+            self.watch_log.pop_front();
+        }
+        self.watch_log.push_back(WatchEvent { resource_version, event_type, object });
+    }
+
+    fn validate(object: &Object) -> Result<(), ApiError> {
+        let errors = model::validation::validate_object_meta(object);
+        if errors.is_empty() {
+            return Ok(());
+        }
+        let rendered: Vec<String> = errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
+        let details = if rendered.len() == 1 { rendered[0].clone() } else { format!("[{}]", rendered.join(", ")) };
+        Err(ApiError {
+            reason: "Invalid",
+            code: 422,
+            message: format!("The {} \"{}\" is invalid: {details}", object.kind(), object.name()),
+        })
+    }
+
+    fn admit_namespace(&self, object: &Object) -> Result<(), ApiError> {
+        let resource = object.resource_type();
+        if !resource.namespaced {
+            return Ok(());
+        }
+        let namespace = object.namespace();
+        let namespaces = registry::resolve("namespaces").expect("namespaces are registered");
+        if self.store.get(&key_for(namespaces, "", namespace)).is_none() {
+            return Err(ApiError::not_found(namespaces, namespace));
+        }
+        Ok(())
+    }
+
+    /// POST: validates, admits, assigns identity, stores.
+    pub fn create(&mut self, mut object: Object, now: SimTime, rng: &mut SimRng) -> Result<Rc<Object>, ApiError> {
+        let resource = object.resource_type();
+        if resource.namespaced && object.namespace().is_empty() {
+            object.metadata_mut().namespace = Some("default".into());
+        }
+        if !resource.namespaced {
+            object.metadata_mut().namespace = None;
+        }
+        if object.name().is_empty() {
+            if let Some(prefix) = object.metadata().generate_name.clone().filter(|p| !p.is_empty()) {
+                object.metadata_mut().name = Some(format!("{prefix}{}", rng.name_suffix(5)));
+            }
+        }
+        Self::validate(&object)?;
+        self.admit_namespace(&object)?;
+        let key = key_for(resource, object.namespace(), object.name());
+        if self.store.contains_key(&key) {
+            return Err(ApiError::already_exists(resource, object.name()));
+        }
+        let resource_version = self.next_resource_version();
+        let has_spec = spec_like_content(&object).as_object().is_some_and(|m| m.contains_key("spec"));
+        let meta = object.metadata_mut();
+        meta.uid = Some(rng.uuid());
+        meta.resource_version = Some(resource_version.to_string());
+        meta.creation_timestamp = Some(now.to_k8s_time());
+        meta.generation = if has_spec { Some(1) } else { None };
+        meta.deletion_timestamp = None;
+        let stored = Rc::new(object);
+        self.store.insert(key, stored.clone());
+        self.record(WatchEventType::Added, stored.clone());
+        Ok(stored)
+    }
+
+    /// PUT: optimistic concurrency on a set resourceVersion; identity and status are kept from the
+    /// stored object; generation bumps when the spec changed. An update that changes nothing
+    /// stores nothing and emits no event, as the API server does.
+    pub fn update(&mut self, mut object: Object) -> Result<Rc<Object>, ApiError> {
+        let resource = object.resource_type();
+        if resource.namespaced && object.namespace().is_empty() {
+            object.metadata_mut().namespace = Some("default".into());
+        }
+        let key = key_for(resource, object.namespace(), object.name());
+        let Some(existing) = self.store.get(&key).cloned() else {
+            return Err(ApiError::not_found(resource, object.name()));
+        };
+        if let Some(sent) = object.metadata().resource_version.as_deref() {
+            if Some(sent) != existing.metadata().resource_version.as_deref() {
+                return Err(ApiError {
+                    reason: "Conflict",
+                    code: 409,
+                    message: format!(
+                        "Operation cannot be fulfilled on {} \"{}\": the object has been modified; please apply your changes to the latest version and try again",
+                        resource.qualified_plural(),
+                        object.name()
+                    ),
+                });
+            }
+        }
+        Self::validate(&object)?;
+        // Keep what clients cannot change through the main resource.
+        let mut value = object.to_json_value();
+        let existing_value = existing.to_json_value();
+        if let (Some(map), Some(existing_map)) = (value.as_object_mut(), existing_value.as_object()) {
+            match existing_map.get("status") {
+                Some(status) => map.insert("status".into(), status.clone()),
+                None => map.remove("status"),
+            };
+        }
+        let mut object = Object::from_json_value(value).map_err(|e| ApiError::bad_request(e.message))?;
+        let existing_meta = existing.metadata();
+        {
+            let meta = object.metadata_mut();
+            meta.uid = existing_meta.uid.clone();
+            meta.creation_timestamp = existing_meta.creation_timestamp.clone();
+            meta.resource_version = existing_meta.resource_version.clone();
+            meta.generation = existing_meta.generation;
+            meta.deletion_timestamp = existing_meta.deletion_timestamp.clone();
+        }
+        if object == *existing {
+            return Ok(existing);
+        }
+        if spec_like_content(&object) != spec_like_content(&existing) {
+            let meta = object.metadata_mut();
+            meta.generation = Some(meta.generation.unwrap_or(0) + 1);
+        }
+        let resource_version = self.next_resource_version();
+        object.metadata_mut().resource_version = Some(resource_version.to_string());
+        let stored = Rc::new(object);
+        self.store.insert(key, stored.clone());
+        self.record(WatchEventType::Modified, stored.clone());
+        Ok(stored)
+    }
+
+    pub fn get(&self, resource: &ResourceType, namespace: &str, name: &str) -> Result<Rc<Object>, ApiError> {
+        self.store
+            .get(&key_for(resource, namespace, name))
+            .cloned()
+            .ok_or_else(|| ApiError::not_found(resource, name))
+    }
+
+    /// DELETE. A Namespace takes every namespaced object in it along (the namespace
+    /// controller's job on a real cluster, done at once here until that controller exists).
+    pub fn delete(&mut self, resource: &ResourceType, namespace: &str, name: &str) -> Result<Rc<Object>, ApiError> {
+        let key = key_for(resource, namespace, name);
+        let Some(existing) = self.store.remove(&key) else {
+            return Err(ApiError::not_found(resource, name));
+        };
+        if resource.kind == "Namespace" {
+            let contained: Vec<ObjectKey> = self
+                .store
+                .keys()
+                .filter(|k| &*k.namespace == name)
+                .cloned()
+                .collect();
+            for key in contained {
+                if let Some(object) = self.store.remove(&key) {
+                    self.next_resource_version();
+                    self.record(WatchEventType::Deleted, object);
+                }
+            }
+        }
+        self.next_resource_version();
+        self.record(WatchEventType::Deleted, existing.clone());
+        Ok(existing)
+    }
+}
+
+/// Listing helpers over any store (the live one or a snapshot).
+pub trait StoreExt {
+    fn list(&self, resource: &ResourceType, namespace: Option<&str>) -> Vec<Rc<Object>>;
+}
+
+impl StoreExt for Store {
+    fn list(&self, resource: &ResourceType, namespace: Option<&str>) -> Vec<Rc<Object>> {
+        let plural = resource.plural_key();
+        let start = ObjectKey {
+            resource: plural,
+            namespace: namespace.filter(|_| resource.namespaced).unwrap_or("").into(),
+            name: "".into(),
+        };
+        self.range(start..)
+            .take_while(|(k, _)| {
+                k.resource == plural
+                    && match namespace {
+                        Some(ns) if resource.namespaced => &*k.namespace == ns,
+                        _ => true,
+                    }
+            })
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+}

@@ -1,0 +1,137 @@
+//! The simulated cluster: the engine behind every kubectl command and every frame of the page.
+//!
+//! - [`clock`]: simulated time ([`SimTime`]); nothing here reads the wall clock.
+//! - [`rng`]: one seeded ChaCha RNG; same seed, same uids, same generated names.
+//! - [`api`]: the API server — a persistent store keyed by resource/namespace/name with uid,
+//!   resourceVersion, generation and creationTimestamp, admission of namespaces, validation, and
+//!   a watch log.
+//! - [`Cluster`]: the public face (`create`, `update`, `get`, `list`, `delete`, `advance`,
+//!   `snapshot`). Later issues add the scheduler, the kubelet, controllers, networking and storage
+//!   as modules beside these, all behind this same face.
+
+pub mod api;
+pub mod clock;
+pub mod rng;
+
+use std::rc::Rc;
+
+pub use api::{ApiError, ObjectKey, Store, StoreExt, WatchEvent, WatchEventType};
+pub use clock::{SimDuration, SimTime};
+use model::{Object, ResourceType};
+
+/// A whole simulated cluster. Deterministic: the same seed and the same calls give the same
+/// objects, uids, resourceVersions and event log, natively and in wasm.
+#[derive(Clone)]
+pub struct Cluster {
+    clock: clock::Clock,
+    rng: rng::SimRng,
+    api: api::ApiServer,
+    seed: u64,
+}
+
+/// A cheap read-only view of the cluster at one instant (O(1) to take: the store is persistent).
+#[derive(Clone)]
+pub struct ClusterSnapshot {
+    pub now: SimTime,
+    pub store: Store,
+}
+
+impl Cluster {
+    /// A fresh cluster as `kubeadm init` leaves it: the four system namespaces and the
+    /// `kubernetes` Service in `default`.
+    pub fn new(seed: u64) -> Cluster {
+        let mut cluster = Cluster {
+            clock: clock::Clock::default(),
+            rng: rng::SimRng::new(seed),
+            api: api::ApiServer::default(),
+            seed,
+        };
+        cluster.bootstrap();
+        cluster
+    }
+
+    fn bootstrap(&mut self) {
+        for namespace in ["default", "kube-node-lease", "kube-public", "kube-system"] {
+            let object = model::decode_documents(&format!(
+                "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {namespace}\n  labels:\n    kubernetes.io/metadata.name: {namespace}\nspec:\n  finalizers: [kubernetes]\nstatus:\n  phase: Active\n"
+            ));
+            self.create_bootstrap_object(object);
+        }
+        let kubernetes_service = model::decode_documents(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: kubernetes\n  namespace: default\n  labels:\n    component: apiserver\n    provider: kubernetes\nspec:\n  type: ClusterIP\n  clusterIP: 10.96.0.1\n  clusterIPs: [10.96.0.1]\n  ipFamilies: [IPv4]\n  ipFamilyPolicy: SingleStack\n  internalTrafficPolicy: Cluster\n  sessionAffinity: None\n  ports:\n  - name: https\n    port: 443\n    protocol: TCP\n    targetPort: 6443\nstatus:\n  loadBalancer: {}\n",
+        );
+        self.create_bootstrap_object(kubernetes_service);
+    }
+
+    fn create_bootstrap_object(&mut self, decoded: Result<Vec<Object>, model::DecodeError>) {
+        let object = decoded.ok().and_then(|mut objects| objects.pop());
+        debug_assert!(object.is_some(), "bootstrap manifests decode");
+        if let Some(object) = object {
+            let created = self.create(object);
+            debug_assert!(created.is_ok(), "bootstrap objects are valid: {:?}", created.err());
+        }
+    }
+
+    /// The seed this cluster was made with.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The simulated now.
+    pub fn now(&self) -> SimTime {
+        self.clock.now()
+    }
+
+    /// Moves simulated time forward. Later issues run the event queue (controllers, kubelet,
+    /// scheduler) up to the new time here.
+    pub fn advance(&mut self, duration: SimDuration) {
+        self.clock.advance(duration);
+    }
+
+    /// Creates an object (POST). Fills uid, resourceVersion, creationTimestamp and generation.
+    pub fn create(&mut self, object: Object) -> Result<Rc<Object>, ApiError> {
+        self.api.create(object, self.clock.now(), &mut self.rng)
+    }
+
+    /// Replaces an object (PUT). A `metadata.resourceVersion` that is set and stale is a
+    /// Conflict; status is kept from the stored object (status is its own subresource).
+    pub fn update(&mut self, object: Object) -> Result<Rc<Object>, ApiError> {
+        self.api.update(object)
+    }
+
+    /// Gets one object.
+    pub fn get(&self, resource: &ResourceType, namespace: &str, name: &str) -> Result<Rc<Object>, ApiError> {
+        self.api.get(resource, namespace, name)
+    }
+
+    /// Lists objects of a resource, in one namespace or (`None`) in all, ordered by namespace
+    /// then name as the API server lists them.
+    pub fn list(&self, resource: &ResourceType, namespace: Option<&str>) -> Vec<Rc<Object>> {
+        self.api.store().list(resource, namespace)
+    }
+
+    /// Deletes an object. Namespaces take their contents with them.
+    pub fn delete(&mut self, resource: &ResourceType, namespace: &str, name: &str) -> Result<Rc<Object>, ApiError> {
+        self.api.delete(resource, namespace, name)
+    }
+
+    /// Watch events after `resource_version` (what `kubectl get -w` and the page follow).
+    pub fn watch_since(&self, resource_version: u64) -> impl Iterator<Item = &WatchEvent> {
+        self.api.watch_since(resource_version)
+    }
+
+    /// The current global resourceVersion.
+    pub fn resource_version(&self) -> u64 {
+        self.api.resource_version()
+    }
+
+    /// A 64-bit FNV-1a hash of every watch event so far: the determinism fingerprint.
+    pub fn event_log_hash(&self) -> u64 {
+        self.api.event_log_hash()
+    }
+
+    /// O(1) read-only view for the UI.
+    pub fn snapshot(&self) -> ClusterSnapshot {
+        ClusterSnapshot { now: self.clock.now(), store: self.api.store().clone() }
+    }
+}

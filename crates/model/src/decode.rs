@@ -1,0 +1,448 @@
+//! Manifest decoding: YAML (block and KYAML flow style, multi-document) and JSON, `List`s
+//! included, into [`Object`]s — strictly, like `kubectl apply --validate=strict`, and with the
+//! line and column of every error.
+//!
+//! How it works: the text is split into documents at `---` lines (a document marker at column 0
+//! ends any YAML scalar, so the split is exact); each document is parsed once into a generic
+//! value (syntax errors, duplicate keys, alias bombs and nesting depth are caught here with their
+//! position), its `apiVersion`/`kind` pick the k8s-openapi type, and it is parsed again straight
+//! into that type through `serde_ignored` (unknown fields) and `serde_path_to_error` (the path of
+//! a wrongly typed field), so positions come from the YAML parser itself.
+
+use std::fmt;
+
+use crate::object::Object;
+use crate::registry;
+
+/// The API server refuses request bodies over 3 MiB (`Request entity too large: limit is
+/// 3145728`); so does the decoder, per document and for the whole text.
+pub const MAX_MANIFEST_BYTES: usize = 3 * 1024 * 1024;
+
+/// Deeper than this is refused: no real manifest nests anywhere near it.
+pub const MAX_NESTING_DEPTH: usize = 100;
+
+/// What went wrong while decoding, which decides how kubectl words it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecodeErrorKind {
+    /// Not YAML: `error converting YAML to JSON: yaml: line 3: …`.
+    Syntax,
+    /// A document that is not a mapping, or lacks `apiVersion` or `kind`.
+    MissingTypeInfo,
+    /// `no matches for kind "CronJob" in version "batch/v1beta1"`.
+    NoMatchForKind,
+    /// Strict decoding: unknown fields, wrong types.
+    StrictDecoding,
+    /// Over [`MAX_MANIFEST_BYTES`] or [`MAX_NESTING_DEPTH`].
+    TooLarge,
+}
+
+/// A decode failure with the position in the original text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    pub kind: DecodeErrorKind,
+    /// Index of the YAML document (0-based) in the text.
+    pub document: usize,
+    /// 1-based line in the whole text, where known.
+    pub line: Option<usize>,
+    /// 1-based column, where known.
+    pub column: Option<usize>,
+    /// The message without position, worded as the API server or kubectl words it.
+    pub message: String,
+    /// `kind` of the document, where it was read.
+    pub object_kind: Option<String>,
+    /// `apiVersion` of the document, where it was read.
+    pub api_version: Option<String>,
+    /// `metadata.name` of the document, where it was read.
+    pub object_name: Option<String>,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.column) {
+            (Some(line), Some(column)) => write!(f, "line {line}, column {column}: {}", self.message),
+            (Some(line), None) => write!(f, "line {line}: {}", self.message),
+            _ => write!(f, "{}", self.message),
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+struct Document<'a> {
+    /// 0-based line where the document's text starts in the whole input.
+    first_line: usize,
+    text: std::borrow::Cow<'a, str>,
+}
+
+/// Splits at `---` lines; the marker itself is blanked so that columns stay true.
+fn split_documents(text: &str) -> Vec<Document<'_>> {
+    let mut documents = Vec::new();
+    let mut start_line = 0;
+    let mut current = String::new();
+    let is_marker = |line: &str, marker: &str| {
+        line.starts_with(marker) && line[3..].chars().next().is_none_or(|c| c.is_whitespace())
+    };
+    for (index, line) in text.split('\n').enumerate() {
+        if is_marker(line, "---") || is_marker(line, "...") {
+            if index > 0 || !current.is_empty() {
+                documents.push(Document { first_line: start_line, text: std::mem::take(&mut current).into() });
+            }
+            start_line = index;
+            current.push_str("   ");
+            current.push_str(&line[3..]);
+            current.push('\n');
+        } else {
+            current.push_str(line);
+            current.push('\n');
+        }
+    }
+    documents.push(Document { first_line: start_line, text: current.into() });
+    documents
+}
+
+/// Decodes every document of a manifest text into objects, in order. Empty documents are skipped
+/// as kubectl skips them. The first error stops decoding: kubectl refuses the whole file too.
+pub fn decode_documents(text: &str) -> Result<Vec<Object>, DecodeError> {
+    if text.len() > MAX_MANIFEST_BYTES {
+        return Err(DecodeError {
+            kind: DecodeErrorKind::TooLarge,
+            document: 0,
+            line: None,
+            column: None,
+            message: format!("Request entity too large: limit is {MAX_MANIFEST_BYTES}"),
+            object_kind: None,
+            api_version: None,
+            object_name: None,
+        });
+    }
+    let mut objects = Vec::new();
+    for (index, document) in split_documents(text).iter().enumerate() {
+        decode_document(document, index, &mut objects)?;
+    }
+    Ok(objects)
+}
+
+fn error_at(kind: DecodeErrorKind, document: usize, position: Option<(usize, usize)>, message: String) -> DecodeError {
+    DecodeError {
+        kind,
+        document,
+        line: position.map(|p| p.0),
+        column: position.map(|p| p.1),
+        message,
+        object_kind: None,
+        api_version: None,
+        object_name: None,
+    }
+}
+
+/// serde_yaml appends ` at line L column C` to its messages; the position is reported apart.
+fn strip_serde_yaml_position(message: &str) -> String {
+    let mut message = message.to_string();
+    if let Some(at) = message.find(" at line ") {
+        // Keep context such as ", while parsing a block mapping" out: it names positions that are
+        // relative to the document, not to the text the user sees.
+        message.truncate(at);
+    }
+    message
+}
+
+fn yaml_error(error: &serde_yaml::Error, document: &Document<'_>, index: usize) -> DecodeError {
+    let position = error
+        .location()
+        .map(|l| (document.first_line + l.line(), l.column()));
+    let message = strip_serde_yaml_position(&error.to_string());
+    let position = match (position, duplicate_key_in(&message)) {
+        (Some((line, _)), Some(key)) => duplicate_key_position(document, line, &key).or(position),
+        _ => position,
+    };
+    let (kind, message) = if message.contains("recursion limit exceeded") {
+        (DecodeErrorKind::TooLarge, format!("nesting is deeper than {MAX_NESTING_DEPTH} levels"))
+    } else if message.contains("repetition limit exceeded") {
+        (DecodeErrorKind::TooLarge, "too many aliases: the document expands beyond the size limit (alias bomb?)".to_string())
+    } else {
+        (DecodeErrorKind::Syntax, message)
+    };
+    error_at(kind, index, position, message)
+}
+
+/// The key named by serde_yaml's `duplicate entry with key "name"`.
+fn duplicate_key_in(message: &str) -> Option<String> {
+    let rest = message.split("duplicate entry with key \"").nth(1)?;
+    Some(rest.split('"').next()?.to_string())
+}
+
+/// serde_yaml points at the mapping that holds a duplicate key; the user wants the second key.
+fn duplicate_key_position(document: &Document<'_>, mapping_line: usize, key: &str) -> Option<(usize, usize)> {
+    let local_line = mapping_line.checked_sub(document.first_line + 1)?;
+    let start: usize = document.text.split_inclusive('\n').take(local_line).map(str::len).sum();
+    let first = find_key(&document.text, key, start)?;
+    let second = find_key(&document.text, key, first + key.len())?;
+    let before = &document.text[..second];
+    let line = before.matches('\n').count();
+    let column = second - before.rfind('\n').map_or(0, |n| n + 1) + 1;
+    Some((document.first_line + line + 1, column))
+}
+
+fn nesting_depth(value: &serde_yaml::Value) -> usize {
+    // Iterative: the value may be exactly as deep as the parser allowed.
+    let mut deepest = 0;
+    let mut stack = vec![(value, 1usize)];
+    while let Some((value, depth)) = stack.pop() {
+        deepest = deepest.max(depth);
+        match value {
+            serde_yaml::Value::Sequence(items) => stack.extend(items.iter().map(|v| (v, depth + 1))),
+            serde_yaml::Value::Mapping(map) => stack.extend(map.values().map(|v| (v, depth + 1))),
+            serde_yaml::Value::Tagged(tagged) => stack.push((&tagged.value, depth)),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+fn decode_document(document: &Document<'_>, index: usize, objects: &mut Vec<Object>) -> Result<(), DecodeError> {
+    let value: serde_yaml::Value = match serde_yaml::from_str(&document.text) {
+        Ok(value) => value,
+        Err(error) => return Err(yaml_error(&error, document, index)),
+    };
+    if value.is_null() {
+        return Ok(());
+    }
+    if nesting_depth(&value) > MAX_NESTING_DEPTH {
+        return Err(error_at(
+            DecodeErrorKind::TooLarge,
+            index,
+            Some((document.first_line + 1, 1)),
+            format!("nesting is deeper than {MAX_NESTING_DEPTH} levels"),
+        ));
+    }
+    let Some(map) = value.as_mapping() else {
+        return Err(error_at(
+            DecodeErrorKind::MissingTypeInfo,
+            index,
+            first_content_position(document),
+            "error validating data: the document is not an object (expected a mapping with apiVersion and kind)".to_string(),
+        ));
+    };
+    let api_version = map.get("apiVersion").and_then(|v| v.as_str()).unwrap_or("").to_string();
+    let kind = map.get("kind").and_then(|v| v.as_str()).unwrap_or("").to_string();
+    let name = map
+        .get("metadata")
+        .and_then(|m| m.get("name"))
+        .and_then(|n| n.as_str())
+        .map(str::to_string);
+
+    if kind == "List" && (api_version == "v1" || api_version.is_empty()) {
+        let items = map.get("items").and_then(|i| i.as_sequence()).cloned().unwrap_or_default();
+        for item in items {
+            let text = serde_yaml::to_string(&item).unwrap_or_default();
+            // Items of a List lose their own positions; errors point at the List's document.
+            let item_document = Document { first_line: document.first_line, text: text.into() };
+            let mut decoded = Vec::new();
+            decode_document(&item_document, index, &mut decoded).map_err(|mut e| {
+                e.line = Some(document.first_line + 1);
+                e.column = Some(1);
+                e
+            })?;
+            objects.extend(decoded);
+        }
+        return Ok(());
+    }
+
+    let with_identity = |mut e: DecodeError| {
+        e.object_kind = Some(kind.clone()).filter(|k| !k.is_empty());
+        e.api_version = Some(api_version.clone()).filter(|v| !v.is_empty());
+        e.object_name = name.clone();
+        e
+    };
+    if api_version.is_empty() || kind.is_empty() {
+        let missing = if api_version.is_empty() { "apiVersion" } else { "kind" };
+        return Err(with_identity(error_at(
+            DecodeErrorKind::MissingTypeInfo,
+            index,
+            first_content_position(document),
+            format!("error validating data: {missing} not set"),
+        )));
+    }
+    if registry::for_api_version_kind(&api_version, &kind).is_none() {
+        return Err(with_identity(error_at(
+            DecodeErrorKind::NoMatchForKind,
+            index,
+            locate_path(document, &["apiVersion".to_string()]),
+            format!("no matches for kind \"{kind}\" in version \"{api_version}\""),
+        )));
+    }
+
+    let mut unknown_fields: Vec<Vec<String>> = Vec::new();
+    let mut track = serde_path_to_error::Track::new();
+    let result = {
+        let yaml = serde_yaml::Deserializer::from_str(&document.text);
+        let mut on_ignored = |path: serde_ignored::Path<'_>| unknown_fields.push(path_segments(&path));
+        let ignoring = serde_ignored::Deserializer::new(yaml, &mut on_ignored);
+        let tracked = serde_path_to_error::Deserializer::new(ignoring, &mut track);
+        Object::deserialize_typed(&api_version, &kind, tracked)
+    };
+    let object = match result {
+        Some(Ok(object)) => object.into_storage_version(),
+        Some(Err(error)) => {
+            let path = track.path().to_string();
+            let message = strip_serde_yaml_position(&error.to_string());
+            let message = if path.is_empty() || path == "." { message } else { format!("{path}: {message}") };
+            let position = error.location().map(|l| (document.first_line + l.line(), l.column()));
+            return Err(with_identity(error_at(
+                DecodeErrorKind::StrictDecoding,
+                index,
+                position,
+                format!("strict decoding error: {message}"),
+            )));
+        }
+        None => unreachable!("registry and Object variants agree (tested)"),
+    };
+    if let Some(first) = unknown_fields.first() {
+        let listed: Vec<String> = unknown_fields
+            .iter()
+            .map(|segments| format!("unknown field \"{}\"", display_path(segments)))
+            .collect();
+        return Err(with_identity(error_at(
+            DecodeErrorKind::StrictDecoding,
+            index,
+            locate_path(document, first),
+            format!("strict decoding error: {}", listed.join(", ")),
+        )));
+    }
+    objects.push(object);
+    Ok(())
+}
+
+fn path_segments(path: &serde_ignored::Path<'_>) -> Vec<String> {
+    use serde_ignored::Path;
+    let mut segments = Vec::new();
+    let mut current = path;
+    loop {
+        match current {
+            Path::Root => break,
+            Path::Seq { parent, index } => {
+                segments.push(format!("[{index}]"));
+                current = parent;
+            }
+            Path::Map { parent, key } => {
+                segments.push(key.clone());
+                current = parent;
+            }
+            Path::Some { parent } | Path::NewtypeStruct { parent } | Path::NewtypeVariant { parent } => {
+                current = parent;
+            }
+        }
+    }
+    segments.reverse();
+    segments
+}
+
+/// `spec.template.spec.containers[0].imagePullPolicyy`, as the API server names fields.
+fn display_path(segments: &[String]) -> String {
+    let mut out = String::new();
+    for segment in segments {
+        if !segment.starts_with('[') && !out.is_empty() {
+            out.push('.');
+        }
+        out.push_str(segment);
+    }
+    out
+}
+
+fn first_content_position(document: &Document<'_>) -> Option<(usize, usize)> {
+    document.text.lines().enumerate().find_map(|(i, line)| {
+        let trimmed = line.trim_start();
+        (!trimmed.is_empty() && !trimmed.starts_with('#'))
+            .then(|| (document.first_line + i + 1, line.len() - trimmed.len() + 1))
+    })
+}
+
+/// Finds where a field path is written, by scanning for each key in turn (block or flow style).
+/// For `[n]` it skips to the n-th occurrence of the following key. Falls back to the nearest
+/// found ancestor, then to the document's first line.
+fn locate_path(document: &Document<'_>, segments: &[String]) -> Option<(usize, usize)> {
+    let text: &str = &document.text;
+    let mut cursor = 0usize;
+    let mut found: Option<usize> = None;
+    for segment in segments {
+        if let Some(index) = segment.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
+            if let Some(item) = nth_block_sequence_item(text, cursor, index.parse().unwrap_or(0)) {
+                cursor = item;
+            }
+            continue;
+        }
+        match find_key(text, segment, cursor) {
+            Some(p) => {
+                found = Some(p);
+                cursor = p + segment.len();
+            }
+            None => break,
+        }
+    }
+    match found {
+        Some(offset) => {
+            let before = &text[..offset];
+            let line = before.matches('\n').count();
+            let column = offset - before.rfind('\n').map_or(0, |n| n + 1) + 1;
+            Some((document.first_line + line + 1, column))
+        }
+        None => first_content_position(document),
+    }
+}
+
+/// Byte offset of the `n`-th item (0-based) of the block sequence that starts after `from`: the
+/// lines starting with `- ` at the indentation of the first such line. `None` in flow style.
+fn nth_block_sequence_item(text: &str, from: usize, n: usize) -> Option<usize> {
+    let line_start = text[..from].rfind('\n').map_or(0, |i| i + 1);
+    let mut offset = line_start;
+    let mut item_indent = None;
+    let mut seen = 0;
+    for line in text[line_start..].split_inclusive('\n') {
+        let trimmed = line.trim_start_matches(' ');
+        let indent = line.len() - trimmed.len();
+        let is_item = trimmed.starts_with("- ") || trimmed.trim_end() == "-";
+        if offset > line_start || !is_item {
+            match item_indent {
+                None if is_item && offset > line_start => item_indent = Some(indent),
+                Some(expected) if !trimmed.trim().is_empty() && !trimmed.starts_with('#') && indent < expected => return None,
+                _ => {}
+            }
+        }
+        if is_item && Some(indent) == item_indent {
+            if seen == n {
+                return Some(offset + indent + 2);
+            }
+            seen += 1;
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Byte offset of `key` used as a mapping key (`key:` or `"key":`) at or after `from`.
+fn find_key(text: &str, key: &str, from: usize) -> Option<usize> {
+    let mut start = from;
+    while let Some(relative) = text.get(start..)?.find(key) {
+        let at = start + relative;
+        let before = text[..at].chars().next_back();
+        let (key_start, after_index) = match before {
+            Some('"') | Some('\'') => (at - 1, at + key.len() + 1),
+            _ => (at, at + key.len()),
+        };
+        let boundary_before = text[..key_start]
+            .chars()
+            .next_back()
+            .is_none_or(|c| c.is_whitespace() || c == '{' || c == ',' || c == '-');
+        let rest = text.get(after_index..).unwrap_or("");
+        if boundary_before && rest.trim_start_matches([' ', '\t']).starts_with(':') {
+            return Some(key_start);
+        }
+        start = at + key.len();
+    }
+    None
+}
+
+/// Renders JSON as YAML the way kubectl prints it (keys sorted, block style, lists unindented).
+pub fn json_to_yaml(value: &serde_json::Value) -> String {
+    serde_yaml::to_string(value).unwrap_or_default()
+}

@@ -1,0 +1,23 @@
+//! The Kubernetes object model of kubeplay: no behaviour, no I/O.
+//!
+//! - [`registry`]: every supported kind with its group, served versions, plural, short names and
+//!   scope (what `kubectl api-resources` prints), and the lookup kubectl does from `po`, `pods`,
+//!   `deployments.apps`, … to a resource.
+//! - [`object`]: the [`Object`] enum over the supported kinds, each variant holding the real
+//!   `k8s-openapi` type, so a manifest means exactly what it means to a real API server.
+//! - [`decode`]: YAML (block and KYAML flow style, multi-document) and JSON, including `List`,
+//!   into [`Object`]s with strict field validation and line:column errors; hostile input (alias
+//!   bombs, deep nesting, oversized documents) is rejected with a clear error, never a panic.
+//! - [`validation`]: the API server's object-name rules with its own messages.
+//!
+//! Later issues add defaulting, the full validation, label selectors, quantities and durations.
+
+pub mod decode;
+pub mod object;
+pub mod registry;
+pub mod validation;
+
+pub use decode::{decode_documents, DecodeError, DecodeErrorKind};
+pub use k8s_openapi;
+pub use object::Object;
+pub use registry::ResourceType;
