@@ -130,6 +130,23 @@ impl PluralKey for ResourceType {
     }
 }
 
+/// What the API server's create strategy sets in a new object's status: a Pod starts Pending
+/// with its QoS class; a Namespace starts Active.
+fn initialize_status(object: &mut Object) {
+    match object {
+        Object::Pod(pod) => {
+            let qos = pod.spec.as_ref().map(model::pod::qos_class).unwrap_or("BestEffort");
+            let status = pod.status.get_or_insert_with(Default::default);
+            status.phase = Some("Pending".to_string());
+            status.qos_class = Some(qos.to_string());
+        }
+        Object::Namespace(namespace) => {
+            namespace.status.get_or_insert_with(Default::default).phase = Some("Active".to_string());
+        }
+        _ => {}
+    }
+}
+
 /// Everything but metadata and status: what a spec change is (generation bumps on it).
 fn spec_like_content(object: &Object) -> serde_json::Value {
     let mut value = object.to_json_value();
@@ -184,7 +201,12 @@ impl ApiServer {
             return Ok(());
         }
         let rendered: Vec<String> = errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
-        let details = if rendered.len() == 1 { rendered[0].clone() } else { format!("[{}]", rendered.join(", ")) };
+        // kubectl words one cause inline and several as a bulleted list.
+        let details = if rendered.len() == 1 {
+            rendered[0].clone()
+        } else {
+            rendered.iter().map(|r| format!("\n* {r}")).collect::<String>()
+        };
         Err(ApiError {
             reason: "Invalid",
             code: 422,
@@ -221,6 +243,7 @@ impl ApiServer {
         }
         Self::validate(&object)?;
         self.admit_namespace(&object)?;
+        initialize_status(&mut object);
         let key = key_for(resource, object.namespace(), object.name());
         if self.store.contains_key(&key) {
             return Err(ApiError::already_exists(resource, object.name()));

@@ -1,1 +1,87 @@
-//! placeholder
+//! kubectl, inside the page: turns a command line into requests against the [`Cluster`]'s public
+//! API and prints what real kubectl prints — tables, `-o yaml|json|name|wide`, messages, errors
+//! and exit codes. It never reaches into engine internals. The page's terminal, the tutorials'
+//! checks and the `kubeplay` CLI all go through [`Kubectl::run`].
+//!
+//! Modules: [`flags`] (the command-line parser with kubectl's error messages), [`table`]
+//! (tabwriter layout and ages), [`printers`] (per-kind columns), [`verbs`] (one function per
+//! verb).
+
+pub mod flags;
+pub mod printers;
+pub mod table;
+pub mod verbs;
+
+use cluster::Cluster;
+
+/// What a command printed and how it exited, as a terminal would see it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Output {
+    pub stdout: String,
+    pub stderr: String,
+    pub exit_code: i32,
+}
+
+impl Output {
+    pub fn ok(stdout: impl Into<String>) -> Output {
+        Output { stdout: stdout.into(), stderr: String::new(), exit_code: 0 }
+    }
+    pub fn error(stderr: impl Into<String>) -> Output {
+        let mut stderr = stderr.into();
+        if !stderr.ends_with('\n') {
+            stderr.push('\n');
+        }
+        Output { stdout: String::new(), stderr, exit_code: 1 }
+    }
+    /// Appends another output (stdout to stdout, stderr to stderr); the worst exit code wins.
+    pub fn append(&mut self, other: Output) {
+        self.stdout.push_str(&other.stdout);
+        self.stderr.push_str(&other.stderr);
+        self.exit_code = self.exit_code.max(other.exit_code);
+    }
+}
+
+/// Where `-f` reads from: files, directories and standard input. The CLI gives the real file
+/// system (relative to the script); the page gives the editor's text as `-`.
+pub trait Workspace {
+    fn read_file(&self, path: &str) -> Result<String, String>;
+    /// Regular files directly in `path` (sorted), or `None` when `path` is not a directory.
+    fn list_dir(&self, path: &str) -> Option<Vec<String>>;
+    fn stdin(&self) -> Option<&str>;
+}
+
+/// A workspace with no files and, optionally, a standard input.
+pub struct NoFiles<'a> {
+    pub stdin: Option<&'a str>,
+}
+
+impl Workspace for NoFiles<'_> {
+    fn read_file(&self, path: &str) -> Result<String, String> {
+        Err(format!("the path \"{path}\" does not exist"))
+    }
+    fn list_dir(&self, _path: &str) -> Option<Vec<String>> {
+        None
+    }
+    fn stdin(&self) -> Option<&str> {
+        self.stdin
+    }
+}
+
+/// kubectl's client-side state: the kubeconfig's current context and its namespace.
+#[derive(Debug, Clone)]
+pub struct Kubectl {
+    pub context_namespace: String,
+}
+
+impl Default for Kubectl {
+    fn default() -> Self {
+        Kubectl { context_namespace: "default".to_string() }
+    }
+}
+
+impl Kubectl {
+    /// Runs one kubectl command line (`args` without the leading `kubectl`).
+    pub fn run(&mut self, cluster: &mut Cluster, args: &[String], workspace: &dyn Workspace) -> Output {
+        verbs::dispatch(self, cluster, args, workspace)
+    }
+}

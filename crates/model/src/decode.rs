@@ -444,5 +444,5 @@ fn find_key(text: &str, key: &str, from: usize) -> Option<usize> {
 
 /// Renders JSON as YAML the way kubectl prints it (keys sorted, block style, lists unindented).
 pub fn json_to_yaml(value: &serde_json::Value) -> String {
-    serde_yaml::to_string(value).unwrap_or_default()
+    crate::yaml::to_yaml(value)
 }

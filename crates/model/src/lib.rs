@@ -13,11 +13,16 @@
 //! Later issues add defaulting, the full validation, label selectors, quantities and durations.
 
 pub mod decode;
+pub mod duration;
 pub mod object;
+pub mod pod;
 pub mod registry;
+pub mod selector;
 pub mod validation;
+pub mod yaml;
 
 pub use decode::{decode_documents, DecodeError, DecodeErrorKind};
 pub use k8s_openapi;
 pub use object::Object;
 pub use registry::ResourceType;
+pub use selector::Selector;

@@ -1,0 +1,226 @@
+//! `kubectl apply -f`: client-side apply. The last-applied-configuration annotation records what
+//! was applied; a re-apply is a three-way merge of (last applied, new manifest, live object):
+//! fields the manifest sets win, fields dropped from the manifest since the last apply are
+//! removed, fields only the cluster set (status, defaults, other writers) are kept.
+
+use cluster::Cluster;
+use model::Object;
+use serde_json::Value;
+
+use crate::flags::{self, boolean, value};
+use crate::{Kubectl, Output, Workspace};
+
+pub(crate) const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+const APPLY_FLAGS: &[flags::FlagSpec] = &[
+    value("filename", Some('f')),
+    boolean("recursive", Some('R')),
+    value("output", Some('o')),
+    value("dry-run", None),
+    boolean("server-side", None),
+    value("validate", None),
+    boolean("force", None),
+    value("field-manager", None),
+    value("selector", Some('l')),
+    boolean("prune", None),
+    boolean("overwrite", None),
+    boolean("force-conflicts", None),
+];
+
+/// Three-way merge of maps (JSON merge-patch semantics computed from `last` → `new`, applied on
+/// `live`). Lists are replaced whole.
+pub(crate) fn three_way_merge(live: &mut Value, last: Option<&Value>, new: &Value) {
+    let (Some(live_map), Some(new_map)) = (live.as_object_mut(), new.as_object()) else {
+        *live = new.clone();
+        return;
+    };
+    if let Some(last_map) = last.and_then(Value::as_object) {
+        for key in last_map.keys() {
+            if !new_map.contains_key(key) {
+                live_map.remove(key);
+            }
+        }
+    }
+    for (key, new_value) in new_map {
+        let last_value = last.and_then(|l| l.get(key));
+        match live_map.get_mut(key) {
+            Some(live_value) if live_value.is_object() && new_value.is_object() => three_way_merge(live_value, last_value, new_value),
+            _ => {
+                live_map.insert(key.clone(), new_value.clone());
+            }
+        }
+    }
+}
+
+/// Fills the namespace kubectl sends, or returns kubectl's mismatch error.
+pub(crate) fn with_request_namespace(mut object: Object, namespace: &str, explicit: bool) -> Result<Object, String> {
+    if !object.resource_type().namespaced {
+        return Ok(object);
+    }
+    let own = object.namespace().to_string();
+    if own.is_empty() {
+        object.metadata_mut().namespace = Some(namespace.to_string());
+    } else if explicit && own != namespace {
+        return Err(format!(
+            "error: the namespace from the provided object \"{own}\" does not match the namespace \"{namespace}\". You must pass '--namespace={own}' to perform this operation."
+        ));
+    }
+    Ok(object)
+}
+
+pub(crate) fn apply(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String], workspace: &dyn Workspace) -> Output {
+    let parsed = match flags::parse(args, APPLY_FLAGS, "apply") {
+        Ok(p) => p,
+        Err(e) => return Output::error(e),
+    };
+    if parsed.values("filename").is_empty() {
+        return Output::error("error: must specify one of -f and -k");
+    }
+    let dry_run = parsed.value("dry-run").filter(|d| *d != "none");
+    let namespace = super::namespace_of(kubectl, &parsed);
+    let sources = match super::read_sources(parsed.values("filename"), workspace) {
+        Ok(s) => s,
+        Err(e) => return Output::error(e),
+    };
+    let mut output = Output::default();
+    let mut applied_any = false;
+    for (source, text) in sources {
+        let objects = match model::decode_documents(&text) {
+            Ok(objects) => objects,
+            Err(e) => {
+                output.append(Output::error(super::decode_error_message(&source, &e, "creating")));
+                continue;
+            }
+        };
+        for object in objects {
+            applied_any = true;
+            let object = match with_request_namespace(object, &namespace, parsed.is_set("namespace")) {
+                Ok(o) => o,
+                Err(e) => {
+                    output.append(Output::error(e));
+                    continue;
+                }
+            };
+            output.append(apply_one(cluster, object, &source, dry_run, parsed.value("output")));
+        }
+    }
+    if !applied_any && output.exit_code == 0 {
+        return Output::error("error: no objects passed to apply");
+    }
+    output
+}
+
+fn apply_one(cluster: &mut Cluster, mut object: Object, source: &str, dry_run: Option<&str>, output_format: Option<&str>) -> Output {
+    let resource = object.resource_type();
+    let name = object.name().to_string();
+    let reference = super::object_ref(resource, &name);
+    let suffix = match dry_run {
+        Some("server") => " (server dry run)",
+        Some(_) => " (dry run)",
+        None => "",
+    };
+    // What kubectl records: the manifest as sent, without the annotation itself.
+    let mut manifest = object.to_json_value();
+    if let Some(annotations) = manifest.pointer_mut("/metadata/annotations").and_then(Value::as_object_mut) {
+        annotations.remove(LAST_APPLIED);
+        if annotations.is_empty() {
+            if let Some(meta) = manifest.pointer_mut("/metadata").and_then(Value::as_object_mut) {
+                meta.remove("annotations");
+            }
+        }
+    }
+    let last_applied_text = format!("{}\n", serde_json::to_string(&manifest).unwrap_or_default());
+    object.metadata_mut().annotations.get_or_insert_with(Default::default).insert(LAST_APPLIED.to_string(), last_applied_text.clone());
+
+    let mut warning = String::new();
+    let existing = cluster.get(resource, object.namespace(), &name).ok();
+    let result = match existing {
+        None => {
+            if dry_run.is_some() {
+                return print_result(&object, &format!("{reference} created{suffix}"), output_format);
+            }
+            cluster.create(object).map(|o| (o, "created"))
+        }
+        Some(live) => {
+            let live_json = live.to_json_value();
+            let last: Option<Value> = live
+                .metadata()
+                .annotations
+                .as_ref()
+                .and_then(|a| a.get(LAST_APPLIED))
+                .and_then(|text| serde_json::from_str(text).ok());
+            if last.is_none() {
+                warning = format!(
+                    "Warning: resource {} is missing the {LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n",
+                    resource.plural_with_name(&name)
+                );
+            }
+            let mut merged = live_json.clone();
+            let mut new_json = object.to_json_value();
+            // The server owns these; the manifest never carries them into the merge.
+            if let Some(meta) = new_json.get_mut("metadata").and_then(Value::as_object_mut) {
+                for field in ["uid", "resourceVersion", "creationTimestamp", "generation"] {
+                    meta.remove(field);
+                }
+            }
+            three_way_merge(&mut merged, last.as_ref(), &new_json);
+            let merged_object = match Object::from_json_value(merged) {
+                Ok(o) => o,
+                Err(e) => return Output::error(format!("error: {}", e.message)),
+            };
+            if dry_run.is_some() {
+                let verb = if merged_object == *live { "unchanged" } else { "configured" };
+                return print_result(&merged_object, &format!("{reference} {verb}{suffix}"), output_format);
+            }
+            let before = live.metadata().resource_version.clone();
+            cluster.update(merged_object).map(|o| {
+                let verb = if o.metadata().resource_version == before { "unchanged" } else { "configured" };
+                (o, verb)
+            })
+        }
+    };
+    match result {
+        Ok((stored, verb)) => {
+            let mut out = print_result(&stored, &format!("{reference} {verb}"), output_format);
+            out.stderr.insert_str(0, &warning);
+            out
+        }
+        Err(e) => Output::error(super::server_error(&e, Some(source), "creating")),
+    }
+}
+
+/// Prints a write's result: the one-line message, or the object with `-o`.
+pub(crate) fn print_result(object: &Object, line: &str, output_format: Option<&str>) -> Output {
+    match output_format {
+        Some("yaml") => Output::ok(object.to_yaml()),
+        Some("json") => Output::ok(super::get::to_json_pretty(&object.to_json_value()) + "\n"),
+        Some("name") => Output::ok(format!("{}\n", super::object_ref(object.resource_type(), object.name()))),
+        _ => Output::ok(format!("{line}\n")),
+    }
+}
+
+trait PluralWithName {
+    fn plural_with_name(&self, name: &str) -> String;
+}
+
+impl PluralWithName for model::ResourceType {
+    /// `deployments.apps/web`, as apply's warnings name objects.
+    fn plural_with_name(&self, name: &str) -> String {
+        format!("{}/{name}", self.qualified_plural())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn three_way_merge_keeps_server_fields_and_drops_removed_ones() {
+        let mut live = json!({"spec": {"replicas": 3, "paused": true, "x": 1}, "status": {"ready": 1}});
+        let last = json!({"spec": {"replicas": 2, "paused": true}});
+        let new = json!({"spec": {"replicas": 4}});
+        three_way_merge(&mut live, Some(&last), &new);
+        assert_eq!(live, json!({"spec": {"replicas": 4, "x": 1}, "status": {"ready": 1}}));
+    }
+}

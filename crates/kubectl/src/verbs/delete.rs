@@ -1,0 +1,121 @@
+//! `kubectl delete`: by type and names, `TYPE/NAME`, `-f`, `-l`, `--all`.
+
+use cluster::Cluster;
+use model::{ResourceType, Selector};
+
+use crate::flags::{self, boolean, value};
+use crate::{Kubectl, Output, Workspace};
+
+const DELETE_FLAGS: &[flags::FlagSpec] = &[
+    value("filename", Some('f')),
+    boolean("recursive", Some('R')),
+    value("selector", Some('l')),
+    boolean("all", None),
+    boolean("all-namespaces", Some('A')),
+    boolean("force", None),
+    value("grace-period", None),
+    value("cascade", None),
+    boolean("wait", None),
+    boolean("now", None),
+    boolean("ignore-not-found", None),
+    value("output", Some('o')),
+    value("dry-run", None),
+    value("timeout", None),
+    value("field-selector", None),
+];
+
+pub(crate) fn delete(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String], workspace: &dyn Workspace) -> Output {
+    let parsed = match flags::parse(args, DELETE_FLAGS, "delete") {
+        Ok(p) => p,
+        Err(e) => return Output::error(e),
+    };
+    let namespace = super::namespace_of(kubectl, &parsed);
+    // (resource, namespace, name, the file it came from)
+    let mut targets: Vec<(&'static ResourceType, String, String, Option<String>)> = Vec::new();
+    let mut output = Output::default();
+
+    if !parsed.values("filename").is_empty() {
+        let sources = match super::read_sources(parsed.values("filename"), workspace) {
+            Ok(s) => s,
+            Err(e) => return Output::error(e),
+        };
+        for (source, text) in sources {
+            match model::decode_documents(&text) {
+                Ok(objects) => {
+                    for object in objects {
+                        let ns = if object.namespace().is_empty() { namespace.clone() } else { object.namespace().to_string() };
+                        targets.push((object.resource_type(), ns, object.name().to_string(), Some(source.clone())));
+                    }
+                }
+                Err(e) => return Output::error(super::decode_error_message(&source, &e, "deleting")),
+            }
+        }
+    } else if parsed.positionals.is_empty() {
+        return Output::error("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+    } else if parsed.positionals.iter().any(|p| p.contains('/')) {
+        for p in &parsed.positionals {
+            let (kind, name) = p.split_once('/').unwrap_or((p, ""));
+            let resource = match super::resolve_resource(kind) {
+                Ok(r) => r,
+                Err(o) => return o,
+            };
+            targets.push((resource, namespace.clone(), name.to_string(), None));
+        }
+    } else {
+        let mut resources = Vec::new();
+        for kind in parsed.positionals[0].split(',') {
+            match super::resolve_resource(kind) {
+                Ok(r) => resources.push(r),
+                Err(o) => return o,
+            }
+        }
+        let names = &parsed.positionals[1..];
+        let selector = match parsed.value("selector").map(Selector::parse).transpose() {
+            Ok(s) => s,
+            Err(e) => return Output::error(format!("error: {e}")),
+        };
+        if names.is_empty() && selector.is_none() && !parsed.flag("all") {
+            return Output::error("error: resource(s) were provided, but no name was specified");
+        }
+        for resource in resources {
+            if names.is_empty() {
+                let ns = if parsed.flag("all-namespaces") { None } else { Some(namespace.as_str()) };
+                let matching: Vec<_> = cluster
+                    .list(resource, ns)
+                    .into_iter()
+                    .filter(|o| selector.as_ref().is_none_or(|s| s.matches(o.metadata().labels.as_ref())))
+                    .map(|o| (resource, o.namespace().to_string(), o.name().to_string(), None))
+                    .collect();
+                targets.extend(matching);
+            } else {
+                targets.extend(names.iter().map(|n| (resource, namespace.clone(), n.clone(), None)));
+            }
+        }
+        if targets.is_empty() {
+            output.stdout.push_str("No resources found\n");
+            return output;
+        }
+    }
+
+    for (resource, ns, name, source) in targets {
+        if parsed.value("dry-run").is_some_and(|d| d != "none") {
+            let from = if resource.namespaced { format!(" from {ns} namespace") } else { String::new() };
+            output.stdout.push_str(&format!("{} \"{name}\" deleted{from} (dry run)\n", resource_label(resource)));
+            continue;
+        }
+        match cluster.delete(resource, &ns, &name) {
+            Ok(_) if resource.namespaced => {
+                output.stdout.push_str(&format!("{} \"{name}\" deleted from {ns} namespace\n", resource_label(resource)))
+            }
+            Ok(_) => output.stdout.push_str(&format!("{} \"{name}\" deleted\n", resource_label(resource))),
+            Err(_) if parsed.flag("ignore-not-found") => {}
+            Err(e) => output.append(Output::error(super::server_error(&e, source.as_deref(), "deleting"))),
+        }
+    }
+    output
+}
+
+/// `deployment.apps`, `pod`: how delete names the resource before the object name.
+fn resource_label(resource: &ResourceType) -> String {
+    if resource.group.is_empty() { resource.singular.to_string() } else { format!("{}.{}", resource.singular, resource.group) }
+}

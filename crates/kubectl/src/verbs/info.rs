@@ -1,0 +1,174 @@
+//! version, api-resources, api-versions, cluster-info, config, help.
+
+use crate::flags::{self, boolean, value};
+use crate::{Kubectl, Output};
+
+pub(crate) const ROOT_HELP: &str = "kubectl controls the Kubernetes cluster manager.
+
+ Find more information at: https://kubernetes.io/docs/reference/kubectl/
+
+Basic Commands (Beginner):
+  create          Create a resource from a file or from stdin
+  run             Run a particular image on the cluster
+
+Basic Commands (Intermediate):
+  get             Display one or many resources
+  delete          Delete resources by file names, stdin, resources and names, or by resources and label selector
+
+Advanced Commands:
+  apply           Apply a configuration to a resource by file name or stdin
+
+Other Commands:
+  api-resources   Print the supported API resources on the server
+  api-versions    Print the supported API versions on the server, in the form of \"group/version\"
+  cluster-info    Display cluster information
+  config          Modify kubeconfig files
+  version         Print the client and server version information
+
+Usage:
+  kubectl [flags] [options]
+
+Use \"kubectl <command> --help\" for more information about a given command.
+";
+
+pub(crate) fn help(verb: &str) -> Output {
+    let text = match verb {
+        "get" => "Display one or many resources.\n\nUsage:\n  kubectl get [(-o|--output=)json|yaml|name|wide] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags] [options]\n",
+        "apply" => "Apply a configuration to a resource by file name or stdin.\n\nUsage:\n  kubectl apply (-f FILENAME | -k DIRECTORY) [options]\n",
+        "create" => "Create a resource from a file or from stdin.\n\nUsage:\n  kubectl create -f FILENAME [options]\n\nAvailable Commands:\n  configmap     Create a config map from a local file, directory or literal value\n  deployment    Create a deployment with the specified name\n  namespace     Create a namespace with the specified name\n",
+        "delete" => "Delete resources by file names, stdin, resources and names, or by resources and label selector.\n\nUsage:\n  kubectl delete ([-f FILENAME] | [-k DIRECTORY] | TYPE [(NAME | -l label | --all)]) [options]\n",
+        "run" => "Create and run a particular image in a pod.\n\nUsage:\n  kubectl run NAME --image=image [--env=\"key=value\"] [--port=port] [--dry-run=server|client] [--overrides=inline-json] [--command] -- [COMMAND] [args...] [options]\n",
+        _ => ROOT_HELP,
+    };
+    Output::ok(text)
+}
+
+/// The Kubernetes version the simulated cluster reports: the newest k8s-openapi models.
+pub const KUBERNETES_VERSION: &str = "v1.37.1";
+const KUSTOMIZE_VERSION: &str = "v5.8.1";
+
+pub(crate) fn version(args: &[String]) -> Output {
+    let parsed = match flags::parse(args, &[value("output", Some('o')), boolean("client", None)], "version") {
+        Ok(p) => p,
+        Err(e) => return Output::error(e),
+    };
+    let client_only = parsed.flag("client");
+    match parsed.value("output") {
+        Some("json") | Some("yaml") => {
+            let info = |_: &str| {
+                serde_json::json!({
+                    "major": "1", "minor": "37", "gitVersion": KUBERNETES_VERSION,
+                    "gitCommit": "kubeplay", "gitTreeState": "clean", "buildDate": "2026-01-01T00:00:00Z",
+                    "goVersion": "kubeplay", "compiler": "rustc", "platform": "wasm32/browser"
+                })
+            };
+            let mut doc = serde_json::json!({ "clientVersion": info("client"), "kustomizeVersion": KUSTOMIZE_VERSION });
+            if !client_only {
+                doc["serverVersion"] = info("server");
+            }
+            if parsed.value("output") == Some("json") {
+                Output::ok(format!("{}\n", serde_json::to_string_pretty(&doc).unwrap_or_default()))
+            } else {
+                // kubectl prints the YAML with Println: one extra blank line.
+                Output::ok(model::decode::json_to_yaml(&doc) + "\n")
+            }
+        }
+        Some(other) => Output::error(format!("error: --output must be 'yaml' or 'json', got '{other}'")),
+        None => {
+            let mut text = format!("Client Version: {KUBERNETES_VERSION}\nKustomize Version: {KUSTOMIZE_VERSION}\n");
+            if !client_only {
+                text.push_str(&format!("Server Version: {KUBERNETES_VERSION}\n"));
+            }
+            Output::ok(text)
+        }
+    }
+}
+
+pub(crate) fn api_resources(args: &[String]) -> Output {
+    let parsed = match flags::parse(args, &[value("output", Some('o')), boolean("namespaced", None), boolean("no-headers", None), value("api-group", None)], "api-resources") {
+        Ok(p) => p,
+        Err(e) => return Output::error(e),
+    };
+    let wide = parsed.value("output") == Some("wide");
+    let name_only = parsed.value("output") == Some("name");
+    let mut header: Vec<String> = ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"].iter().map(|s| s.to_string()).collect();
+    if wide {
+        header.push("VERBS".into());
+        header.push("CATEGORIES".into());
+    }
+    let mut rows = Vec::new();
+    let mut names = String::new();
+    for r in model::registry::RESOURCE_TYPES {
+        if parsed.is_set("namespaced") && parsed.flag("namespaced") != r.namespaced {
+            continue;
+        }
+        if let Some(group) = parsed.value("api-group") {
+            if group != r.group {
+                continue;
+            }
+        }
+        if name_only {
+            names.push_str(&r.qualified_plural());
+            names.push('\n');
+            continue;
+        }
+        let mut row = vec![r.plural.to_string(), r.short_names.join(","), r.api_version(), r.namespaced.to_string(), r.kind.to_string()];
+        if wide {
+            row.push(format!("[{}]", r.verbs.join(" ")));
+            let all = ["Pod", "Service", "DaemonSet", "Deployment", "ReplicaSet", "StatefulSet", "HorizontalPodAutoscaler", "CronJob", "Job", "ReplicationController"];
+            row.push(if all.contains(&r.kind) { "all".to_string() } else { String::new() });
+        }
+        rows.push(row);
+    }
+    if name_only {
+        return Output::ok(names);
+    }
+    Output::ok(crate::table::render(&header, &rows, parsed.flag("no-headers")))
+}
+
+pub(crate) fn api_versions() -> Output {
+    let mut versions: Vec<String> = model::registry::RESOURCE_TYPES
+        .iter()
+        .flat_map(|r| r.versions.iter().map(|v| model::registry::group_version(r.group, v)))
+        .collect();
+    versions.sort();
+    versions.dedup();
+    Output::ok(versions.join("\n") + "\n")
+}
+
+pub(crate) fn cluster_info() -> Output {
+    Output::ok(
+        "Kubernetes control plane is running at https://control-plane:6443\nCoreDNS is running at https://control-plane:6443/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy\n\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n",
+    )
+}
+
+pub(crate) fn config(kubectl: &mut Kubectl, args: &[String]) -> Output {
+    let parsed = match flags::parse(args, &[boolean("current", None), value("output", Some('o'))], "config") {
+        Ok(p) => p,
+        Err(e) => return Output::error(e),
+    };
+    match parsed.positionals.first().map(String::as_str) {
+        Some("get-contexts") => Output::ok(crate::table::render(
+            &["CURRENT", "NAME", "CLUSTER", "AUTHINFO", "NAMESPACE"].map(String::from),
+            &[vec!["*".into(), "kubeplay".into(), "kubeplay".into(), "kubeplay-admin".into(), kubectl.context_namespace.clone()]],
+            false,
+        )),
+        Some("current-context") => Output::ok("kubeplay\n"),
+        Some("set-context") => {
+            let target = parsed.positionals.get(1).map(String::as_str);
+            if !(parsed.flag("current") || target == Some("kubeplay")) {
+                return Output::error("error: you must specify a context name or --current");
+            }
+            if let Some(namespace) = parsed.value("namespace") {
+                kubectl.context_namespace = namespace.to_string();
+            }
+            Output::ok("Context \"kubeplay\" modified.\n")
+        }
+        Some("view") => Output::ok(format!(
+            "apiVersion: v1\nclusters:\n- cluster:\n    server: https://control-plane:6443\n  name: kubeplay\ncontexts:\n- context:\n    cluster: kubeplay\n    namespace: {}\n    user: kubeplay-admin\n  name: kubeplay\ncurrent-context: kubeplay\nkind: Config\nusers:\n- name: kubeplay-admin\n  user: {{}}\n",
+            kubectl.context_namespace
+        )),
+        Some(other) => Output::error(format!("error: unknown command \"{other}\" for \"kubectl config\"")),
+        None => Output::ok("Modify kubeconfig files using subcommands like \"kubectl config set current-context my-context\".\n"),
+    }
+}

@@ -1,0 +1,204 @@
+//! One module per kubectl verb; [`dispatch`] picks the verb like cobra does.
+
+mod apply;
+mod create;
+mod delete;
+mod get;
+mod info;
+mod run;
+
+use cluster::Cluster;
+
+use crate::{Kubectl, Output, Workspace};
+
+/// Verbs real kubectl has that this playground does not implement yet: they say so plainly.
+const NOT_YET_IMPLEMENTED: &[&str] = &[
+    "annotate", "attach", "auth", "autoscale", "certificate", "completion", "cordon", "cp", "debug", "describe", "diff",
+    "drain", "edit", "events", "exec", "explain", "expose", "kustomize", "label", "logs", "patch", "plugin",
+    "port-forward", "proxy", "replace", "rollout", "scale", "set", "taint", "top", "uncordon", "wait",
+];
+
+pub(crate) fn dispatch(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String], workspace: &dyn Workspace) -> Output {
+    // Global flags may come before the verb (`kubectl -n dev get pods`): the verb is the first
+    // word that is neither a flag nor a global flag's value.
+    let mut verb_index = None;
+    let mut i = 0;
+    while i < args.len() {
+        let arg = &args[i];
+        if arg == "-n" || arg == "--namespace" || arg == "--context" || arg == "--kubeconfig" {
+            i += 2;
+            continue;
+        }
+        if arg.starts_with('-') {
+            i += 1;
+            continue;
+        }
+        verb_index = Some(i);
+        break;
+    }
+    let Some(verb_index) = verb_index else {
+        return Output::ok(info::ROOT_HELP);
+    };
+    let verb = args[verb_index].as_str();
+    let mut rest: Vec<String> = args[..verb_index].to_vec();
+    rest.extend_from_slice(&args[verb_index + 1..]);
+    if rest.iter().any(|a| a == "--help" || a == "-h") {
+        return info::help(verb);
+    }
+    match verb {
+        "get" => get::get(kubectl, cluster, &rest, workspace),
+        "apply" => apply::apply(kubectl, cluster, &rest, workspace),
+        "create" => create::create(kubectl, cluster, &rest, workspace),
+        "delete" => delete::delete(kubectl, cluster, &rest, workspace),
+        "run" => run::run(kubectl, cluster, &rest),
+        "version" => info::version(&rest),
+        "api-resources" => info::api_resources(&rest),
+        "api-versions" => info::api_versions(),
+        "cluster-info" => info::cluster_info(),
+        "config" => info::config(kubectl, &rest),
+        "help" => Output::ok(info::ROOT_HELP),
+        v if NOT_YET_IMPLEMENTED.contains(&v) => {
+            Output::error(format!("error: \"kubectl {v}\" is not available in this playground yet"))
+        }
+        other => Output::error(unknown_command(other)),
+    }
+}
+
+/// Every top-level kubectl command, sorted as cobra sorts them for suggestions.
+const ALL_COMMANDS: &[&str] = &[
+    "annotate", "api-resources", "api-versions", "apply", "attach", "auth", "autoscale", "certificate", "cluster-info",
+    "completion", "config", "cordon", "cp", "create", "debug", "delete", "describe", "diff", "drain", "edit", "events",
+    "exec", "explain", "expose", "get", "kustomize", "label", "logs", "patch", "plugin", "port-forward", "proxy",
+    "replace", "rollout", "run", "scale", "set", "taint", "top", "uncordon", "version", "wait",
+];
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
+/// cobra's message: suggestions within edit distance 2 or sharing the typed prefix, each on a
+/// line starting with a TAB.
+fn unknown_command(typed: &str) -> String {
+    let suggestions: Vec<&str> = ALL_COMMANDS
+        .iter()
+        .copied()
+        .filter(|c| levenshtein(&typed.to_lowercase(), c) <= 2 || c.starts_with(&typed.to_lowercase()))
+        .collect();
+    let mut message = format!("error: unknown command \"{typed}\" for \"kubectl\"");
+    if !suggestions.is_empty() {
+        message.push_str("\n\nDid you mean this?\n");
+        for s in suggestions {
+            message.push('\t');
+            message.push_str(s);
+            message.push('\n');
+        }
+    }
+    message
+}
+
+/// The namespace a command works in: `-n`, else the context's.
+pub(crate) fn namespace_of(kubectl: &Kubectl, parsed: &crate::flags::ParsedArgs) -> String {
+    parsed.value("namespace").map(str::to_string).unwrap_or_else(|| kubectl.context_namespace.clone())
+}
+
+/// `deployment.apps/web`: how kubectl names an object in one-line results.
+pub(crate) fn object_ref(resource: &model::ResourceType, name: &str) -> String {
+    if resource.group.is_empty() {
+        format!("{}/{name}", resource.singular)
+    } else {
+        format!("{}.{}/{name}", resource.singular, resource.group)
+    }
+}
+
+/// Reads every `-f` source: files, directories (their .yaml/.yml/.json files) and `-` (stdin).
+/// Returns (source name, text) pairs, or kubectl's error.
+pub(crate) fn read_sources(filenames: &[String], workspace: &dyn Workspace) -> Result<Vec<(String, String)>, String> {
+    let mut sources = Vec::new();
+    for filename in filenames {
+        if filename == "-" {
+            match workspace.stdin() {
+                Some(text) => sources.push(("STDIN".to_string(), text.to_string())),
+                None => return Err("error: no objects passed to apply".to_string()),
+            }
+            continue;
+        }
+        if filename.starts_with("http://") || filename.starts_with("https://") {
+            return Err(format!(
+                "error: unable to read URL \"{filename}\": this playground has no network; paste the manifest into the editor instead"
+            ));
+        }
+        if let Some(entries) = workspace.list_dir(filename) {
+            for entry in entries.iter().filter(|e| e.ends_with(".yaml") || e.ends_with(".yml") || e.ends_with(".json")) {
+                let path = format!("{}/{entry}", filename.trim_end_matches('/'));
+                let text = workspace.read_file(&path).map_err(|e| format!("error: {e}"))?;
+                sources.push((path, text));
+            }
+            continue;
+        }
+        match workspace.read_file(filename) {
+            Ok(text) => sources.push((filename.clone(), text)),
+            Err(_) => return Err(format!("error: the path \"{filename}\" does not exist")),
+        }
+    }
+    Ok(sources)
+}
+
+/// kubectl's wording for a manifest that did not decode.
+pub(crate) fn decode_error_message(source: &str, error: &model::DecodeError, verb_gerund: &str) -> String {
+    use model::DecodeErrorKind as K;
+    let position = match (error.line, error.column) {
+        (Some(line), Some(column)) => format!("line {line}, column {column}"),
+        (Some(line), None) => format!("line {line}"),
+        _ => String::new(),
+    };
+    match error.kind {
+        K::Syntax => format!("error: error parsing {source}: error converting YAML to JSON: yaml: {position}: {}", error.message),
+        K::MissingTypeInfo => format!(
+            "error: error validating \"{source}\": {}; if you choose to ignore these errors, turn validation off with --validate=false",
+            error.message
+        ),
+        K::NoMatchForKind => format!(
+            "error: resource mapping not found for name: \"{}\" namespace: \"\" from \"{source}\": {}\nensure CRDs are installed first",
+            error.object_name.as_deref().unwrap_or(""),
+            error.message
+        ),
+        K::StrictDecoding => {
+            let kind = error.object_kind.as_deref().unwrap_or("");
+            let version = error.api_version.as_deref().map(|v| model::registry::split_api_version(v).1).unwrap_or("");
+            format!(
+                "Error from server (BadRequest): error when {verb_gerund} \"{source}\": {kind} in version \"{version}\" cannot be handled as a {kind}: {}",
+                error.message
+            )
+        }
+        K::TooLarge => format!("error: error parsing {source}: {}{}", error.message, if position.is_empty() { String::new() } else { format!(" ({position})") }),
+    }
+}
+
+/// kubectl's line for an API error: `Error from server (Reason): error when creating "f.yaml": …`
+/// (the file part only for `-f` sources). A single Invalid error is printed as its bare message.
+pub(crate) fn server_error(error: &cluster::ApiError, source: Option<&str>, verb_gerund: &str) -> String {
+    match source {
+        _ if error.reason == "Invalid" => error.message.clone(),
+        Some(source) if !source.is_empty() => {
+            format!("Error from server ({}): error when {verb_gerund} \"{source}\": {}", error.reason, error.message)
+        }
+        _ => error.to_string(),
+    }
+}
+
+/// Resolves a user-typed resource name or prints kubectl's error.
+pub(crate) fn resolve_resource(name: &str) -> Result<&'static model::ResourceType, Output> {
+    model::registry::resolve(name)
+        .ok_or_else(|| Output::error(format!("error: the server doesn't have a resource type \"{name}\"")))
+}
