@@ -30,13 +30,18 @@ struct DiskFiles {
 impl DiskFiles {
     fn resolve(&self, path: &str) -> PathBuf {
         let p = Path::new(path);
-        if p.is_absolute() { p.to_path_buf() } else { self.base.join(p) }
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.base.join(p)
+        }
     }
 }
 
 impl Files for DiskFiles {
     fn read_file(&self, path: &str) -> Result<String, String> {
-        std::fs::read_to_string(self.resolve(path)).map_err(|_| format!("the path \"{path}\" does not exist"))
+        std::fs::read_to_string(self.resolve(path))
+            .map_err(|_| format!("the path \"{path}\" does not exist"))
     }
     fn list_dir(&self, path: &str) -> Option<Vec<String>> {
         let entries = std::fs::read_dir(self.resolve(path)).ok()?;
@@ -61,13 +66,18 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("kubectl") => {
             let mut session = scenario::Session::new(scenario::session::DEFAULT_SEED);
-            let files = DiskFiles { base: PathBuf::from(".") };
+            let files = DiskFiles {
+                base: PathBuf::from("."),
+            };
             let mut stdin = String::new();
             let wants_stdin = args.iter().any(|a| a == "-");
             if wants_stdin && std::io::stdin().read_to_string(&mut stdin).is_err() {
                 return usage_error("cannot read standard input");
             }
-            let command = scenario::script::Command::Kubectl { args: args[1..].to_vec(), stdin: wants_stdin.then_some(stdin) };
+            let command = scenario::script::Command::Kubectl {
+                args: args[1..].to_vec(),
+                stdin: wants_stdin.then_some(stdin),
+            };
             let output = session.execute(&command, &files);
             print!("{}", output.stdout);
             eprint!("{}", output.stderr);
@@ -124,7 +134,13 @@ fn run(args: &[String]) -> ExitCode {
         (text, PathBuf::from("."))
     } else {
         match std::fs::read_to_string(&path) {
-            Ok(t) => (t, Path::new(&path).parent().map(Path::to_path_buf).unwrap_or_default()),
+            Ok(t) => (
+                t,
+                Path::new(&path)
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default(),
+            ),
             Err(e) => return usage_error(&format!("cannot read {path}: {e}")),
         }
     };

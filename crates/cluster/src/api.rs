@@ -42,13 +42,25 @@ impl std::error::Error for ApiError {}
 
 impl ApiError {
     pub fn not_found(resource: &ResourceType, name: &str) -> ApiError {
-        ApiError { reason: "NotFound", code: 404, message: format!("{} \"{name}\" not found", resource.qualified_plural()) }
+        ApiError {
+            reason: "NotFound",
+            code: 404,
+            message: format!("{} \"{name}\" not found", resource.qualified_plural()),
+        }
     }
     pub fn already_exists(resource: &ResourceType, name: &str) -> ApiError {
-        ApiError { reason: "AlreadyExists", code: 409, message: format!("{} \"{name}\" already exists", resource.qualified_plural()) }
+        ApiError {
+            reason: "AlreadyExists",
+            code: 409,
+            message: format!("{} \"{name}\" already exists", resource.qualified_plural()),
+        }
     }
     pub fn bad_request(message: String) -> ApiError {
-        ApiError { reason: "BadRequest", code: 400, message }
+        ApiError {
+            reason: "BadRequest",
+            code: 400,
+            message,
+        }
     }
 }
 
@@ -91,7 +103,12 @@ pub struct ApiServer {
 
 impl Default for ApiServer {
     fn default() -> Self {
-        ApiServer { store: Store::new(), resource_version: 0, watch_log: Default::default(), event_log_hash: FNV_OFFSET }
+        ApiServer {
+            store: Store::new(),
+            resource_version: 0,
+            watch_log: Default::default(),
+            event_log_hash: FNV_OFFSET,
+        }
     }
 }
 
@@ -109,7 +126,11 @@ fn fnv1a(mut hash: u64, bytes: &[u8]) -> u64 {
 fn key_for(resource: &ResourceType, namespace: &str, name: &str) -> ObjectKey {
     ObjectKey {
         resource: resource.plural_key(),
-        namespace: if resource.namespaced { namespace.into() } else { "".into() },
+        namespace: if resource.namespaced {
+            namespace.into()
+        } else {
+            "".into()
+        },
         name: name.into(),
     }
 }
@@ -125,7 +146,13 @@ impl PluralKey for ResourceType {
         registry::RESOURCE_TYPES
             .iter()
             .find(|r| r.kind == self.kind && r.group == self.group)
-            .map(|r| if r.group == "events.k8s.io" { "events.events.k8s.io" } else { r.plural })
+            .map(|r| {
+                if r.group == "events.k8s.io" {
+                    "events.events.k8s.io"
+                } else {
+                    r.plural
+                }
+            })
             .unwrap_or(self.plural)
     }
 }
@@ -135,13 +162,18 @@ impl PluralKey for ResourceType {
 fn initialize_status(object: &mut Object) {
     match object {
         Object::Pod(pod) => {
-            let qos = pod.spec.as_ref().map(model::pod::qos_class).unwrap_or("BestEffort");
+            let qos = pod
+                .spec
+                .as_ref()
+                .map(model::pod::qos_class)
+                .unwrap_or("BestEffort");
             let status = pod.status.get_or_insert_with(Default::default);
             status.phase = Some("Pending".to_string());
             status.qos_class = Some(qos.to_string());
         }
         Object::Namespace(namespace) => {
-            namespace.status.get_or_insert_with(Default::default).phase = Some("Active".to_string());
+            namespace.status.get_or_insert_with(Default::default).phase =
+                Some("Active".to_string());
         }
         _ => {}
     }
@@ -171,7 +203,9 @@ impl ApiServer {
     }
 
     pub fn watch_since(&self, resource_version: u64) -> impl Iterator<Item = &WatchEvent> {
-        self.watch_log.iter().filter(move |e| e.resource_version > resource_version)
+        self.watch_log
+            .iter()
+            .filter(move |e| e.resource_version > resource_version)
     }
 
     fn next_resource_version(&mut self) -> u64 {
@@ -192,7 +226,11 @@ impl ApiServer {
         if self.watch_log.len() == WATCH_LOG_CAPACITY {
             self.watch_log.pop_front();
         }
-        self.watch_log.push_back(WatchEvent { resource_version, event_type, object });
+        self.watch_log.push_back(WatchEvent {
+            resource_version,
+            event_type,
+            object,
+        });
     }
 
     fn validate(object: &Object) -> Result<(), ApiError> {
@@ -200,17 +238,27 @@ impl ApiServer {
         if errors.is_empty() {
             return Ok(());
         }
-        let rendered: Vec<String> = errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
+        let rendered: Vec<String> = errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect();
         // kubectl words one cause inline and several as a bulleted list.
         let details = if rendered.len() == 1 {
             rendered[0].clone()
         } else {
-            rendered.iter().map(|r| format!("\n* {r}")).collect::<String>()
+            rendered
+                .iter()
+                .map(|r| format!("\n* {r}"))
+                .collect::<String>()
         };
         Err(ApiError {
             reason: "Invalid",
             code: 422,
-            message: format!("The {} \"{}\" is invalid: {details}", object.kind(), object.name()),
+            message: format!(
+                "The {} \"{}\" is invalid: {details}",
+                object.kind(),
+                object.name()
+            ),
         })
     }
 
@@ -221,14 +269,23 @@ impl ApiServer {
         }
         let namespace = object.namespace();
         let namespaces = registry::resolve("namespaces").expect("namespaces are registered");
-        if self.store.get(&key_for(namespaces, "", namespace)).is_none() {
+        if self
+            .store
+            .get(&key_for(namespaces, "", namespace))
+            .is_none()
+        {
             return Err(ApiError::not_found(namespaces, namespace));
         }
         Ok(())
     }
 
     /// POST: validates, admits, assigns identity, stores.
-    pub fn create(&mut self, mut object: Object, now: SimTime, rng: &mut SimRng) -> Result<Rc<Object>, ApiError> {
+    pub fn create(
+        &mut self,
+        mut object: Object,
+        now: SimTime,
+        rng: &mut SimRng,
+    ) -> Result<Rc<Object>, ApiError> {
         let resource = object.resource_type();
         if resource.namespaced && object.namespace().is_empty() {
             object.metadata_mut().namespace = Some("default".into());
@@ -237,7 +294,12 @@ impl ApiServer {
             object.metadata_mut().namespace = None;
         }
         if object.name().is_empty() {
-            if let Some(prefix) = object.metadata().generate_name.clone().filter(|p| !p.is_empty()) {
+            if let Some(prefix) = object
+                .metadata()
+                .generate_name
+                .clone()
+                .filter(|p| !p.is_empty())
+            {
                 object.metadata_mut().name = Some(format!("{prefix}{}", rng.name_suffix(5)));
             }
         }
@@ -249,7 +311,9 @@ impl ApiServer {
             return Err(ApiError::already_exists(resource, object.name()));
         }
         let resource_version = self.next_resource_version();
-        let has_spec = spec_like_content(&object).as_object().is_some_and(|m| m.contains_key("spec"));
+        let has_spec = spec_like_content(&object)
+            .as_object()
+            .is_some_and(|m| m.contains_key("spec"));
         let meta = object.metadata_mut();
         meta.uid = Some(rng.uuid());
         meta.resource_version = Some(resource_version.to_string());
@@ -291,13 +355,15 @@ impl ApiServer {
         // Keep what clients cannot change through the main resource.
         let mut value = object.to_json_value();
         let existing_value = existing.to_json_value();
-        if let (Some(map), Some(existing_map)) = (value.as_object_mut(), existing_value.as_object()) {
+        if let (Some(map), Some(existing_map)) = (value.as_object_mut(), existing_value.as_object())
+        {
             match existing_map.get("status") {
                 Some(status) => map.insert("status".into(), status.clone()),
                 None => map.remove("status"),
             };
         }
-        let mut object = Object::from_json_value(value).map_err(|e| ApiError::bad_request(e.message))?;
+        let mut object =
+            Object::from_json_value(value).map_err(|e| ApiError::bad_request(e.message))?;
         let existing_meta = existing.metadata();
         {
             let meta = object.metadata_mut();
@@ -322,7 +388,12 @@ impl ApiServer {
         Ok(stored)
     }
 
-    pub fn get(&self, resource: &ResourceType, namespace: &str, name: &str) -> Result<Rc<Object>, ApiError> {
+    pub fn get(
+        &self,
+        resource: &ResourceType,
+        namespace: &str,
+        name: &str,
+    ) -> Result<Rc<Object>, ApiError> {
         self.store
             .get(&key_for(resource, namespace, name))
             .cloned()
@@ -331,7 +402,12 @@ impl ApiServer {
 
     /// DELETE. A Namespace takes every namespaced object in it along (the namespace
     /// controller's job on a real cluster, done at once here until that controller exists).
-    pub fn delete(&mut self, resource: &ResourceType, namespace: &str, name: &str) -> Result<Rc<Object>, ApiError> {
+    pub fn delete(
+        &mut self,
+        resource: &ResourceType,
+        namespace: &str,
+        name: &str,
+    ) -> Result<Rc<Object>, ApiError> {
         let key = key_for(resource, namespace, name);
         let Some(existing) = self.store.remove(&key) else {
             return Err(ApiError::not_found(resource, name));
@@ -366,7 +442,10 @@ impl StoreExt for Store {
         let plural = resource.plural_key();
         let start = ObjectKey {
             resource: plural,
-            namespace: namespace.filter(|_| resource.namespaced).unwrap_or("").into(),
+            namespace: namespace
+                .filter(|_| resource.namespaced)
+                .unwrap_or("")
+                .into(),
             name: "".into(),
         };
         self.range(start..)

@@ -40,7 +40,9 @@ impl SimTime {
     }
 
     /// The instant a k8s timestamp names, on this clock (clamped at the cluster's birth).
-    pub fn from_k8s_time(time: &model::k8s_openapi::apimachinery::pkg::apis::meta::v1::Time) -> SimTime {
+    pub fn from_k8s_time(
+        time: &model::k8s_openapi::apimachinery::pkg::apis::meta::v1::Time,
+    ) -> SimTime {
         let seconds = time.0.as_second() - EPOCH_UNIX_SECONDS;
         SimTime(seconds.max(0) as u64 * 1000)
     }
@@ -68,7 +70,10 @@ mod tests {
     #[test]
     fn timestamps_start_at_the_epoch_and_round_trip() {
         let t = SimTime(65_000);
-        assert_eq!(crate::clock::SimTime::from_k8s_time(&t.to_k8s_time()), SimTime(65_000));
+        assert_eq!(
+            crate::clock::SimTime::from_k8s_time(&t.to_k8s_time()),
+            SimTime(65_000)
+        );
         let json = serde_json::to_value(t.to_k8s_time()).unwrap();
         assert_eq!(json, serde_json::json!("2026-01-01T00:01:05Z"));
     }

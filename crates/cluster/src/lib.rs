@@ -68,7 +68,11 @@ impl Cluster {
         debug_assert!(object.is_some(), "bootstrap manifests decode");
         if let Some(object) = object {
             let created = self.create(object);
-            debug_assert!(created.is_ok(), "bootstrap objects are valid: {:?}", created.err());
+            debug_assert!(
+                created.is_ok(),
+                "bootstrap objects are valid: {:?}",
+                created.err()
+            );
         }
     }
 
@@ -100,7 +104,12 @@ impl Cluster {
     }
 
     /// Gets one object.
-    pub fn get(&self, resource: &ResourceType, namespace: &str, name: &str) -> Result<Rc<Object>, ApiError> {
+    pub fn get(
+        &self,
+        resource: &ResourceType,
+        namespace: &str,
+        name: &str,
+    ) -> Result<Rc<Object>, ApiError> {
         self.api.get(resource, namespace, name)
     }
 
@@ -111,7 +120,12 @@ impl Cluster {
     }
 
     /// Deletes an object. Namespaces take their contents with them.
-    pub fn delete(&mut self, resource: &ResourceType, namespace: &str, name: &str) -> Result<Rc<Object>, ApiError> {
+    pub fn delete(
+        &mut self,
+        resource: &ResourceType,
+        namespace: &str,
+        name: &str,
+    ) -> Result<Rc<Object>, ApiError> {
         self.api.delete(resource, namespace, name)
     }
 
@@ -132,6 +146,9 @@ impl Cluster {
 
     /// O(1) read-only view for the UI.
     pub fn snapshot(&self) -> ClusterSnapshot {
-        ClusterSnapshot { now: self.clock.now(), store: self.api.store().clone() }
+        ClusterSnapshot {
+            now: self.clock.now(),
+            store: self.api.store().clone(),
+        }
     }
 }

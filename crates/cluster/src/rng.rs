@@ -14,7 +14,9 @@ const NAME_SUFFIX_ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
 
 impl SimRng {
     pub fn new(seed: u64) -> SimRng {
-        SimRng { rng: ChaCha8Rng::seed_from_u64(seed) }
+        SimRng {
+            rng: ChaCha8Rng::seed_from_u64(seed),
+        }
     }
 
     /// A random (version 4) UUID, as the API server assigns to `metadata.uid`.
@@ -24,7 +26,14 @@ impl SimRng {
         bytes[6] = (bytes[6] & 0x0f) | 0x40;
         bytes[8] = (bytes[8] & 0x3f) | 0x80;
         let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+        format!(
+            "{}-{}-{}-{}-{}",
+            &hex[0..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..32]
+        )
     }
 
     /// A `generateName` suffix of `length` characters (`x2x4q`), from kube's alphabet.

@@ -12,11 +12,19 @@ pub struct FlagSpec {
 }
 
 pub const fn value(long: &'static str, short: Option<char>) -> FlagSpec {
-    FlagSpec { long, short, takes_value: true }
+    FlagSpec {
+        long,
+        short,
+        takes_value: true,
+    }
 }
 
 pub const fn boolean(long: &'static str, short: Option<char>) -> FlagSpec {
-    FlagSpec { long, short, takes_value: false }
+    FlagSpec {
+        long,
+        short,
+        takes_value: false,
+    }
 }
 
 /// Flags every kubectl command accepts.
@@ -42,7 +50,10 @@ pub struct ParsedArgs {
 impl ParsedArgs {
     /// The last value given for a flag.
     pub fn value(&self, long: &str) -> Option<&str> {
-        self.values.get(long).and_then(|v| v.last()).map(String::as_str)
+        self.values
+            .get(long)
+            .and_then(|v| v.last())
+            .map(String::as_str)
     }
     /// Every value given for a repeatable flag (`-f a -f b`, `--env A=1 --env B=2`).
     pub fn values(&self, long: &str) -> &[String] {
@@ -60,8 +71,20 @@ impl ParsedArgs {
 /// Parses `args` (after the verb) against the verb's flags plus [`GLOBAL_FLAGS`]. `command` is
 /// what the usage hint names (`get`, `create deployment`).
 pub fn parse(args: &[String], specs: &[FlagSpec], command: &str) -> Result<ParsedArgs, String> {
-    let find_long = |name: &str| specs.iter().chain(GLOBAL_FLAGS).find(|s| s.long == name).copied();
-    let find_short = |c: char| specs.iter().chain(GLOBAL_FLAGS).find(|s| s.short == Some(c)).copied();
+    let find_long = |name: &str| {
+        specs
+            .iter()
+            .chain(GLOBAL_FLAGS)
+            .find(|s| s.long == name)
+            .copied()
+    };
+    let find_short = |c: char| {
+        specs
+            .iter()
+            .chain(GLOBAL_FLAGS)
+            .find(|s| s.short == Some(c))
+            .copied()
+    };
     let usage = format!("See 'kubectl {command} --help' for usage.");
     let mut parsed = ParsedArgs::default();
     let mut i = 0;
@@ -87,19 +110,26 @@ pub fn parse(args: &[String], specs: &[FlagSpec], command: &str) -> Result<Parse
                         i += 1;
                         args[i - 1].clone()
                     }
-                    None => return Err(format!("error: flag needs an argument: --{name}\n{usage}")),
+                    None => {
+                        return Err(format!("error: flag needs an argument: --{name}\n{usage}"))
+                    }
                 }
             } else {
                 inline.unwrap_or_else(|| "true".to_string())
             };
             parsed.values.entry(spec.long).or_default().push(value);
-        } else if arg.len() > 1 && arg.starts_with('-') && !arg[1..].starts_with(|c: char| c.is_ascii_digit()) {
+        } else if arg.len() > 1
+            && arg.starts_with('-')
+            && !arg[1..].starts_with(|c: char| c.is_ascii_digit())
+        {
             let shorts: Vec<char> = arg[1..].chars().collect();
             let mut j = 0;
             while j < shorts.len() {
                 let c = shorts[j];
                 let Some(spec) = find_short(c) else {
-                    return Err(format!("error: unknown shorthand flag: '{c}' in {arg}\n{usage}"));
+                    return Err(format!(
+                        "error: unknown shorthand flag: '{c}' in {arg}\n{usage}"
+                    ));
                 };
                 if spec.takes_value {
                     let rest: String = shorts[j + 1..].iter().collect();
@@ -109,12 +139,18 @@ pub fn parse(args: &[String], specs: &[FlagSpec], command: &str) -> Result<Parse
                         i += 1;
                         args[i - 1].clone()
                     } else {
-                        return Err(format!("error: flag needs an argument: '{c}' in {arg}\n{usage}"));
+                        return Err(format!(
+                            "error: flag needs an argument: '{c}' in {arg}\n{usage}"
+                        ));
                     };
                     parsed.values.entry(spec.long).or_default().push(value);
                     break;
                 }
-                parsed.values.entry(spec.long).or_default().push("true".to_string());
+                parsed
+                    .values
+                    .entry(spec.long)
+                    .or_default()
+                    .push("true".to_string());
                 j += 1;
             }
         } else {
@@ -134,8 +170,18 @@ mod tests {
 
     #[test]
     fn parses_long_short_attached_and_combined() {
-        let specs = [value("output", Some('o')), boolean("all-namespaces", Some('A')), boolean("stdin", Some('i')), boolean("tty", Some('t'))];
-        let p = parse(&args("pods -n kube-system -oyaml --output=json -A -it web -- sh -c x"), &specs, "get").unwrap();
+        let specs = [
+            value("output", Some('o')),
+            boolean("all-namespaces", Some('A')),
+            boolean("stdin", Some('i')),
+            boolean("tty", Some('t')),
+        ];
+        let p = parse(
+            &args("pods -n kube-system -oyaml --output=json -A -it web -- sh -c x"),
+            &specs,
+            "get",
+        )
+        .unwrap();
         assert_eq!(p.positionals, ["pods", "web"]);
         assert_eq!(p.value("namespace"), Some("kube-system"));
         assert_eq!(p.value("output"), Some("json"));
@@ -145,8 +191,17 @@ mod tests {
 
     #[test]
     fn unknown_flags_are_pflag_errors() {
-        assert_eq!(parse(&args("--foo"), &[], "get").unwrap_err(), "error: unknown flag: --foo\nSee 'kubectl get --help' for usage.");
-        assert_eq!(parse(&args("-x"), &[], "get").unwrap_err(), "error: unknown shorthand flag: 'x' in -x\nSee 'kubectl get --help' for usage.");
-        assert_eq!(parse(&args("-n"), &[], "get").unwrap_err(), "error: flag needs an argument: 'n' in -n\nSee 'kubectl get --help' for usage.");
+        assert_eq!(
+            parse(&args("--foo"), &[], "get").unwrap_err(),
+            "error: unknown flag: --foo\nSee 'kubectl get --help' for usage."
+        );
+        assert_eq!(
+            parse(&args("-x"), &[], "get").unwrap_err(),
+            "error: unknown shorthand flag: 'x' in -x\nSee 'kubectl get --help' for usage."
+        );
+        assert_eq!(
+            parse(&args("-n"), &[], "get").unwrap_err(),
+            "error: flag needs an argument: 'n' in -n\nSee 'kubectl get --help' for usage."
+        );
     }
 }

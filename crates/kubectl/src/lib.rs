@@ -24,14 +24,22 @@ pub struct Output {
 
 impl Output {
     pub fn ok(stdout: impl Into<String>) -> Output {
-        Output { stdout: stdout.into(), stderr: String::new(), exit_code: 0 }
+        Output {
+            stdout: stdout.into(),
+            stderr: String::new(),
+            exit_code: 0,
+        }
     }
     pub fn error(stderr: impl Into<String>) -> Output {
         let mut stderr = stderr.into();
         if !stderr.ends_with('\n') {
             stderr.push('\n');
         }
-        Output { stdout: String::new(), stderr, exit_code: 1 }
+        Output {
+            stdout: String::new(),
+            stderr,
+            exit_code: 1,
+        }
     }
     /// Appends another output (stdout to stdout, stderr to stderr); the worst exit code wins.
     pub fn append(&mut self, other: Output) {
@@ -75,13 +83,20 @@ pub struct Kubectl {
 
 impl Default for Kubectl {
     fn default() -> Self {
-        Kubectl { context_namespace: "default".to_string() }
+        Kubectl {
+            context_namespace: "default".to_string(),
+        }
     }
 }
 
 impl Kubectl {
     /// Runs one kubectl command line (`args` without the leading `kubectl`).
-    pub fn run(&mut self, cluster: &mut Cluster, args: &[String], workspace: &dyn Workspace) -> Output {
+    pub fn run(
+        &mut self,
+        cluster: &mut Cluster,
+        args: &[String],
+        workspace: &dyn Workspace,
+    ) -> Output {
         verbs::dispatch(self, cluster, args, workspace)
     }
 }

@@ -10,15 +10,63 @@ use crate::table::human_duration;
 /// Column headers for a kind (`wide` adds the `-o wide` columns).
 pub fn headers(kind: &str, wide: bool) -> Vec<&'static str> {
     let (normal, extra): (&[&str], &[&str]) = match kind {
-        "Pod" => (&["NAME", "READY", "STATUS", "RESTARTS", "AGE"], &["IP", "NODE", "NOMINATED NODE", "READINESS GATES"]),
-        "Deployment" => (&["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"], &["CONTAINERS", "IMAGES", "SELECTOR"]),
-        "ReplicaSet" => (&["NAME", "DESIRED", "CURRENT", "READY", "AGE"], &["CONTAINERS", "IMAGES", "SELECTOR"]),
-        "ReplicationController" => (&["NAME", "DESIRED", "CURRENT", "READY", "AGE"], &["CONTAINERS", "IMAGES", "SELECTOR"]),
-        "DaemonSet" => (&["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE"], &["CONTAINERS", "IMAGES", "SELECTOR"]),
+        "Pod" => (
+            &["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
+            &["IP", "NODE", "NOMINATED NODE", "READINESS GATES"],
+        ),
+        "Deployment" => (
+            &["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"],
+            &["CONTAINERS", "IMAGES", "SELECTOR"],
+        ),
+        "ReplicaSet" => (
+            &["NAME", "DESIRED", "CURRENT", "READY", "AGE"],
+            &["CONTAINERS", "IMAGES", "SELECTOR"],
+        ),
+        "ReplicationController" => (
+            &["NAME", "DESIRED", "CURRENT", "READY", "AGE"],
+            &["CONTAINERS", "IMAGES", "SELECTOR"],
+        ),
+        "DaemonSet" => (
+            &[
+                "NAME",
+                "DESIRED",
+                "CURRENT",
+                "READY",
+                "UP-TO-DATE",
+                "AVAILABLE",
+                "NODE SELECTOR",
+                "AGE",
+            ],
+            &["CONTAINERS", "IMAGES", "SELECTOR"],
+        ),
         "StatefulSet" => (&["NAME", "READY", "AGE"], &["CONTAINERS", "IMAGES"]),
-        "Job" => (&["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"], &["CONTAINERS", "IMAGES", "SELECTOR"]),
-        "CronJob" => (&["NAME", "SCHEDULE", "TIMEZONE", "SUSPEND", "ACTIVE", "LAST SCHEDULE", "AGE"], &["CONTAINERS", "IMAGES", "SELECTOR"]),
-        "Service" => (&["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"], &["SELECTOR"]),
+        "Job" => (
+            &["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"],
+            &["CONTAINERS", "IMAGES", "SELECTOR"],
+        ),
+        "CronJob" => (
+            &[
+                "NAME",
+                "SCHEDULE",
+                "TIMEZONE",
+                "SUSPEND",
+                "ACTIVE",
+                "LAST SCHEDULE",
+                "AGE",
+            ],
+            &["CONTAINERS", "IMAGES", "SELECTOR"],
+        ),
+        "Service" => (
+            &[
+                "NAME",
+                "TYPE",
+                "CLUSTER-IP",
+                "EXTERNAL-IP",
+                "PORT(S)",
+                "AGE",
+            ],
+            &["SELECTOR"],
+        ),
         "Endpoints" => (&["NAME", "ENDPOINTS", "AGE"], &[]),
         "EndpointSlice" => (&["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"], &[]),
         "Ingress" => (&["NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE"], &[]),
@@ -26,19 +74,93 @@ pub fn headers(kind: &str, wide: bool) -> Vec<&'static str> {
         "ConfigMap" => (&["NAME", "DATA", "AGE"], &[]),
         "Secret" => (&["NAME", "TYPE", "DATA", "AGE"], &[]),
         "Namespace" => (&["NAME", "STATUS", "AGE"], &[]),
-        "Node" => (&["NAME", "STATUS", "ROLES", "AGE", "VERSION"], &["INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"]),
-        "PersistentVolume" => (&["NAME", "CAPACITY", "ACCESS MODES", "RECLAIM POLICY", "STATUS", "CLAIM", "STORAGECLASS", "VOLUMEATTRIBUTESCLASS", "REASON", "AGE"], &["VOLUMEMODE"]),
-        "PersistentVolumeClaim" => (&["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS", "VOLUMEATTRIBUTESCLASS", "AGE"], &["VOLUMEMODE"]),
-        "StorageClass" => (&["NAME", "PROVISIONER", "RECLAIMPOLICY", "VOLUMEBINDINGMODE", "ALLOWVOLUMEEXPANSION", "AGE"], &[]),
+        "Node" => (
+            &["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
+            &[
+                "INTERNAL-IP",
+                "EXTERNAL-IP",
+                "OS-IMAGE",
+                "KERNEL-VERSION",
+                "CONTAINER-RUNTIME",
+            ],
+        ),
+        "PersistentVolume" => (
+            &[
+                "NAME",
+                "CAPACITY",
+                "ACCESS MODES",
+                "RECLAIM POLICY",
+                "STATUS",
+                "CLAIM",
+                "STORAGECLASS",
+                "VOLUMEATTRIBUTESCLASS",
+                "REASON",
+                "AGE",
+            ],
+            &["VOLUMEMODE"],
+        ),
+        "PersistentVolumeClaim" => (
+            &[
+                "NAME",
+                "STATUS",
+                "VOLUME",
+                "CAPACITY",
+                "ACCESS MODES",
+                "STORAGECLASS",
+                "VOLUMEATTRIBUTESCLASS",
+                "AGE",
+            ],
+            &["VOLUMEMODE"],
+        ),
+        "StorageClass" => (
+            &[
+                "NAME",
+                "PROVISIONER",
+                "RECLAIMPOLICY",
+                "VOLUMEBINDINGMODE",
+                "ALLOWVOLUMEEXPANSION",
+                "AGE",
+            ],
+            &[],
+        ),
         "ServiceAccount" => (&["NAME", "SECRETS", "AGE"], &[]),
         "Role" | "ClusterRole" | "LimitRange" => (&["NAME", "CREATED AT"], &[]),
-        "RoleBinding" | "ClusterRoleBinding" => (&["NAME", "ROLE", "AGE"], &["USERS", "GROUPS", "SERVICEACCOUNTS"]),
-        "HorizontalPodAutoscaler" => (&["NAME", "REFERENCE", "TARGETS", "MINPODS", "MAXPODS", "REPLICAS", "AGE"], &[]),
-        "PodDisruptionBudget" => (&["NAME", "MIN AVAILABLE", "MAX UNAVAILABLE", "ALLOWED DISRUPTIONS", "AGE"], &[]),
+        "RoleBinding" | "ClusterRoleBinding" => (
+            &["NAME", "ROLE", "AGE"],
+            &["USERS", "GROUPS", "SERVICEACCOUNTS"],
+        ),
+        "HorizontalPodAutoscaler" => (
+            &[
+                "NAME",
+                "REFERENCE",
+                "TARGETS",
+                "MINPODS",
+                "MAXPODS",
+                "REPLICAS",
+                "AGE",
+            ],
+            &[],
+        ),
+        "PodDisruptionBudget" => (
+            &[
+                "NAME",
+                "MIN AVAILABLE",
+                "MAX UNAVAILABLE",
+                "ALLOWED DISRUPTIONS",
+                "AGE",
+            ],
+            &[],
+        ),
         "NetworkPolicy" => (&["NAME", "POD-SELECTOR", "AGE"], &[]),
-        "PriorityClass" => (&["NAME", "VALUE", "GLOBAL-DEFAULT", "AGE", "PREEMPTIONPOLICY"], &[]),
+        "PriorityClass" => (
+            &["NAME", "VALUE", "GLOBAL-DEFAULT", "AGE", "PREEMPTIONPOLICY"],
+            &[],
+        ),
         "ResourceQuota" => (&["NAME", "REQUEST", "LIMIT", "AGE"], &[]),
-        "Event" => (&["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"], &["SUBOBJECT", "SOURCE", "FIRST SEEN", "COUNT", "NAME"]),
+        "Event" => (
+            &["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
+            &["SUBOBJECT", "SOURCE", "FIRST SEEN", "COUNT", "NAME"],
+        ),
         _ => (&["NAME", "AGE"], &[]),
     };
     let mut headers = normal.to_vec();
@@ -49,10 +171,11 @@ pub fn headers(kind: &str, wide: bool) -> Vec<&'static str> {
 }
 
 fn at<'a>(value: &'a Value, path: &str) -> &'a Value {
-    path.split('.').fold(value, |v, key| match key.parse::<usize>() {
-        Ok(index) if v.is_array() => &v[index],
-        _ => &v[key],
-    })
+    path.split('.')
+        .fold(value, |v, key| match key.parse::<usize>() {
+            Ok(index) if v.is_array() => &v[index],
+            _ => &v[key],
+        })
 }
 
 fn text(value: &Value, path: &str) -> String {
@@ -69,7 +192,11 @@ fn int(value: &Value, path: &str) -> i64 {
 }
 
 fn or_none(s: String) -> String {
-    if s.is_empty() { "<none>".to_string() } else { s }
+    if s.is_empty() {
+        "<none>".to_string()
+    } else {
+        s
+    }
 }
 
 fn items<'a>(value: &'a Value, path: &str) -> &'a [Value] {
@@ -89,7 +216,11 @@ pub fn timestamp_age(timestamp: &str, now: SimTime) -> String {
     match timestamp.parse::<model::k8s_openapi::jiff::Timestamp>() {
         Ok(t) => {
             let since = now.unix_seconds() - t.as_second();
-            if since < -1 { "<invalid>".to_string() } else { human_duration(since.max(0) as u64 * 1000) }
+            if since < -1 {
+                "<invalid>".to_string()
+            } else {
+                human_duration(since.max(0) as u64 * 1000)
+            }
         }
         Err(_) => "<unknown>".to_string(),
     }
@@ -98,11 +229,24 @@ pub fn timestamp_age(timestamp: &str, now: SimTime) -> String {
 fn selector_text(selector: &Value) -> String {
     let mut parts: Vec<String> = selector["matchLabels"]
         .as_object()
-        .map(|m| m.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or(""))).collect())
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+                .collect()
+        })
         .unwrap_or_default();
-    for expression in selector["matchExpressions"].as_array().into_iter().flatten() {
+    for expression in selector["matchExpressions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
         let key = text(expression, "key");
-        let values: Vec<&str> = expression["values"].as_array().into_iter().flatten().filter_map(|v| v.as_str()).collect();
+        let values: Vec<&str> = expression["values"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str())
+            .collect();
         parts.push(match text(expression, "operator").as_str() {
             "In" => format!("{key} in ({})", values.join(",")),
             "NotIn" => format!("{key} notin ({})", values.join(",")),
@@ -117,7 +261,12 @@ fn selector_text(selector: &Value) -> String {
 fn map_text(value: &Value) -> String {
     value
         .as_object()
-        .map(|m| m.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or(""))).collect::<Vec<_>>().join(","))
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+                .collect::<Vec<_>>()
+                .join(",")
+        })
         .unwrap_or_default()
 }
 
@@ -143,7 +292,9 @@ pub fn pod_status(pod: &Value) -> String {
     for (i, status) in init_statuses.iter().enumerate() {
         let terminated = &status["state"]["terminated"];
         let waiting = &status["state"]["waiting"];
-        let restartable = items(pod, "spec.initContainers").get(i).is_some_and(|c| text(c, "restartPolicy") == "Always");
+        let restartable = items(pod, "spec.initContainers")
+            .get(i)
+            .is_some_and(|c| text(c, "restartPolicy") == "Always");
         if terminated.is_object() && int(terminated, "exitCode") == 0 {
             continue;
         }
@@ -154,11 +305,18 @@ pub fn pod_status(pod: &Value) -> String {
             let r = text(terminated, "reason");
             reason = if r.is_empty() {
                 let signal = int(terminated, "signal");
-                if signal != 0 { format!("Init:Signal:{signal}") } else { format!("Init:ExitCode:{}", int(terminated, "exitCode")) }
+                if signal != 0 {
+                    format!("Init:Signal:{signal}")
+                } else {
+                    format!("Init:ExitCode:{}", int(terminated, "exitCode"))
+                }
             } else {
                 format!("Init:{r}")
             };
-        } else if waiting.is_object() && !text(waiting, "reason").is_empty() && text(waiting, "reason") != "PodInitializing" {
+        } else if waiting.is_object()
+            && !text(waiting, "reason").is_empty()
+            && text(waiting, "reason") != "PodInitializing"
+        {
             reason = format!("Init:{}", text(waiting, "reason"));
         } else {
             reason = format!("Init:{i}/{init_total}");
@@ -182,17 +340,29 @@ pub fn pod_status(pod: &Value) -> String {
                 } else {
                     format!("ExitCode:{}", int(terminated, "exitCode"))
                 };
-            } else if status["ready"].as_bool() == Some(true) && status["state"]["running"].is_object() {
+            } else if status["ready"].as_bool() == Some(true)
+                && status["state"]["running"].is_object()
+            {
                 has_running = true;
             }
         }
         if reason == "Completed" && has_running {
-            let ready = items(pod, "status.conditions").iter().any(|c| text(c, "type") == "Ready" && text(c, "status") == "True");
-            reason = if ready { "Running".to_string() } else { "NotReady".to_string() };
+            let ready = items(pod, "status.conditions")
+                .iter()
+                .any(|c| text(c, "type") == "Ready" && text(c, "status") == "True");
+            reason = if ready {
+                "Running".to_string()
+            } else {
+                "NotReady".to_string()
+            };
         }
     }
     if !text(pod, "metadata.deletionTimestamp").is_empty() {
-        reason = if text(pod, "status.reason") == "NodeLost" { "Unknown".to_string() } else { "Terminating".to_string() };
+        reason = if text(pod, "status.reason") == "NodeLost" {
+            "Unknown".to_string()
+        } else {
+            "Terminating".to_string()
+        };
     }
     reason
 }
@@ -200,7 +370,10 @@ pub fn pod_status(pod: &Value) -> String {
 fn pod_row(pod: &Value, now: SimTime, wide: bool) -> Vec<String> {
     let containers = items(pod, "spec.containers").len();
     let statuses = items(pod, "status.containerStatuses");
-    let ready = statuses.iter().filter(|s| s["ready"].as_bool() == Some(true)).count();
+    let ready = statuses
+        .iter()
+        .filter(|s| s["ready"].as_bool() == Some(true))
+        .count();
     let restarts: i64 = statuses.iter().map(|s| int(s, "restartCount")).sum();
     let last_restart = statuses
         .iter()
@@ -223,7 +396,11 @@ fn pod_row(pod: &Value, now: SimTime, wide: bool) -> Vec<String> {
         row.push(or_none(text(pod, "status.podIP")));
         row.push(or_none(text(pod, "spec.nodeName")));
         row.push(or_none(text(pod, "status.nominatedNodeName")));
-        row.push(if gates.is_empty() { "<none>".to_string() } else { format!("0/{}", gates.len()) });
+        row.push(if gates.is_empty() {
+            "<none>".to_string()
+        } else {
+            format!("0/{}", gates.len())
+        });
     }
     row
 }
@@ -232,35 +409,70 @@ fn service_ports(service: &Value) -> String {
     let ports: Vec<String> = items(service, "spec.ports")
         .iter()
         .map(|p| {
-            let protocol = { let p = text(p, "protocol"); if p.is_empty() { "TCP".to_string() } else { p } };
+            let protocol = {
+                let p = text(p, "protocol");
+                if p.is_empty() {
+                    "TCP".to_string()
+                } else {
+                    p
+                }
+            };
             match int(p, "nodePort") {
                 0 => format!("{}/{protocol}", int(p, "port")),
                 node_port => format!("{}:{node_port}/{protocol}", int(p, "port")),
             }
         })
         .collect();
-    if ports.is_empty() { "<none>".to_string() } else { ports.join(",") }
+    if ports.is_empty() {
+        "<none>".to_string()
+    } else {
+        ports.join(",")
+    }
 }
 
 fn service_external_ip(service: &Value) -> String {
-    let external_ips: Vec<String> = items(service, "spec.externalIPs").iter().filter_map(|v| v.as_str().map(String::from)).collect();
+    let external_ips: Vec<String> = items(service, "spec.externalIPs")
+        .iter()
+        .filter_map(|v| v.as_str().map(String::from))
+        .collect();
     match text(service, "spec.type").as_str() {
         "ExternalName" => text(service, "spec.externalName"),
         "LoadBalancer" => {
             let mut ips: Vec<String> = items(service, "status.loadBalancer.ingress")
                 .iter()
-                .map(|i| { let ip = text(i, "ip"); if ip.is_empty() { text(i, "hostname") } else { ip } })
+                .map(|i| {
+                    let ip = text(i, "ip");
+                    if ip.is_empty() {
+                        text(i, "hostname")
+                    } else {
+                        ip
+                    }
+                })
                 .collect();
             ips.extend(external_ips);
-            if ips.is_empty() { "<pending>".to_string() } else { ips.join(",") }
+            if ips.is_empty() {
+                "<pending>".to_string()
+            } else {
+                ips.join(",")
+            }
         }
-        _ => if external_ips.is_empty() { "<none>".to_string() } else { external_ips.join(",") },
+        _ => {
+            if external_ips.is_empty() {
+                "<none>".to_string()
+            } else {
+                external_ips.join(",")
+            }
+        }
     }
 }
 
 fn job_status(job: &Value) -> String {
     let conditions = items(job, "status.conditions");
-    let has = |t: &str| conditions.iter().any(|c| text(c, "type") == t && text(c, "status") == "True");
+    let has = |t: &str| {
+        conditions
+            .iter()
+            .any(|c| text(c, "type") == t && text(c, "status") == "True")
+    };
     if has("Complete") {
         "Complete"
     } else if has("Failed") {
@@ -292,14 +504,30 @@ pub fn row(object: &Object, now: SimTime, wide: bool) -> Vec<String> {
             let desired = at(&v, "spec.replicas").as_i64().unwrap_or(1);
             let (containers, images) = containers_and_images(at(&v, "spec.template.spec"));
             extra = vec![containers, images, selector_text(at(&v, "spec.selector"))];
-            vec![name, format!("{}/{desired}", int(&v, "status.readyReplicas")), int(&v, "status.updatedReplicas").to_string(), int(&v, "status.availableReplicas").to_string(), age]
+            vec![
+                name,
+                format!("{}/{desired}", int(&v, "status.readyReplicas")),
+                int(&v, "status.updatedReplicas").to_string(),
+                int(&v, "status.availableReplicas").to_string(),
+                age,
+            ]
         }
         "ReplicaSet" | "ReplicationController" => {
             let desired = at(&v, "spec.replicas").as_i64().unwrap_or(1);
             let (containers, images) = containers_and_images(at(&v, "spec.template.spec"));
-            let selector = if object.kind() == "ReplicaSet" { selector_text(at(&v, "spec.selector")) } else { map_text(at(&v, "spec.selector")) };
+            let selector = if object.kind() == "ReplicaSet" {
+                selector_text(at(&v, "spec.selector"))
+            } else {
+                map_text(at(&v, "spec.selector"))
+            };
             extra = vec![containers, images, selector];
-            vec![name, desired.to_string(), int(&v, "status.replicas").to_string(), int(&v, "status.readyReplicas").to_string(), age]
+            vec![
+                name,
+                desired.to_string(),
+                int(&v, "status.replicas").to_string(),
+                int(&v, "status.readyReplicas").to_string(),
+                age,
+            ]
         }
         "DaemonSet" => {
             let (containers, images) = containers_and_images(at(&v, "spec.template.spec"));
@@ -319,7 +547,11 @@ pub fn row(object: &Object, now: SimTime, wide: bool) -> Vec<String> {
             let desired = at(&v, "spec.replicas").as_i64().unwrap_or(1);
             let (containers, images) = containers_and_images(at(&v, "spec.template.spec"));
             extra = vec![containers, images];
-            vec![name, format!("{}/{desired}", int(&v, "status.readyReplicas")), age]
+            vec![
+                name,
+                format!("{}/{desired}", int(&v, "status.readyReplicas")),
+                age,
+            ]
         }
         "Job" => {
             let completions = at(&v, "spec.completions").as_i64();
@@ -335,8 +567,14 @@ pub fn row(object: &Object, now: SimTime, wide: bool) -> Vec<String> {
                 String::new()
             } else {
                 let end = text(&v, "status.completionTime");
-                let end_seconds = end.parse::<model::k8s_openapi::jiff::Timestamp>().map(|t| t.as_second()).unwrap_or(now.unix_seconds());
-                let start_seconds = start.parse::<model::k8s_openapi::jiff::Timestamp>().map(|t| t.as_second()).unwrap_or(end_seconds);
+                let end_seconds = end
+                    .parse::<model::k8s_openapi::jiff::Timestamp>()
+                    .map(|t| t.as_second())
+                    .unwrap_or(now.unix_seconds());
+                let start_seconds = start
+                    .parse::<model::k8s_openapi::jiff::Timestamp>()
+                    .map(|t| t.as_second())
+                    .unwrap_or(end_seconds);
                 human_duration((end_seconds - start_seconds).max(0) as u64 * 1000)
             };
             let (containers, images) = containers_and_images(at(&v, "spec.template.spec"));
@@ -345,22 +583,50 @@ pub fn row(object: &Object, now: SimTime, wide: bool) -> Vec<String> {
         }
         "CronJob" => {
             let last = text(&v, "status.lastScheduleTime");
-            let (containers, images) = containers_and_images(at(&v, "spec.jobTemplate.spec.template.spec"));
-            extra = vec![containers, images, or_none(selector_text(at(&v, "spec.jobTemplate.spec.selector")))];
+            let (containers, images) =
+                containers_and_images(at(&v, "spec.jobTemplate.spec.template.spec"));
+            extra = vec![
+                containers,
+                images,
+                or_none(selector_text(at(&v, "spec.jobTemplate.spec.selector"))),
+            ];
             vec![
                 name,
                 text(&v, "spec.schedule"),
                 or_none(text(&v, "spec.timeZone")),
-                at(&v, "spec.suspend").as_bool().unwrap_or(false).to_string().replace("false", "False").replace("true", "True"),
+                at(&v, "spec.suspend")
+                    .as_bool()
+                    .unwrap_or(false)
+                    .to_string()
+                    .replace("false", "False")
+                    .replace("true", "True"),
                 items(&v, "status.active").len().to_string(),
-                if last.is_empty() { "<none>".to_string() } else { timestamp_age(&last, now) },
+                if last.is_empty() {
+                    "<none>".to_string()
+                } else {
+                    timestamp_age(&last, now)
+                },
                 age,
             ]
         }
         "Service" => {
             let cluster_ip = text(&v, "spec.clusterIP");
             extra = vec![or_none(map_text(at(&v, "spec.selector")))];
-            vec![name, { let t = text(&v, "spec.type"); if t.is_empty() { "ClusterIP".to_string() } else { t } }, or_none(cluster_ip), service_external_ip(&v), service_ports(&v), age]
+            vec![
+                name,
+                {
+                    let t = text(&v, "spec.type");
+                    if t.is_empty() {
+                        "ClusterIP".to_string()
+                    } else {
+                        t
+                    }
+                },
+                or_none(cluster_ip),
+                service_external_ip(&v),
+                service_ports(&v),
+                age,
+            ]
         }
         "Endpoints" => {
             let mut endpoints = Vec::new();
@@ -374,92 +640,430 @@ pub fn row(object: &Object, now: SimTime, wide: bool) -> Vec<String> {
                     }
                 }
             }
-            let shown = if endpoints.len() > 3 { format!("{} + {} more...", endpoints[..3].join(","), endpoints.len() - 3) } else { endpoints.join(",") };
+            let shown = if endpoints.len() > 3 {
+                format!(
+                    "{} + {} more...",
+                    endpoints[..3].join(","),
+                    endpoints.len() - 3
+                )
+            } else {
+                endpoints.join(",")
+            };
             vec![name, or_none(shown), age]
         }
         "EndpointSlice" => {
-            let ports: Vec<String> = items(&v, "ports").iter().map(|p| int(p, "port").to_string()).collect();
-            let addresses: Vec<String> = items(&v, "endpoints").iter().flat_map(|e| items(e, "addresses").iter().filter_map(|a| a.as_str().map(String::from))).collect();
-            let shown = if addresses.len() > 3 { format!("{} + {} more...", addresses[..3].join(","), addresses.len() - 3) } else { addresses.join(",") };
-            vec![name, text(&v, "addressType"), if ports.is_empty() { "<unset>".into() } else { ports.join(",") }, if shown.is_empty() { "<unset>".into() } else { shown }, age]
+            let ports: Vec<String> = items(&v, "ports")
+                .iter()
+                .map(|p| int(p, "port").to_string())
+                .collect();
+            let addresses: Vec<String> = items(&v, "endpoints")
+                .iter()
+                .flat_map(|e| {
+                    items(e, "addresses")
+                        .iter()
+                        .filter_map(|a| a.as_str().map(String::from))
+                })
+                .collect();
+            let shown = if addresses.len() > 3 {
+                format!(
+                    "{} + {} more...",
+                    addresses[..3].join(","),
+                    addresses.len() - 3
+                )
+            } else {
+                addresses.join(",")
+            };
+            vec![
+                name,
+                text(&v, "addressType"),
+                if ports.is_empty() {
+                    "<unset>".into()
+                } else {
+                    ports.join(",")
+                },
+                if shown.is_empty() {
+                    "<unset>".into()
+                } else {
+                    shown
+                },
+                age,
+            ]
         }
         "Ingress" => {
-            let hosts: Vec<String> = items(&v, "spec.rules").iter().map(|r| text(r, "host")).filter(|h| !h.is_empty()).collect();
-            let address: Vec<String> = items(&v, "status.loadBalancer.ingress").iter().map(|i| { let ip = text(i, "ip"); if ip.is_empty() { text(i, "hostname") } else { ip } }).collect();
-            let ports = if items(&v, "spec.tls").is_empty() { "80" } else { "80, 443" };
-            vec![name, or_none(text(&v, "spec.ingressClassName")), if hosts.is_empty() { "*".to_string() } else { hosts.join(",") }, address.join(","), ports.to_string(), age]
+            let hosts: Vec<String> = items(&v, "spec.rules")
+                .iter()
+                .map(|r| text(r, "host"))
+                .filter(|h| !h.is_empty())
+                .collect();
+            let address: Vec<String> = items(&v, "status.loadBalancer.ingress")
+                .iter()
+                .map(|i| {
+                    let ip = text(i, "ip");
+                    if ip.is_empty() {
+                        text(i, "hostname")
+                    } else {
+                        ip
+                    }
+                })
+                .collect();
+            let ports = if items(&v, "spec.tls").is_empty() {
+                "80"
+            } else {
+                "80, 443"
+            };
+            vec![
+                name,
+                or_none(text(&v, "spec.ingressClassName")),
+                if hosts.is_empty() {
+                    "*".to_string()
+                } else {
+                    hosts.join(",")
+                },
+                address.join(","),
+                ports.to_string(),
+                age,
+            ]
         }
         "IngressClass" => {
-            let parameters = if at(&v, "spec.parameters").is_object() { format!("{}/{}", text(&v, "spec.parameters.kind"), text(&v, "spec.parameters.name")) } else { "<none>".to_string() };
+            let parameters = if at(&v, "spec.parameters").is_object() {
+                format!(
+                    "{}/{}",
+                    text(&v, "spec.parameters.kind"),
+                    text(&v, "spec.parameters.name")
+                )
+            } else {
+                "<none>".to_string()
+            };
             vec![name, text(&v, "spec.controller"), parameters, age]
         }
-        "ConfigMap" => vec![name, (map_len(&v, "data") + map_len(&v, "binaryData")).to_string(), age],
-        "Secret" => vec![name, { let t = text(&v, "type"); if t.is_empty() { "Opaque".to_string() } else { t } }, (map_len(&v, "data") + map_len(&v, "stringData")).to_string(), age],
-        "Namespace" => vec![name, { let p = text(&v, "status.phase"); if p.is_empty() { "Active".to_string() } else { p } }, age],
+        "ConfigMap" => vec![
+            name,
+            (map_len(&v, "data") + map_len(&v, "binaryData")).to_string(),
+            age,
+        ],
+        "Secret" => vec![
+            name,
+            {
+                let t = text(&v, "type");
+                if t.is_empty() {
+                    "Opaque".to_string()
+                } else {
+                    t
+                }
+            },
+            (map_len(&v, "data") + map_len(&v, "stringData")).to_string(),
+            age,
+        ],
+        "Namespace" => vec![
+            name,
+            {
+                let p = text(&v, "status.phase");
+                if p.is_empty() {
+                    "Active".to_string()
+                } else {
+                    p
+                }
+            },
+            age,
+        ],
         "Node" => {
-            let ready = items(&v, "status.conditions").iter().find(|c| text(c, "type") == "Ready").map(|c| text(c, "status"));
-            let mut status = match ready.as_deref() { Some("True") => "Ready".to_string(), _ => "NotReady".to_string() };
+            let ready = items(&v, "status.conditions")
+                .iter()
+                .find(|c| text(c, "type") == "Ready")
+                .map(|c| text(c, "status"));
+            let mut status = match ready.as_deref() {
+                Some("True") => "Ready".to_string(),
+                _ => "NotReady".to_string(),
+            };
             if at(&v, "spec.unschedulable").as_bool() == Some(true) {
                 status.push_str(",SchedulingDisabled");
             }
-            let roles: Vec<String> = at(&v, "metadata.labels").as_object().into_iter().flatten().filter_map(|(k, _)| k.strip_prefix("node-role.kubernetes.io/").map(String::from)).collect();
-            let address = |t: &str| items(&v, "status.addresses").iter().find(|a| text(a, "type") == t).map(|a| text(a, "address")).unwrap_or_else(|| "<none>".to_string());
-            extra = vec![address("InternalIP"), address("ExternalIP"), text(&v, "status.nodeInfo.osImage"), text(&v, "status.nodeInfo.kernelVersion"), text(&v, "status.nodeInfo.containerRuntimeVersion")];
-            vec![name, status, if roles.is_empty() { "<none>".to_string() } else { roles.join(",") }, age, text(&v, "status.nodeInfo.kubeletVersion")]
+            let roles: Vec<String> = at(&v, "metadata.labels")
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter_map(|(k, _)| k.strip_prefix("node-role.kubernetes.io/").map(String::from))
+                .collect();
+            let address = |t: &str| {
+                items(&v, "status.addresses")
+                    .iter()
+                    .find(|a| text(a, "type") == t)
+                    .map(|a| text(a, "address"))
+                    .unwrap_or_else(|| "<none>".to_string())
+            };
+            extra = vec![
+                address("InternalIP"),
+                address("ExternalIP"),
+                text(&v, "status.nodeInfo.osImage"),
+                text(&v, "status.nodeInfo.kernelVersion"),
+                text(&v, "status.nodeInfo.containerRuntimeVersion"),
+            ];
+            vec![
+                name,
+                status,
+                if roles.is_empty() {
+                    "<none>".to_string()
+                } else {
+                    roles.join(",")
+                },
+                age,
+                text(&v, "status.nodeInfo.kubeletVersion"),
+            ]
         }
         "PersistentVolume" => {
-            let claim = if at(&v, "spec.claimRef").is_object() { format!("{}/{}", text(&v, "spec.claimRef.namespace"), text(&v, "spec.claimRef.name")) } else { String::new() };
-            extra = vec![{ let m = text(&v, "spec.volumeMode"); if m.is_empty() { "Filesystem".into() } else { m } }];
-            vec![name, text(&v, "spec.capacity.storage"), access_modes(&v, "spec.accessModes"), { let p = text(&v, "spec.persistentVolumeReclaimPolicy"); if p.is_empty() { "Retain".into() } else { p } }, { let p = text(&v, "status.phase"); if p.is_empty() { "Pending".into() } else { p } }, claim, text(&v, "spec.storageClassName"), or_unset(text(&v, "spec.volumeAttributesClassName")), text(&v, "status.reason"), age]
+            let claim = if at(&v, "spec.claimRef").is_object() {
+                format!(
+                    "{}/{}",
+                    text(&v, "spec.claimRef.namespace"),
+                    text(&v, "spec.claimRef.name")
+                )
+            } else {
+                String::new()
+            };
+            extra = vec![{
+                let m = text(&v, "spec.volumeMode");
+                if m.is_empty() {
+                    "Filesystem".into()
+                } else {
+                    m
+                }
+            }];
+            vec![
+                name,
+                text(&v, "spec.capacity.storage"),
+                access_modes(&v, "spec.accessModes"),
+                {
+                    let p = text(&v, "spec.persistentVolumeReclaimPolicy");
+                    if p.is_empty() {
+                        "Retain".into()
+                    } else {
+                        p
+                    }
+                },
+                {
+                    let p = text(&v, "status.phase");
+                    if p.is_empty() {
+                        "Pending".into()
+                    } else {
+                        p
+                    }
+                },
+                claim,
+                text(&v, "spec.storageClassName"),
+                or_unset(text(&v, "spec.volumeAttributesClassName")),
+                text(&v, "status.reason"),
+                age,
+            ]
         }
         "PersistentVolumeClaim" => {
-            extra = vec![{ let m = text(&v, "spec.volumeMode"); if m.is_empty() { "Filesystem".into() } else { m } }];
-            vec![name, { let p = text(&v, "status.phase"); if p.is_empty() { "Pending".into() } else { p } }, text(&v, "spec.volumeName"), text(&v, "status.capacity.storage"), access_modes(&v, "status.accessModes"), text(&v, "spec.storageClassName"), or_unset(text(&v, "spec.volumeAttributesClassName")), age]
+            extra = vec![{
+                let m = text(&v, "spec.volumeMode");
+                if m.is_empty() {
+                    "Filesystem".into()
+                } else {
+                    m
+                }
+            }];
+            vec![
+                name,
+                {
+                    let p = text(&v, "status.phase");
+                    if p.is_empty() {
+                        "Pending".into()
+                    } else {
+                        p
+                    }
+                },
+                text(&v, "spec.volumeName"),
+                text(&v, "status.capacity.storage"),
+                access_modes(&v, "status.accessModes"),
+                text(&v, "spec.storageClassName"),
+                or_unset(text(&v, "spec.volumeAttributesClassName")),
+                age,
+            ]
         }
         "StorageClass" => {
-            let is_default = at(&v, "metadata.annotations").get("storageclass.kubernetes.io/is-default-class").and_then(|x| x.as_str()) == Some("true");
-            let shown_name = if is_default { format!("{name} (default)") } else { name };
-            vec![shown_name, text(&v, "provisioner"), { let p = text(&v, "reclaimPolicy"); if p.is_empty() { "Delete".into() } else { p } }, { let m = text(&v, "volumeBindingMode"); if m.is_empty() { "Immediate".into() } else { m } }, at(&v, "allowVolumeExpansion").as_bool().unwrap_or(false).to_string(), age]
+            let is_default = at(&v, "metadata.annotations")
+                .get("storageclass.kubernetes.io/is-default-class")
+                .and_then(|x| x.as_str())
+                == Some("true");
+            let shown_name = if is_default {
+                format!("{name} (default)")
+            } else {
+                name
+            };
+            vec![
+                shown_name,
+                text(&v, "provisioner"),
+                {
+                    let p = text(&v, "reclaimPolicy");
+                    if p.is_empty() {
+                        "Delete".into()
+                    } else {
+                        p
+                    }
+                },
+                {
+                    let m = text(&v, "volumeBindingMode");
+                    if m.is_empty() {
+                        "Immediate".into()
+                    } else {
+                        m
+                    }
+                },
+                at(&v, "allowVolumeExpansion")
+                    .as_bool()
+                    .unwrap_or(false)
+                    .to_string(),
+                age,
+            ]
         }
         "ServiceAccount" => vec![name, items(&v, "secrets").len().to_string(), age],
-        "Role" | "ClusterRole" | "LimitRange" => vec![name, rfc3339(&v, "metadata.creationTimestamp")],
+        "Role" | "ClusterRole" | "LimitRange" => {
+            vec![name, rfc3339(&v, "metadata.creationTimestamp")]
+        }
         "RoleBinding" | "ClusterRoleBinding" => {
             let subjects = items(&v, "subjects");
-            let of = |kind: &str| subjects.iter().filter(|s| text(s, "kind") == kind).map(|s| if kind == "ServiceAccount" { format!("{}/{}", text(s, "namespace"), text(s, "name")) } else { text(s, "name") }).collect::<Vec<_>>().join(", ");
+            let of = |kind: &str| {
+                subjects
+                    .iter()
+                    .filter(|s| text(s, "kind") == kind)
+                    .map(|s| {
+                        if kind == "ServiceAccount" {
+                            format!("{}/{}", text(s, "namespace"), text(s, "name"))
+                        } else {
+                            text(s, "name")
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
             extra = vec![of("User"), of("Group"), of("ServiceAccount")];
-            vec![name, format!("{}/{}", text(&v, "roleRef.kind"), text(&v, "roleRef.name")), age]
+            vec![
+                name,
+                format!("{}/{}", text(&v, "roleRef.kind"), text(&v, "roleRef.name")),
+                age,
+            ]
         }
         "HorizontalPodAutoscaler" => {
-            let reference = format!("{}/{}", text(&v, "spec.scaleTargetRef.kind"), text(&v, "spec.scaleTargetRef.name"));
+            let reference = format!(
+                "{}/{}",
+                text(&v, "spec.scaleTargetRef.kind"),
+                text(&v, "spec.scaleTargetRef.name")
+            );
             let targets: Vec<String> = items(&v, "spec.metrics")
                 .iter()
-                .map(|m| match (text(m, "type").as_str(), at(m, "resource.target.averageUtilization").as_i64()) {
-                    ("Resource", Some(percent)) => format!("{}: <unknown>/{percent}%", text(m, "resource.name")),
-                    _ => "<unknown>".to_string(),
+                .map(|m| {
+                    match (
+                        text(m, "type").as_str(),
+                        at(m, "resource.target.averageUtilization").as_i64(),
+                    ) {
+                        ("Resource", Some(percent)) => {
+                            format!("{}: <unknown>/{percent}%", text(m, "resource.name"))
+                        }
+                        _ => "<unknown>".to_string(),
+                    }
                 })
                 .collect();
-            vec![name, reference, if targets.is_empty() { "<none>".into() } else { targets.join(", ") }, at(&v, "spec.minReplicas").as_i64().unwrap_or(1).to_string(), int(&v, "spec.maxReplicas").to_string(), int(&v, "status.currentReplicas").to_string(), age]
+            vec![
+                name,
+                reference,
+                if targets.is_empty() {
+                    "<none>".into()
+                } else {
+                    targets.join(", ")
+                },
+                at(&v, "spec.minReplicas").as_i64().unwrap_or(1).to_string(),
+                int(&v, "spec.maxReplicas").to_string(),
+                int(&v, "status.currentReplicas").to_string(),
+                age,
+            ]
         }
         "PodDisruptionBudget" => {
-            let show = |p: &str| { let t = text(&v, p); if t.is_empty() { "N/A".to_string() } else { t } };
-            vec![name, show("spec.minAvailable"), show("spec.maxUnavailable"), int(&v, "status.disruptionsAllowed").to_string(), age]
+            let show = |p: &str| {
+                let t = text(&v, p);
+                if t.is_empty() {
+                    "N/A".to_string()
+                } else {
+                    t
+                }
+            };
+            vec![
+                name,
+                show("spec.minAvailable"),
+                show("spec.maxUnavailable"),
+                int(&v, "status.disruptionsAllowed").to_string(),
+                age,
+            ]
         }
-        "NetworkPolicy" => vec![name, { let s = selector_text(at(&v, "spec.podSelector")); if s.is_empty() { "<none>".into() } else { s } }, age],
-        "PriorityClass" => vec![name, int(&v, "value").to_string(), at(&v, "globalDefault").as_bool().unwrap_or(false).to_string(), age, { let p = text(&v, "preemptionPolicy"); if p.is_empty() { "PreemptLowerPriority".into() } else { p } }],
+        "NetworkPolicy" => vec![
+            name,
+            {
+                let s = selector_text(at(&v, "spec.podSelector"));
+                if s.is_empty() {
+                    "<none>".into()
+                } else {
+                    s
+                }
+            },
+            age,
+        ],
+        "PriorityClass" => vec![
+            name,
+            int(&v, "value").to_string(),
+            at(&v, "globalDefault")
+                .as_bool()
+                .unwrap_or(false)
+                .to_string(),
+            age,
+            {
+                let p = text(&v, "preemptionPolicy");
+                if p.is_empty() {
+                    "PreemptLowerPriority".into()
+                } else {
+                    p
+                }
+            },
+        ],
         "ResourceQuota" => {
-            let hard = at(&v, "status.hard").as_object().or(at(&v, "spec.hard").as_object()).cloned().unwrap_or_default();
+            let hard = at(&v, "status.hard")
+                .as_object()
+                .or(at(&v, "spec.hard").as_object())
+                .cloned()
+                .unwrap_or_default();
             let used = at(&v, "status.used");
             let (mut request, mut limit) = (Vec::new(), Vec::new());
             for (key, value) in &hard {
                 let used_value = used[key].as_str().unwrap_or("0");
                 let cell = format!("{key}: {used_value}/{}", value.as_str().unwrap_or(""));
-                if key.starts_with("limits.") { limit.push(cell) } else { request.push(cell) }
+                if key.starts_with("limits.") {
+                    limit.push(cell)
+                } else {
+                    request.push(cell)
+                }
             }
             vec![name, request.join(", "), limit.join(", "), age]
         }
         "Event" => {
-            let last = { let t = text(&v, "lastTimestamp"); if t.is_empty() { text(&v, "eventTime") } else { t } };
-            vec![timestamp_age(&last, now), text(&v, "type"), text(&v, "reason"), format!("{}/{}", text(&v, "involvedObject.kind").to_lowercase(), text(&v, "involvedObject.name")), text(&v, "message")]
+            let last = {
+                let t = text(&v, "lastTimestamp");
+                if t.is_empty() {
+                    text(&v, "eventTime")
+                } else {
+                    t
+                }
+            };
+            vec![
+                timestamp_age(&last, now),
+                text(&v, "type"),
+                text(&v, "reason"),
+                format!(
+                    "{}/{}",
+                    text(&v, "involvedObject.kind").to_lowercase(),
+                    text(&v, "involvedObject.name")
+                ),
+                text(&v, "message"),
+            ]
         }
         _ => vec![name, age],
     };
@@ -471,7 +1075,11 @@ pub fn row(object: &Object, now: SimTime, wide: bool) -> Vec<String> {
 }
 
 fn or_unset(s: String) -> String {
-    if s.is_empty() { "<unset>".to_string() } else { s }
+    if s.is_empty() {
+        "<unset>".to_string()
+    } else {
+        s
+    }
 }
 
 fn access_modes(value: &Value, path: &str) -> String {

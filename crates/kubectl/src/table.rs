@@ -43,7 +43,11 @@ pub fn human_duration(millis: u64) -> String {
     let minutes = seconds / 60;
     if minutes < 10 {
         let s = seconds % 60;
-        return if s == 0 { format!("{minutes}m") } else { format!("{minutes}m{s}s") };
+        return if s == 0 {
+            format!("{minutes}m")
+        } else {
+            format!("{minutes}m{s}s")
+        };
     }
     if minutes < 180 {
         return format!("{minutes}m");
@@ -51,21 +55,33 @@ pub fn human_duration(millis: u64) -> String {
     let hours = seconds / 3600;
     if hours < 8 {
         let m = minutes % 60;
-        return if m == 0 { format!("{hours}h") } else { format!("{hours}h{m}m") };
+        return if m == 0 {
+            format!("{hours}h")
+        } else {
+            format!("{hours}h{m}m")
+        };
     }
     if hours < 48 {
         return format!("{hours}h");
     }
     if hours < 24 * 8 {
         let h = hours % 24;
-        return if h == 0 { format!("{}d", hours / 24) } else { format!("{}d{h}h", hours / 24) };
+        return if h == 0 {
+            format!("{}d", hours / 24)
+        } else {
+            format!("{}d{h}h", hours / 24)
+        };
     }
     if hours < 24 * 365 * 2 {
         return format!("{}d", hours / 24);
     }
     if hours < 24 * 365 * 8 {
         let days = (hours / 24) % 365;
-        return if days == 0 { format!("{}y", hours / 24 / 365) } else { format!("{}y{days}d", hours / 24 / 365) };
+        return if days == 0 {
+            format!("{}y", hours / 24 / 365)
+        } else {
+            format!("{}y{days}d", hours / 24 / 365)
+        };
     }
     format!("{}y", hours / 24 / 365)
 }
@@ -92,13 +108,29 @@ mod tests {
 
     #[test]
     fn columns_are_padded_like_tabwriter() {
-        let header = vec!["NAME".to_string(), "READY".to_string(), "STATUS".to_string(), "RESTARTS".to_string(), "AGE".to_string()];
-        let rows = vec![vec!["nginx".to_string(), "1/1".to_string(), "Running".to_string(), "0".to_string(), "10s".to_string()]];
+        let header = vec![
+            "NAME".to_string(),
+            "READY".to_string(),
+            "STATUS".to_string(),
+            "RESTARTS".to_string(),
+            "AGE".to_string(),
+        ];
+        let rows = vec![vec![
+            "nginx".to_string(),
+            "1/1".to_string(),
+            "Running".to_string(),
+            "0".to_string(),
+            "10s".to_string(),
+        ]];
         assert_eq!(
             render(&header, &rows, false),
             "NAME    READY   STATUS    RESTARTS   AGE\nnginx   1/1     Running   0          10s\n"
         );
-        let narrow = render(&["ID".to_string(), "X".to_string()], &[vec!["a".to_string(), "b".to_string()]], true);
+        let narrow = render(
+            &["ID".to_string(), "X".to_string()],
+            &[vec!["a".to_string(), "b".to_string()]],
+            true,
+        );
         assert_eq!(narrow, "a     b\n");
     }
 }

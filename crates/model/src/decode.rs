@@ -59,7 +59,9 @@ pub struct DecodeError {
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.line, self.column) {
-            (Some(line), Some(column)) => write!(f, "line {line}, column {column}: {}", self.message),
+            (Some(line), Some(column)) => {
+                write!(f, "line {line}, column {column}: {}", self.message)
+            }
             (Some(line), None) => write!(f, "line {line}: {}", self.message),
             _ => write!(f, "{}", self.message),
         }
@@ -85,7 +87,10 @@ fn split_documents(text: &str) -> Vec<Document<'_>> {
     for (index, line) in text.split('\n').enumerate() {
         if is_marker(line, "---") || is_marker(line, "...") {
             if index > 0 || !current.is_empty() {
-                documents.push(Document { first_line: start_line, text: std::mem::take(&mut current).into() });
+                documents.push(Document {
+                    first_line: start_line,
+                    text: std::mem::take(&mut current).into(),
+                });
             }
             start_line = index;
             current.push_str("   ");
@@ -96,7 +101,10 @@ fn split_documents(text: &str) -> Vec<Document<'_>> {
             current.push('\n');
         }
     }
-    documents.push(Document { first_line: start_line, text: current.into() });
+    documents.push(Document {
+        first_line: start_line,
+        text: current.into(),
+    });
     documents
 }
 
@@ -122,7 +130,12 @@ pub fn decode_documents(text: &str) -> Result<Vec<Object>, DecodeError> {
     Ok(objects)
 }
 
-fn error_at(kind: DecodeErrorKind, document: usize, position: Option<(usize, usize)>, message: String) -> DecodeError {
+fn error_at(
+    kind: DecodeErrorKind,
+    document: usize,
+    position: Option<(usize, usize)>,
+    message: String,
+) -> DecodeError {
     DecodeError {
         kind,
         document,
@@ -156,9 +169,16 @@ fn yaml_error(error: &serde_yaml::Error, document: &Document<'_>, index: usize) 
         _ => position,
     };
     let (kind, message) = if message.contains("recursion limit exceeded") {
-        (DecodeErrorKind::TooLarge, format!("nesting is deeper than {MAX_NESTING_DEPTH} levels"))
+        (
+            DecodeErrorKind::TooLarge,
+            format!("nesting is deeper than {MAX_NESTING_DEPTH} levels"),
+        )
     } else if message.contains("repetition limit exceeded") {
-        (DecodeErrorKind::TooLarge, "too many aliases: the document expands beyond the size limit (alias bomb?)".to_string())
+        (
+            DecodeErrorKind::TooLarge,
+            "too many aliases: the document expands beyond the size limit (alias bomb?)"
+                .to_string(),
+        )
     } else {
         (DecodeErrorKind::Syntax, message)
     };
@@ -172,9 +192,18 @@ fn duplicate_key_in(message: &str) -> Option<String> {
 }
 
 /// serde_yaml points at the mapping that holds a duplicate key; the user wants the second key.
-fn duplicate_key_position(document: &Document<'_>, mapping_line: usize, key: &str) -> Option<(usize, usize)> {
+fn duplicate_key_position(
+    document: &Document<'_>,
+    mapping_line: usize,
+    key: &str,
+) -> Option<(usize, usize)> {
     let local_line = mapping_line.checked_sub(document.first_line + 1)?;
-    let start: usize = document.text.split_inclusive('\n').take(local_line).map(str::len).sum();
+    let start: usize = document
+        .text
+        .split_inclusive('\n')
+        .take(local_line)
+        .map(str::len)
+        .sum();
     let first = find_key(&document.text, key, start)?;
     let second = find_key(&document.text, key, first + key.len())?;
     let before = &document.text[..second];
@@ -190,7 +219,9 @@ fn nesting_depth(value: &serde_yaml::Value) -> usize {
     while let Some((value, depth)) = stack.pop() {
         deepest = deepest.max(depth);
         match value {
-            serde_yaml::Value::Sequence(items) => stack.extend(items.iter().map(|v| (v, depth + 1))),
+            serde_yaml::Value::Sequence(items) => {
+                stack.extend(items.iter().map(|v| (v, depth + 1)))
+            }
             serde_yaml::Value::Mapping(map) => stack.extend(map.values().map(|v| (v, depth + 1))),
             serde_yaml::Value::Tagged(tagged) => stack.push((&tagged.value, depth)),
             _ => {}
@@ -199,7 +230,11 @@ fn nesting_depth(value: &serde_yaml::Value) -> usize {
     deepest
 }
 
-fn decode_document(document: &Document<'_>, index: usize, objects: &mut Vec<Object>) -> Result<(), DecodeError> {
+fn decode_document(
+    document: &Document<'_>,
+    index: usize,
+    objects: &mut Vec<Object>,
+) -> Result<(), DecodeError> {
     let value: serde_yaml::Value = match serde_yaml::from_str(&document.text) {
         Ok(value) => value,
         Err(error) => return Err(yaml_error(&error, document, index)),
@@ -223,8 +258,16 @@ fn decode_document(document: &Document<'_>, index: usize, objects: &mut Vec<Obje
             "error validating data: the document is not an object (expected a mapping with apiVersion and kind)".to_string(),
         ));
     };
-    let api_version = map.get("apiVersion").and_then(|v| v.as_str()).unwrap_or("").to_string();
-    let kind = map.get("kind").and_then(|v| v.as_str()).unwrap_or("").to_string();
+    let api_version = map
+        .get("apiVersion")
+        .and_then(|v| v.as_str())
+        .unwrap_or("")
+        .to_string();
+    let kind = map
+        .get("kind")
+        .and_then(|v| v.as_str())
+        .unwrap_or("")
+        .to_string();
     let name = map
         .get("metadata")
         .and_then(|m| m.get("name"))
@@ -232,11 +275,18 @@ fn decode_document(document: &Document<'_>, index: usize, objects: &mut Vec<Obje
         .map(str::to_string);
 
     if kind == "List" && (api_version == "v1" || api_version.is_empty()) {
-        let items = map.get("items").and_then(|i| i.as_sequence()).cloned().unwrap_or_default();
+        let items = map
+            .get("items")
+            .and_then(|i| i.as_sequence())
+            .cloned()
+            .unwrap_or_default();
         for item in items {
             let text = serde_yaml::to_string(&item).unwrap_or_default();
             // Items of a List lose their own positions; errors point at the List's document.
-            let item_document = Document { first_line: document.first_line, text: text.into() };
+            let item_document = Document {
+                first_line: document.first_line,
+                text: text.into(),
+            };
             let mut decoded = Vec::new();
             decode_document(&item_document, index, &mut decoded).map_err(|mut e| {
                 e.line = Some(document.first_line + 1);
@@ -255,7 +305,11 @@ fn decode_document(document: &Document<'_>, index: usize, objects: &mut Vec<Obje
         e
     };
     if api_version.is_empty() || kind.is_empty() {
-        let missing = if api_version.is_empty() { "apiVersion" } else { "kind" };
+        let missing = if api_version.is_empty() {
+            "apiVersion"
+        } else {
+            "kind"
+        };
         return Err(with_identity(error_at(
             DecodeErrorKind::MissingTypeInfo,
             index,
@@ -276,7 +330,8 @@ fn decode_document(document: &Document<'_>, index: usize, objects: &mut Vec<Obje
     let mut track = serde_path_to_error::Track::new();
     let result = {
         let yaml = serde_yaml::Deserializer::from_str(&document.text);
-        let mut on_ignored = |path: serde_ignored::Path<'_>| unknown_fields.push(path_segments(&path));
+        let mut on_ignored =
+            |path: serde_ignored::Path<'_>| unknown_fields.push(path_segments(&path));
         let ignoring = serde_ignored::Deserializer::new(yaml, &mut on_ignored);
         let tracked = serde_path_to_error::Deserializer::new(ignoring, &mut track);
         Object::deserialize_typed(&api_version, &kind, tracked)
@@ -286,8 +341,14 @@ fn decode_document(document: &Document<'_>, index: usize, objects: &mut Vec<Obje
         Some(Err(error)) => {
             let path = track.path().to_string();
             let message = strip_serde_yaml_position(&error.to_string());
-            let message = if path.is_empty() || path == "." { message } else { format!("{path}: {message}") };
-            let position = error.location().map(|l| (document.first_line + l.line(), l.column()));
+            let message = if path.is_empty() || path == "." {
+                message
+            } else {
+                format!("{path}: {message}")
+            };
+            let position = error
+                .location()
+                .map(|l| (document.first_line + l.line(), l.column()));
             return Err(with_identity(error_at(
                 DecodeErrorKind::StrictDecoding,
                 index,
@@ -328,7 +389,9 @@ fn path_segments(path: &serde_ignored::Path<'_>) -> Vec<String> {
                 segments.push(key.clone());
                 current = parent;
             }
-            Path::Some { parent } | Path::NewtypeStruct { parent } | Path::NewtypeVariant { parent } => {
+            Path::Some { parent }
+            | Path::NewtypeStruct { parent }
+            | Path::NewtypeVariant { parent } => {
                 current = parent;
             }
         }
@@ -404,7 +467,13 @@ fn nth_block_sequence_item(text: &str, from: usize, n: usize) -> Option<usize> {
         if offset > line_start || !is_item {
             match item_indent {
                 None if is_item && offset > line_start => item_indent = Some(indent),
-                Some(expected) if !trimmed.trim().is_empty() && !trimmed.starts_with('#') && indent < expected => return None,
+                Some(expected)
+                    if !trimmed.trim().is_empty()
+                        && !trimmed.starts_with('#')
+                        && indent < expected =>
+                {
+                    return None
+                }
                 _ => {}
             }
         }

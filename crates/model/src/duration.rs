@@ -8,18 +8,26 @@ pub fn parse_duration_millis(text: &str) -> Result<u64, String> {
         return Err(invalid());
     }
     if let Ok(seconds) = text.parse::<f64>() {
-        return if seconds >= 0.0 && seconds.is_finite() { Ok((seconds * 1000.0).round() as u64) } else { Err(invalid()) };
+        return if seconds >= 0.0 && seconds.is_finite() {
+            Ok((seconds * 1000.0).round() as u64)
+        } else {
+            Err(invalid())
+        };
     }
     let mut total = 0f64;
     let mut rest = text;
     while !rest.is_empty() {
-        let number_end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).ok_or_else(invalid)?;
+        let number_end = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .ok_or_else(invalid)?;
         if number_end == 0 {
             return Err(invalid());
         }
         let number: f64 = rest[..number_end].parse().map_err(|_| invalid())?;
         rest = &rest[number_end..];
-        let unit_end = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
+        let unit_end = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
         let factor = match &rest[..unit_end] {
             "ms" => 1.0,
             "s" => 1000.0,

@@ -134,7 +134,13 @@ impl Object {
     pub fn without_server_fields(&self) -> serde_json::Value {
         let mut value = self.to_json_value();
         if let Some(meta) = value.get_mut("metadata").and_then(|m| m.as_object_mut()) {
-            for field in ["uid", "resourceVersion", "generation", "creationTimestamp", "managedFields"] {
+            for field in [
+                "uid",
+                "resourceVersion",
+                "generation",
+                "creationTimestamp",
+                "managedFields",
+            ] {
                 meta.remove(field);
             }
         }
@@ -146,8 +152,16 @@ impl Object {
 
     /// Rebuilds an object from its JSON form (`apiVersion` and `kind` pick the type).
     pub fn from_json_value(value: serde_json::Value) -> Result<Object, crate::DecodeError> {
-        let api_version = value.get("apiVersion").and_then(|v| v.as_str()).unwrap_or("").to_string();
-        let kind = value.get("kind").and_then(|v| v.as_str()).unwrap_or("").to_string();
+        let api_version = value
+            .get("apiVersion")
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string();
+        let kind = value
+            .get("kind")
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string();
         let error = |message: String| crate::DecodeError {
             kind: crate::DecodeErrorKind::StrictDecoding,
             document: 0,
@@ -161,7 +175,9 @@ impl Object {
         match Object::deserialize_typed(&api_version, &kind, value) {
             Some(Ok(object)) => Ok(object.into_storage_version()),
             Some(Err(e)) => Err(error(e.to_string())),
-            None => Err(error(format!("no matches for kind \"{kind}\" in version \"{api_version}\""))),
+            None => Err(error(format!(
+                "no matches for kind \"{kind}\" in version \"{api_version}\""
+            ))),
         }
     }
 
@@ -180,7 +196,7 @@ impl Object {
 fn hpa_v1_to_v2(
     v1: api::autoscaling::v1::HorizontalPodAutoscaler,
 ) -> api::autoscaling::v2::HorizontalPodAutoscaler {
-    use api::autoscaling::v2 as v2;
+    use api::autoscaling::v2;
     let s = v1.spec;
     let spec = v2::HorizontalPodAutoscalerSpec {
         scale_target_ref: v2::CrossVersionObjectReference {
@@ -206,7 +222,11 @@ fn hpa_v1_to_v2(
         }),
         behavior: None,
     };
-    v2::HorizontalPodAutoscaler { metadata: v1.metadata, spec, status: None }
+    v2::HorizontalPodAutoscaler {
+        metadata: v1.metadata,
+        spec,
+        status: None,
+    }
 }
 
 #[cfg(test)]
@@ -217,8 +237,12 @@ mod tests {
     fn every_registry_entry_has_a_variant_and_back() {
         for r in RESOURCE_TYPES {
             let api_version = r.api_version();
-            let json = format!(r#"{{"apiVersion":"{api_version}","kind":"{}","metadata":{{"name":"x"}}}}"#, r.kind);
-            let objects = crate::decode_documents(&json).unwrap_or_else(|e| panic!("{}: {e}", r.kind));
+            let json = format!(
+                r#"{{"apiVersion":"{api_version}","kind":"{}","metadata":{{"name":"x"}}}}"#,
+                r.kind
+            );
+            let objects =
+                crate::decode_documents(&json).unwrap_or_else(|e| panic!("{}: {e}", r.kind));
             assert_eq!(objects[0].resource_type(), r);
         }
     }

@@ -7,15 +7,28 @@ use k8s_openapi::api::core::v1::PodSpec;
 /// CPU and memory limits equal to its requests (requests default to limits); BestEffort when no
 /// container sets any request or limit; Burstable otherwise.
 pub fn qos_class(spec: &PodSpec) -> &'static str {
-    let containers = spec.containers.iter().chain(spec.init_containers.iter().flatten());
+    let containers = spec
+        .containers
+        .iter()
+        .chain(spec.init_containers.iter().flatten());
     let mut any_set = false;
     let mut all_guaranteed = true;
     for container in containers {
         let resources = container.resources.as_ref();
         let requests = resources.and_then(|r| r.requests.as_ref());
         let limits = resources.and_then(|r| r.limits.as_ref());
-        let relevant = |m: Option<&std::collections::BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>>| {
-            m.map(|m| m.iter().filter(|(k, _)| k.as_str() == "cpu" || k.as_str() == "memory").count()).unwrap_or(0)
+        let relevant = |m: Option<
+            &std::collections::BTreeMap<
+                String,
+                k8s_openapi::apimachinery::pkg::api::resource::Quantity,
+            >,
+        >| {
+            m.map(|m| {
+                m.iter()
+                    .filter(|(k, _)| k.as_str() == "cpu" || k.as_str() == "memory")
+                    .count()
+            })
+            .unwrap_or(0)
         };
         if relevant(requests) > 0 || relevant(limits) > 0 {
             any_set = true;

@@ -21,8 +21,16 @@ pub struct ResourceType {
     pub verbs: &'static [&'static str],
 }
 
-const ALL_VERBS: &[&str] =
-    &["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+const ALL_VERBS: &[&str] = &[
+    "create",
+    "delete",
+    "deletecollection",
+    "get",
+    "list",
+    "patch",
+    "update",
+    "watch",
+];
 
 macro_rules! resource {
     ($kind:literal, $group:literal, [$($v:literal),+], $plural:literal, $singular:literal, [$($short:literal),*], $namespaced:literal) => {
@@ -42,39 +50,255 @@ macro_rules! resource {
 /// Every resource type the simulated API server serves, in `kubectl api-resources` order
 /// (core group first, then by group name, each sorted by plural).
 pub static RESOURCE_TYPES: &[ResourceType] = &[
-    resource!("ConfigMap", "", ["v1"], "configmaps", "configmap", ["cm"], true),
-    resource!("Endpoints", "", ["v1"], "endpoints", "endpoints", ["ep"], true),
+    resource!(
+        "ConfigMap",
+        "",
+        ["v1"],
+        "configmaps",
+        "configmap",
+        ["cm"],
+        true
+    ),
+    resource!(
+        "Endpoints",
+        "",
+        ["v1"],
+        "endpoints",
+        "endpoints",
+        ["ep"],
+        true
+    ),
     resource!("Event", "", ["v1"], "events", "event", ["ev"], true),
-    resource!("LimitRange", "", ["v1"], "limitranges", "limitrange", ["limits"], true),
-    resource!("Namespace", "", ["v1"], "namespaces", "namespace", ["ns"], false),
+    resource!(
+        "LimitRange",
+        "",
+        ["v1"],
+        "limitranges",
+        "limitrange",
+        ["limits"],
+        true
+    ),
+    resource!(
+        "Namespace",
+        "",
+        ["v1"],
+        "namespaces",
+        "namespace",
+        ["ns"],
+        false
+    ),
     resource!("Node", "", ["v1"], "nodes", "node", ["no"], false),
-    resource!("PersistentVolumeClaim", "", ["v1"], "persistentvolumeclaims", "persistentvolumeclaim", ["pvc"], true),
-    resource!("PersistentVolume", "", ["v1"], "persistentvolumes", "persistentvolume", ["pv"], false),
+    resource!(
+        "PersistentVolumeClaim",
+        "",
+        ["v1"],
+        "persistentvolumeclaims",
+        "persistentvolumeclaim",
+        ["pvc"],
+        true
+    ),
+    resource!(
+        "PersistentVolume",
+        "",
+        ["v1"],
+        "persistentvolumes",
+        "persistentvolume",
+        ["pv"],
+        false
+    ),
     resource!("Pod", "", ["v1"], "pods", "pod", ["po"], true),
-    resource!("ReplicationController", "", ["v1"], "replicationcontrollers", "replicationcontroller", ["rc"], true),
-    resource!("ResourceQuota", "", ["v1"], "resourcequotas", "resourcequota", ["quota"], true),
+    resource!(
+        "ReplicationController",
+        "",
+        ["v1"],
+        "replicationcontrollers",
+        "replicationcontroller",
+        ["rc"],
+        true
+    ),
+    resource!(
+        "ResourceQuota",
+        "",
+        ["v1"],
+        "resourcequotas",
+        "resourcequota",
+        ["quota"],
+        true
+    ),
     resource!("Secret", "", ["v1"], "secrets", "secret", [], true),
-    resource!("ServiceAccount", "", ["v1"], "serviceaccounts", "serviceaccount", ["sa"], true),
+    resource!(
+        "ServiceAccount",
+        "",
+        ["v1"],
+        "serviceaccounts",
+        "serviceaccount",
+        ["sa"],
+        true
+    ),
     resource!("Service", "", ["v1"], "services", "service", ["svc"], true),
-    resource!("DaemonSet", "apps", ["v1"], "daemonsets", "daemonset", ["ds"], true),
-    resource!("Deployment", "apps", ["v1"], "deployments", "deployment", ["deploy"], true),
-    resource!("ReplicaSet", "apps", ["v1"], "replicasets", "replicaset", ["rs"], true),
-    resource!("StatefulSet", "apps", ["v1"], "statefulsets", "statefulset", ["sts"], true),
-    resource!("HorizontalPodAutoscaler", "autoscaling", ["v2", "v1"], "horizontalpodautoscalers", "horizontalpodautoscaler", ["hpa"], true),
-    resource!("CronJob", "batch", ["v1"], "cronjobs", "cronjob", ["cj"], true),
+    resource!(
+        "DaemonSet",
+        "apps",
+        ["v1"],
+        "daemonsets",
+        "daemonset",
+        ["ds"],
+        true
+    ),
+    resource!(
+        "Deployment",
+        "apps",
+        ["v1"],
+        "deployments",
+        "deployment",
+        ["deploy"],
+        true
+    ),
+    resource!(
+        "ReplicaSet",
+        "apps",
+        ["v1"],
+        "replicasets",
+        "replicaset",
+        ["rs"],
+        true
+    ),
+    resource!(
+        "StatefulSet",
+        "apps",
+        ["v1"],
+        "statefulsets",
+        "statefulset",
+        ["sts"],
+        true
+    ),
+    resource!(
+        "HorizontalPodAutoscaler",
+        "autoscaling",
+        ["v2", "v1"],
+        "horizontalpodautoscalers",
+        "horizontalpodautoscaler",
+        ["hpa"],
+        true
+    ),
+    resource!(
+        "CronJob",
+        "batch",
+        ["v1"],
+        "cronjobs",
+        "cronjob",
+        ["cj"],
+        true
+    ),
     resource!("Job", "batch", ["v1"], "jobs", "job", [], true),
-    resource!("EndpointSlice", "discovery.k8s.io", ["v1"], "endpointslices", "endpointslice", [], true),
-    resource!("Event", "events.k8s.io", ["v1"], "events", "event", ["ev"], true),
-    resource!("IngressClass", "networking.k8s.io", ["v1"], "ingressclasses", "ingressclass", [], false),
-    resource!("Ingress", "networking.k8s.io", ["v1"], "ingresses", "ingress", ["ing"], true),
-    resource!("NetworkPolicy", "networking.k8s.io", ["v1"], "networkpolicies", "networkpolicy", ["netpol"], true),
-    resource!("PodDisruptionBudget", "policy", ["v1"], "poddisruptionbudgets", "poddisruptionbudget", ["pdb"], true),
-    resource!("ClusterRoleBinding", "rbac.authorization.k8s.io", ["v1"], "clusterrolebindings", "clusterrolebinding", [], false),
-    resource!("ClusterRole", "rbac.authorization.k8s.io", ["v1"], "clusterroles", "clusterrole", [], false),
-    resource!("RoleBinding", "rbac.authorization.k8s.io", ["v1"], "rolebindings", "rolebinding", [], true),
-    resource!("Role", "rbac.authorization.k8s.io", ["v1"], "roles", "role", [], true),
-    resource!("PriorityClass", "scheduling.k8s.io", ["v1"], "priorityclasses", "priorityclass", ["pc"], false),
-    resource!("StorageClass", "storage.k8s.io", ["v1"], "storageclasses", "storageclass", ["sc"], false),
+    resource!(
+        "EndpointSlice",
+        "discovery.k8s.io",
+        ["v1"],
+        "endpointslices",
+        "endpointslice",
+        [],
+        true
+    ),
+    resource!(
+        "Event",
+        "events.k8s.io",
+        ["v1"],
+        "events",
+        "event",
+        ["ev"],
+        true
+    ),
+    resource!(
+        "IngressClass",
+        "networking.k8s.io",
+        ["v1"],
+        "ingressclasses",
+        "ingressclass",
+        [],
+        false
+    ),
+    resource!(
+        "Ingress",
+        "networking.k8s.io",
+        ["v1"],
+        "ingresses",
+        "ingress",
+        ["ing"],
+        true
+    ),
+    resource!(
+        "NetworkPolicy",
+        "networking.k8s.io",
+        ["v1"],
+        "networkpolicies",
+        "networkpolicy",
+        ["netpol"],
+        true
+    ),
+    resource!(
+        "PodDisruptionBudget",
+        "policy",
+        ["v1"],
+        "poddisruptionbudgets",
+        "poddisruptionbudget",
+        ["pdb"],
+        true
+    ),
+    resource!(
+        "ClusterRoleBinding",
+        "rbac.authorization.k8s.io",
+        ["v1"],
+        "clusterrolebindings",
+        "clusterrolebinding",
+        [],
+        false
+    ),
+    resource!(
+        "ClusterRole",
+        "rbac.authorization.k8s.io",
+        ["v1"],
+        "clusterroles",
+        "clusterrole",
+        [],
+        false
+    ),
+    resource!(
+        "RoleBinding",
+        "rbac.authorization.k8s.io",
+        ["v1"],
+        "rolebindings",
+        "rolebinding",
+        [],
+        true
+    ),
+    resource!(
+        "Role",
+        "rbac.authorization.k8s.io",
+        ["v1"],
+        "roles",
+        "role",
+        [],
+        true
+    ),
+    resource!(
+        "PriorityClass",
+        "scheduling.k8s.io",
+        ["v1"],
+        "priorityclasses",
+        "priorityclass",
+        ["pc"],
+        false
+    ),
+    resource!(
+        "StorageClass",
+        "storage.k8s.io",
+        ["v1"],
+        "storageclasses",
+        "storageclass",
+        ["sc"],
+        false
+    ),
 ];
 
 impl ResourceType {
@@ -119,7 +343,9 @@ pub fn split_api_version(api_version: &str) -> (&str, &str) {
 
 /// The resource type for a manifest's `apiVersion` and `kind`, if that version is served.
 pub fn for_api_version_kind(api_version: &str, kind: &str) -> Option<&'static ResourceType> {
-    RESOURCE_TYPES.iter().find(|r| r.kind == kind && r.serves(api_version))
+    RESOURCE_TYPES
+        .iter()
+        .find(|r| r.kind == kind && r.serves(api_version))
 }
 
 /// Whether any served group knows this kind at some version (used to word errors).
@@ -136,7 +362,12 @@ pub fn resolve(name: &str) -> Option<&'static ResourceType> {
         Some((resource, rest)) => {
             // `deployments.v1.apps` carries a version between the resource and the group.
             let group = match rest.split_once('.') {
-                Some((version, group)) if version.starts_with('v') && version[1..].starts_with(|c: char| c.is_ascii_digit()) => group.to_string(),
+                Some((version, group))
+                    if version.starts_with('v')
+                        && version[1..].starts_with(|c: char| c.is_ascii_digit()) =>
+                {
+                    group.to_string()
+                }
                 _ => rest.to_string(),
             };
             (resource.to_string(), Some(group))
@@ -169,7 +400,10 @@ mod tests {
         assert_eq!(resolve("deployments.v1.apps").unwrap().kind, "Deployment");
         assert_eq!(resolve("hpa").unwrap().group, "autoscaling");
         assert_eq!(resolve("ev").unwrap().group, "");
-        assert_eq!(resolve("events.events.k8s.io").unwrap().group, "events.k8s.io");
+        assert_eq!(
+            resolve("events.events.k8s.io").unwrap().group,
+            "events.k8s.io"
+        );
         assert!(resolve("foo").is_none());
     }
 

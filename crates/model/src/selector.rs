@@ -40,21 +40,29 @@ impl Selector {
                 Requirement::In(valid_key(&key)?, values)
             } else if let Some((key, value)) = part.split_once("!=") {
                 Requirement::NotEquals(valid_key(key.trim())?, value.trim().to_string())
-            } else if let Some((key, value)) = part.split_once("==").or_else(|| part.split_once('=')) {
+            } else if let Some((key, value)) =
+                part.split_once("==").or_else(|| part.split_once('='))
+            {
                 Requirement::Equals(valid_key(key.trim())?, value.trim().to_string())
             } else {
                 Requirement::Exists(valid_key(part)?)
             };
             requirements.push(requirement);
         }
-        Ok(Selector { requirements, matches_nothing: false })
+        Ok(Selector {
+            requirements,
+            matches_nothing: false,
+        })
     }
 
     /// The selector a `LabelSelector` object describes (`None` selects nothing, as for a
     /// Service without selector; an empty one selects everything).
     pub fn from_label_selector(selector: Option<&LabelSelector>) -> Selector {
         let Some(selector) = selector else {
-            return Selector { requirements: Vec::new(), matches_nothing: true };
+            return Selector {
+                requirements: Vec::new(),
+                matches_nothing: true,
+            };
         };
         let mut requirements: Vec<Requirement> = selector
             .match_labels
@@ -70,16 +78,27 @@ impl Selector {
                 "NotIn" => Requirement::NotIn(key, values),
                 "Exists" => Requirement::Exists(key),
                 "DoesNotExist" => Requirement::DoesNotExist(key),
-                _ => return Selector { requirements: Vec::new(), matches_nothing: true },
+                _ => {
+                    return Selector {
+                        requirements: Vec::new(),
+                        matches_nothing: true,
+                    }
+                }
             });
         }
-        Selector { requirements, matches_nothing: false }
+        Selector {
+            requirements,
+            matches_nothing: false,
+        }
     }
 
     /// The selector of a map of labels (Service and ReplicationController selectors).
     pub fn from_map(labels: &BTreeMap<String, String>) -> Selector {
         Selector {
-            requirements: labels.iter().map(|(k, v)| Requirement::Equals(k.clone(), v.clone())).collect(),
+            requirements: labels
+                .iter()
+                .map(|(k, v)| Requirement::Equals(k.clone(), v.clone()))
+                .collect(),
             matches_nothing: false,
         }
     }
@@ -93,21 +112,28 @@ impl Selector {
             return false;
         }
         let get = |key: &str| labels.and_then(|l| l.get(key));
-        self.requirements.iter().all(|requirement| match requirement {
-            Requirement::Equals(k, v) => get(k) == Some(v),
-            Requirement::NotEquals(k, v) => get(k) != Some(v),
-            Requirement::In(k, vs) => get(k).is_some_and(|v| vs.contains(v)),
-            Requirement::NotIn(k, vs) => get(k).is_none_or(|v| !vs.contains(v)),
-            Requirement::Exists(k) => get(k).is_some(),
-            Requirement::DoesNotExist(k) => get(k).is_none(),
-        })
+        self.requirements
+            .iter()
+            .all(|requirement| match requirement {
+                Requirement::Equals(k, v) => get(k) == Some(v),
+                Requirement::NotEquals(k, v) => get(k) != Some(v),
+                Requirement::In(k, vs) => get(k).is_some_and(|v| vs.contains(v)),
+                Requirement::NotIn(k, vs) => get(k).is_none_or(|v| !vs.contains(v)),
+                Requirement::Exists(k) => get(k).is_some(),
+                Requirement::DoesNotExist(k) => get(k).is_none(),
+            })
     }
 }
 
 /// `app=web,tier=db` as kubectl prints a selector map.
 pub fn format_labels(labels: Option<&BTreeMap<String, String>>) -> String {
     labels
-        .map(|l| l.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(","))
+        .map(|l| {
+            l.iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(",")
+        })
         .unwrap_or_default()
 }
 
@@ -133,14 +159,23 @@ fn split_top_level(text: &str) -> Vec<&str> {
 fn split_set(part: &str, operator: &str) -> Option<(String, Vec<String>)> {
     let (key, rest) = part.split_once(operator)?;
     let values = rest.trim().strip_prefix('(')?.strip_suffix(')')?;
-    Some((key.trim().to_string(), values.split(',').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect()))
+    Some((
+        key.trim().to_string(),
+        values
+            .split(',')
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .collect(),
+    ))
 }
 
 fn valid_key(key: &str) -> Result<String, String> {
     let name = key.rsplit('/').next().unwrap_or(key);
     let ok = !name.is_empty()
         && name.len() <= 63
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
         && name.starts_with(|c: char| c.is_ascii_alphanumeric())
         && name.ends_with(|c: char| c.is_ascii_alphanumeric());
     if ok {
@@ -155,7 +190,10 @@ mod tests {
     use super::*;
 
     fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]

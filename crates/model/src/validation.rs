@@ -17,7 +17,9 @@ const DNS1035_LABEL_MESSAGE: &str = "a DNS-1035 label must consist of lower case
 fn is_dns1123_label(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 63
-        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !name.starts_with('-')
         && !name.ends_with('-')
 }
@@ -65,10 +67,18 @@ mod tests {
 
     #[test]
     fn names_follow_the_api_server_rules() {
-        let pod = |name: &str| crate::decode_documents(&format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n")).unwrap().remove(0);
+        let pod = |name: &str| {
+            crate::decode_documents(&format!(
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n"
+            ))
+            .unwrap()
+            .remove(0)
+        };
         assert!(validate_object_meta(&pod("web-1.a")).is_empty());
         let errors = validate_object_meta(&pod("Web"));
         assert_eq!(errors[0].field, "metadata.name");
-        assert!(errors[0].message.starts_with("Invalid value: \"Web\": a lowercase RFC 1123 subdomain"));
+        assert!(errors[0]
+            .message
+            .starts_with("Invalid value: \"Web\": a lowercase RFC 1123 subdomain"));
     }
 }

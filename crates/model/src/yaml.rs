@@ -85,9 +85,9 @@ fn write_scalar(out: &mut String, value: &Value, level: usize) {
 /// Whether go-yaml would read this plain string back as something other than a string.
 fn resolves_to_non_string(s: &str) -> bool {
     const SPECIAL: &[&str] = &[
-        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
-        "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL", "~", ".inf", ".Inf", ".INF", "+.inf", "-.inf",
-        "+.Inf", "-.Inf", ".nan", ".NaN", ".NAN",
+        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false",
+        "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL", "~",
+        ".inf", ".Inf", ".INF", "+.inf", "-.inf", "+.Inf", "-.Inf", ".nan", ".NaN", ".NAN",
     ];
     if SPECIAL.contains(&s) {
         return true;
@@ -107,7 +107,12 @@ fn resolves_to_non_string(s: &str) -> bool {
             return true;
         }
     }
-    if unsigned.parse::<f64>().is_ok() && unsigned.chars().next().is_some_and(|c| c.is_ascii_digit() || c == '.') {
+    if unsigned.parse::<f64>().is_ok()
+        && unsigned
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || c == '.')
+    {
         return true;
     }
     // Timestamps: 2006-01-02, optionally followed by a time.
@@ -124,12 +129,17 @@ fn resolves_to_non_string(s: &str) -> bool {
     }
     // Base-60 floats (YAML 1.1): 1:20.
     let base60 = s.split(':').collect::<Vec<_>>();
-    base60.len() > 1 && base60.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit() || c == '.'))
+    base60.len() > 1
+        && base60
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit() || c == '.'))
 }
 
 /// Whether the emitter can write the string in plain style.
 fn plain_allowed(s: &str) -> bool {
-    let Some(first) = s.chars().next() else { return false };
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
     if "-?:,[]{}#&*!|>'\"%@`".contains(first) {
         // `-`, `?` and `:` are fine when followed by a non-space character.
         let second = s.chars().nth(1);

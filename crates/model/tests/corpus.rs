@@ -11,7 +11,9 @@ fn corpus_dir() -> Option<PathBuf> {
 #[test]
 fn corpus_manifests_decode_as_a_real_api_server_would() {
     let Some(dir) = corpus_dir() else {
-        eprintln!("SKIPPED: ../shared/corpus is not beside this checkout; corpus decoding not tested");
+        eprintln!(
+            "SKIPPED: ../shared/corpus is not beside this checkout; corpus decoding not tested"
+        );
         return;
     };
     let index = std::fs::read_to_string(dir.join("INDEX.tsv")).unwrap();
@@ -25,17 +27,28 @@ fn corpus_manifests_decode_as_a_real_api_server_would() {
         match path {
             "controllers/job-pod-failure-policy-ignore.yaml" => {
                 let error = result.unwrap_err();
-                assert_eq!(error.kind, model::DecodeErrorKind::Syntax, "{path}: {error}");
+                assert_eq!(
+                    error.kind,
+                    model::DecodeErrorKind::Syntax,
+                    "{path}: {error}"
+                );
                 assert!(error.line.is_some());
             }
             "pods/pod-with-node-affinity.yaml" => {
                 let error = result.unwrap_err();
-                assert_eq!(error.kind, model::DecodeErrorKind::StrictDecoding, "{path}: {error}");
+                assert_eq!(
+                    error.kind,
+                    model::DecodeErrorKind::StrictDecoding,
+                    "{path}: {error}"
+                );
                 assert!(error.message.contains("nodeAffinity"), "{path}: {error}");
             }
             "application/job/cronjob.yaml" => {
                 let error = result.unwrap_err();
-                assert_eq!(error.message, "no matches for kind \"CronJob\" in version \"batch/v1beta1\"");
+                assert_eq!(
+                    error.message,
+                    "no matches for kind \"CronJob\" in version \"batch/v1beta1\""
+                );
             }
             _ => {
                 let objects = result.unwrap_or_else(|e| panic!("{path}: {e}"));

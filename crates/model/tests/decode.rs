@@ -12,7 +12,9 @@ fn decodes_a_deployment() {
     assert_eq!(objects.len(), 1);
     assert_eq!(objects[0].kind(), "Deployment");
     assert_eq!(objects[0].name(), "web");
-    let model::Object::Deployment(d) = &objects[0] else { panic!() };
+    let model::Object::Deployment(d) = &objects[0] else {
+        panic!()
+    };
     assert_eq!(d.spec.replicas, Some(2));
 }
 
@@ -20,7 +22,10 @@ fn decodes_a_deployment() {
 fn decodes_multiple_documents_and_skips_empty_ones() {
     let text = "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n# only a comment\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: b\nspec:\n  ports: [{port: 80}]\n...\n";
     let objects = decode_documents(text).unwrap();
-    let names: Vec<_> = objects.iter().map(|o| format!("{}/{}", o.kind(), o.name())).collect();
+    let names: Vec<_> = objects
+        .iter()
+        .map(|o| format!("{}/{}", o.kind(), o.name()))
+        .collect();
     assert_eq!(names, ["ConfigMap/a", "Service/b"]);
 }
 
@@ -56,7 +61,11 @@ fn tabs_are_a_syntax_error_with_position() {
     let error = decode_documents("apiVersion: v1\nkind: Pod\nmetadata:\n\tname: x\n").unwrap_err();
     assert_eq!(error.kind, DecodeErrorKind::Syntax);
     assert_eq!(error.line, Some(4));
-    assert!(error.message.contains("cannot start any token"), "{}", error.message);
+    assert!(
+        error.message.contains("cannot start any token"),
+        "{}",
+        error.message
+    );
 }
 
 #[test]
@@ -76,13 +85,19 @@ fn unknown_fields_are_strict_errors_naming_path_and_line() {
 fn the_second_list_item_is_located() {
     let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: nginx\n  - name: b\n    image: nginx\n    imagee: x\n";
     let error = decode_documents(text).unwrap_err();
-    assert_eq!(error.message, "strict decoding error: unknown field \"spec.containers[1].imagee\"");
+    assert_eq!(
+        error.message,
+        "strict decoding error: unknown field \"spec.containers[1].imagee\""
+    );
     assert_eq!(error.line, Some(11));
 }
 
 #[test]
 fn wrong_types_name_the_field_and_position() {
-    let error = decode_documents("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: two\n").unwrap_err();
+    let error = decode_documents(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: two\n",
+    )
+    .unwrap_err();
     assert_eq!(error.kind, DecodeErrorKind::StrictDecoding);
     assert!(error.message.contains("spec.replicas"), "{}", error.message);
     assert_eq!(error.line, Some(6));
@@ -90,19 +105,31 @@ fn wrong_types_name_the_field_and_position() {
 
 #[test]
 fn duplicate_fields_are_errors() {
-    let error = decode_documents("apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  name: b\n").unwrap_err();
+    let error = decode_documents("apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  name: b\n")
+        .unwrap_err();
     assert!(error.message.contains("duplicate"), "{}", error.message);
     assert_eq!(error.line, Some(5));
 }
 
 #[test]
 fn api_versions_no_longer_served_get_the_real_message() {
-    let error = decode_documents("apiVersion: batch/v1beta1\nkind: CronJob\nmetadata:\n  name: hello\n").unwrap_err();
+    let error =
+        decode_documents("apiVersion: batch/v1beta1\nkind: CronJob\nmetadata:\n  name: hello\n")
+            .unwrap_err();
     assert_eq!(error.kind, DecodeErrorKind::NoMatchForKind);
-    assert_eq!(error.message, "no matches for kind \"CronJob\" in version \"batch/v1beta1\"");
+    assert_eq!(
+        error.message,
+        "no matches for kind \"CronJob\" in version \"batch/v1beta1\""
+    );
     assert_eq!(error.line, Some(1));
-    let crd = decode_documents("apiVersion: stable.example.com/v1\nkind: CronTab\nmetadata:\n  name: x\n").unwrap_err();
-    assert_eq!(crd.message, "no matches for kind \"CronTab\" in version \"stable.example.com/v1\"");
+    let crd = decode_documents(
+        "apiVersion: stable.example.com/v1\nkind: CronTab\nmetadata:\n  name: x\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        crd.message,
+        "no matches for kind \"CronTab\" in version \"stable.example.com/v1\""
+    );
 }
 
 #[test]
@@ -116,7 +143,9 @@ fn missing_kind_is_reported() {
 
 #[test]
 fn alias_bombs_are_refused_quickly() {
-    let mut text = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    let mut text = String::from(
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
     for (i, name) in "bcdefghi".chars().enumerate() {
         let prev = "abcdefghi".chars().nth(i).unwrap();
         text.push_str(&format!("{name}: &{name} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
@@ -129,14 +158,27 @@ fn alias_bombs_are_refused_quickly() {
 fn deep_nesting_is_refused() {
     let depth = 150;
     let text = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
-    assert_eq!(decode_documents(&text).unwrap_err().kind, DecodeErrorKind::TooLarge);
-    let text = format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: a}}\nx: {}1{}\n", "[".repeat(101), "]".repeat(101));
-    assert_eq!(decode_documents(&text).unwrap_err().kind, DecodeErrorKind::TooLarge);
+    assert_eq!(
+        decode_documents(&text).unwrap_err().kind,
+        DecodeErrorKind::TooLarge
+    );
+    let text = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: a}}\nx: {}1{}\n",
+        "[".repeat(101),
+        "]".repeat(101)
+    );
+    assert_eq!(
+        decode_documents(&text).unwrap_err().kind,
+        DecodeErrorKind::TooLarge
+    );
 }
 
 #[test]
 fn oversized_input_is_refused() {
-    let text = format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: a}}\ndata:\n  big: \"{}\"\n", "x".repeat(3 * 1024 * 1024));
+    let text = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: a}}\ndata:\n  big: \"{}\"\n",
+        "x".repeat(3 * 1024 * 1024)
+    );
     let error = decode_documents(&text).unwrap_err();
     assert_eq!(error.kind, DecodeErrorKind::TooLarge);
     assert_eq!(error.message, "Request entity too large: limit is 3145728");
@@ -148,12 +190,28 @@ fn autoscaling_v1_is_converted_to_the_stored_v2() {
     let object = decode_documents(text).unwrap().remove(0);
     assert_eq!(object.api_version(), "autoscaling/v2");
     let json = object.to_json_value();
-    assert_eq!(json["spec"]["metrics"][0]["resource"]["target"]["averageUtilization"], 50);
+    assert_eq!(
+        json["spec"]["metrics"][0]["resource"]["target"]["averageUtilization"],
+        50
+    );
 }
 
 #[test]
 fn garbage_never_panics() {
-    for text in ["", "---", ":", "- - -", "{", "[}", "apiVersion: [", "\u{0}", "kind: Pod\napiVersion: 1", "a: *b", "? [a]\n: b", "!!binary x"] {
+    for text in [
+        "",
+        "---",
+        ":",
+        "- - -",
+        "{",
+        "[}",
+        "apiVersion: [",
+        "\u{0}",
+        "kind: Pod\napiVersion: 1",
+        "a: *b",
+        "? [a]\n: b",
+        "!!binary x",
+    ] {
         let _ = decode_documents(text);
     }
 }

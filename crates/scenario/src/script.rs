@@ -5,7 +5,10 @@
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     /// `kubectl …` (args without `kubectl`), with a heredoc as standard input.
-    Kubectl { args: Vec<String>, stdin: Option<String> },
+    Kubectl {
+        args: Vec<String>,
+        stdin: Option<String>,
+    },
     /// `sleep 30s`: advance simulated time.
     Sleep { millis: u64 },
     /// `cluster add-node …` and other things kubectl cannot do.
@@ -39,7 +42,12 @@ pub enum Entry {
     Text(String),
     /// A command: its source line (without `$ `), its heredoc lines (including the terminator),
     /// the parsed command, and the 1-based line number.
-    Command { line: String, heredoc: Vec<String>, command: Command, line_number: usize },
+    Command {
+        line: String,
+        heredoc: Vec<String>,
+        command: Command,
+        line_number: usize,
+    },
 }
 
 /// A script error: the line number and what is wrong.
@@ -66,7 +74,11 @@ fn split_heredoc(line: &str) -> (String, Option<String>) {
     if before.matches('\'').count() % 2 == 1 || before.matches('"').count() % 2 == 1 {
         return (line.to_string(), None);
     }
-    let word = line[at + 2..].trim().trim_start_matches('-').trim().trim_matches(|c| c == '\'' || c == '"');
+    let word = line[at + 2..]
+        .trim()
+        .trim_start_matches('-')
+        .trim()
+        .trim_matches(|c| c == '\'' || c == '"');
     if word.is_empty() || !word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         return (line.to_string(), None);
     }
@@ -79,7 +91,8 @@ pub fn parse_command(line: &str, stdin: Option<String>) -> Result<Option<Command
     if trimmed.is_empty() || trimmed.starts_with('#') {
         return Ok(None);
     }
-    let words = shlex::split(trimmed).ok_or_else(|| "unterminated quote or trailing backslash".to_string())?;
+    let words = shlex::split(trimmed)
+        .ok_or_else(|| "unterminated quote or trailing backslash".to_string())?;
     let Some((program, args)) = words.split_first() else {
         return Ok(None);
     };
@@ -136,14 +149,27 @@ pub fn parse(text: &str, transcript: bool) -> Result<Vec<Entry>, ScriptError> {
                 body.push('\n');
             }
             if !closed {
-                return Err(ScriptError { line_number, message: format!("heredoc is not closed: no line \"{terminator}\" follows") });
+                return Err(ScriptError {
+                    line_number,
+                    message: format!("heredoc is not closed: no line \"{terminator}\" follows"),
+                });
             }
             stdin = Some(body);
         }
         match parse_command(&line, stdin) {
-            Ok(Some(command)) => entries.push(Entry::Command { line: command_text.to_string(), heredoc, command, line_number }),
+            Ok(Some(command)) => entries.push(Entry::Command {
+                line: command_text.to_string(),
+                heredoc,
+                command,
+                line_number,
+            }),
             Ok(None) => {}
-            Err(message) => return Err(ScriptError { line_number, message }),
+            Err(message) => {
+                return Err(ScriptError {
+                    line_number,
+                    message,
+                })
+            }
         }
     }
     Ok(entries)
@@ -155,10 +181,27 @@ mod tests {
 
     #[test]
     fn splits_like_a_shell() {
-        let c = parse_command(r#"kubectl exec p -- sh -c "echo hi > /data/f""#, None).unwrap().unwrap();
-        assert_eq!(c, Command::Kubectl { args: ["exec", "p", "--", "sh", "-c", "echo hi > /data/f"].map(String::from).to_vec(), stdin: None });
-        let c = parse_command("kubectl get pods -o jsonpath='{.items[*].metadata.name}'", None).unwrap().unwrap();
-        let Command::Kubectl { args, .. } = c else { panic!() };
+        let c = parse_command(r#"kubectl exec p -- sh -c "echo hi > /data/f""#, None)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            c,
+            Command::Kubectl {
+                args: ["exec", "p", "--", "sh", "-c", "echo hi > /data/f"]
+                    .map(String::from)
+                    .to_vec(),
+                stdin: None
+            }
+        );
+        let c = parse_command(
+            "kubectl get pods -o jsonpath='{.items[*].metadata.name}'",
+            None,
+        )
+        .unwrap()
+        .unwrap();
+        let Command::Kubectl { args, .. } = c else {
+            panic!()
+        };
         assert_eq!(args[3], "jsonpath={.items[*].metadata.name}");
     }
 
@@ -166,18 +209,47 @@ mod tests {
     fn heredocs_feed_stdin() {
         let entries = parse("kubectl apply -f - <<EOF\napiVersion: v1\nkind: Namespace\nmetadata: {name: x}\nEOF\nsleep 5s\n", false).unwrap();
         assert_eq!(entries.len(), 2);
-        let Entry::Command { command: Command::Kubectl { stdin, args }, heredoc, .. } = &entries[0] else { panic!() };
+        let Entry::Command {
+            command: Command::Kubectl { stdin, args },
+            heredoc,
+            ..
+        } = &entries[0]
+        else {
+            panic!()
+        };
         assert_eq!(args, &["apply", "-f", "-"]);
-        assert_eq!(stdin.as_deref(), Some("apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n"));
+        assert_eq!(
+            stdin.as_deref(),
+            Some("apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n")
+        );
         assert_eq!(heredoc.last().map(String::as_str), Some("EOF"));
-        assert!(matches!(entries[1], Entry::Command { command: Command::Sleep { millis: 5000 }, .. }));
+        assert!(matches!(
+            entries[1],
+            Entry::Command {
+                command: Command::Sleep { millis: 5000 },
+                ..
+            }
+        ));
     }
 
     #[test]
     fn bad_lines_name_their_line_number() {
-        assert_eq!(parse("kubectl get pods\nfoo bar\n", false).unwrap_err().line_number, 2);
-        assert_eq!(parse("kubectl get 'pods\n", false).unwrap_err().message, "unterminated quote or trailing backslash");
-        assert_eq!(parse("kubectl apply -f - <<EOF\nx: 1\n", false).unwrap_err().line_number, 1);
+        assert_eq!(
+            parse("kubectl get pods\nfoo bar\n", false)
+                .unwrap_err()
+                .line_number,
+            2
+        );
+        assert_eq!(
+            parse("kubectl get 'pods\n", false).unwrap_err().message,
+            "unterminated quote or trailing backslash"
+        );
+        assert_eq!(
+            parse("kubectl apply -f - <<EOF\nx: 1\n", false)
+                .unwrap_err()
+                .line_number,
+            1
+        );
         assert!(parse("sleep forever\n", false).is_err());
     }
 }

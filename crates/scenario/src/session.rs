@@ -15,7 +15,10 @@ pub const DEFAULT_SEED: u64 = 1;
 
 impl Session {
     pub fn new(seed: u64) -> Session {
-        Session { cluster: Cluster::new(seed), kubectl: Kubectl::default() }
+        Session {
+            cluster: Cluster::new(seed),
+            kubectl: Kubectl::default(),
+        }
     }
 
     /// Runs one parsed command and returns what it printed.

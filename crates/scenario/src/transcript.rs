@@ -17,7 +17,12 @@ pub fn run_script(text: &str, seed: u64, files: &dyn Files) -> Result<String, Sc
                 out.push_str(text);
                 out.push('\n');
             }
-            Entry::Command { line, heredoc, command, .. } => {
+            Entry::Command {
+                line,
+                heredoc,
+                command,
+                ..
+            } => {
                 let output = session.execute(command, files);
                 render_command(&mut out, line, heredoc, &output);
             }
@@ -77,9 +82,20 @@ pub fn check(transcript: &str, seed: u64, files: &dyn Files) -> Result<CheckResu
         actual.push_str(line);
         actual.push('\n');
     }
-    let commands: Vec<&Entry> = entries.iter().filter(|e| matches!(e, Entry::Command { .. })).collect();
+    let commands: Vec<&Entry> = entries
+        .iter()
+        .filter(|e| matches!(e, Entry::Command { .. }))
+        .collect();
     for (index, entry) in commands.iter().enumerate() {
-        let Entry::Command { line, heredoc, command, line_number } = entry else { continue };
+        let Entry::Command {
+            line,
+            heredoc,
+            command,
+            line_number,
+        } = entry
+        else {
+            continue;
+        };
         let output_start = line_number + heredoc.len();
         let output_end = commands
             .get(index + 1)
@@ -90,14 +106,20 @@ pub fn check(transcript: &str, seed: u64, files: &dyn Files) -> Result<CheckResu
             .unwrap_or(lines.len());
         let block = &lines[output_start.min(output_end)..output_end];
         let expected_end = split_interstitial(block);
-        let expected: String = block[..expected_end].iter().map(|l| format!("{l}\n")).collect();
+        let expected: String = block[..expected_end]
+            .iter()
+            .map(|l| format!("{l}\n"))
+            .collect();
         let output = session.execute(command, files);
         let mut rendered = String::new();
         render_command(&mut rendered, line, heredoc, &output);
         let header_len = rendered.len() - output_text_len(&output);
         let got = rendered[header_len..].to_string();
         let got_lines: Vec<&str> = got.lines().collect();
-        let got_trimmed: String = got_lines[..split_interstitial(&got_lines)].iter().map(|l| format!("{l}\n")).collect();
+        let got_trimmed: String = got_lines[..split_interstitial(&got_lines)]
+            .iter()
+            .map(|l| format!("{l}\n"))
+            .collect();
         if got_trimmed != expected {
             matches = false;
         }

@@ -44,7 +44,9 @@ pub(crate) fn three_way_merge(live: &mut Value, last: Option<&Value>, new: &Valu
     for (key, new_value) in new_map {
         let last_value = last.and_then(|l| l.get(key));
         match live_map.get_mut(key) {
-            Some(live_value) if live_value.is_object() && new_value.is_object() => three_way_merge(live_value, last_value, new_value),
+            Some(live_value) if live_value.is_object() && new_value.is_object() => {
+                three_way_merge(live_value, last_value, new_value)
+            }
             _ => {
                 live_map.insert(key.clone(), new_value.clone());
             }
@@ -53,7 +55,11 @@ pub(crate) fn three_way_merge(live: &mut Value, last: Option<&Value>, new: &Valu
 }
 
 /// Fills the namespace kubectl sends, or returns kubectl's mismatch error.
-pub(crate) fn with_request_namespace(mut object: Object, namespace: &str, explicit: bool) -> Result<Object, String> {
+pub(crate) fn with_request_namespace(
+    mut object: Object,
+    namespace: &str,
+    explicit: bool,
+) -> Result<Object, String> {
     if !object.resource_type().namespaced {
         return Ok(object);
     }
@@ -68,7 +74,12 @@ pub(crate) fn with_request_namespace(mut object: Object, namespace: &str, explic
     Ok(object)
 }
 
-pub(crate) fn apply(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String], workspace: &dyn Workspace) -> Output {
+pub(crate) fn apply(
+    kubectl: &mut Kubectl,
+    cluster: &mut Cluster,
+    args: &[String],
+    workspace: &dyn Workspace,
+) -> Output {
     let parsed = match flags::parse(args, APPLY_FLAGS, "apply") {
         Ok(p) => p,
         Err(e) => return Output::error(e),
@@ -88,20 +99,29 @@ pub(crate) fn apply(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String
         let objects = match model::decode_documents(&text) {
             Ok(objects) => objects,
             Err(e) => {
-                output.append(Output::error(super::decode_error_message(&source, &e, "creating")));
+                output.append(Output::error(super::decode_error_message(
+                    &source, &e, "creating",
+                )));
                 continue;
             }
         };
         for object in objects {
             applied_any = true;
-            let object = match with_request_namespace(object, &namespace, parsed.is_set("namespace")) {
-                Ok(o) => o,
-                Err(e) => {
-                    output.append(Output::error(e));
-                    continue;
-                }
-            };
-            output.append(apply_one(cluster, object, &source, dry_run, parsed.value("output")));
+            let object =
+                match with_request_namespace(object, &namespace, parsed.is_set("namespace")) {
+                    Ok(o) => o,
+                    Err(e) => {
+                        output.append(Output::error(e));
+                        continue;
+                    }
+                };
+            output.append(apply_one(
+                cluster,
+                object,
+                &source,
+                dry_run,
+                parsed.value("output"),
+            ));
         }
     }
     if !applied_any && output.exit_code == 0 {
@@ -110,7 +130,13 @@ pub(crate) fn apply(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String
     output
 }
 
-fn apply_one(cluster: &mut Cluster, mut object: Object, source: &str, dry_run: Option<&str>, output_format: Option<&str>) -> Output {
+fn apply_one(
+    cluster: &mut Cluster,
+    mut object: Object,
+    source: &str,
+    dry_run: Option<&str>,
+    output_format: Option<&str>,
+) -> Output {
     let resource = object.resource_type();
     let name = object.name().to_string();
     let reference = super::object_ref(resource, &name);
@@ -121,23 +147,37 @@ fn apply_one(cluster: &mut Cluster, mut object: Object, source: &str, dry_run: O
     };
     // What kubectl records: the manifest as sent, without the annotation itself.
     let mut manifest = object.to_json_value();
-    if let Some(annotations) = manifest.pointer_mut("/metadata/annotations").and_then(Value::as_object_mut) {
+    if let Some(annotations) = manifest
+        .pointer_mut("/metadata/annotations")
+        .and_then(Value::as_object_mut)
+    {
         annotations.remove(LAST_APPLIED);
         if annotations.is_empty() {
-            if let Some(meta) = manifest.pointer_mut("/metadata").and_then(Value::as_object_mut) {
+            if let Some(meta) = manifest
+                .pointer_mut("/metadata")
+                .and_then(Value::as_object_mut)
+            {
                 meta.remove("annotations");
             }
         }
     }
     let last_applied_text = format!("{}\n", serde_json::to_string(&manifest).unwrap_or_default());
-    object.metadata_mut().annotations.get_or_insert_with(Default::default).insert(LAST_APPLIED.to_string(), last_applied_text.clone());
+    object
+        .metadata_mut()
+        .annotations
+        .get_or_insert_with(Default::default)
+        .insert(LAST_APPLIED.to_string(), last_applied_text.clone());
 
     let mut warning = String::new();
     let existing = cluster.get(resource, object.namespace(), &name).ok();
     let result = match existing {
         None => {
             if dry_run.is_some() {
-                return print_result(&object, &format!("{reference} created{suffix}"), output_format);
+                return print_result(
+                    &object,
+                    &format!("{reference} created{suffix}"),
+                    output_format,
+                );
             }
             cluster.create(object).map(|o| (o, "created"))
         }
@@ -169,12 +209,24 @@ fn apply_one(cluster: &mut Cluster, mut object: Object, source: &str, dry_run: O
                 Err(e) => return Output::error(format!("error: {}", e.message)),
             };
             if dry_run.is_some() {
-                let verb = if merged_object == *live { "unchanged" } else { "configured" };
-                return print_result(&merged_object, &format!("{reference} {verb}{suffix}"), output_format);
+                let verb = if merged_object == *live {
+                    "unchanged"
+                } else {
+                    "configured"
+                };
+                return print_result(
+                    &merged_object,
+                    &format!("{reference} {verb}{suffix}"),
+                    output_format,
+                );
             }
             let before = live.metadata().resource_version.clone();
             cluster.update(merged_object).map(|o| {
-                let verb = if o.metadata().resource_version == before { "unchanged" } else { "configured" };
+                let verb = if o.metadata().resource_version == before {
+                    "unchanged"
+                } else {
+                    "configured"
+                };
                 (o, verb)
             })
         }
@@ -194,7 +246,10 @@ pub(crate) fn print_result(object: &Object, line: &str, output_format: Option<&s
     match output_format {
         Some("yaml") => Output::ok(object.to_yaml()),
         Some("json") => Output::ok(super::get::to_json_pretty(&object.to_json_value()) + "\n"),
-        Some("name") => Output::ok(format!("{}\n", super::object_ref(object.resource_type(), object.name()))),
+        Some("name") => Output::ok(format!(
+            "{}\n",
+            super::object_ref(object.resource_type(), object.name())
+        )),
         _ => Output::ok(format!("{line}\n")),
     }
 }
@@ -217,10 +272,14 @@ mod tests {
 
     #[test]
     fn three_way_merge_keeps_server_fields_and_drops_removed_ones() {
-        let mut live = json!({"spec": {"replicas": 3, "paused": true, "x": 1}, "status": {"ready": 1}});
+        let mut live =
+            json!({"spec": {"replicas": 3, "paused": true, "x": 1}, "status": {"ready": 1}});
         let last = json!({"spec": {"replicas": 2, "paused": true}});
         let new = json!({"spec": {"replicas": 4}});
         three_way_merge(&mut live, Some(&last), &new);
-        assert_eq!(live, json!({"spec": {"replicas": 4, "x": 1}, "status": {"ready": 1}}));
+        assert_eq!(
+            live,
+            json!({"spec": {"replicas": 4, "x": 1}, "status": {"ready": 1}})
+        );
     }
 }

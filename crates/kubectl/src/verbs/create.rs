@@ -27,9 +27,21 @@ const CREATE_FLAGS: &[flags::FlagSpec] = &[
     value("field-manager", None),
 ];
 
-pub(crate) fn create(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String], workspace: &dyn Workspace) -> Output {
-    let command = match args.iter().find(|a| !a.starts_with('-')).map(String::as_str) {
-        Some(sub @ ("deployment" | "deploy" | "namespace" | "ns" | "configmap" | "cm" | "service" | "svc")) => format!("create {sub}"),
+pub(crate) fn create(
+    kubectl: &mut Kubectl,
+    cluster: &mut Cluster,
+    args: &[String],
+    workspace: &dyn Workspace,
+) -> Output {
+    let command = match args
+        .iter()
+        .find(|a| !a.starts_with('-'))
+        .map(String::as_str)
+    {
+        Some(
+            sub @ ("deployment" | "deploy" | "namespace" | "ns" | "configmap" | "cm" | "service"
+            | "svc"),
+        ) => format!("create {sub}"),
         _ => "create".to_string(),
     };
     let parsed = match flags::parse(args, CREATE_FLAGS, &command) {
@@ -50,13 +62,25 @@ pub(crate) fn create(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[Strin
             let objects = match model::decode_documents(&text) {
                 Ok(o) => o,
                 Err(e) => {
-                    output.append(Output::error(super::decode_error_message(&source, &e, "creating")));
+                    output.append(Output::error(super::decode_error_message(
+                        &source, &e, "creating",
+                    )));
                     continue;
                 }
             };
             for object in objects {
-                match super::apply::with_request_namespace(object, &namespace, parsed.is_set("namespace")) {
-                    Ok(object) => output.append(create_object(cluster, object, &source, dry_run, output_format)),
+                match super::apply::with_request_namespace(
+                    object,
+                    &namespace,
+                    parsed.is_set("namespace"),
+                ) {
+                    Ok(object) => output.append(create_object(
+                        cluster,
+                        object,
+                        &source,
+                        dry_run,
+                        output_format,
+                    )),
                     Err(e) => output.append(Output::error(e)),
                 }
             }
@@ -65,7 +89,9 @@ pub(crate) fn create(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[Strin
     }
 
     let Some(generator) = parsed.positionals.first() else {
-        return Output::error("error: must specify one of -f and -k\n\nSee 'kubectl create -h' for help and examples");
+        return Output::error(
+            "error: must specify one of -f and -k\n\nSee 'kubectl create -h' for help and examples",
+        );
     };
     let name = parsed.positionals.get(1).cloned();
     let generated = match generator.as_str() {
@@ -96,27 +122,51 @@ pub(crate) fn create(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[Strin
         };
     }
     let object = match Object::from_json_value(manifest) {
-        Ok(object) => super::apply::with_request_namespace(object, &namespace, false).unwrap_or_else(|_| unreachable!("no namespace set yet")),
+        Ok(object) => super::apply::with_request_namespace(object, &namespace, false)
+            .unwrap_or_else(|_| unreachable!("no namespace set yet")),
         Err(e) => return Output::error(format!("error: {}", e.message)),
     };
     let mut result = create_object(cluster, object, "", dry_run, output_format);
     if result.exit_code != 0 && matches!(generator.as_str(), "deployment" | "deploy") {
         // This generator wraps server errors in its own words.
-        let message = result.stderr.trim_end().trim_start_matches("Error from server (AlreadyExists): ").trim_start_matches("Error from server (NotFound): ").to_string();
+        let message = result
+            .stderr
+            .trim_end()
+            .trim_start_matches("Error from server (AlreadyExists): ")
+            .trim_start_matches("Error from server (NotFound): ")
+            .to_string();
         result.stderr = format!("error: failed to create deployment: {message}\n");
     }
     result
 }
 
-pub(crate) fn create_object(cluster: &mut Cluster, object: Object, source: &str, dry_run: Option<&str>, output_format: Option<&str>) -> Output {
+pub(crate) fn create_object(
+    cluster: &mut Cluster,
+    object: Object,
+    source: &str,
+    dry_run: Option<&str>,
+    output_format: Option<&str>,
+) -> Output {
     let resource = object.resource_type();
     let reference = super::object_ref(resource, object.name());
     if let Some(mode) = dry_run {
-        let suffix = if mode == "server" { "server dry run" } else { "dry run" };
-        return super::apply::print_result(&object, &format!("{reference} created ({suffix})"), output_format);
+        let suffix = if mode == "server" {
+            "server dry run"
+        } else {
+            "dry run"
+        };
+        return super::apply::print_result(
+            &object,
+            &format!("{reference} created ({suffix})"),
+            output_format,
+        );
     }
     match cluster.create(object) {
-        Ok(stored) => super::apply::print_result(&stored, &format!("{} created", super::object_ref(resource, stored.name())), output_format),
+        Ok(stored) => super::apply::print_result(
+            &stored,
+            &format!("{} created", super::object_ref(resource, stored.name())),
+            output_format,
+        ),
         Err(e) => Output::error(super::server_error(&e, Some(source), "creating")),
     }
 }
@@ -126,11 +176,25 @@ fn container_name_for(image: &str) -> String {
     let without_digest = image.split('@').next().unwrap_or(image);
     let last = without_digest.rsplit('/').next().unwrap_or(without_digest);
     let base = last.split(':').next().unwrap_or(last);
-    base.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect::<String>().trim_matches('-').to_string()
+    base.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect::<String>()
+        .trim_matches('-')
+        .to_string()
 }
 
 fn require_name(name: Option<String>, usage: &str) -> Result<String, String> {
-    name.ok_or_else(|| format!("error: exactly one NAME is required, got 0\nSee '{usage} -h' for help and examples"))
+    name.ok_or_else(|| {
+        format!(
+            "error: exactly one NAME is required, got 0\nSee '{usage} -h' for help and examples"
+        )
+    })
 }
 
 fn generate_deployment(parsed: &flags::ParsedArgs, name: Option<String>) -> Result<Value, String> {
@@ -139,16 +203,23 @@ fn generate_deployment(parsed: &flags::ParsedArgs, name: Option<String>) -> Resu
     if images.is_empty() {
         return Err("error: required flag(s) \"image\" not set".to_string());
     }
-    let replicas: i64 = parsed.value("replicas").unwrap_or("1").parse().map_err(|_| "error: invalid argument for --replicas".to_string())?;
+    let replicas: i64 = parsed
+        .value("replicas")
+        .unwrap_or("1")
+        .parse()
+        .map_err(|_| "error: invalid argument for --replicas".to_string())?;
     let mut containers: Vec<Value> = images
         .iter()
         .map(|image| json!({ "image": image, "name": container_name_for(image), "resources": {} }))
         .collect();
     if let (Some(port), Some(first)) = (parsed.value("port"), containers.first_mut()) {
-        let port: i64 = port.parse().map_err(|_| format!("error: invalid argument \"{port}\" for \"--port\" flag"))?;
+        let port: i64 = port
+            .parse()
+            .map_err(|_| format!("error: invalid argument \"{port}\" for \"--port\" flag"))?;
         first["ports"] = json!([{ "containerPort": port }]);
     }
-    if let (Some(command), Some(first)) = (parsed.after_dash_dash.as_ref(), containers.first_mut()) {
+    if let (Some(command), Some(first)) = (parsed.after_dash_dash.as_ref(), containers.first_mut())
+    {
         first["command"] = json!(command);
     }
     Ok(json!({
@@ -170,15 +241,23 @@ fn generate_deployment(parsed: &flags::ParsedArgs, name: Option<String>) -> Resu
 
 fn generate_namespace(name: Option<String>) -> Result<Value, String> {
     let name = require_name(name, "kubectl create namespace")?;
-    Ok(json!({ "apiVersion": "v1", "kind": "Namespace", "metadata": { "name": name }, "spec": {}, "status": {} }))
+    Ok(
+        json!({ "apiVersion": "v1", "kind": "Namespace", "metadata": { "name": name }, "spec": {}, "status": {} }),
+    )
 }
 
-fn generate_configmap(parsed: &flags::ParsedArgs, name: Option<String>, workspace: &dyn Workspace) -> Result<Value, String> {
+fn generate_configmap(
+    parsed: &flags::ParsedArgs,
+    name: Option<String>,
+    workspace: &dyn Workspace,
+) -> Result<Value, String> {
     let name = require_name(name, "kubectl create configmap")?;
     let mut data = serde_json::Map::new();
     for literal in parsed.values("from-literal") {
         let Some((key, value)) = literal.split_once('=') else {
-            return Err(format!("error: invalid literal source {literal}, expected key=value"));
+            return Err(format!(
+                "error: invalid literal source {literal}, expected key=value"
+            ));
         };
         if data.contains_key(key) {
             return Err(format!("error: cannot add key {key}, another key by that name already exists in Data for ConfigMap \"{name}\""));
@@ -188,19 +267,31 @@ fn generate_configmap(parsed: &flags::ParsedArgs, name: Option<String>, workspac
     for file in parsed.values("from-file") {
         let (key, path) = match file.split_once('=') {
             Some((k, p)) => (k.to_string(), p.to_string()),
-            None => (file.rsplit('/').next().unwrap_or(file).to_string(), file.clone()),
+            None => (
+                file.rsplit('/').next().unwrap_or(file).to_string(),
+                file.clone(),
+            ),
         };
-        let text = workspace.read_file(&path).map_err(|_| format!("error: error reading {path}: no such file or directory"))?;
+        let text = workspace
+            .read_file(&path)
+            .map_err(|_| format!("error: error reading {path}: no such file or directory"))?;
         data.insert(key, Value::String(text));
     }
     for file in parsed.values("from-env-file") {
-        let text = workspace.read_file(file).map_err(|_| format!("error: error reading {file}: no such file or directory"))?;
-        for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        let text = workspace
+            .read_file(file)
+            .map_err(|_| format!("error: error reading {file}: no such file or directory"))?;
+        for line in text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        {
             let (key, value) = line.split_once('=').unwrap_or((line, ""));
             data.insert(key.to_string(), Value::String(value.to_string()));
         }
     }
-    let mut manifest = json!({ "apiVersion": "v1", "kind": "ConfigMap", "metadata": { "name": name } });
+    let mut manifest =
+        json!({ "apiVersion": "v1", "kind": "ConfigMap", "metadata": { "name": name } });
     if !data.is_empty() {
         manifest["data"] = Value::Object(data);
     }
@@ -214,24 +305,44 @@ fn generate_service(parsed: &flags::ParsedArgs) -> Result<Value, String> {
         "nodeport" => "NodePort",
         "loadbalancer" => "LoadBalancer",
         "externalname" => "ExternalName",
-        "" => return Err("error: must specify a service type: clusterip, externalname, loadbalancer or nodeport".to_string()),
-        other => return Err(format!("error: unknown command \"{other}\" for \"kubectl create service\"")),
+        "" => return Err(
+            "error: must specify a service type: clusterip, externalname, loadbalancer or nodeport"
+                .to_string(),
+        ),
+        other => {
+            return Err(format!(
+                "error: unknown command \"{other}\" for \"kubectl create service\""
+            ))
+        }
     };
-    let name = require_name(parsed.positionals.get(2).cloned(), &format!("kubectl create service {kind}"))?;
+    let name = require_name(
+        parsed.positionals.get(2).cloned(),
+        &format!("kubectl create service {kind}"),
+    )?;
     let mut ports = Vec::new();
     for tcp in parsed.values("tcp").iter().flat_map(|t| t.split(',')) {
         let (port, target) = tcp.split_once(':').unwrap_or((tcp, tcp));
-        let port: i64 = port.parse().map_err(|_| format!("error: invalid port \"{tcp}\""))?;
-        let target_value: Value = target.parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::String(target.to_string()));
+        let port: i64 = port
+            .parse()
+            .map_err(|_| format!("error: invalid port \"{tcp}\""))?;
+        let target_value: Value = target
+            .parse::<i64>()
+            .map(Value::from)
+            .unwrap_or_else(|_| Value::String(target.to_string()));
         let mut entry = json!({ "name": format!("{port}-{target}"), "port": port, "protocol": "TCP", "targetPort": target_value });
-        if let Some(node_port) = parsed.value("node-port").and_then(|n| n.parse::<i64>().ok()) {
+        if let Some(node_port) = parsed
+            .value("node-port")
+            .and_then(|n| n.parse::<i64>().ok())
+        {
             entry["nodePort"] = json!(node_port);
         }
         ports.push(entry);
     }
     let mut spec = json!({ "type": service_type });
     if service_type == "ExternalName" {
-        let external = parsed.value("external-name").ok_or("error: required flag(s) \"external-name\" not set")?;
+        let external = parsed
+            .value("external-name")
+            .ok_or("error: required flag(s) \"external-name\" not set")?;
         spec["externalName"] = json!(external);
     } else {
         if ports.is_empty() {
@@ -257,7 +368,13 @@ mod tests {
     #[test]
     fn container_names_come_from_the_image() {
         assert_eq!(super::container_name_for("nginx:1.27"), "nginx");
-        assert_eq!(super::container_name_for("registry.k8s.io/echoserver:1.4"), "echoserver");
-        assert_eq!(super::container_name_for("gcr.io/google-samples/hello_app@sha256:abc"), "hello-app");
+        assert_eq!(
+            super::container_name_for("registry.k8s.io/echoserver:1.4"),
+            "echoserver"
+        );
+        assert_eq!(
+            super::container_name_for("gcr.io/google-samples/hello_app@sha256:abc"),
+            "hello-app"
+        );
     }
 }

@@ -24,7 +24,12 @@ const DELETE_FLAGS: &[flags::FlagSpec] = &[
     value("field-selector", None),
 ];
 
-pub(crate) fn delete(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String], workspace: &dyn Workspace) -> Output {
+pub(crate) fn delete(
+    kubectl: &mut Kubectl,
+    cluster: &mut Cluster,
+    args: &[String],
+    workspace: &dyn Workspace,
+) -> Output {
     let parsed = match flags::parse(args, DELETE_FLAGS, "delete") {
         Ok(p) => p,
         Err(e) => return Output::error(e),
@@ -43,11 +48,22 @@ pub(crate) fn delete(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[Strin
             match model::decode_documents(&text) {
                 Ok(objects) => {
                     for object in objects {
-                        let ns = if object.namespace().is_empty() { namespace.clone() } else { object.namespace().to_string() };
-                        targets.push((object.resource_type(), ns, object.name().to_string(), Some(source.clone())));
+                        let ns = if object.namespace().is_empty() {
+                            namespace.clone()
+                        } else {
+                            object.namespace().to_string()
+                        };
+                        targets.push((
+                            object.resource_type(),
+                            ns,
+                            object.name().to_string(),
+                            Some(source.clone()),
+                        ));
                     }
                 }
-                Err(e) => return Output::error(super::decode_error_message(&source, &e, "deleting")),
+                Err(e) => {
+                    return Output::error(super::decode_error_message(&source, &e, "deleting"))
+                }
             }
         }
     } else if parsed.positionals.is_empty() {
@@ -79,16 +95,35 @@ pub(crate) fn delete(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[Strin
         }
         for resource in resources {
             if names.is_empty() {
-                let ns = if parsed.flag("all-namespaces") { None } else { Some(namespace.as_str()) };
+                let ns = if parsed.flag("all-namespaces") {
+                    None
+                } else {
+                    Some(namespace.as_str())
+                };
                 let matching: Vec<_> = cluster
                     .list(resource, ns)
                     .into_iter()
-                    .filter(|o| selector.as_ref().is_none_or(|s| s.matches(o.metadata().labels.as_ref())))
-                    .map(|o| (resource, o.namespace().to_string(), o.name().to_string(), None))
+                    .filter(|o| {
+                        selector
+                            .as_ref()
+                            .is_none_or(|s| s.matches(o.metadata().labels.as_ref()))
+                    })
+                    .map(|o| {
+                        (
+                            resource,
+                            o.namespace().to_string(),
+                            o.name().to_string(),
+                            None,
+                        )
+                    })
                     .collect();
                 targets.extend(matching);
             } else {
-                targets.extend(names.iter().map(|n| (resource, namespace.clone(), n.clone(), None)));
+                targets.extend(
+                    names
+                        .iter()
+                        .map(|n| (resource, namespace.clone(), n.clone(), None)),
+                );
             }
         }
         if targets.is_empty() {
@@ -99,17 +134,32 @@ pub(crate) fn delete(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[Strin
 
     for (resource, ns, name, source) in targets {
         if parsed.value("dry-run").is_some_and(|d| d != "none") {
-            let from = if resource.namespaced { format!(" from {ns} namespace") } else { String::new() };
-            output.stdout.push_str(&format!("{} \"{name}\" deleted{from} (dry run)\n", resource_label(resource)));
+            let from = if resource.namespaced {
+                format!(" from {ns} namespace")
+            } else {
+                String::new()
+            };
+            output.stdout.push_str(&format!(
+                "{} \"{name}\" deleted{from} (dry run)\n",
+                resource_label(resource)
+            ));
             continue;
         }
         match cluster.delete(resource, &ns, &name) {
-            Ok(_) if resource.namespaced => {
-                output.stdout.push_str(&format!("{} \"{name}\" deleted from {ns} namespace\n", resource_label(resource)))
-            }
-            Ok(_) => output.stdout.push_str(&format!("{} \"{name}\" deleted\n", resource_label(resource))),
+            Ok(_) if resource.namespaced => output.stdout.push_str(&format!(
+                "{} \"{name}\" deleted from {ns} namespace\n",
+                resource_label(resource)
+            )),
+            Ok(_) => output.stdout.push_str(&format!(
+                "{} \"{name}\" deleted\n",
+                resource_label(resource)
+            )),
             Err(_) if parsed.flag("ignore-not-found") => {}
-            Err(e) => output.append(Output::error(super::server_error(&e, source.as_deref(), "deleting"))),
+            Err(e) => output.append(Output::error(super::server_error(
+                &e,
+                source.as_deref(),
+                "deleting",
+            ))),
         }
     }
     output
@@ -117,5 +167,9 @@ pub(crate) fn delete(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[Strin
 
 /// `deployment.apps`, `pod`: how delete names the resource before the object name.
 fn resource_label(resource: &ResourceType) -> String {
-    if resource.group.is_empty() { resource.singular.to_string() } else { format!("{}.{}", resource.singular, resource.group) }
+    if resource.group.is_empty() {
+        resource.singular.to_string()
+    } else {
+        format!("{}.{}", resource.singular, resource.group)
+    }
 }

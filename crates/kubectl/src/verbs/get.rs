@@ -28,8 +28,16 @@ const GET_FLAGS: &[flags::FlagSpec] = &[
 
 /// The resources `kubectl get all` lists, in its order (the `all` category).
 const ALL_CATEGORY: &[&str] = &[
-    "pods", "replicationcontrollers", "services", "daemonsets", "deployments", "replicasets", "statefulsets",
-    "horizontalpodautoscalers", "cronjobs", "jobs",
+    "pods",
+    "replicationcontrollers",
+    "services",
+    "daemonsets",
+    "deployments",
+    "replicasets",
+    "statefulsets",
+    "horizontalpodautoscalers",
+    "cronjobs",
+    "jobs",
 ];
 
 /// JSON indented by four spaces, as kubectl prints it.
@@ -44,7 +52,11 @@ pub(crate) fn to_json_pretty(value: &serde_json::Value) -> String {
 
 enum Request {
     /// `get pods`, `get deploy,svc`, `get all`: every object of the types (names optional).
-    Types { resources: Vec<&'static ResourceType>, names: Vec<String>, all: bool },
+    Types {
+        resources: Vec<&'static ResourceType>,
+        names: Vec<String>,
+        all: bool,
+    },
     /// `get deploy/web svc/web`.
     Named(Vec<(&'static ResourceType, String)>),
 }
@@ -65,15 +77,28 @@ fn parse_request(positionals: &[String]) -> Result<Request, Output> {
     for kind in positionals[0].split(',') {
         if kind == "all" {
             all = true;
-            resources.extend(ALL_CATEGORY.iter().filter_map(|r| model::registry::resolve(r)));
+            resources.extend(
+                ALL_CATEGORY
+                    .iter()
+                    .filter_map(|r| model::registry::resolve(r)),
+            );
         } else {
             resources.push(super::resolve_resource(kind)?);
         }
     }
-    Ok(Request::Types { resources, names: positionals[1..].to_vec(), all })
+    Ok(Request::Types {
+        resources,
+        names: positionals[1..].to_vec(),
+        all,
+    })
 }
 
-pub(crate) fn get(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String], workspace: &dyn Workspace) -> Output {
+pub(crate) fn get(
+    kubectl: &mut Kubectl,
+    cluster: &mut Cluster,
+    args: &[String],
+    workspace: &dyn Workspace,
+) -> Output {
     let parsed = match flags::parse(args, GET_FLAGS, "get") {
         Ok(p) => p,
         Err(e) => return Output::error(e),
@@ -106,14 +131,20 @@ pub(crate) fn get(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String],
                 Ok(objects) => {
                     for object in objects {
                         let resource = object.resource_type();
-                        let ns = if object.namespace().is_empty() { namespace.as_str() } else { object.namespace() };
+                        let ns = if object.namespace().is_empty() {
+                            namespace.as_str()
+                        } else {
+                            object.namespace()
+                        };
                         match cluster.get(resource, ns, object.name()) {
                             Ok(o) => push_found(&mut found, resource, o),
                             Err(e) => output.append(Output::error(e.to_string())),
                         }
                     }
                 }
-                Err(e) => return Output::error(super::decode_error_message(&source, &e, "creating")),
+                Err(e) => {
+                    return Output::error(super::decode_error_message(&source, &e, "creating"))
+                }
             }
         }
         show_kind = show_kind || found.len() > 1;
@@ -135,15 +166,27 @@ pub(crate) fn get(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String],
                     }
                 }
             }
-            Request::Types { resources, names, all } => {
+            Request::Types {
+                resources,
+                names,
+                all,
+            } => {
                 show_kind = show_kind || resources.len() > 1 || all;
                 for resource in resources {
                     if names.is_empty() {
-                        let ns = if all_namespaces { None } else { Some(namespace.as_str()) };
+                        let ns = if all_namespaces {
+                            None
+                        } else {
+                            Some(namespace.as_str())
+                        };
                         let objects: Vec<Rc<Object>> = cluster
                             .list(resource, ns)
                             .into_iter()
-                            .filter(|o| selector.as_ref().is_none_or(|s| s.matches(o.metadata().labels.as_ref())))
+                            .filter(|o| {
+                                selector
+                                    .as_ref()
+                                    .is_none_or(|s| s.matches(o.metadata().labels.as_ref()))
+                            })
                             .collect();
                         found.push((resource, objects));
                     } else {
@@ -161,21 +204,31 @@ pub(crate) fn get(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String],
     }
 
     let total: usize = found.iter().map(|(_, objects)| objects.len()).sum();
-    let single_named = parsed.positionals.len() >= 2 || parsed.positionals.iter().any(|p| p.contains('/'));
+    let single_named =
+        parsed.positionals.len() >= 2 || parsed.positionals.iter().any(|p| p.contains('/'));
     match output_format {
         "yaml" | "json" => {
-            let objects: Vec<serde_json::Value> = found.iter().flat_map(|(_, os)| os.iter().map(|o| o.to_json_value())).collect();
+            let objects: Vec<serde_json::Value> = found
+                .iter()
+                .flat_map(|(_, os)| os.iter().map(|o| o.to_json_value()))
+                .collect();
             let document = if objects.len() == 1 && single_named && total == 1 {
                 objects.into_iter().next().unwrap_or_default()
             } else {
                 serde_json::json!({ "apiVersion": "v1", "items": objects, "kind": "List", "metadata": { "resourceVersion": "" } })
             };
-            output.stdout.push_str(&if output_format == "json" { to_json_pretty(&document) + "\n" } else { model::decode::json_to_yaml(&document) });
+            output.stdout.push_str(&if output_format == "json" {
+                to_json_pretty(&document) + "\n"
+            } else {
+                model::decode::json_to_yaml(&document)
+            });
         }
         "name" => {
             for (resource, objects) in &found {
                 for object in objects {
-                    output.stdout.push_str(&super::object_ref(resource, object.name()));
+                    output
+                        .stdout
+                        .push_str(&super::object_ref(resource, object.name()));
                     output.stdout.push('\n');
                 }
             }
@@ -187,13 +240,25 @@ pub(crate) fn get(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String],
                 if objects.is_empty() {
                     continue;
                 }
-                tables.push(render_table(resource, objects, cluster.now(), wide, all_namespaces && resource.namespaced, show_kind, &parsed));
+                tables.push(render_table(
+                    resource,
+                    objects,
+                    cluster.now(),
+                    wide,
+                    all_namespaces && resource.namespaced,
+                    show_kind,
+                    &parsed,
+                ));
             }
             let separator = if parsed.flag("no-headers") { "" } else { "\n" };
             output.stdout.push_str(&tables.join(separator));
         }
     }
-    if total == 0 && output.stderr.is_empty() && (output_format.is_empty() || output_format == "wide") && !parsed.flag("ignore-not-found") {
+    if total == 0
+        && output.stderr.is_empty()
+        && (output_format.is_empty() || output_format == "wide")
+        && !parsed.flag("ignore-not-found")
+    {
         let message = if all_namespaces || found.iter().all(|(r, _)| !r.namespaced) {
             "No resources found\n".to_string()
         } else {
@@ -204,7 +269,11 @@ pub(crate) fn get(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String],
     output
 }
 
-fn push_found(found: &mut Vec<(&'static ResourceType, Vec<Rc<Object>>)>, resource: &'static ResourceType, object: Rc<Object>) {
+fn push_found(
+    found: &mut Vec<(&'static ResourceType, Vec<Rc<Object>>)>,
+    resource: &'static ResourceType,
+    object: Rc<Object>,
+) {
     match found.last_mut() {
         Some((r, objects)) if *r == resource => objects.push(object),
         _ => found.push((resource, vec![object])),
@@ -220,8 +289,16 @@ fn render_table(
     show_kind: bool,
     parsed: &flags::ParsedArgs,
 ) -> String {
-    let mut header: Vec<String> = printers::headers(resource.kind, wide).iter().map(|h| h.to_string()).collect();
-    let label_columns: Vec<String> = parsed.values("label-columns").iter().flat_map(|v| v.split(',')).map(str::to_string).collect();
+    let mut header: Vec<String> = printers::headers(resource.kind, wide)
+        .iter()
+        .map(|h| h.to_string())
+        .collect();
+    let label_columns: Vec<String> = parsed
+        .values("label-columns")
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(str::to_string)
+        .collect();
     for key in &label_columns {
         header.push(key.rsplit('/').next().unwrap_or(key).to_uppercase());
     }
@@ -242,7 +319,11 @@ fn render_table(
             }
             if parsed.flag("show-labels") {
                 let text = model::selector::format_labels(labels);
-                row.push(if text.is_empty() { "<none>".into() } else { text });
+                row.push(if text.is_empty() {
+                    "<none>".into()
+                } else {
+                    text
+                });
             }
             if with_namespace {
                 row.insert(0, object.namespace().to_string());

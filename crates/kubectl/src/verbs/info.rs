@@ -48,7 +48,11 @@ pub const KUBERNETES_VERSION: &str = "v1.37.1";
 const KUSTOMIZE_VERSION: &str = "v5.8.1";
 
 pub(crate) fn version(args: &[String]) -> Output {
-    let parsed = match flags::parse(args, &[value("output", Some('o')), boolean("client", None)], "version") {
+    let parsed = match flags::parse(
+        args,
+        &[value("output", Some('o')), boolean("client", None)],
+        "version",
+    ) {
         Ok(p) => p,
         Err(e) => return Output::error(e),
     };
@@ -67,15 +71,22 @@ pub(crate) fn version(args: &[String]) -> Output {
                 doc["serverVersion"] = info("server");
             }
             if parsed.value("output") == Some("json") {
-                Output::ok(format!("{}\n", serde_json::to_string_pretty(&doc).unwrap_or_default()))
+                Output::ok(format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&doc).unwrap_or_default()
+                ))
             } else {
                 // kubectl prints the YAML with Println: one extra blank line.
                 Output::ok(model::decode::json_to_yaml(&doc) + "\n")
             }
         }
-        Some(other) => Output::error(format!("error: --output must be 'yaml' or 'json', got '{other}'")),
+        Some(other) => Output::error(format!(
+            "error: --output must be 'yaml' or 'json', got '{other}'"
+        )),
         None => {
-            let mut text = format!("Client Version: {KUBERNETES_VERSION}\nKustomize Version: {KUSTOMIZE_VERSION}\n");
+            let mut text = format!(
+                "Client Version: {KUBERNETES_VERSION}\nKustomize Version: {KUSTOMIZE_VERSION}\n"
+            );
             if !client_only {
                 text.push_str(&format!("Server Version: {KUBERNETES_VERSION}\n"));
             }
@@ -85,13 +96,25 @@ pub(crate) fn version(args: &[String]) -> Output {
 }
 
 pub(crate) fn api_resources(args: &[String]) -> Output {
-    let parsed = match flags::parse(args, &[value("output", Some('o')), boolean("namespaced", None), boolean("no-headers", None), value("api-group", None)], "api-resources") {
+    let parsed = match flags::parse(
+        args,
+        &[
+            value("output", Some('o')),
+            boolean("namespaced", None),
+            boolean("no-headers", None),
+            value("api-group", None),
+        ],
+        "api-resources",
+    ) {
         Ok(p) => p,
         Err(e) => return Output::error(e),
     };
     let wide = parsed.value("output") == Some("wide");
     let name_only = parsed.value("output") == Some("name");
-    let mut header: Vec<String> = ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"].iter().map(|s| s.to_string()).collect();
+    let mut header: Vec<String> = ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     if wide {
         header.push("VERBS".into());
         header.push("CATEGORIES".into());
@@ -112,24 +135,53 @@ pub(crate) fn api_resources(args: &[String]) -> Output {
             names.push('\n');
             continue;
         }
-        let mut row = vec![r.plural.to_string(), r.short_names.join(","), r.api_version(), r.namespaced.to_string(), r.kind.to_string()];
+        let mut row = vec![
+            r.plural.to_string(),
+            r.short_names.join(","),
+            r.api_version(),
+            r.namespaced.to_string(),
+            r.kind.to_string(),
+        ];
         if wide {
             row.push(format!("[{}]", r.verbs.join(" ")));
-            let all = ["Pod", "Service", "DaemonSet", "Deployment", "ReplicaSet", "StatefulSet", "HorizontalPodAutoscaler", "CronJob", "Job", "ReplicationController"];
-            row.push(if all.contains(&r.kind) { "all".to_string() } else { String::new() });
+            let all = [
+                "Pod",
+                "Service",
+                "DaemonSet",
+                "Deployment",
+                "ReplicaSet",
+                "StatefulSet",
+                "HorizontalPodAutoscaler",
+                "CronJob",
+                "Job",
+                "ReplicationController",
+            ];
+            row.push(if all.contains(&r.kind) {
+                "all".to_string()
+            } else {
+                String::new()
+            });
         }
         rows.push(row);
     }
     if name_only {
         return Output::ok(names);
     }
-    Output::ok(crate::table::render(&header, &rows, parsed.flag("no-headers")))
+    Output::ok(crate::table::render(
+        &header,
+        &rows,
+        parsed.flag("no-headers"),
+    ))
 }
 
 pub(crate) fn api_versions() -> Output {
     let mut versions: Vec<String> = model::registry::RESOURCE_TYPES
         .iter()
-        .flat_map(|r| r.versions.iter().map(|v| model::registry::group_version(r.group, v)))
+        .flat_map(|r| {
+            r.versions
+                .iter()
+                .map(|v| model::registry::group_version(r.group, v))
+        })
         .collect();
     versions.sort();
     versions.dedup();
@@ -143,7 +195,11 @@ pub(crate) fn cluster_info() -> Output {
 }
 
 pub(crate) fn config(kubectl: &mut Kubectl, args: &[String]) -> Output {
-    let parsed = match flags::parse(args, &[boolean("current", None), value("output", Some('o'))], "config") {
+    let parsed = match flags::parse(
+        args,
+        &[boolean("current", None), value("output", Some('o'))],
+        "config",
+    ) {
         Ok(p) => p,
         Err(e) => return Output::error(e),
     };

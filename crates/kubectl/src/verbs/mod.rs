@@ -13,12 +13,46 @@ use crate::{Kubectl, Output, Workspace};
 
 /// Verbs real kubectl has that this playground does not implement yet: they say so plainly.
 const NOT_YET_IMPLEMENTED: &[&str] = &[
-    "annotate", "attach", "auth", "autoscale", "certificate", "completion", "cordon", "cp", "debug", "describe", "diff",
-    "drain", "edit", "events", "exec", "explain", "expose", "kustomize", "label", "logs", "patch", "plugin",
-    "port-forward", "proxy", "replace", "rollout", "scale", "set", "taint", "top", "uncordon", "wait",
+    "annotate",
+    "attach",
+    "auth",
+    "autoscale",
+    "certificate",
+    "completion",
+    "cordon",
+    "cp",
+    "debug",
+    "describe",
+    "diff",
+    "drain",
+    "edit",
+    "events",
+    "exec",
+    "explain",
+    "expose",
+    "kustomize",
+    "label",
+    "logs",
+    "patch",
+    "plugin",
+    "port-forward",
+    "proxy",
+    "replace",
+    "rollout",
+    "scale",
+    "set",
+    "taint",
+    "top",
+    "uncordon",
+    "wait",
 ];
 
-pub(crate) fn dispatch(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String], workspace: &dyn Workspace) -> Output {
+pub(crate) fn dispatch(
+    kubectl: &mut Kubectl,
+    cluster: &mut Cluster,
+    args: &[String],
+    workspace: &dyn Workspace,
+) -> Output {
     // Global flags may come before the verb (`kubectl -n dev get pods`): the verb is the first
     // word that is neither a flag nor a global flag's value.
     let mut verb_index = None;
@@ -57,19 +91,57 @@ pub(crate) fn dispatch(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[Str
         "cluster-info" => info::cluster_info(),
         "config" => info::config(kubectl, &rest),
         "help" => Output::ok(info::ROOT_HELP),
-        v if NOT_YET_IMPLEMENTED.contains(&v) => {
-            Output::error(format!("error: \"kubectl {v}\" is not available in this playground yet"))
-        }
+        v if NOT_YET_IMPLEMENTED.contains(&v) => Output::error(format!(
+            "error: \"kubectl {v}\" is not available in this playground yet"
+        )),
         other => Output::error(unknown_command(other)),
     }
 }
 
 /// Every top-level kubectl command, sorted as cobra sorts them for suggestions.
 const ALL_COMMANDS: &[&str] = &[
-    "annotate", "api-resources", "api-versions", "apply", "attach", "auth", "autoscale", "certificate", "cluster-info",
-    "completion", "config", "cordon", "cp", "create", "debug", "delete", "describe", "diff", "drain", "edit", "events",
-    "exec", "explain", "expose", "get", "kustomize", "label", "logs", "patch", "plugin", "port-forward", "proxy",
-    "replace", "rollout", "run", "scale", "set", "taint", "top", "uncordon", "version", "wait",
+    "annotate",
+    "api-resources",
+    "api-versions",
+    "apply",
+    "attach",
+    "auth",
+    "autoscale",
+    "certificate",
+    "cluster-info",
+    "completion",
+    "config",
+    "cordon",
+    "cp",
+    "create",
+    "debug",
+    "delete",
+    "describe",
+    "diff",
+    "drain",
+    "edit",
+    "events",
+    "exec",
+    "explain",
+    "expose",
+    "get",
+    "kustomize",
+    "label",
+    "logs",
+    "patch",
+    "plugin",
+    "port-forward",
+    "proxy",
+    "replace",
+    "rollout",
+    "run",
+    "scale",
+    "set",
+    "taint",
+    "top",
+    "uncordon",
+    "version",
+    "wait",
 ];
 
 fn levenshtein(a: &str, b: &str) -> usize {
@@ -93,7 +165,9 @@ fn unknown_command(typed: &str) -> String {
     let suggestions: Vec<&str> = ALL_COMMANDS
         .iter()
         .copied()
-        .filter(|c| levenshtein(&typed.to_lowercase(), c) <= 2 || c.starts_with(&typed.to_lowercase()))
+        .filter(|c| {
+            levenshtein(&typed.to_lowercase(), c) <= 2 || c.starts_with(&typed.to_lowercase())
+        })
         .collect();
     let mut message = format!("error: unknown command \"{typed}\" for \"kubectl\"");
     if !suggestions.is_empty() {
@@ -109,7 +183,10 @@ fn unknown_command(typed: &str) -> String {
 
 /// The namespace a command works in: `-n`, else the context's.
 pub(crate) fn namespace_of(kubectl: &Kubectl, parsed: &crate::flags::ParsedArgs) -> String {
-    parsed.value("namespace").map(str::to_string).unwrap_or_else(|| kubectl.context_namespace.clone())
+    parsed
+        .value("namespace")
+        .map(str::to_string)
+        .unwrap_or_else(|| kubectl.context_namespace.clone())
 }
 
 /// `deployment.apps/web`: how kubectl names an object in one-line results.
@@ -123,7 +200,10 @@ pub(crate) fn object_ref(resource: &model::ResourceType, name: &str) -> String {
 
 /// Reads every `-f` source: files, directories (their .yaml/.yml/.json files) and `-` (stdin).
 /// Returns (source name, text) pairs, or kubectl's error.
-pub(crate) fn read_sources(filenames: &[String], workspace: &dyn Workspace) -> Result<Vec<(String, String)>, String> {
+pub(crate) fn read_sources(
+    filenames: &[String],
+    workspace: &dyn Workspace,
+) -> Result<Vec<(String, String)>, String> {
     let mut sources = Vec::new();
     for filename in filenames {
         if filename == "-" {
@@ -139,9 +219,14 @@ pub(crate) fn read_sources(filenames: &[String], workspace: &dyn Workspace) -> R
             ));
         }
         if let Some(entries) = workspace.list_dir(filename) {
-            for entry in entries.iter().filter(|e| e.ends_with(".yaml") || e.ends_with(".yml") || e.ends_with(".json")) {
+            for entry in entries
+                .iter()
+                .filter(|e| e.ends_with(".yaml") || e.ends_with(".yml") || e.ends_with(".json"))
+            {
                 let path = format!("{}/{entry}", filename.trim_end_matches('/'));
-                let text = workspace.read_file(&path).map_err(|e| format!("error: {e}"))?;
+                let text = workspace
+                    .read_file(&path)
+                    .map_err(|e| format!("error: {e}"))?;
                 sources.push((path, text));
             }
             continue;
@@ -155,7 +240,11 @@ pub(crate) fn read_sources(filenames: &[String], workspace: &dyn Workspace) -> R
 }
 
 /// kubectl's wording for a manifest that did not decode.
-pub(crate) fn decode_error_message(source: &str, error: &model::DecodeError, verb_gerund: &str) -> String {
+pub(crate) fn decode_error_message(
+    source: &str,
+    error: &model::DecodeError,
+    verb_gerund: &str,
+) -> String {
     use model::DecodeErrorKind as K;
     let position = match (error.line, error.column) {
         (Some(line), Some(column)) => format!("line {line}, column {column}"),
@@ -187,11 +276,18 @@ pub(crate) fn decode_error_message(source: &str, error: &model::DecodeError, ver
 
 /// kubectl's line for an API error: `Error from server (Reason): error when creating "f.yaml": …`
 /// (the file part only for `-f` sources). A single Invalid error is printed as its bare message.
-pub(crate) fn server_error(error: &cluster::ApiError, source: Option<&str>, verb_gerund: &str) -> String {
+pub(crate) fn server_error(
+    error: &cluster::ApiError,
+    source: Option<&str>,
+    verb_gerund: &str,
+) -> String {
     match source {
         _ if error.reason == "Invalid" => error.message.clone(),
         Some(source) if !source.is_empty() => {
-            format!("Error from server ({}): error when {verb_gerund} \"{source}\": {}", error.reason, error.message)
+            format!(
+                "Error from server ({}): error when {verb_gerund} \"{source}\": {}",
+                error.reason, error.message
+            )
         }
         _ => error.to_string(),
     }
@@ -199,6 +295,9 @@ pub(crate) fn server_error(error: &cluster::ApiError, source: Option<&str>, verb
 
 /// Resolves a user-typed resource name or prints kubectl's error.
 pub(crate) fn resolve_resource(name: &str) -> Result<&'static model::ResourceType, Output> {
-    model::registry::resolve(name)
-        .ok_or_else(|| Output::error(format!("error: the server doesn't have a resource type \"{name}\"")))
+    model::registry::resolve(name).ok_or_else(|| {
+        Output::error(format!(
+            "error: the server doesn't have a resource type \"{name}\""
+        ))
+    })
 }

@@ -33,7 +33,9 @@ pub(crate) fn run(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String])
         Err(e) => return Output::error(e),
     };
     let Some(name) = parsed.positionals.first().cloned() else {
-        return Output::error("error: NAME is required for run\nSee 'kubectl run -h' for help and examples");
+        return Output::error(
+            "error: NAME is required for run\nSee 'kubectl run -h' for help and examples",
+        );
     };
     let Some(image) = parsed.value("image") else {
         return Output::error("error: required flag(s) \"image\" not set");
@@ -60,7 +62,11 @@ pub(crate) fn run(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String])
     if let Some(port) = parsed.value("port") {
         match port.parse::<i64>() {
             Ok(p) => container["ports"] = json!([{ "containerPort": p }]),
-            Err(_) => return Output::error(format!("error: invalid argument \"{port}\" for \"--port\" flag")),
+            Err(_) => {
+                return Output::error(format!(
+                    "error: invalid argument \"{port}\" for \"--port\" flag"
+                ))
+            }
         }
     }
     let env: Vec<Value> = parsed
@@ -114,8 +120,12 @@ pub(crate) fn run(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String])
             Output::ok(model::decode::json_to_yaml(&manifest))
         };
     }
-    match Object::from_json_value(manifest).map(|o| super::apply::with_request_namespace(o, &namespace, false)) {
-        Ok(Ok(object)) => super::create::create_object(cluster, object, "", dry_run, parsed.value("output")),
+    match Object::from_json_value(manifest)
+        .map(|o| super::apply::with_request_namespace(o, &namespace, false))
+    {
+        Ok(Ok(object)) => {
+            super::create::create_object(cluster, object, "", dry_run, parsed.value("output"))
+        }
         Ok(Err(e)) => Output::error(e),
         Err(e) => Output::error(format!("error: {}", e.message)),
     }

@@ -1,0 +1,253 @@
+//! What the page asks of the engine, with no DOM in sight.
+
+use scenario::script::NoFiles;
+use scenario::Session;
+
+/// One row of the object list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectRow {
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+}
+
+impl ObjectRow {
+    /// `Deployment/default/web` (cluster-scoped objects have an empty namespace part).
+    pub fn key(&self) -> String {
+        format!("{}/{}/{}", self.kind, self.namespace, self.name)
+    }
+}
+
+/// An error shown next to the editor, with its position when there is one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditorError {
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+impl EditorError {
+    /// `error: line 10, column 2: did not find expected key`.
+    pub fn display(&self) -> String {
+        match (self.line, self.column) {
+            (Some(line), Some(column)) => {
+                format!("error: line {line}, column {column}: {}", self.message)
+            }
+            (Some(line), None) => format!("error: line {line}: {}", self.message),
+            _ => self.message.clone(),
+        }
+    }
+}
+
+/// What applying the editor's text did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplyResult {
+    /// kubectl's lines (`deployment.apps/web created`).
+    pub output: String,
+    pub errors: Vec<EditorError>,
+}
+
+/// Checks the text as the decoder sees it: the errors to underline in the editor.
+pub fn diagnose(text: &str) -> Vec<EditorError> {
+    match model::decode_documents(text) {
+        Ok(_) => Vec::new(),
+        Err(e) => vec![EditorError {
+            line: e.line,
+            column: e.column,
+            message: e.message.clone(),
+        }],
+    }
+}
+
+/// Applies the editor's text as `kubectl apply -f -` would. A text that does not decode applies
+/// nothing and reports where it is broken.
+pub fn apply_text(session: &mut Session, text: &str) -> ApplyResult {
+    let errors = diagnose(text);
+    if !errors.is_empty() {
+        return ApplyResult {
+            output: String::new(),
+            errors,
+        };
+    }
+    let command = scenario::script::Command::Kubectl {
+        args: vec!["apply".into(), "-f".into(), "-".into()],
+        stdin: Some(text.to_string()),
+    };
+    let output = session.execute(&command, &NoFiles);
+    let errors = output
+        .stderr
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| EditorError {
+            line: None,
+            column: None,
+            message: l.to_string(),
+        })
+        .collect();
+    ApplyResult {
+        output: output.stdout,
+        errors,
+    }
+}
+
+/// Every object in the cluster, ordered by kind, namespace and name.
+pub fn object_rows(session: &Session) -> Vec<ObjectRow> {
+    let snapshot = session.cluster.snapshot();
+    let mut rows: Vec<ObjectRow> = snapshot
+        .store
+        .values()
+        .map(|o| ObjectRow {
+            kind: o.kind().to_string(),
+            namespace: o.namespace().to_string(),
+            name: o.name().to_string(),
+        })
+        .collect();
+    rows.sort_by(|a, b| (&a.kind, &a.namespace, &a.name).cmp(&(&b.kind, &b.namespace, &b.name)));
+    rows
+}
+
+/// Runs one terminal line; returns the text to append (`$ line` then the output).
+pub fn run_terminal_line(session: &mut Session, line: &str) -> String {
+    let output = session.run_line(line, &NoFiles);
+    let mut text = format!("$ {line}\n");
+    text.push_str(&output.stdout);
+    text.push_str(&output.stderr);
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}
+
+/// The simulated clock as the page shows it (`00:03:02`).
+pub fn clock_text(session: &Session) -> String {
+    let seconds = session.cluster.now().0 / 1000;
+    format!(
+        "{:02}:{:02}:{:02}",
+        seconds / 3600,
+        (seconds / 60) % 60,
+        seconds % 60
+    )
+}
+
+/// The manifest the editor starts with.
+pub const STARTER_MANIFEST: &str = "# Edit, then press Apply (or Ctrl+Enter).
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels:
+    app: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.27
+        ports:
+        - containerPort: 80
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector:
+    app: web
+  ports:
+  - port: 80
+    targetPort: 80
+";
+
+/// A fixed run (the starter manifest, a few commands, simulated time) reduced to one number: the
+/// cluster's event-log hash mixed with a hash of everything kubectl printed. Native and wasm
+/// builds must agree on it byte for byte (the determinism rule); both test suites assert
+/// [`EXPECTED_FINGERPRINT`].
+pub fn determinism_fingerprint(seed: u64) -> u64 {
+    let mut session = Session::new(seed);
+    let mut printed = apply_text(&mut session, STARTER_MANIFEST).output;
+    for line in [
+        "kubectl run probe --image=busybox -- sleep 3600",
+        "sleep 90s",
+        "kubectl get all -A -o wide",
+        "kubectl get deploy web -o yaml",
+        "kubectl delete pod probe",
+    ] {
+        printed.push_str(&run_terminal_line(&mut session, line));
+    }
+    let mut hash = session.cluster.event_log_hash();
+    for byte in printed.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
+}
+
+/// What [`determinism_fingerprint`] returns for seed 1.
+pub const EXPECTED_FINGERPRINT: u64 = 0x1322_58fb_0590_ffce;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_same_seed_gives_the_same_run_and_the_known_fingerprint() {
+        assert_eq!(determinism_fingerprint(1), determinism_fingerprint(1));
+        assert_ne!(
+            determinism_fingerprint(1),
+            determinism_fingerprint(2),
+            "uids come from the seed"
+        );
+        assert_eq!(
+            determinism_fingerprint(1),
+            EXPECTED_FINGERPRINT,
+            "got {:#x}",
+            determinism_fingerprint(1)
+        );
+    }
+
+    use super::*;
+
+    #[test]
+    fn applying_the_starter_manifest_lists_both_objects() {
+        let mut session = Session::new(1);
+        let result = apply_text(&mut session, STARTER_MANIFEST);
+        assert_eq!(result.errors, vec![]);
+        assert_eq!(
+            result.output,
+            "deployment.apps/web created\nservice/web created\n"
+        );
+        let keys: Vec<String> = object_rows(&session).iter().map(ObjectRow::key).collect();
+        assert!(keys.contains(&"Deployment/default/web".to_string()));
+        assert!(keys.contains(&"Service/default/web".to_string()));
+    }
+
+    #[test]
+    fn broken_yaml_applies_nothing_and_says_where() {
+        let mut session = Session::new(1);
+        let result = apply_text(
+            &mut session,
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n bad: [\n",
+        );
+        assert_eq!(result.output, "");
+        assert_eq!(result.errors[0].line, Some(5));
+        assert!(result.errors[0]
+            .display()
+            .starts_with("error: line 5, column "));
+        assert!(!object_rows(&session).iter().any(|r| r.name == "x"));
+    }
+
+    #[test]
+    fn the_terminal_runs_kubectl() {
+        let mut session = Session::new(1);
+        let text = run_terminal_line(&mut session, "kubectl get ns default");
+        assert_eq!(
+            text,
+            "$ kubectl get ns default\nNAME      STATUS   AGE\ndefault   Active   0s\n"
+        );
+    }
+}

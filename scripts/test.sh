@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs every test: formatting and lints, native tests (unit, corpus, golden transcripts), the
+# wasm tests in headless Chromium, then the release build of the page and the Playwright
+# end-to-end tests against it. Installs what is missing first (scripts/setup.sh).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+
+say "cargo fmt --check"
+cargo fmt --all -- --check
+
+say "cargo clippy (native, all targets, warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+say "cargo clippy (wasm32, the page)"
+cargo clippy -p ui --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
+
+say "native tests"
+cargo test --workspace --locked
+
+say "wasm tests in headless Chromium (wasm-bindgen-test)"
+WASM_BINDGEN_TEST_TIMEOUT=180 CHROMEDRIVER="$(command -v chromedriver)" \
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test -p ui --target wasm32-unknown-unknown --tests --locked
+
+say "release build of the page (trunk)"
+trunk build index.html --release
+scripts/bundle-size.sh
+
+say "end-to-end tests (Playwright + headless Chromium against dist/)"
+node --test tests/e2e/
