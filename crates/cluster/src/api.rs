@@ -303,6 +303,7 @@ impl ApiServer {
                 object.metadata_mut().name = Some(format!("{prefix}{}", rng.name_suffix(5)));
             }
         }
+        model::defaults::apply_defaults(&mut object);
         Self::validate(&object)?;
         self.admit_namespace(&object)?;
         initialize_status(&mut object);
@@ -310,6 +311,7 @@ impl ApiServer {
         if self.store.contains_key(&key) {
             return Err(ApiError::already_exists(resource, object.name()));
         }
+        crate::network::allocate_service_addresses(&mut object, &self.store, rng)?;
         let resource_version = self.next_resource_version();
         let has_spec = spec_like_content(&object)
             .as_object()
@@ -351,6 +353,7 @@ impl ApiServer {
                 });
             }
         }
+        model::defaults::apply_defaults(&mut object);
         Self::validate(&object)?;
         // Keep what clients cannot change through the main resource.
         let mut value = object.to_json_value();

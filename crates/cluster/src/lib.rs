@@ -11,6 +11,7 @@
 
 pub mod api;
 pub mod clock;
+pub mod network;
 pub mod rng;
 
 use std::rc::Rc;

@@ -36,6 +36,11 @@ impl SimRng {
         )
     }
 
+    /// The next raw 32 random bits.
+    pub fn next_u32(&mut self) -> u32 {
+        self.rng.next_u32()
+    }
+
     /// A `generateName` suffix of `length` characters (`x2x4q`), from kube's alphabet.
     pub fn name_suffix(&mut self, length: usize) -> String {
         (0..length)

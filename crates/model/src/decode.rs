@@ -341,7 +341,7 @@ fn decode_document(
         Some(Err(error)) => {
             let path = track.path().to_string();
             let message = strip_serde_yaml_position(&error.to_string());
-            let message = if path.is_empty() || path == "." {
+            let message = if path.is_empty() || path == "." || message.starts_with(&path) {
                 message
             } else {
                 format!("{path}: {message}")

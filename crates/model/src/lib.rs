@@ -17,6 +17,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod decode;
+pub mod defaults;
 pub mod duration;
 pub mod object;
 pub mod pod;

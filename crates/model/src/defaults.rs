@@ -1,0 +1,263 @@
+//! Defaulting as the API server does it before storing an object (SetDefaults_* upstream), so
+//! that `kubectl get -o yaml` shows what a real cluster shows: `replicas: 1`, the RollingUpdate
+//! strategy with 25%/25%, `imagePullPolicy`, `terminationMessagePath`, `dnsPolicy`, … Allocation
+//! (cluster IPs, node ports) is the cluster's business, not defaulting.
+
+use k8s_openapi::api::core::v1 as core;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use crate::Object;
+
+fn set<T>(field: &mut Option<T>, value: T) {
+    if field.is_none() {
+        *field = Some(value);
+    }
+}
+
+fn set_str(field: &mut Option<String>, value: &str) {
+    set(field, value.to_string());
+}
+
+/// `Always` for `:latest` or untagged images, `IfNotPresent` otherwise.
+pub fn default_image_pull_policy(image: &str) -> &'static str {
+    let without_digest = image.split('@').next().unwrap_or(image);
+    let has_digest = image.contains('@');
+    let last = without_digest.rsplit('/').next().unwrap_or(without_digest);
+    match last.split_once(':') {
+        _ if has_digest => "IfNotPresent",
+        Some((_, "latest")) | None => "Always",
+        Some(_) => "IfNotPresent",
+    }
+}
+
+fn default_container(container: &mut core::Container) {
+    let image = container.image.clone().unwrap_or_default();
+    set_str(&mut container.image_pull_policy, default_image_pull_policy(&image));
+    set_str(&mut container.termination_message_path, "/dev/termination-log");
+    set_str(&mut container.termination_message_policy, "File");
+    set(&mut container.resources, Default::default());
+    for port in container.ports.iter_mut().flatten() {
+        set_str(&mut port.protocol, "TCP");
+    }
+    for probe in [&mut container.liveness_probe, &mut container.readiness_probe, &mut container.startup_probe].into_iter().flatten() {
+        set(&mut probe.timeout_seconds, 1);
+        set(&mut probe.period_seconds, 10);
+        set(&mut probe.success_threshold, 1);
+        set(&mut probe.failure_threshold, 3);
+        if let Some(http) = probe.http_get.as_mut() {
+            set_str(&mut http.path, "/");
+            set_str(&mut http.scheme, "HTTP");
+        }
+    }
+}
+
+/// Pod spec defaults (also applied to every workload's pod template).
+pub fn default_pod_spec(spec: &mut core::PodSpec) {
+    set_str(&mut spec.restart_policy, "Always");
+    set_str(&mut spec.dns_policy, "ClusterFirst");
+    set_str(&mut spec.scheduler_name, "default-scheduler");
+    set(&mut spec.termination_grace_period_seconds, 30);
+    set(&mut spec.security_context, Default::default());
+    for container in spec.containers.iter_mut().chain(spec.init_containers.iter_mut().flatten()) {
+        default_container(container);
+    }
+    for volume in spec.volumes.iter_mut().flatten() {
+        if let Some(config_map) = volume.config_map.as_mut() {
+            set(&mut config_map.default_mode, 0o644);
+        }
+        if let Some(secret) = volume.secret.as_mut() {
+            set(&mut secret.default_mode, 0o644);
+        }
+        if let Some(host_path) = volume.host_path.as_mut() {
+            set_str(&mut host_path.type_, "");
+        }
+    }
+}
+
+fn default_template(template: &mut core::PodTemplateSpec) {
+    if let Some(spec) = template.spec.as_mut() {
+        default_pod_spec(spec);
+    }
+}
+
+fn percent(p: &str) -> IntOrString {
+    IntOrString::String(p.to_string())
+}
+
+/// Applies the API server's defaults to a new or updated object.
+pub fn apply_defaults(object: &mut Object) {
+    match object {
+        Object::Pod(pod) => {
+            if let Some(spec) = pod.spec.as_mut() {
+                default_pod_spec(spec);
+                set_str(&mut spec.service_account_name, "default");
+                set(&mut spec.enable_service_links, true);
+                set(&mut spec.priority, 0);
+                set_str(&mut spec.preemption_policy, "PreemptLowerPriority");
+            }
+        }
+        Object::Deployment(deployment) => {
+            let spec = &mut deployment.spec;
+            set(&mut spec.replicas, 1);
+            set(&mut spec.revision_history_limit, 10);
+            set(&mut spec.progress_deadline_seconds, 600);
+            let strategy = spec.strategy.get_or_insert_with(Default::default);
+            set_str(&mut strategy.type_, "RollingUpdate");
+            if strategy.type_.as_deref() == Some("RollingUpdate") {
+                let rolling = strategy.rolling_update.get_or_insert_with(Default::default);
+                set(&mut rolling.max_surge, percent("25%"));
+                set(&mut rolling.max_unavailable, percent("25%"));
+            }
+            default_template(&mut spec.template);
+        }
+        Object::ReplicaSet(replica_set) => {
+            set(&mut replica_set.spec.replicas, 1);
+            if let Some(template) = replica_set.spec.template.as_mut() {
+                default_template(template);
+            }
+        }
+        Object::ReplicationController(controller) => {
+            if let Some(spec) = controller.spec.as_mut() {
+                set(&mut spec.replicas, 1);
+                // An absent selector is the template's labels.
+                if spec.selector.is_none() {
+                    spec.selector = spec.template.as_ref().and_then(|t| t.metadata.as_ref()).and_then(|m| m.labels.clone());
+                }
+                if let Some(template) = spec.template.as_mut() {
+                    default_template(template);
+                }
+            }
+        }
+        Object::DaemonSet(daemon_set) => {
+            let spec = &mut daemon_set.spec;
+            set(&mut spec.revision_history_limit, 10);
+            let strategy = spec.update_strategy.get_or_insert_with(Default::default);
+            set_str(&mut strategy.type_, "RollingUpdate");
+            if strategy.type_.as_deref() == Some("RollingUpdate") {
+                let rolling = strategy.rolling_update.get_or_insert_with(Default::default);
+                set(&mut rolling.max_unavailable, IntOrString::Int(1));
+                set(&mut rolling.max_surge, IntOrString::Int(0));
+            }
+            default_template(&mut spec.template);
+        }
+        Object::StatefulSet(stateful_set) => {
+            let spec = &mut stateful_set.spec;
+            set(&mut spec.replicas, 1);
+            set(&mut spec.revision_history_limit, 10);
+            set_str(&mut spec.pod_management_policy, "OrderedReady");
+            let strategy = spec.update_strategy.get_or_insert_with(Default::default);
+            set_str(&mut strategy.type_, "RollingUpdate");
+            if strategy.type_.as_deref() == Some("RollingUpdate") {
+                let rolling = strategy.rolling_update.get_or_insert_with(Default::default);
+                set(&mut rolling.partition, 0);
+            }
+            let retention = spec.persistent_volume_claim_retention_policy.get_or_insert_with(Default::default);
+            set_str(&mut retention.when_deleted, "Retain");
+            set_str(&mut retention.when_scaled, "Retain");
+            for claim in spec.volume_claim_templates.iter_mut().flatten() {
+                if let Some(claim_spec) = claim.spec.as_mut() {
+                    set_str(&mut claim_spec.volume_mode, "Filesystem");
+                }
+            }
+            default_template(&mut spec.template);
+        }
+        Object::Job(job) => {
+            if let Some(spec) = job.spec.as_mut() {
+                default_job_spec(spec);
+            }
+        }
+        Object::CronJob(cron_job) => {
+            let spec = &mut cron_job.spec;
+            set_str(&mut spec.concurrency_policy, "Allow");
+            set(&mut spec.suspend, false);
+            set(&mut spec.successful_jobs_history_limit, 3);
+            set(&mut spec.failed_jobs_history_limit, 1);
+            if let Some(job_spec) = spec.job_template.spec.as_mut() {
+                default_job_spec(job_spec);
+            }
+        }
+        Object::Service(service) => {
+            if let Some(spec) = service.spec.as_mut() {
+                set_str(&mut spec.type_, "ClusterIP");
+                let service_type = spec.type_.clone().unwrap_or_default();
+                if service_type != "ExternalName" {
+                    set_str(&mut spec.session_affinity, "None");
+                    set_str(&mut spec.internal_traffic_policy, "Cluster");
+                }
+                if service_type == "NodePort" || service_type == "LoadBalancer" {
+                    set_str(&mut spec.external_traffic_policy, "Cluster");
+                }
+                if service_type == "LoadBalancer" {
+                    set(&mut spec.allocate_load_balancer_node_ports, true);
+                }
+                for port in spec.ports.iter_mut().flatten() {
+                    set_str(&mut port.protocol, "TCP");
+                    if port.target_port.is_none() {
+                        port.target_port = Some(IntOrString::Int(port.port));
+                    }
+                }
+            }
+        }
+        Object::Secret(secret) => set_str(&mut secret.type_, "Opaque"),
+        Object::PersistentVolumeClaim(claim) => {
+            if let Some(spec) = claim.spec.as_mut() {
+                set_str(&mut spec.volume_mode, "Filesystem");
+            }
+        }
+        Object::PersistentVolume(volume) => {
+            if let Some(spec) = volume.spec.as_mut() {
+                set_str(&mut spec.persistent_volume_reclaim_policy, "Retain");
+                set_str(&mut spec.volume_mode, "Filesystem");
+            }
+        }
+        Object::Namespace(namespace) => {
+            let spec = namespace.spec.get_or_insert_with(Default::default);
+            set(&mut spec.finalizers, vec!["kubernetes".to_string()]);
+            let labels = namespace.metadata.labels.get_or_insert_with(Default::default);
+            let name = namespace.metadata.name.clone().unwrap_or_default();
+            labels.insert("kubernetes.io/metadata.name".to_string(), name);
+        }
+        _ => {}
+    }
+}
+
+fn default_job_spec(spec: &mut k8s_openapi::api::batch::v1::JobSpec) {
+    if spec.completions.is_none() && spec.parallelism.is_none() {
+        spec.completions = Some(1);
+        spec.parallelism = Some(1);
+    }
+    set(&mut spec.parallelism, 1);
+    set(&mut spec.backoff_limit, 6);
+    set_str(&mut spec.completion_mode, "NonIndexed");
+    set(&mut spec.suspend, false);
+    set(&mut spec.manual_selector, false);
+    set_str(&mut spec.pod_replacement_policy, "TerminatingOrFailed");
+    if let Some(spec) = spec.template.spec.as_mut() {
+        default_pod_spec(spec);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_pull_policy_follows_the_tag() {
+        assert_eq!(default_image_pull_policy("nginx"), "Always");
+        assert_eq!(default_image_pull_policy("nginx:latest"), "Always");
+        assert_eq!(default_image_pull_policy("nginx:1.27"), "IfNotPresent");
+        assert_eq!(default_image_pull_policy("localhost:5000/app"), "Always");
+        assert_eq!(default_image_pull_policy("nginx@sha256:abcd"), "IfNotPresent");
+    }
+
+    #[test]
+    fn a_bare_deployment_gets_upstreams_defaults() {
+        let mut objects = crate::decode_documents("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: nginx, image: nginx}]\n").unwrap();
+        apply_defaults(&mut objects[0]);
+        let json = objects[0].to_json_value();
+        assert_eq!(json["spec"]["replicas"], 1);
+        assert_eq!(json["spec"]["strategy"]["rollingUpdate"]["maxSurge"], "25%");
+        assert_eq!(json["spec"]["template"]["spec"]["containers"][0]["imagePullPolicy"], "Always");
+        assert_eq!(json["spec"]["template"]["spec"]["dnsPolicy"], "ClusterFirst");
+    }
+}
