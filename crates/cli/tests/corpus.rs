@@ -26,7 +26,10 @@ impl Files for CorpusFiles {
 }
 
 fn kubectl(session: &mut Session, files: &CorpusFiles, args: &[&str]) -> kubectl::Output {
-    let command = Command::Kubectl { args: args.iter().map(|s| s.to_string()).collect(), stdin: None };
+    let command = Command::Kubectl {
+        args: args.iter().map(|s| s.to_string()).collect(),
+        stdin: None,
+    };
     session.execute(&command, files)
 }
 
@@ -34,7 +37,9 @@ fn kubectl(session: &mut Session, files: &CorpusFiles, args: &[&str]) -> kubectl
 fn corpus_manifests_are_admitted_as_by_a_real_api_server() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
     let Ok(index) = std::fs::read_to_string(dir.join("INDEX.tsv")) else {
-        eprintln!("SKIPPED: ../shared/corpus is not beside this checkout; corpus conformance not tested");
+        eprintln!(
+            "SKIPPED: ../shared/corpus is not beside this checkout; corpus conformance not tested"
+        );
         return;
     };
     let files = CorpusFiles { base: dir.clone() };
@@ -45,7 +50,11 @@ fn corpus_manifests_are_admitted_as_by_a_real_api_server() {
         let text = std::fs::read_to_string(dir.join(path)).unwrap();
         // Tutorials create their namespace first (`kubectl create namespace qos-example`).
         if let Ok(objects) = model::decode_documents(&text) {
-            let namespaces: BTreeSet<String> = objects.iter().map(|o| o.namespace().to_string()).filter(|n| !n.is_empty()).collect();
+            let namespaces: BTreeSet<String> = objects
+                .iter()
+                .map(|o| o.namespace().to_string())
+                .filter(|n| !n.is_empty())
+                .collect();
             for namespace in namespaces {
                 kubectl(&mut session, &files, &["create", "namespace", &namespace]);
             }
@@ -56,7 +65,9 @@ fn corpus_manifests_are_admitted_as_by_a_real_api_server() {
                 assert_eq!(output.stderr, format!("error: resource mapping not found for name: \"hello\" namespace: \"\" from \"{path}\": no matches for kind \"CronJob\" in version \"batch/v1beta1\"\nensure CRDs are installed first\n"));
             }
             "controllers/job-pod-failure-policy-ignore.yaml" => {
-                let expected = format!("error: error parsing {path}: error converting YAML to JSON: yaml: line 24");
+                let expected = format!(
+                    "error: error parsing {path}: error converting YAML to JSON: yaml: line 24"
+                );
                 assert!(output.stderr.starts_with(&expected), "{}", output.stderr);
             }
             "pods/pod-with-node-affinity.yaml" => {
@@ -66,10 +77,28 @@ fn corpus_manifests_are_admitted_as_by_a_real_api_server() {
             _ => {
                 assert_eq!(output.exit_code, 0, "{path}: {}", output.stderr);
                 let documents = model::decode_documents(&text).unwrap().len();
-                assert_eq!(output.stdout.lines().filter(|l| l.ends_with(" created")).count(), documents, "{path}: {}", output.stdout);
+                assert_eq!(
+                    output
+                        .stdout
+                        .lines()
+                        .filter(|l| l.ends_with(" created"))
+                        .count(),
+                    documents,
+                    "{path}: {}",
+                    output.stdout
+                );
                 // A second apply of the same bytes changes nothing.
                 let again = kubectl(&mut session, &files, &["apply", "-f", path]);
-                assert_eq!(again.stdout.lines().filter(|l| l.ends_with(" unchanged")).count(), documents, "{path}: {}", again.stdout);
+                assert_eq!(
+                    again
+                        .stdout
+                        .lines()
+                        .filter(|l| l.ends_with(" unchanged"))
+                        .count(),
+                    documents,
+                    "{path}: {}",
+                    again.stdout
+                );
             }
         }
         checked += 1;

@@ -19,26 +19,56 @@ fn golden_transcripts_match_a_fresh_run() {
         .filter(|p| p.extension().is_some_and(|e| e == "txt"))
         .collect();
     transcripts.sort();
-    assert!(transcripts.len() >= 4, "expected the golden transcripts, found {transcripts:?}");
+    assert!(
+        transcripts.len() >= 4,
+        "expected the golden transcripts, found {transcripts:?}"
+    );
     let mut failures = Vec::new();
     for path in &transcripts {
-        let output = Command::new(env!("CARGO_BIN_EXE_kubeplay")).arg("run").arg("--check").arg(path).output().expect("kubeplay runs");
+        let output = Command::new(env!("CARGO_BIN_EXE_kubeplay"))
+            .arg("run")
+            .arg("--check")
+            .arg(path)
+            .output()
+            .expect("kubeplay runs");
         if !output.status.success() {
-            failures.push(format!("{}:\n{}", path.display(), String::from_utf8_lossy(&output.stderr)));
+            failures.push(format!(
+                "{}:\n{}",
+                path.display(),
+                String::from_utf8_lossy(&output.stderr)
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} transcript(s) differ (UPDATE_EXPECT=1 to accept):\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} transcript(s) differ (UPDATE_EXPECT=1 to accept):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn a_mismatch_fails_with_a_diff_and_exit_code_1() {
     let dir = scratch_dir("mismatch");
     let path = dir.join("wrong.txt");
-    std::fs::write(&path, "$ kubectl get ns default\nNAME      STATUS   AGE\ndefault   Gone     0s\n").unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_kubeplay")).arg("run").arg("--check").arg(&path).env_remove("UPDATE_EXPECT").output().unwrap();
+    std::fs::write(
+        &path,
+        "$ kubectl get ns default\nNAME      STATUS   AGE\ndefault   Gone     0s\n",
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_kubeplay"))
+        .arg("run")
+        .arg("--check")
+        .arg(&path)
+        .env_remove("UPDATE_EXPECT")
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("-default   Gone     0s") && stderr.contains("+default   Active   0s"), "{stderr}");
+    assert!(
+        stderr.contains("-default   Gone     0s") && stderr.contains("+default   Active   0s"),
+        "{stderr}"
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -47,18 +77,36 @@ fn bad_script_lines_name_their_line_and_exit_2() {
     let dir = scratch_dir("bad-line");
     let path = dir.join("bad.txt");
     std::fs::write(&path, "kubectl get ns\nfrobnicate everything\n").unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_kubeplay")).arg("run").arg(&path).output().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_kubeplay"))
+        .arg("run")
+        .arg(&path)
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("line 2: unknown command \"frobnicate\""));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("line 2: unknown command \"frobnicate\"")
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
 fn scripts_read_files_next_to_them() {
     let dir = scratch_dir("files");
-    std::fs::write(dir.join("cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: \"1\"\n").unwrap();
-    std::fs::write(dir.join("script.txt"), "kubectl apply -f cm.yaml\nkubectl get cm settings\n").unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_kubeplay")).arg("run").arg(dir.join("script.txt")).output().unwrap();
+    std::fs::write(
+        dir.join("cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: \"1\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("script.txt"),
+        "kubectl apply -f cm.yaml\nkubectl get cm settings\n",
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_kubeplay"))
+        .arg("run")
+        .arg(dir.join("script.txt"))
+        .output()
+        .unwrap();
     assert!(output.status.success());
     assert_eq!(
         String::from_utf8_lossy(&output.stdout),

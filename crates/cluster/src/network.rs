@@ -16,27 +16,54 @@ const KUBE_DNS_IP: &str = "10.96.0.10";
 const NODE_PORT_RANGE: std::ops::RangeInclusive<i32> = 30000..=32767;
 
 fn ip_text(ip: u32) -> String {
-    format!("{}.{}.{}.{}", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255)
+    format!(
+        "{}.{}.{}.{}",
+        ip >> 24,
+        (ip >> 16) & 255,
+        (ip >> 8) & 255,
+        ip & 255
+    )
 }
 
 fn invalid(service: &str, detail: String) -> ApiError {
-    ApiError { reason: "Invalid", code: 422, message: format!("The Service \"{service}\" is invalid: {detail}") }
+    ApiError {
+        reason: "Invalid",
+        code: 422,
+        message: format!("The Service \"{service}\" is invalid: {detail}"),
+    }
 }
 
 /// Fills `clusterIP(s)`, IP families and node ports of a new Service.
-pub fn allocate_service_addresses(object: &mut Object, store: &Store, rng: &mut SimRng) -> Result<(), ApiError> {
-    let Object::Service(service) = object else { return Ok(()) };
+pub fn allocate_service_addresses(
+    object: &mut Object,
+    store: &Store,
+    rng: &mut SimRng,
+) -> Result<(), ApiError> {
+    let Object::Service(service) = object else {
+        return Ok(());
+    };
     let name = service.metadata.name.clone().unwrap_or_default();
-    let Some(spec) = service.spec.as_mut() else { return Ok(()) };
+    let Some(spec) = service.spec.as_mut() else {
+        return Ok(());
+    };
     let service_type = spec.type_.clone().unwrap_or_else(|| "ClusterIP".into());
-    let services = store.list(model::registry::resolve("services").expect("registered"), None);
+    let services = store.list(
+        model::registry::resolve("services").expect("registered"),
+        None,
+    );
     let mut used_ips: BTreeSet<String> = BTreeSet::from([KUBE_DNS_IP.to_string()]);
     let mut used_ports: BTreeSet<i32> = BTreeSet::new();
     for other in &services {
         if let Object::Service(s) = other.as_ref() {
             if let Some(other_spec) = s.spec.as_ref() {
                 used_ips.extend(other_spec.cluster_ip.clone());
-                used_ports.extend(other_spec.ports.iter().flatten().filter_map(|p| p.node_port));
+                used_ports.extend(
+                    other_spec
+                        .ports
+                        .iter()
+                        .flatten()
+                        .filter_map(|p| p.node_port),
+                );
             }
         }
     }
@@ -61,8 +88,10 @@ pub fn allocate_service_addresses(object: &mut Object, store: &Store, rng: &mut 
             }
         }
         spec.cluster_ips = spec.cluster_ip.clone().map(|ip| vec![ip]);
-        spec.ip_families.get_or_insert_with(|| vec!["IPv4".to_string()]);
-        spec.ip_family_policy.get_or_insert_with(|| "SingleStack".to_string());
+        spec.ip_families
+            .get_or_insert_with(|| vec!["IPv4".to_string()]);
+        spec.ip_family_policy
+            .get_or_insert_with(|| "SingleStack".to_string());
     }
     if service_type == "NodePort" || service_type == "LoadBalancer" {
         for (index, port) in spec.ports.iter_mut().flatten().enumerate() {

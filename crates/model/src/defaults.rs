@@ -32,14 +32,27 @@ pub fn default_image_pull_policy(image: &str) -> &'static str {
 
 fn default_container(container: &mut core::Container) {
     let image = container.image.clone().unwrap_or_default();
-    set_str(&mut container.image_pull_policy, default_image_pull_policy(&image));
-    set_str(&mut container.termination_message_path, "/dev/termination-log");
+    set_str(
+        &mut container.image_pull_policy,
+        default_image_pull_policy(&image),
+    );
+    set_str(
+        &mut container.termination_message_path,
+        "/dev/termination-log",
+    );
     set_str(&mut container.termination_message_policy, "File");
     set(&mut container.resources, Default::default());
     for port in container.ports.iter_mut().flatten() {
         set_str(&mut port.protocol, "TCP");
     }
-    for probe in [&mut container.liveness_probe, &mut container.readiness_probe, &mut container.startup_probe].into_iter().flatten() {
+    for probe in [
+        &mut container.liveness_probe,
+        &mut container.readiness_probe,
+        &mut container.startup_probe,
+    ]
+    .into_iter()
+    .flatten()
+    {
         set(&mut probe.timeout_seconds, 1);
         set(&mut probe.period_seconds, 10);
         set(&mut probe.success_threshold, 1);
@@ -58,7 +71,11 @@ pub fn default_pod_spec(spec: &mut core::PodSpec) {
     set_str(&mut spec.scheduler_name, "default-scheduler");
     set(&mut spec.termination_grace_period_seconds, 30);
     set(&mut spec.security_context, Default::default());
-    for container in spec.containers.iter_mut().chain(spec.init_containers.iter_mut().flatten()) {
+    for container in spec
+        .containers
+        .iter_mut()
+        .chain(spec.init_containers.iter_mut().flatten())
+    {
         default_container(container);
     }
     for volume in spec.volumes.iter_mut().flatten() {
@@ -121,7 +138,11 @@ pub fn apply_defaults(object: &mut Object) {
                 set(&mut spec.replicas, 1);
                 // An absent selector is the template's labels.
                 if spec.selector.is_none() {
-                    spec.selector = spec.template.as_ref().and_then(|t| t.metadata.as_ref()).and_then(|m| m.labels.clone());
+                    spec.selector = spec
+                        .template
+                        .as_ref()
+                        .and_then(|t| t.metadata.as_ref())
+                        .and_then(|m| m.labels.clone());
                 }
                 if let Some(template) = spec.template.as_mut() {
                     default_template(template);
@@ -151,7 +172,9 @@ pub fn apply_defaults(object: &mut Object) {
                 let rolling = strategy.rolling_update.get_or_insert_with(Default::default);
                 set(&mut rolling.partition, 0);
             }
-            let retention = spec.persistent_volume_claim_retention_policy.get_or_insert_with(Default::default);
+            let retention = spec
+                .persistent_volume_claim_retention_policy
+                .get_or_insert_with(Default::default);
             set_str(&mut retention.when_deleted, "Retain");
             set_str(&mut retention.when_scaled, "Retain");
             for claim in spec.volume_claim_templates.iter_mut().flatten() {
@@ -213,7 +236,10 @@ pub fn apply_defaults(object: &mut Object) {
         Object::Namespace(namespace) => {
             let spec = namespace.spec.get_or_insert_with(Default::default);
             set(&mut spec.finalizers, vec!["kubernetes".to_string()]);
-            let labels = namespace.metadata.labels.get_or_insert_with(Default::default);
+            let labels = namespace
+                .metadata
+                .labels
+                .get_or_insert_with(Default::default);
             let name = namespace.metadata.name.clone().unwrap_or_default();
             labels.insert("kubernetes.io/metadata.name".to_string(), name);
         }
@@ -247,7 +273,10 @@ mod tests {
         assert_eq!(default_image_pull_policy("nginx:latest"), "Always");
         assert_eq!(default_image_pull_policy("nginx:1.27"), "IfNotPresent");
         assert_eq!(default_image_pull_policy("localhost:5000/app"), "Always");
-        assert_eq!(default_image_pull_policy("nginx@sha256:abcd"), "IfNotPresent");
+        assert_eq!(
+            default_image_pull_policy("nginx@sha256:abcd"),
+            "IfNotPresent"
+        );
     }
 
     #[test]
@@ -257,7 +286,13 @@ mod tests {
         let json = objects[0].to_json_value();
         assert_eq!(json["spec"]["replicas"], 1);
         assert_eq!(json["spec"]["strategy"]["rollingUpdate"]["maxSurge"], "25%");
-        assert_eq!(json["spec"]["template"]["spec"]["containers"][0]["imagePullPolicy"], "Always");
-        assert_eq!(json["spec"]["template"]["spec"]["dnsPolicy"], "ClusterFirst");
+        assert_eq!(
+            json["spec"]["template"]["spec"]["containers"][0]["imagePullPolicy"],
+            "Always"
+        );
+        assert_eq!(
+            json["spec"]["template"]["spec"]["dnsPolicy"],
+            "ClusterFirst"
+        );
     }
 }

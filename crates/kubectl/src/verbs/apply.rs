@@ -32,7 +32,12 @@ const APPLY_FLAGS: &[flags::FlagSpec] = &[
 /// replaced whole.
 fn merge_key(field: &str, sample: &Value) -> Option<&'static str> {
     match field {
-        "containers" | "initContainers" | "ephemeralContainers" | "volumes" | "env" | "imagePullSecrets" => Some("name"),
+        "containers"
+        | "initContainers"
+        | "ephemeralContainers"
+        | "volumes"
+        | "env"
+        | "imagePullSecrets" => Some("name"),
         "ports" if sample.get("containerPort").is_some() => Some("containerPort"),
         "ports" => Some("port"),
         "volumeMounts" => Some("mountPath"),
@@ -60,8 +65,12 @@ pub(crate) fn three_way_merge(live: &mut Value, last: Option<&Value>, new: &Valu
     for (key, new_value) in new_map {
         let last_value = last.and_then(|l| l.get(key));
         match live_map.get_mut(key) {
-            Some(live_value) if live_value.is_object() && new_value.is_object() => three_way_merge(live_value, last_value, new_value),
-            Some(live_value) if live_value.is_array() && new_value.is_array() => merge_list(key, live_value, last_value, new_value),
+            Some(live_value) if live_value.is_object() && new_value.is_object() => {
+                three_way_merge(live_value, last_value, new_value)
+            }
+            Some(live_value) if live_value.is_array() && new_value.is_array() => {
+                merge_list(key, live_value, last_value, new_value)
+            }
             _ => {
                 live_map.insert(key.clone(), new_value.clone());
             }
@@ -71,7 +80,10 @@ pub(crate) fn three_way_merge(live: &mut Value, last: Option<&Value>, new: &Valu
 
 fn merge_list(field: &str, live: &mut Value, last: Option<&Value>, new: &Value) {
     let new_items = new.as_array().cloned().unwrap_or_default();
-    let Some(key) = new_items.first().and_then(|sample| merge_key(field, sample)) else {
+    let Some(key) = new_items
+        .first()
+        .and_then(|sample| merge_key(field, sample))
+    else {
         *live = new.clone();
         return;
     };
@@ -322,7 +334,10 @@ mod tests {
         let last = json!({"ports": [{"port": 80}, {"port": 9000}]});
         let new = json!({"ports": [{"port": 80, "name": "http"}]});
         three_way_merge(&mut live, Some(&last), &new);
-        assert_eq!(live, json!({"ports": [{"port": 80, "nodePort": 30080, "protocol": "TCP", "name": "http"}]}));
+        assert_eq!(
+            live,
+            json!({"ports": [{"port": 80, "nodePort": 30080, "protocol": "TCP", "name": "http"}]})
+        );
     }
 
     #[test]
