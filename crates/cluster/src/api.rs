@@ -6,6 +6,7 @@ use std::rc::Rc;
 use model::registry::{self, ResourceType};
 use model::Object;
 
+use crate::admission::{self, AdmissionRequest, Operation};
 use crate::clock::SimTime;
 use crate::rng::SimRng;
 
@@ -233,8 +234,8 @@ impl ApiServer {
         });
     }
 
-    fn validate(object: &Object) -> Result<(), ApiError> {
-        let errors = model::validation::validate_object_meta(object);
+    fn validate(object: &Object, old: Option<&Object>) -> Result<(), ApiError> {
+        let errors = model::validation::validate(object, old);
         if errors.is_empty() {
             return Ok(());
         }
@@ -262,23 +263,6 @@ impl ApiServer {
         })
     }
 
-    fn admit_namespace(&self, object: &Object) -> Result<(), ApiError> {
-        let resource = object.resource_type();
-        if !resource.namespaced {
-            return Ok(());
-        }
-        let namespace = object.namespace();
-        let namespaces = registry::resolve("namespaces").expect("namespaces are registered");
-        if self
-            .store
-            .get(&key_for(namespaces, "", namespace))
-            .is_none()
-        {
-            return Err(ApiError::not_found(namespaces, namespace));
-        }
-        Ok(())
-    }
-
     /// POST: validates, admits, assigns identity, stores.
     pub fn create(
         &mut self,
@@ -304,13 +288,20 @@ impl ApiServer {
             }
         }
         model::defaults::apply_defaults(&mut object);
-        Self::validate(&object)?;
-        self.admit_namespace(&object)?;
-        initialize_status(&mut object);
+        let request = AdmissionRequest {
+            operation: Operation::Create,
+            old: None,
+            store: &self.store,
+            now,
+        };
+        admission::admit_mutating(&request, &mut object)?;
+        Self::validate(&object, None)?;
         let key = key_for(resource, object.namespace(), object.name());
         if self.store.contains_key(&key) {
             return Err(ApiError::already_exists(resource, object.name()));
         }
+        let side_writes = admission::admit_validating(&request, &object)?;
+        initialize_status(&mut object);
         crate::network::allocate_service_addresses(&mut object, &self.store, rng)?;
         let resource_version = self.next_resource_version();
         let has_spec = spec_like_content(&object)
@@ -325,13 +316,30 @@ impl ApiServer {
         let stored = Rc::new(object);
         self.store.insert(key, stored.clone());
         self.record(WatchEventType::Added, stored.clone());
+        self.write_side_effects(side_writes);
         Ok(stored)
+    }
+
+    /// Stores what admission asked to write along with a request (quota usage in status),
+    /// bypassing admission: these are the API server's own writes.
+    fn write_side_effects(&mut self, objects: Vec<Object>) {
+        for mut object in objects {
+            let key = key_for(object.resource_type(), object.namespace(), object.name());
+            if !self.store.contains_key(&key) {
+                continue;
+            }
+            let resource_version = self.next_resource_version();
+            object.metadata_mut().resource_version = Some(resource_version.to_string());
+            let stored = Rc::new(object);
+            self.store.insert(key, stored.clone());
+            self.record(WatchEventType::Modified, stored);
+        }
     }
 
     /// PUT: optimistic concurrency on a set resourceVersion; identity and status are kept from the
     /// stored object; generation bumps when the spec changed. An update that changes nothing
     /// stores nothing and emits no event, as the API server does.
-    pub fn update(&mut self, mut object: Object) -> Result<Rc<Object>, ApiError> {
+    pub fn update(&mut self, mut object: Object, now: SimTime) -> Result<Rc<Object>, ApiError> {
         let resource = object.resource_type();
         if resource.namespaced && object.namespace().is_empty() {
             object.metadata_mut().namespace = Some("default".into());
@@ -354,7 +362,15 @@ impl ApiServer {
             }
         }
         model::defaults::apply_defaults(&mut object);
-        Self::validate(&object)?;
+        let request = AdmissionRequest {
+            operation: Operation::Update,
+            old: Some(&existing),
+            store: &self.store,
+            now,
+        };
+        admission::admit_mutating(&request, &mut object)?;
+        Self::validate(&object, Some(&existing))?;
+        let side_writes = admission::admit_validating(&request, &object)?;
         // Keep what clients cannot change through the main resource.
         let mut value = object.to_json_value();
         let existing_value = existing.to_json_value();
@@ -388,6 +404,7 @@ impl ApiServer {
         let stored = Rc::new(object);
         self.store.insert(key, stored.clone());
         self.record(WatchEventType::Modified, stored.clone());
+        self.write_side_effects(side_writes);
         Ok(stored)
     }
 

