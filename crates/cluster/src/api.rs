@@ -56,6 +56,13 @@ impl ApiError {
             message: format!("{} \"{name}\" already exists", resource.qualified_plural()),
         }
     }
+    pub fn unprocessable(message: String) -> ApiError {
+        ApiError {
+            reason: "UnprocessableEntity",
+            code: 422,
+            message,
+        }
+    }
     pub fn bad_request(message: String) -> ApiError {
         ApiError {
             reason: "BadRequest",

@@ -31,6 +31,17 @@ pub struct Cluster {
     seed: u64,
 }
 
+/// The three patch types the API server accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PatchType {
+    /// `application/strategic-merge-patch+json` (kubectl's default).
+    Strategic,
+    /// `application/merge-patch+json` (RFC 7386).
+    Merge,
+    /// `application/json-patch+json` (RFC 6902).
+    Json,
+}
+
 /// A cheap read-only view of the cluster at one instant (O(1) to take: the store is persistent).
 #[derive(Clone)]
 pub struct ClusterSnapshot {
@@ -103,6 +114,48 @@ impl Cluster {
     /// Conflict; status is kept from the stored object (status is its own subresource).
     pub fn update(&mut self, object: Object) -> Result<Rc<Object>, ApiError> {
         self.api.update(object, self.clock.now())
+    }
+
+    /// PATCH: applies a strategic merge, JSON merge or JSON patch to the stored object and
+    /// updates it. Returns the stored object and whether anything changed.
+    pub fn patch(
+        &mut self,
+        resource: &ResourceType,
+        namespace: &str,
+        name: &str,
+        patch_type: PatchType,
+        patch: &serde_json::Value,
+    ) -> Result<(Rc<Object>, bool), ApiError> {
+        let live = self.api.get(resource, namespace, name)?;
+        let mut value = live.to_json_value();
+        match patch_type {
+            PatchType::Strategic => model::merge::strategic_merge_patch(&mut value, patch),
+            PatchType::Merge => model::merge::merge_patch(&mut value, patch),
+            PatchType::Json => model::merge::json_patch(&mut value, patch).map_err(|e| {
+                ApiError::unprocessable(format!(
+                    "the server rejected our request due to an error in our request: {e}"
+                ))
+            })?,
+        }
+        if value.get("kind") != Some(&serde_json::Value::from(live.kind()))
+            || value.get("apiVersion") != Some(&serde_json::Value::from(live.api_version()))
+        {
+            return Err(ApiError::bad_request(
+                "the patch may not change apiVersion or kind".to_string(),
+            ));
+        }
+        if let Some(meta) = value.get_mut("metadata").and_then(|m| m.as_object_mut()) {
+            meta.insert(
+                "resourceVersion".into(),
+                live.metadata().resource_version.clone().into(),
+            );
+            meta.insert("name".into(), name.into());
+        }
+        let object =
+            Object::from_json_value(value).map_err(|e| ApiError::bad_request(e.message))?;
+        let stored = self.update(object)?;
+        let changed = stored.metadata().resource_version != live.metadata().resource_version;
+        Ok((stored, changed))
     }
 
     /// Gets one object.

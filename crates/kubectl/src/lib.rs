@@ -8,6 +8,7 @@
 //! verb).
 
 pub mod flags;
+pub mod jsonpath;
 pub mod printers;
 pub mod table;
 pub mod verbs;

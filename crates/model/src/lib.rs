@@ -19,8 +19,10 @@
 pub mod decode;
 pub mod defaults;
 pub mod duration;
+pub mod merge;
 pub mod object;
 pub mod pod;
+pub mod quantity;
 pub mod registry;
 pub mod selector;
 pub mod validation;

@@ -27,91 +27,6 @@ const APPLY_FLAGS: &[flags::FlagSpec] = &[
     boolean("force-conflicts", None),
 ];
 
-/// The merge key of a list field in strategic merge patch (`containers` merge by `name`, Service
-/// and container `ports` by port number, `volumeMounts` by `mountPath`); lists without one are
-/// replaced whole.
-fn merge_key(field: &str, sample: &Value) -> Option<&'static str> {
-    match field {
-        "containers"
-        | "initContainers"
-        | "ephemeralContainers"
-        | "volumes"
-        | "env"
-        | "imagePullSecrets" => Some("name"),
-        "ports" if sample.get("containerPort").is_some() => Some("containerPort"),
-        "ports" => Some("port"),
-        "volumeMounts" => Some("mountPath"),
-        "volumeDevices" => Some("devicePath"),
-        "hostAliases" => Some("ip"),
-        _ => None,
-    }
-}
-
-/// Three-way merge in the manner of client-side apply: maps merge key by key (a key in `last`
-/// but not in `new` is deleted from `live`), lists with a merge key merge item by item the same
-/// way, other lists and scalars are replaced by `new`.
-pub(crate) fn three_way_merge(live: &mut Value, last: Option<&Value>, new: &Value) {
-    let (Some(live_map), Some(new_map)) = (live.as_object_mut(), new.as_object()) else {
-        *live = new.clone();
-        return;
-    };
-    if let Some(last_map) = last.and_then(Value::as_object) {
-        for key in last_map.keys() {
-            if !new_map.contains_key(key) {
-                live_map.remove(key);
-            }
-        }
-    }
-    for (key, new_value) in new_map {
-        let last_value = last.and_then(|l| l.get(key));
-        match live_map.get_mut(key) {
-            Some(live_value) if live_value.is_object() && new_value.is_object() => {
-                three_way_merge(live_value, last_value, new_value)
-            }
-            Some(live_value) if live_value.is_array() && new_value.is_array() => {
-                merge_list(key, live_value, last_value, new_value)
-            }
-            _ => {
-                live_map.insert(key.clone(), new_value.clone());
-            }
-        }
-    }
-}
-
-fn merge_list(field: &str, live: &mut Value, last: Option<&Value>, new: &Value) {
-    let new_items = new.as_array().cloned().unwrap_or_default();
-    let Some(key) = new_items
-        .first()
-        .and_then(|sample| merge_key(field, sample))
-    else {
-        *live = new.clone();
-        return;
-    };
-    if !new_items.iter().all(|item| item.get(key).is_some()) {
-        *live = new.clone();
-        return;
-    }
-    let live_items = live.as_array().cloned().unwrap_or_default();
-    let last_items = last.and_then(Value::as_array).cloned().unwrap_or_default();
-    let find = |items: &[Value], id: &Value| items.iter().find(|i| i.get(key) == Some(id)).cloned();
-    let mut merged = Vec::new();
-    for new_item in &new_items {
-        let id = &new_item[key];
-        let last_item = find(&last_items, id);
-        let mut item = find(&live_items, id).unwrap_or_else(|| Value::Object(Default::default()));
-        three_way_merge(&mut item, last_item.as_ref(), new_item);
-        merged.push(item);
-    }
-    // Items someone else added (in live, never applied by us) stay.
-    for live_item in &live_items {
-        let id = &live_item[key];
-        if find(&new_items, id).is_none() && find(&last_items, id).is_none() {
-            merged.push(live_item.clone());
-        }
-    }
-    *live = Value::Array(merged);
-}
-
 /// Fills the namespace kubectl sends, or returns kubectl's mismatch error.
 pub(crate) fn with_request_namespace(
     mut object: Object,
@@ -261,7 +176,7 @@ fn apply_one(
                     meta.remove(field);
                 }
             }
-            three_way_merge(&mut merged, last.as_ref(), &new_json);
+            model::merge::three_way_merge(&mut merged, last.as_ref(), &new_json);
             let merged_object = match Object::from_json_value(merged) {
                 Ok(o) => o,
                 Err(e) => return Output::error(format!("error: {}", e.message)),
@@ -320,36 +235,5 @@ impl PluralWithName for model::ResourceType {
     /// `deployments.apps/web`, as apply's warnings name objects.
     fn plural_with_name(&self, name: &str) -> String {
         format!("{}/{name}", self.qualified_plural())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn lists_with_merge_keys_merge_item_by_item() {
-        let mut live = json!({"ports": [{"port": 80, "nodePort": 30080, "protocol": "TCP"}, {"port": 9000, "nodePort": 30900}]});
-        let last = json!({"ports": [{"port": 80}, {"port": 9000}]});
-        let new = json!({"ports": [{"port": 80, "name": "http"}]});
-        three_way_merge(&mut live, Some(&last), &new);
-        assert_eq!(
-            live,
-            json!({"ports": [{"port": 80, "nodePort": 30080, "protocol": "TCP", "name": "http"}]})
-        );
-    }
-
-    #[test]
-    fn three_way_merge_keeps_server_fields_and_drops_removed_ones() {
-        let mut live =
-            json!({"spec": {"replicas": 3, "paused": true, "x": 1}, "status": {"ready": 1}});
-        let last = json!({"spec": {"replicas": 2, "paused": true}});
-        let new = json!({"spec": {"replicas": 4}});
-        three_way_merge(&mut live, Some(&last), &new);
-        assert_eq!(
-            live,
-            json!({"spec": {"replicas": 4, "x": 1}, "status": {"ready": 1}})
-        );
     }
 }

@@ -7,6 +7,7 @@ use cluster::Cluster;
 use model::{Object, ResourceType, Selector};
 
 use crate::flags::{self, boolean, value};
+use crate::jsonpath::Template;
 use crate::{printers, table, Kubectl, Output, Workspace};
 
 const GET_FLAGS: &[flags::FlagSpec] = &[
@@ -39,6 +40,171 @@ const ALL_CATEGORY: &[&str] = &[
     "cronjobs",
     "jobs",
 ];
+
+/// How `get` prints, from `-o`.
+enum Printer {
+    /// Tables (default and `wide`).
+    Table,
+    /// `yaml`, `json` and `name`, printed by format name below.
+    Structured,
+    JsonPath(Template),
+    JsonPathAsJson(Template),
+    CustomColumns(Vec<(String, Template)>),
+}
+
+impl Printer {
+    fn from_flag(format: &str, argument: Option<&str>) -> Result<Printer, String> {
+        let parse_template = |text: &str| {
+            let text = text.trim_matches('\'');
+            Template::parse(text).map_err(|e| format!("error: error parsing jsonpath {text}, {e}"))
+        };
+        match (format, argument) {
+            ("" | "wide", None) => Ok(Printer::Table),
+            ("yaml" | "json" | "name", None) => Ok(Printer::Structured),
+            ("jsonpath", Some(t)) => parse_template(t).map(Printer::JsonPath),
+            ("jsonpath-as-json", Some(t)) => parse_template(t).map(Printer::JsonPathAsJson),
+            ("jsonpath" | "jsonpath-as-json", None) => Err("error: template format specified but no template given".to_string()),
+            ("custom-columns", Some(spec)) => {
+                let mut columns = Vec::new();
+                for column in spec.split(',') {
+                    let Some((name, path)) = column.split_once(':') else {
+                        return Err(format!("error: unexpected custom-columns spec: {column}, expected <header>:<json-path-expr>"));
+                    };
+                    let template = Template::parse_path(path).map_err(|e| format!("error: {e}"))?;
+                    columns.push((name.to_string(), template));
+                }
+                Ok(Printer::CustomColumns(columns))
+            }
+            ("custom-columns", None) => Err("error: custom-columns format specified but no custom columns given".to_string()),
+            _ => Err(format!(
+                "error: unable to match a printer suitable for the output format \"{}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,kyaml,name,template,templatefile,wide,yaml",
+                argument.map_or(format.to_string(), |a| format!("{format}={a}"))
+            )),
+        }
+    }
+}
+
+/// Sorts by a JSONPath value: numbers numerically, everything else as text (kubectl's
+/// `--sort-by`); objects without the field come first.
+fn sort_objects(objects: &mut [Rc<Object>], template: &Template) {
+    let key = |object: &Rc<Object>| {
+        let value = object.to_json_value();
+        template.values(&value).first().map(|v| (*v).clone())
+    };
+    let mut keyed: Vec<(Option<serde_json::Value>, Rc<Object>)> =
+        objects.iter().map(|o| (key(o), o.clone())).collect();
+    keyed.sort_by(|(a, _), (b, _)| match (a, b) {
+        (Some(serde_json::Value::Number(x)), Some(serde_json::Value::Number(y))) => x
+            .as_f64()
+            .partial_cmp(&y.as_f64())
+            .unwrap_or(std::cmp::Ordering::Equal),
+        (Some(x), Some(y)) => crate::jsonpath::value_text(x).cmp(&crate::jsonpath::value_text(y)),
+        (None, Some(_)) => std::cmp::Ordering::Less,
+        (Some(_), None) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    for (slot, (_, object)) in objects.iter_mut().zip(keyed) {
+        *slot = object;
+    }
+}
+
+/// `--field-selector status.phase=Running,spec.nodeName!=node-1`: the fields the API server
+/// supports for each kind (metadata.name and metadata.namespace everywhere).
+struct FieldSelector {
+    requirements: Vec<(String, bool, String)>,
+    text: String,
+}
+
+impl FieldSelector {
+    fn parse(text: &str) -> Result<FieldSelector, String> {
+        let mut requirements = Vec::new();
+        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (field, equal, value) = if let Some((f, v)) = part.split_once("!=") {
+                (f, false, v)
+            } else if let Some((f, v)) = part.split_once("==").or_else(|| part.split_once('=')) {
+                (f, true, v)
+            } else {
+                return Err(format!("error: invalid field selector: '{part}'"));
+            };
+            requirements.push((field.trim().to_string(), equal, value.trim().to_string()));
+        }
+        Ok(FieldSelector {
+            requirements,
+            text: text.to_string(),
+        })
+    }
+
+    fn supported(kind: &str, field: &str) -> bool {
+        if field == "metadata.name" || field == "metadata.namespace" {
+            return true;
+        }
+        let fields: &[&str] = match kind {
+            "Pod" => &[
+                "spec.nodeName",
+                "spec.restartPolicy",
+                "spec.schedulerName",
+                "spec.serviceAccountName",
+                "spec.hostNetwork",
+                "status.phase",
+                "status.podIP",
+                "status.nominatedNodeName",
+            ],
+            "Event" => &[
+                "involvedObject.kind",
+                "involvedObject.namespace",
+                "involvedObject.name",
+                "involvedObject.uid",
+                "involvedObject.apiVersion",
+                "involvedObject.resourceVersion",
+                "involvedObject.fieldPath",
+                "reason",
+                "reportingComponent",
+                "source",
+                "type",
+            ],
+            "Secret" => &["type"],
+            "Namespace" => &["status.phase"],
+            "Node" => &["spec.unschedulable"],
+            "ReplicaSet" | "ReplicationController" => &["status.replicas"],
+            "Job" => &["status.successful"],
+            _ => &[],
+        };
+        fields.contains(&field)
+    }
+
+    fn filter(
+        &self,
+        resource: &ResourceType,
+        objects: Vec<Rc<Object>>,
+    ) -> Result<Vec<Rc<Object>>, String> {
+        for (field, _, _) in &self.requirements {
+            if !Self::supported(resource.kind, field) {
+                return Err(format!(
+                    "Error from server (BadRequest): Unable to find \"{}/{}, Resource={}\" that match label selector \"\", field selector \"{}\": field label not supported: {field}",
+                    resource.group,
+                    resource.versions[0],
+                    resource.plural,
+                    self.text
+                ));
+            }
+        }
+        Ok(objects
+            .into_iter()
+            .filter(|object| {
+                let value = object.to_json_value();
+                self.requirements.iter().all(|(field, equal, expected)| {
+                    let actual = field.split('.').fold(&value, |v, k| &v[k]);
+                    let actual = match actual {
+                        serde_json::Value::String(s) => s.clone(),
+                        serde_json::Value::Null => String::new(),
+                        other => other.to_string(),
+                    };
+                    (actual == *expected) == *equal
+                })
+            })
+            .collect())
+    }
+}
 
 /// JSON indented by four spaces, as kubectl prints it.
 pub(crate) fn to_json_pretty(value: &serde_json::Value) -> String {
@@ -109,12 +275,33 @@ pub(crate) fn get(
         Ok(s) => s,
         Err(e) => return Output::error(format!("error: {e}")),
     };
-    let output_format = parsed.value("output").unwrap_or("");
-    if !["", "wide", "yaml", "json", "name"].contains(&output_format) {
-        return Output::error(format!(
-            "error: unable to match a printer suitable for the output format \"{output_format}\", allowed formats are: json,name,wide,yaml (this playground does not support the others yet)"
-        ));
-    }
+    let output_value = parsed.value("output").unwrap_or("");
+    let (output_format, output_argument) = match output_value.split_once('=') {
+        Some((format, argument)) => (format, Some(argument)),
+        None => (output_value, None),
+    };
+    let printer = match Printer::from_flag(output_format, output_argument) {
+        Ok(p) => p,
+        Err(message) => return Output::error(message),
+    };
+    let field_selector = match parsed
+        .value("field-selector")
+        .map(FieldSelector::parse)
+        .transpose()
+    {
+        Ok(s) => s,
+        Err(message) => return Output::error(message),
+    };
+    let sort_by = match parsed
+        .value("sort-by")
+        .map(Template::parse_path)
+        .transpose()
+    {
+        Ok(t) => t,
+        Err(e) => {
+            return Output::error(format!("error: couldn't parse the --sort-by jsonpath: {e}"))
+        }
+    };
 
     let mut output = Output::default();
     // (resource, objects found) in request order.
@@ -188,6 +375,13 @@ pub(crate) fn get(
                                     .is_none_or(|s| s.matches(o.metadata().labels.as_ref()))
                             })
                             .collect();
+                        let objects = match &field_selector {
+                            Some(fields) => match fields.filter(resource, objects) {
+                                Ok(objects) => objects,
+                                Err(message) => return Output::error(message),
+                            },
+                            None => objects,
+                        };
                         found.push((resource, objects));
                     } else {
                         for name in &names {
@@ -203,10 +397,73 @@ pub(crate) fn get(
         }
     }
 
+    if let Some(template) = &sort_by {
+        for (_, objects) in found.iter_mut() {
+            sort_objects(objects, template);
+        }
+    }
     let total: usize = found.iter().map(|(_, objects)| objects.len()).sum();
     let single_named =
         parsed.positionals.len() >= 2 || parsed.positionals.iter().any(|p| p.contains('/'));
+    let list_document = |found: &[(&'static ResourceType, Vec<Rc<Object>>)]| {
+        let objects: Vec<serde_json::Value> = found
+            .iter()
+            .flat_map(|(_, os)| os.iter().map(|o| o.to_json_value()))
+            .collect();
+        if objects.len() == 1 && single_named && total == 1 {
+            objects.into_iter().next().unwrap_or_default()
+        } else {
+            serde_json::json!({ "apiVersion": "v1", "items": objects, "kind": "List", "metadata": { "resourceVersion": "" } })
+        }
+    };
+    match &printer {
+        Printer::JsonPath(template) => {
+            output
+                .stdout
+                .push_str(&template.render(&list_document(&found)));
+        }
+        Printer::JsonPathAsJson(template) => {
+            let document = list_document(&found);
+            let values: Vec<serde_json::Value> =
+                template.values(&document).into_iter().cloned().collect();
+            output
+                .stdout
+                .push_str(&(to_json_pretty(&serde_json::Value::Array(values)) + "\n"));
+        }
+        Printer::CustomColumns(columns) => {
+            let header: Vec<String> = columns.iter().map(|(name, _)| name.clone()).collect();
+            let rows: Vec<Vec<String>> = found
+                .iter()
+                .flat_map(|(_, os)| os.iter())
+                .map(|object| {
+                    let value = object.to_json_value();
+                    columns
+                        .iter()
+                        .map(|(_, template)| {
+                            let cells: Vec<String> = template
+                                .values(&value)
+                                .iter()
+                                .map(|v| crate::jsonpath::value_text(v))
+                                .collect();
+                            if cells.is_empty() {
+                                "<none>".to_string()
+                            } else {
+                                cells.join(",")
+                            }
+                        })
+                        .collect()
+                })
+                .collect();
+            if !rows.is_empty() {
+                output
+                    .stdout
+                    .push_str(&table::render(&header, &rows, parsed.flag("no-headers")));
+            }
+        }
+        Printer::Table | Printer::Structured => {}
+    }
     match output_format {
+        "jsonpath" | "jsonpath-as-json" | "custom-columns" => {}
         "yaml" | "json" => {
             let objects: Vec<serde_json::Value> = found
                 .iter()
@@ -256,7 +513,7 @@ pub(crate) fn get(
     }
     if total == 0
         && output.stderr.is_empty()
-        && (output_format.is_empty() || output_format == "wide")
+        && matches!(printer, Printer::Table)
         && !parsed.flag("ignore-not-found")
     {
         let message = if all_namespaces || found.iter().all(|(r, _)| !r.namespaced) {

@@ -5,6 +5,7 @@ mod create;
 mod delete;
 mod get;
 mod info;
+mod modify;
 mod run;
 
 use cluster::Cluster;
@@ -13,7 +14,6 @@ use crate::{Kubectl, Output, Workspace};
 
 /// Verbs real kubectl has that this playground does not implement yet: they say so plainly.
 const NOT_YET_IMPLEMENTED: &[&str] = &[
-    "annotate",
     "attach",
     "auth",
     "autoscale",
@@ -31,16 +31,12 @@ const NOT_YET_IMPLEMENTED: &[&str] = &[
     "explain",
     "expose",
     "kustomize",
-    "label",
     "logs",
-    "patch",
     "plugin",
     "port-forward",
     "proxy",
     "replace",
     "rollout",
-    "scale",
-    "set",
     "taint",
     "top",
     "uncordon",
@@ -85,6 +81,11 @@ pub(crate) fn dispatch(
         "create" => create::create(kubectl, cluster, &rest, workspace),
         "delete" => delete::delete(kubectl, cluster, &rest, workspace),
         "run" => run::run(kubectl, cluster, &rest),
+        "patch" => modify::patch(kubectl, cluster, &rest),
+        "label" => modify::label(kubectl, cluster, &rest),
+        "annotate" => modify::annotate(kubectl, cluster, &rest),
+        "scale" => modify::scale(kubectl, cluster, &rest),
+        "set" => modify::set(kubectl, cluster, &rest),
         "version" => info::version(&rest),
         "api-resources" => info::api_resources(&rest),
         "api-versions" => info::api_versions(),

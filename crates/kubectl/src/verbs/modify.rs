@@ -1,0 +1,475 @@
+//! Verbs that change one field family of existing objects: patch, label, annotate, scale,
+//! set image.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use cluster::{Cluster, PatchType};
+use model::{Object, ResourceType, Selector};
+use serde_json::{json, Value};
+
+use crate::flags::{self, boolean, value};
+use crate::{Kubectl, Output};
+
+/// Resolves `TYPE NAME…`, `TYPE/NAME…` or `TYPE -l selector|--all` into objects.
+fn targets(
+    cluster: &Cluster,
+    parsed: &flags::ParsedArgs,
+    namespace: &str,
+    positionals: &[String],
+) -> Result<Vec<(&'static ResourceType, String)>, Output> {
+    let Some(first) = positionals.first() else {
+        return Err(Output::error(
+            "error: You must provide one or more resources by argument or filename.",
+        ));
+    };
+    if first.contains('/') {
+        return positionals
+            .iter()
+            .map(|p| {
+                let (kind, name) = p.split_once('/').unwrap_or((p, ""));
+                super::resolve_resource(kind).map(|r| (r, name.to_string()))
+            })
+            .collect();
+    }
+    let resource = super::resolve_resource(first)?;
+    let names = &positionals[1..];
+    if !names.is_empty() {
+        return Ok(names.iter().map(|n| (resource, n.clone())).collect());
+    }
+    let selector = match parsed.value("selector").map(Selector::parse).transpose() {
+        Ok(s) => s,
+        Err(e) => return Err(Output::error(format!("error: {e}"))),
+    };
+    if selector.is_none() && !parsed.flag("all") {
+        return Err(Output::error(
+            "error: resource(s) were provided, but no name was specified",
+        ));
+    }
+    Ok(cluster
+        .list(resource, Some(namespace))
+        .iter()
+        .filter(|o| {
+            selector
+                .as_ref()
+                .is_none_or(|s| s.matches(o.metadata().labels.as_ref()))
+        })
+        .map(|o| (resource, o.name().to_string()))
+        .collect())
+}
+
+/// Parses a patch given as JSON or YAML (kubectl accepts both).
+fn parse_patch(text: &str) -> Result<Value, String> {
+    serde_json::from_str(text).or_else(|_| {
+        serde_yaml::from_str::<Value>(text)
+            .map_err(|e| format!("error: unable to parse \"{text}\": {e}"))
+    })
+}
+
+pub(crate) fn patch(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]) -> Output {
+    let specs = [
+        value("patch", Some('p')),
+        value("type", None),
+        value("output", Some('o')),
+        value("dry-run", None),
+        value("filename", Some('f')),
+        value("patch-file", None),
+        boolean("local", None),
+    ];
+    let parsed = match flags::parse(args, &specs, "patch") {
+        Ok(p) => p,
+        Err(e) => return Output::error(e),
+    };
+    let namespace = super::namespace_of(kubectl, &parsed);
+    let Some(patch_text) = parsed.value("patch") else {
+        return Output::error(
+            "error: must specify --patch or --patch-file containing the contents of the patch",
+        );
+    };
+    let patch_type = match parsed.value("type").unwrap_or("strategic") {
+        "strategic" => PatchType::Strategic,
+        "merge" => PatchType::Merge,
+        "json" => PatchType::Json,
+        other => {
+            return Output::error(format!(
+                "error: --type must be one of [json merge strategic], not \"{other}\""
+            ))
+        }
+    };
+    let patch = match parse_patch(patch_text) {
+        Ok(p) => p,
+        Err(e) => return Output::error(e),
+    };
+    let targets = match targets(cluster, &parsed, &namespace, &parsed.positionals) {
+        Ok(t) => t,
+        Err(o) => return o,
+    };
+    let mut output = Output::default();
+    for (resource, name) in targets {
+        match cluster.patch(resource, &namespace, &name, patch_type, &patch) {
+            Ok((stored, changed)) => {
+                let suffix = if changed {
+                    "patched"
+                } else {
+                    "patched (no change)"
+                };
+                output.append(super::apply::print_result(
+                    &stored,
+                    &format!("{} {suffix}", super::object_ref(resource, &name)),
+                    parsed.value("output"),
+                ));
+            }
+            Err(e) => output.append(Output::error(super::server_error(&e, None, "patching"))),
+        }
+    }
+    output
+}
+
+/// label and annotate share everything but the map they change and their words.
+struct MetadataMapVerb {
+    command: &'static str,
+    field: &'static str,
+    done: &'static str,
+    undone: &'static str,
+}
+
+const LABEL: MetadataMapVerb = MetadataMapVerb {
+    command: "label",
+    field: "labels",
+    done: "labeled",
+    undone: "unlabeled",
+};
+const ANNOTATE: MetadataMapVerb = MetadataMapVerb {
+    command: "annotate",
+    field: "annotations",
+    done: "annotated",
+    undone: "unannotated",
+};
+
+pub(crate) fn label(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]) -> Output {
+    change_metadata_map(&LABEL, kubectl, cluster, args)
+}
+
+pub(crate) fn annotate(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]) -> Output {
+    change_metadata_map(&ANNOTATE, kubectl, cluster, args)
+}
+
+fn change_metadata_map(
+    verb: &MetadataMapVerb,
+    kubectl: &mut Kubectl,
+    cluster: &mut Cluster,
+    args: &[String],
+) -> Output {
+    let specs = [
+        boolean("overwrite", None),
+        boolean("all", None),
+        value("selector", Some('l')),
+        value("output", Some('o')),
+        boolean("list", None),
+        value("dry-run", None),
+        value("resource-version", None),
+    ];
+    let parsed = match flags::parse(args, &specs, verb.command) {
+        Ok(p) => p,
+        Err(e) => return Output::error(e),
+    };
+    let namespace = super::namespace_of(kubectl, &parsed);
+    // Positionals: resources first, then key=value / key- changes.
+    let is_change = |a: &String| a.contains('=') || (a.ends_with('-') && !a.contains('/'));
+    let resources: Vec<String> = parsed
+        .positionals
+        .iter()
+        .filter(|a| !is_change(a))
+        .cloned()
+        .collect();
+    let changes: Vec<&String> = parsed.positionals.iter().filter(|a| is_change(a)).collect();
+    if changes.is_empty() && !parsed.flag("list") {
+        return Output::error(format!(
+            "error: at least one {} update is required",
+            if verb.field == "labels" {
+                "label"
+            } else {
+                "annotation"
+            }
+        ));
+    }
+    let mut set: BTreeMap<String, String> = BTreeMap::new();
+    let mut remove: Vec<String> = Vec::new();
+    for change in &changes {
+        match change.split_once('=') {
+            Some((k, v)) => {
+                set.insert(k.to_string(), v.to_string());
+            }
+            None => remove.push(change.trim_end_matches('-').to_string()),
+        }
+    }
+    let targets = match targets(cluster, &parsed, &namespace, &resources) {
+        Ok(t) => t,
+        Err(o) => return o,
+    };
+    let mut output = Output::default();
+    for (resource, name) in targets {
+        let live = match cluster.get(resource, &namespace, &name) {
+            Ok(o) => o,
+            Err(e) => {
+                output.append(Output::error(e.to_string()));
+                continue;
+            }
+        };
+        let current = if verb.field == "labels" {
+            live.metadata().labels.clone()
+        } else {
+            live.metadata().annotations.clone()
+        }
+        .unwrap_or_default();
+        if parsed.flag("list") {
+            for (k, v) in &current {
+                output.stdout.push_str(&format!("{k}={v}\n"));
+            }
+            continue;
+        }
+        if !parsed.flag("overwrite") {
+            if let Some((key, old)) = set
+                .iter()
+                .find_map(|(k, v)| current.get(k).filter(|old| *old != v).map(|old| (k, old)))
+            {
+                output.append(Output::error(format!(
+                    "error: '{key}' already has a value ({old}), and --overwrite is false"
+                )));
+                continue;
+            }
+        }
+        let mut patch_map = serde_json::Map::new();
+        for (k, v) in &set {
+            patch_map.insert(k.clone(), Value::String(v.clone()));
+        }
+        for k in &remove {
+            patch_map.insert(k.clone(), Value::Null);
+        }
+        let patch = json!({ "metadata": { verb.field: patch_map } });
+        match cluster.patch(resource, &namespace, &name, PatchType::Merge, &patch) {
+            Ok((stored, changed)) => {
+                let word = if !changed {
+                    format!("not {}", verb.done)
+                } else if set.is_empty() {
+                    verb.undone.to_string()
+                } else {
+                    verb.done.to_string()
+                };
+                output.append(super::apply::print_result(
+                    &stored,
+                    &format!("{} {word}", super::object_ref(resource, &name)),
+                    parsed.value("output"),
+                ));
+            }
+            Err(e) => output.append(Output::error(super::server_error(&e, None, "patching"))),
+        }
+    }
+    output
+}
+
+fn replicas_of(object: &Object) -> Option<i64> {
+    match object.kind() {
+        "Deployment" | "ReplicaSet" | "ReplicationController" | "StatefulSet" => Some(
+            object.to_json_value()["spec"]["replicas"]
+                .as_i64()
+                .unwrap_or(1),
+        ),
+        _ => None,
+    }
+}
+
+pub(crate) fn scale(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]) -> Output {
+    let specs = [
+        value("replicas", None),
+        value("current-replicas", None),
+        value("resource-version", None),
+        boolean("all", None),
+        value("selector", Some('l')),
+        value("output", Some('o')),
+        value("timeout", None),
+        value("filename", Some('f')),
+    ];
+    let parsed = match flags::parse(args, &specs, "scale") {
+        Ok(p) => p,
+        Err(e) => return Output::error(e),
+    };
+    let namespace = super::namespace_of(kubectl, &parsed);
+    let Some(replicas) = parsed.value("replicas") else {
+        return Output::error("error: required flag(s) \"replicas\" not set");
+    };
+    let Ok(replicas) = replicas.parse::<i64>() else {
+        return Output::error(format!("error: invalid argument \"{replicas}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{replicas}\": invalid syntax"));
+    };
+    if replicas < 0 {
+        return Output::error("error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0");
+    }
+    let targets = match targets(cluster, &parsed, &namespace, &parsed.positionals) {
+        Ok(t) => t,
+        Err(o) => return o,
+    };
+    let mut output = Output::default();
+    for (resource, name) in targets {
+        let live: Rc<Object> = match cluster.get(resource, &namespace, &name) {
+            Ok(o) => o,
+            Err(e) => {
+                output.append(Output::error(e.to_string()));
+                continue;
+            }
+        };
+        let Some(current) = replicas_of(&live) else {
+            output.append(Output::error(format!(
+                "error: no scale subresource for {} \"{name}\"",
+                resource.qualified_plural()
+            )));
+            continue;
+        };
+        if let Some(expected) = parsed
+            .value("current-replicas")
+            .and_then(|c| c.parse::<i64>().ok())
+        {
+            if expected != current {
+                output.append(Output::error(format!(
+                    "error: Expected replicas to be {expected}, was {current}"
+                )));
+                continue;
+            }
+        }
+        let patch = json!({ "spec": { "replicas": replicas } });
+        match cluster.patch(resource, &namespace, &name, PatchType::Merge, &patch) {
+            Ok((stored, _)) => output.append(super::apply::print_result(
+                &stored,
+                &format!("{} scaled", super::object_ref(resource, &name)),
+                parsed.value("output"),
+            )),
+            Err(e) => output.append(Output::error(super::server_error(&e, None, "scaling"))),
+        }
+    }
+    output
+}
+
+/// The JSON path of the pod spec inside an object of this kind.
+fn pod_spec_pointer(kind: &str) -> Option<&'static str> {
+    match kind {
+        "Pod" => Some("/spec"),
+        "Deployment"
+        | "ReplicaSet"
+        | "ReplicationController"
+        | "DaemonSet"
+        | "StatefulSet"
+        | "Job" => Some("/spec/template/spec"),
+        "CronJob" => Some("/spec/jobTemplate/spec/template/spec"),
+        _ => None,
+    }
+}
+
+pub(crate) fn set(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]) -> Output {
+    match args.first().map(String::as_str) {
+        Some("image") => set_image(kubectl, cluster, &args[1..]),
+        Some(other) if !other.starts_with('-') => Output::error(format!(
+            "error: \"kubectl set {other}\" is not available in this playground yet (set image is)"
+        )),
+        _ => Output::error(
+            "error: Required resource not specified.\nSee 'kubectl set -h' for help and examples",
+        ),
+    }
+}
+
+fn set_image(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]) -> Output {
+    let specs = [
+        boolean("all", None),
+        value("selector", Some('l')),
+        value("output", Some('o')),
+        value("dry-run", None),
+        boolean("local", None),
+        value("filename", Some('f')),
+    ];
+    let parsed = match flags::parse(args, &specs, "set image") {
+        Ok(p) => p,
+        Err(e) => return Output::error(e),
+    };
+    let namespace = super::namespace_of(kubectl, &parsed);
+    let resources: Vec<String> = parsed
+        .positionals
+        .iter()
+        .filter(|a| !a.contains('='))
+        .cloned()
+        .collect();
+    let images: Vec<(String, String)> = parsed
+        .positionals
+        .iter()
+        .filter_map(|a| {
+            a.split_once('=')
+                .map(|(c, i)| (c.to_string(), i.to_string()))
+        })
+        .collect();
+    if images.is_empty() {
+        return Output::error("error: at least one image update is required");
+    }
+    let targets = match targets(cluster, &parsed, &namespace, &resources) {
+        Ok(t) => t,
+        Err(o) => return o,
+    };
+    let mut output = Output::default();
+    for (resource, name) in targets {
+        let live = match cluster.get(resource, &namespace, &name) {
+            Ok(o) => o,
+            Err(e) => {
+                output.append(Output::error(e.to_string()));
+                continue;
+            }
+        };
+        let Some(pointer) = pod_spec_pointer(live.kind()) else {
+            output.append(Output::error(format!(
+                "error: unable to find container named in {}/{name}",
+                resource.singular
+            )));
+            continue;
+        };
+        let mut value = live.to_json_value();
+        let mut missing = Vec::new();
+        if let Some(spec) = value.pointer_mut(pointer) {
+            for (container, image) in &images {
+                let mut found = false;
+                for list in ["initContainers", "containers"] {
+                    for c in spec[list].as_array_mut().into_iter().flatten() {
+                        if container == "*" || c["name"].as_str() == Some(container) {
+                            c["image"] = Value::String(image.clone());
+                            found = true;
+                        }
+                    }
+                }
+                if !found {
+                    missing.push(container.clone());
+                }
+            }
+        }
+        if let Some(container) = missing.first() {
+            output.append(Output::error(format!(
+                "error: unable to find container named \"{container}\""
+            )));
+            continue;
+        }
+        let spec_patch = value.pointer(pointer).cloned().unwrap_or_default();
+        let mut patch = json!({});
+        let mut cursor = &mut patch;
+        for segment in pointer.trim_start_matches('/').split('/') {
+            cursor = &mut cursor[segment];
+        }
+        *cursor = json!({ "containers": spec_patch["containers"], "initContainers": spec_patch["initContainers"] });
+        if spec_patch["initContainers"].is_null() {
+            if let Some(map) = cursor.as_object_mut() {
+                map.remove("initContainers");
+            }
+        }
+        match cluster.patch(resource, &namespace, &name, PatchType::Strategic, &patch) {
+            Ok((stored, _)) => output.append(super::apply::print_result(
+                &stored,
+                &format!("{} image updated", super::object_ref(resource, &name)),
+                parsed.value("output"),
+            )),
+            Err(e) => output.append(Output::error(super::server_error(&e, None, "patching"))),
+        }
+    }
+    output
+}
