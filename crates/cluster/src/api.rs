@@ -242,7 +242,26 @@ impl ApiServer {
     }
 
     fn validate(object: &Object, old: Option<&Object>) -> Result<(), ApiError> {
-        let errors = model::validation::validate(object, old);
+        let mut errors = model::validation::validate(object, old);
+        // RBAC objects are named by path segments (`system:masters`, `kubeadm:cluster-admins`),
+        // not DNS subdomains: only `.`, `..`, `/` and `%` are refused.
+        if object.group() == "rbac.authorization.k8s.io" {
+            errors.retain(|e| {
+                !(e.field == "metadata.name" && e.message.starts_with("Invalid value"))
+            });
+            let name = object.name();
+            if name == "." || name == ".." {
+                errors.push(model::validation::FieldError {
+                    field: "metadata.name".into(),
+                    message: format!("Invalid value: \"{name}\": may not be '{name}'"),
+                });
+            } else if let Some(bad) = ["/", "%"].into_iter().find(|c| name.contains(c)) {
+                errors.push(model::validation::FieldError {
+                    field: "metadata.name".into(),
+                    message: format!("Invalid value: \"{name}\": may not contain '{bad}'"),
+                });
+            }
+        }
         if errors.is_empty() {
             return Ok(());
         }

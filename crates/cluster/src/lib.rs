@@ -13,6 +13,7 @@ pub mod admission;
 pub mod api;
 pub mod clock;
 pub mod network;
+pub mod rbac;
 pub mod rng;
 
 use std::rc::Rc;
@@ -74,6 +75,11 @@ impl Cluster {
             "apiVersion: v1\nkind: Service\nmetadata:\n  name: kubernetes\n  namespace: default\n  labels:\n    component: apiserver\n    provider: kubernetes\nspec:\n  type: ClusterIP\n  clusterIP: 10.96.0.1\n  clusterIPs: [10.96.0.1]\n  ipFamilies: [IPv4]\n  ipFamilyPolicy: SingleStack\n  internalTrafficPolicy: Cluster\n  sessionAffinity: None\n  ports:\n  - name: https\n    port: 443\n    protocol: TCP\n    targetPort: 6443\nstatus:\n  loadBalancer: {}\n",
         );
         self.create_bootstrap_object(kubernetes_service);
+        if let Ok(objects) = model::decode_documents(rbac::bootstrap_manifests()) {
+            for object in objects {
+                self.create_bootstrap_object(Ok(vec![object]));
+            }
+        }
     }
 
     fn create_bootstrap_object(&mut self, decoded: Result<Vec<Object>, model::DecodeError>) {
@@ -197,6 +203,20 @@ impl Cluster {
     /// A 64-bit FNV-1a hash of every watch event so far: the determinism fingerprint.
     pub fn event_log_hash(&self) -> u64 {
         self.api.event_log_hash()
+    }
+
+    /// Whether `user` may make `request` (the RBAC authorizer; `kubectl auth can-i`, `--as`).
+    pub fn authorize(&self, user: &rbac::UserInfo, request: &rbac::Request<'_>) -> bool {
+        rbac::authorize(self.api.store(), user, request)
+    }
+
+    /// Every RBAC rule that applies to `user` in `namespace` (`kubectl auth can-i --list`).
+    pub fn rules_for(
+        &self,
+        user: &rbac::UserInfo,
+        namespace: Option<&str>,
+    ) -> Vec<serde_json::Value> {
+        rbac::rules_for(self.api.store(), user, namespace)
     }
 
     /// O(1) read-only view for the UI.

@@ -35,6 +35,7 @@ pub const GLOBAL_FLAGS: &[FlagSpec] = &[
     value("cluster", None),
     value("user", None),
     value("as", None),
+    value("as-group", None),
     value("request-timeout", None),
     value("v", Some('v')),
 ];

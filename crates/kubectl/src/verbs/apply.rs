@@ -88,6 +88,25 @@ pub(crate) fn apply(
                         continue;
                     }
                 };
+            let access_verb = if cluster
+                .get(object.resource_type(), object.namespace(), object.name())
+                .is_ok()
+            {
+                "patch"
+            } else {
+                "create"
+            };
+            if let Err(denied) = super::check_access(
+                cluster,
+                &parsed,
+                access_verb,
+                object.resource_type(),
+                Some(object.namespace()),
+                Some(object.name()).filter(|_| access_verb == "patch"),
+            ) {
+                output.append(denied);
+                continue;
+            }
             output.append(apply_one(
                 cluster,
                 object,

@@ -133,6 +133,12 @@ pub(crate) fn delete(
     }
 
     for (resource, ns, name, source) in targets {
+        if let Err(denied) =
+            super::check_access(cluster, &parsed, "delete", resource, Some(&ns), Some(&name))
+        {
+            output.append(denied);
+            continue;
+        }
         if parsed.value("dry-run").is_some_and(|d| d != "none") {
             let from = if resource.namespaced {
                 format!(" from {ns} namespace")

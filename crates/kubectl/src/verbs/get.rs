@@ -347,6 +347,17 @@ pub(crate) fn get(
             Request::Named(named) => {
                 show_kind = show_kind || named.iter().any(|(r, _)| r != &named[0].0);
                 for (resource, name) in named {
+                    if let Err(denied) = super::check_access(
+                        cluster,
+                        &parsed,
+                        "get",
+                        resource,
+                        Some(&namespace),
+                        Some(&name),
+                    ) {
+                        output.append(denied);
+                        continue;
+                    }
                     match cluster.get(resource, &namespace, &name) {
                         Ok(o) => push_found(&mut found, resource, o),
                         Err(e) => output.append(Output::error(e.to_string())),
@@ -360,6 +371,22 @@ pub(crate) fn get(
             } => {
                 show_kind = show_kind || resources.len() > 1 || all;
                 for resource in resources {
+                    let access_namespace = if all_namespaces {
+                        None
+                    } else {
+                        Some(namespace.as_str())
+                    };
+                    let verb = if names.is_empty() { "list" } else { "get" };
+                    if let Err(denied) = super::check_access(
+                        cluster,
+                        &parsed,
+                        verb,
+                        resource,
+                        access_namespace,
+                        None,
+                    ) {
+                        return denied;
+                    }
                     if names.is_empty() {
                         let ns = if all_namespaces {
                             None

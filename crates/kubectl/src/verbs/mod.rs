@@ -1,6 +1,7 @@
 //! One module per kubectl verb; [`dispatch`] picks the verb like cobra does.
 
 mod apply;
+mod auth;
 mod create;
 mod delete;
 mod get;
@@ -15,7 +16,6 @@ use crate::{Kubectl, Output, Workspace};
 /// Verbs real kubectl has that this playground does not implement yet: they say so plainly.
 const NOT_YET_IMPLEMENTED: &[&str] = &[
     "attach",
-    "auth",
     "autoscale",
     "certificate",
     "completion",
@@ -81,6 +81,7 @@ pub(crate) fn dispatch(
         "create" => create::create(kubectl, cluster, &rest, workspace),
         "delete" => delete::delete(kubectl, cluster, &rest, workspace),
         "run" => run::run(kubectl, cluster, &rest),
+        "auth" => auth::auth(kubectl, cluster, &rest),
         "patch" => modify::patch(kubectl, cluster, &rest),
         "label" => modify::label(kubectl, cluster, &rest),
         "annotate" => modify::annotate(kubectl, cluster, &rest),
@@ -106,7 +107,6 @@ const ALL_COMMANDS: &[&str] = &[
     "api-versions",
     "apply",
     "attach",
-    "auth",
     "autoscale",
     "certificate",
     "cluster-info",
@@ -291,6 +291,37 @@ pub(crate) fn server_error(
             )
         }
         _ => error.to_string(),
+    }
+}
+
+/// With `--as`, asks the RBAC authorizer whether the impersonated user may make the request and
+/// returns the API server's Forbidden error if not. Without `--as` the user is the cluster admin.
+pub(crate) fn check_access(
+    cluster: &Cluster,
+    parsed: &crate::flags::ParsedArgs,
+    verb: &str,
+    resource: &model::ResourceType,
+    namespace: Option<&str>,
+    name: Option<&str>,
+) -> Result<(), Output> {
+    let Some(user) = parsed.value("as") else {
+        return Ok(());
+    };
+    let user = cluster::rbac::UserInfo::impersonated(user, parsed.values("as-group"));
+    let request = cluster::rbac::Request {
+        verb,
+        resource,
+        subresource: None,
+        namespace: namespace.filter(|_| resource.namespaced),
+        name,
+    };
+    if cluster.authorize(&user, &request) {
+        Ok(())
+    } else {
+        Err(Output::error(format!(
+            "Error from server (Forbidden): {}",
+            cluster::rbac::forbidden_message(&user, &request)
+        )))
     }
 }
 

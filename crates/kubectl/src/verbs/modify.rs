@@ -106,6 +106,17 @@ pub(crate) fn patch(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String
     };
     let mut output = Output::default();
     for (resource, name) in targets {
+        if let Err(denied) = super::check_access(
+            cluster,
+            &parsed,
+            "patch",
+            resource,
+            Some(&namespace),
+            Some(&name),
+        ) {
+            output.append(denied);
+            continue;
+        }
         match cluster.patch(resource, &namespace, &name, patch_type, &patch) {
             Ok((stored, changed)) => {
                 let suffix = if changed {
@@ -209,6 +220,17 @@ fn change_metadata_map(
     };
     let mut output = Output::default();
     for (resource, name) in targets {
+        if let Err(denied) = super::check_access(
+            cluster,
+            &parsed,
+            "patch",
+            resource,
+            Some(&namespace),
+            Some(&name),
+        ) {
+            output.append(denied);
+            continue;
+        }
         let live = match cluster.get(resource, &namespace, &name) {
             Ok(o) => o,
             Err(e) => {
@@ -310,6 +332,17 @@ pub(crate) fn scale(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String
     };
     let mut output = Output::default();
     for (resource, name) in targets {
+        if let Err(denied) = super::check_access(
+            cluster,
+            &parsed,
+            "patch",
+            resource,
+            Some(&namespace),
+            Some(&name),
+        ) {
+            output.append(denied);
+            continue;
+        }
         let live: Rc<Object> = match cluster.get(resource, &namespace, &name) {
             Ok(o) => o,
             Err(e) => {
@@ -412,6 +445,17 @@ fn set_image(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]) -> O
     };
     let mut output = Output::default();
     for (resource, name) in targets {
+        if let Err(denied) = super::check_access(
+            cluster,
+            &parsed,
+            "patch",
+            resource,
+            Some(&namespace),
+            Some(&name),
+        ) {
+            output.append(denied);
+            continue;
+        }
         let live = match cluster.get(resource, &namespace, &name) {
             Ok(o) => o,
             Err(e) => {

@@ -113,6 +113,13 @@ pub(crate) fn run(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String])
         manifest["metadata"]["namespace"] = Value::String(namespace.clone());
     }
     let dry_run = parsed.value("dry-run").filter(|d| *d != "none");
+    if let Some(pods) = model::registry::resolve("pods") {
+        if let Err(denied) =
+            super::check_access(cluster, &parsed, "create", pods, Some(&namespace), None)
+        {
+            return denied;
+        }
+    }
     if dry_run.is_some() && matches!(parsed.value("output"), Some("yaml") | Some("json")) {
         return if parsed.value("output") == Some("json") {
             Output::ok(super::get::to_json_pretty(&manifest) + "\n")
