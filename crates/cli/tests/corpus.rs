@@ -70,6 +70,10 @@ fn corpus_manifests_are_admitted_as_by_a_real_api_server() {
                 );
                 assert!(output.stderr.starts_with(&expected), "{}", output.stderr);
             }
+            "policy/high-priority-pod.yaml" => {
+                // Priority admission: the tutorial creates PriorityClass `high` first.
+                assert_eq!(output.stderr, format!("Error from server (Forbidden): error when creating \"{path}\": pods \"high-priority\" is forbidden: no PriorityClass with name high was found\n"));
+            }
             "pods/pod-with-node-affinity.yaml" => {
                 let expected = format!("Error from server (BadRequest): error when creating \"{path}\": Pod in version \"v1\" cannot be handled as a Pod: strict decoding error: spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution: invalid type: sequence");
                 assert!(output.stderr.starts_with(&expected), "{}", output.stderr);

@@ -242,26 +242,7 @@ impl ApiServer {
     }
 
     fn validate(object: &Object, old: Option<&Object>) -> Result<(), ApiError> {
-        let mut errors = model::validation::validate(object, old);
-        // RBAC objects are named by path segments (`system:masters`, `kubeadm:cluster-admins`),
-        // not DNS subdomains: only `.`, `..`, `/` and `%` are refused.
-        if object.group() == "rbac.authorization.k8s.io" {
-            errors.retain(|e| {
-                !(e.field == "metadata.name" && e.message.starts_with("Invalid value"))
-            });
-            let name = object.name();
-            if name == "." || name == ".." {
-                errors.push(model::validation::FieldError {
-                    field: "metadata.name".into(),
-                    message: format!("Invalid value: \"{name}\": may not be '{name}'"),
-                });
-            } else if let Some(bad) = ["/", "%"].into_iter().find(|c| name.contains(c)) {
-                errors.push(model::validation::FieldError {
-                    field: "metadata.name".into(),
-                    message: format!("Invalid value: \"{name}\": may not contain '{bad}'"),
-                });
-            }
-        }
+        let errors = model::validation::validate(object, old);
         if errors.is_empty() {
             return Ok(());
         }
@@ -343,7 +324,21 @@ impl ApiServer {
         self.store.insert(key, stored.clone());
         self.record(WatchEventType::Added, stored.clone());
         self.write_side_effects(side_writes);
+        self.after_create(&stored, now, rng);
         Ok(stored)
+    }
+
+    /// What controllers do at once after a create (synchronously until they run on their own):
+    /// the serviceaccount controller gives a new Namespace its `default` ServiceAccount; the
+    /// quota controller writes a new ResourceQuota's status.
+    fn after_create(&mut self, created: &Object, now: SimTime, rng: &mut SimRng) {
+        if let Object::Namespace(_) = created {
+            let account = admission::default_service_account(created.name());
+            let result = self.create(account, now, rng);
+            debug_assert!(result.is_ok(), "default ServiceAccount: {:?}", result.err());
+        }
+        let quota_status = admission::resource_quota::status_after_write(&self.store, created, now);
+        self.write_side_effects(quota_status);
     }
 
     /// Stores what admission asked to write along with a request (quota usage in status),
@@ -428,9 +423,23 @@ impl ApiServer {
         let resource_version = self.next_resource_version();
         object.metadata_mut().resource_version = Some(resource_version.to_string());
         let stored = Rc::new(object);
-        self.store.insert(key, stored.clone());
+        self.store.insert(key.clone(), stored.clone());
         self.record(WatchEventType::Modified, stored.clone());
         self.write_side_effects(side_writes);
+        if stored.metadata().deletion_timestamp.is_some()
+            && stored
+                .metadata()
+                .finalizers
+                .as_ref()
+                .is_none_or(|f| f.is_empty())
+            && stored.kind() != "Namespace"
+        {
+            self.remove_objects(vec![key], now);
+            return Ok(stored);
+        }
+        // The quota controller's status of an updated ResourceQuota.
+        let quota_status = admission::resource_quota::status_after_write(&self.store, &stored, now);
+        self.write_side_effects(quota_status);
         Ok(stored)
     }
 
@@ -446,36 +455,276 @@ impl ApiServer {
             .ok_or_else(|| ApiError::not_found(resource, name))
     }
 
-    /// DELETE. A Namespace takes every namespaced object in it along (the namespace
-    /// controller's job on a real cluster, done at once here until that controller exists).
+    /// DELETE, with the garbage collector's propagation: `Background` removes the object and
+    /// then its dependents (objects whose ownerReferences name it), `Foreground` marks the owner
+    /// (`foregroundDeletion` finalizer) and removes it once its dependents are gone, `Orphan`
+    /// strips the ownerReferences from the dependents. An object with finalizers only gets a
+    /// deletionTimestamp and goes when an update removes its last finalizer. A Namespace turns
+    /// Terminating, its contents are deleted, and it goes once it is empty.
     pub fn delete(
         &mut self,
         resource: &ResourceType,
         namespace: &str,
         name: &str,
+        propagation: Propagation,
+        now: SimTime,
     ) -> Result<Rc<Object>, ApiError> {
         let key = key_for(resource, namespace, name);
-        let Some(existing) = self.store.remove(&key) else {
+        let Some(existing) = self.store.get(&key).cloned() else {
             return Err(ApiError::not_found(resource, name));
         };
-        if resource.kind == "Namespace" {
-            let contained: Vec<ObjectKey> = self
+        let uid = existing.metadata().uid.clone().unwrap_or_default();
+        if propagation == Propagation::Orphan {
+            self.orphan_dependents(&uid);
+        }
+        let dependents = self.dependents_of(&uid);
+        let mut finalizers = existing.metadata().finalizers.clone().unwrap_or_default();
+        if propagation == Propagation::Foreground
+            && !dependents.is_empty()
+            && !finalizers.iter().any(|f| f == FOREGROUND_DELETION)
+        {
+            finalizers.push(FOREGROUND_DELETION.to_string());
+        }
+        let is_namespace = resource.kind == "Namespace";
+        if finalizers.is_empty() && !is_namespace {
+            self.remove_objects(vec![key], now);
+            return Ok(existing);
+        }
+        // Graceful: the object stays, marked, until its finalizers are gone.
+        let mut marked = (*existing).clone();
+        {
+            let meta = marked.metadata_mut();
+            if meta.deletion_timestamp.is_none() {
+                meta.deletion_timestamp = Some(now.to_k8s_time());
+                meta.deletion_grace_period_seconds = Some(0);
+            }
+            meta.finalizers = if finalizers.is_empty() {
+                None
+            } else {
+                Some(finalizers)
+            };
+        }
+        if let Object::Namespace(namespace_object) = &mut marked {
+            namespace_object
+                .status
+                .get_or_insert_with(Default::default)
+                .phase = Some("Terminating".to_string());
+        }
+        let marked = self.write(key.clone(), marked);
+        if is_namespace {
+            // The namespace controller: delete everything in it, then the namespace itself.
+            let contained: Vec<(&'static ResourceType, String)> = self
                 .store
-                .keys()
-                .filter(|k| &*k.namespace == name)
-                .cloned()
+                .iter()
+                .filter(|(k, _)| &*k.namespace == name)
+                .map(|(_, o)| (o.resource_type(), o.name().to_string()))
                 .collect();
-            for key in contained {
-                if let Some(object) = self.store.remove(&key) {
-                    self.next_resource_version();
-                    self.record(WatchEventType::Deleted, object);
+            for (resource, object_name) in contained {
+                let _ = self.delete(resource, name, &object_name, Propagation::Background, now);
+            }
+            self.finalize_namespace_if_empty(name, now);
+        } else if propagation == Propagation::Foreground {
+            for dependent_key in dependents {
+                if let Some(dependent) = self.store.get(&dependent_key).cloned() {
+                    let _ = self.delete(
+                        dependent.resource_type(),
+                        dependent.namespace(),
+                        dependent.name(),
+                        Propagation::Foreground,
+                        now,
+                    );
                 }
             }
+            self.finish_foreground_deletion(&uid, now);
         }
-        self.next_resource_version();
-        self.record(WatchEventType::Deleted, existing.clone());
-        Ok(existing)
+        Ok(self.store.get(&key).cloned().unwrap_or(marked))
     }
+
+    /// Stores an object the API server itself changed (bumps resourceVersion, records MODIFIED).
+    fn write(&mut self, key: ObjectKey, mut object: Object) -> Rc<Object> {
+        let resource_version = self.next_resource_version();
+        object.metadata_mut().resource_version = Some(resource_version.to_string());
+        let stored = Rc::new(object);
+        self.store.insert(key, stored.clone());
+        self.record(WatchEventType::Modified, stored.clone());
+        stored
+    }
+
+    fn find_by_uid(&self, uid: &str) -> Option<ObjectKey> {
+        self.store
+            .iter()
+            .find(|(_, o)| o.metadata().uid.as_deref() == Some(uid))
+            .map(|(k, _)| k.clone())
+    }
+
+    /// Keys of the objects whose ownerReferences name `uid`.
+    fn dependents_of(&self, uid: &str) -> Vec<ObjectKey> {
+        if uid.is_empty() {
+            return Vec::new();
+        }
+        self.store
+            .iter()
+            .filter(|(_, o)| {
+                o.metadata()
+                    .owner_references
+                    .iter()
+                    .flatten()
+                    .any(|r| r.uid == uid)
+            })
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
+
+    fn orphan_dependents(&mut self, uid: &str) {
+        for key in self.dependents_of(uid) {
+            if let Some(dependent) = self.store.get(&key).cloned() {
+                let mut changed = (*dependent).clone();
+                let meta = changed.metadata_mut();
+                meta.owner_references = meta
+                    .owner_references
+                    .take()
+                    .map(|refs| {
+                        refs.into_iter()
+                            .filter(|r| r.uid != uid)
+                            .collect::<Vec<_>>()
+                    })
+                    .filter(|refs| !refs.is_empty());
+                self.write(key, changed);
+            }
+        }
+    }
+
+    /// Removes objects for good, then lets the garbage collector follow: dependents whose owners
+    /// are all gone go too, foreground-deleting owners whose dependents are gone go, terminating
+    /// namespaces that became empty go.
+    fn remove_objects(&mut self, mut work: Vec<ObjectKey>, now: SimTime) {
+        while let Some(key) = work.pop() {
+            let Some(removed) = self.store.remove(&key) else {
+                continue;
+            };
+            self.next_resource_version();
+            self.record(WatchEventType::Deleted, removed.clone());
+            // The quota controller releases what the deleted object used.
+            let released = admission::resource_quota::recompute_after_delete(&self.store, &removed);
+            self.write_side_effects(released);
+            let uid = removed.metadata().uid.clone().unwrap_or_default();
+            for dependent_key in self.dependents_of(&uid) {
+                let Some(dependent) = self.store.get(&dependent_key).cloned() else {
+                    continue;
+                };
+                let live_owners = dependent
+                    .metadata()
+                    .owner_references
+                    .iter()
+                    .flatten()
+                    .filter(|r| r.uid != uid && self.find_by_uid(&r.uid).is_some())
+                    .count();
+                if live_owners > 0 {
+                    let mut changed = (*dependent).clone();
+                    let meta = changed.metadata_mut();
+                    meta.owner_references = meta
+                        .owner_references
+                        .take()
+                        .map(|refs| refs.into_iter().filter(|r| r.uid != uid).collect());
+                    self.write(dependent_key, changed);
+                } else if dependent
+                    .metadata()
+                    .finalizers
+                    .as_ref()
+                    .is_some_and(|f| !f.is_empty())
+                {
+                    let _ = self.delete(
+                        dependent.resource_type(),
+                        dependent.namespace(),
+                        dependent.name(),
+                        Propagation::Background,
+                        now,
+                    );
+                } else {
+                    work.push(dependent_key);
+                }
+            }
+            for owner in removed.metadata().owner_references.iter().flatten() {
+                self.finish_foreground_deletion(&owner.uid, now);
+            }
+            if removed.resource_type().namespaced {
+                self.finalize_namespace_if_empty(removed.namespace(), now);
+            }
+        }
+    }
+
+    /// An owner in foreground deletion goes once no dependent is left.
+    fn finish_foreground_deletion(&mut self, owner_uid: &str, now: SimTime) {
+        let Some(owner_key) = self.find_by_uid(owner_uid) else {
+            return;
+        };
+        let Some(owner) = self.store.get(&owner_key).cloned() else {
+            return;
+        };
+        let waiting = owner.metadata().deletion_timestamp.is_some()
+            && owner
+                .metadata()
+                .finalizers
+                .iter()
+                .flatten()
+                .any(|f| f == FOREGROUND_DELETION);
+        if !waiting || !self.dependents_of(owner_uid).is_empty() {
+            return;
+        }
+        let mut changed = (*owner).clone();
+        let meta = changed.metadata_mut();
+        meta.finalizers = meta
+            .finalizers
+            .take()
+            .map(|f| {
+                f.into_iter()
+                    .filter(|f| f != FOREGROUND_DELETION)
+                    .collect::<Vec<_>>()
+            })
+            .filter(|f| !f.is_empty());
+        if meta.finalizers.is_none() {
+            self.remove_objects(vec![owner_key], now);
+        } else {
+            self.write(owner_key, changed);
+        }
+    }
+
+    fn finalize_namespace_if_empty(&mut self, namespace: &str, now: SimTime) {
+        let key = ObjectKey {
+            resource: "namespaces",
+            namespace: "".into(),
+            name: namespace.into(),
+        };
+        let Some(object) = self.store.get(&key).cloned() else {
+            return;
+        };
+        if object.metadata().deletion_timestamp.is_none() {
+            return;
+        }
+        if self.store.keys().any(|k| &*k.namespace == namespace) {
+            return;
+        }
+        if object
+            .metadata()
+            .finalizers
+            .as_ref()
+            .is_some_and(|f| !f.is_empty())
+        {
+            return;
+        }
+        self.remove_objects(vec![key], now);
+    }
+}
+
+/// The finalizer an owner carries while its dependents are deleted first.
+pub const FOREGROUND_DELETION: &str = "foregroundDeletion";
+
+/// `--cascade=background|foreground|orphan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Propagation {
+    Background,
+    Foreground,
+    Orphan,
 }
 
 /// Listing helpers over any store (the live one or a snapshot).

@@ -12,13 +12,14 @@
 pub mod admission;
 pub mod api;
 pub mod clock;
+pub mod events;
 pub mod network;
 pub mod rbac;
 pub mod rng;
 
 use std::rc::Rc;
 
-pub use api::{ApiError, ObjectKey, Store, StoreExt, WatchEvent, WatchEventType};
+pub use api::{ApiError, ObjectKey, Propagation, Store, StoreExt, WatchEvent, WatchEventType};
 pub use clock::{SimDuration, SimTime};
 use model::{Object, ResourceType};
 
@@ -80,6 +81,23 @@ impl Cluster {
                 self.create_bootstrap_object(Ok(vec![object]));
             }
         }
+        // The API server's built-in PriorityClasses (scheduling's SystemPriorityClasses).
+        for (name, value, description) in [
+            (
+                "system-cluster-critical",
+                2_000_000_000,
+                "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary.",
+            ),
+            (
+                "system-node-critical",
+                2_000_001_000,
+                "Used for system critical pods that must not be moved from their current node.",
+            ),
+        ] {
+            self.create_bootstrap_object(model::decode_documents(&format!(
+                "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata:\n  name: {name}\nvalue: {value}\ndescription: \"{description}\"\npreemptionPolicy: PreemptLowerPriority\n"
+            )));
+        }
     }
 
     fn create_bootstrap_object(&mut self, decoded: Result<Vec<Object>, model::DecodeError>) {
@@ -109,6 +127,11 @@ impl Cluster {
     /// scheduler) up to the new time here.
     pub fn advance(&mut self, duration: SimDuration) {
         self.clock.advance(duration);
+        self.expire_events();
+    }
+
+    pub(crate) fn api_store(&self) -> &Store {
+        self.api.store()
     }
 
     /// Creates an object (POST). Fills uid, resourceVersion, creationTimestamp and generation.
@@ -180,14 +203,26 @@ impl Cluster {
         self.api.store().list(resource, namespace)
     }
 
-    /// Deletes an object. Namespaces take their contents with them.
+    /// Deletes an object with background propagation (kubectl's default).
     pub fn delete(
         &mut self,
         resource: &ResourceType,
         namespace: &str,
         name: &str,
     ) -> Result<Rc<Object>, ApiError> {
-        self.api.delete(resource, namespace, name)
+        self.delete_with(resource, namespace, name, Propagation::Background)
+    }
+
+    /// Deletes an object with the given propagation (`--cascade`).
+    pub fn delete_with(
+        &mut self,
+        resource: &ResourceType,
+        namespace: &str,
+        name: &str,
+        propagation: Propagation,
+    ) -> Result<Rc<Object>, ApiError> {
+        self.api
+            .delete(resource, namespace, name, propagation, self.clock.now())
     }
 
     /// Watch events after `resource_version` (what `kubectl get -w` and the page follow).

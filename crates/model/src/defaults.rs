@@ -221,7 +221,26 @@ pub fn apply_defaults(object: &mut Object) {
                 }
             }
         }
-        Object::Secret(secret) => set_str(&mut secret.type_, "Opaque"),
+        Object::LimitRange(limit_range) => {
+            for item in limit_range
+                .spec
+                .iter_mut()
+                .flat_map(|s| s.limits.iter_mut())
+            {
+                default_limit_range_item(item);
+            }
+        }
+        Object::Secret(secret) => {
+            set_str(&mut secret.type_, "Opaque");
+            // stringData is write-only: its keys overwrite data's, then it is dropped (the
+            // API server's v1 → internal conversion does this before storing).
+            if let Some(string_data) = secret.string_data.take() {
+                let data = secret.data.get_or_insert_with(Default::default);
+                for (key, value) in string_data {
+                    data.insert(key, k8s_openapi::ByteString(value.into_bytes()));
+                }
+            }
+        }
         Object::PersistentVolumeClaim(claim) => {
             if let Some(spec) = claim.spec.as_mut() {
                 set_str(&mut spec.volume_mode, "Filesystem");
@@ -245,6 +264,27 @@ pub fn apply_defaults(object: &mut Object) {
         }
         _ => {}
     }
+}
+
+/// SetDefaults_LimitRangeItem: for `type: Container`, a missing `default` (limit) is the `max`,
+/// a missing `defaultRequest` is the `default`, else the `min`. Empty maps stay absent, as Go's
+/// `omitempty` leaves them out.
+fn default_limit_range_item(item: &mut core::LimitRangeItem) {
+    if item.type_ != "Container" {
+        return;
+    }
+    let mut default = item.default.take().unwrap_or_default();
+    let mut default_request = item.default_request.take().unwrap_or_default();
+    for (name, value) in item.max.iter().flatten() {
+        default.entry(name.clone()).or_insert_with(|| value.clone());
+    }
+    for (name, value) in default.iter().chain(item.min.iter().flatten()) {
+        default_request
+            .entry(name.clone())
+            .or_insert_with(|| value.clone());
+    }
+    item.default = (!default.is_empty()).then_some(default);
+    item.default_request = (!default_request.is_empty()).then_some(default_request);
 }
 
 fn default_job_spec(spec: &mut k8s_openapi::api::batch::v1::JobSpec) {

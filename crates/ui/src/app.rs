@@ -30,6 +30,16 @@ impl PageState {
             .unwrap_or_else(|| self.editor_text.clone())
     }
 
+    /// Called on every edit: autosave, and underline what the decoder would refuse.
+    fn edited(&mut self, text: String) {
+        crate::storage::save_editor_text(&text);
+        let errors = engine::diagnose(&text);
+        if let Some(editor) = self.editor {
+            editor.set_diagnostics(&errors);
+        }
+        self.editor_text = text;
+    }
+
     fn apply(&mut self) {
         let text = self.current_text();
         let result = engine::apply_text(&mut self.session, &text);
@@ -43,15 +53,19 @@ impl PageState {
 
 #[component(App)]
 pub fn app() -> Html {
-    let state = use_mut_ref(|| PageState {
-        session: Session::new(scenario::session::DEFAULT_SEED),
-        editor_text: engine::STARTER_MANIFEST.to_string(),
-        editor: None,
-        errors: Vec::new(),
-        apply_output: String::new(),
-        terminal: String::new(),
-        history: Vec::new(),
-        history_position: 0,
+    let state = use_mut_ref(|| {
+        let history = crate::storage::load_history();
+        PageState {
+            session: Session::new(scenario::session::DEFAULT_SEED),
+            editor_text: crate::storage::load_editor_text()
+                .unwrap_or_else(|| engine::STARTER_MANIFEST.to_string()),
+            editor: None,
+            errors: Vec::new(),
+            apply_output: String::new(),
+            terminal: String::new(),
+            history_position: history.len(),
+            history,
+        }
     });
     let revision = use_state(|| 0u64);
     let editor_host = use_node_ref();
@@ -86,7 +100,7 @@ pub fn app() -> Html {
                     &text,
                     move |text| {
                         if let Ok(mut s) = on_change_state.try_borrow_mut() {
-                            s.editor_text = text;
+                            s.edited(text);
                         }
                     },
                     move || apply.emit(()),
@@ -111,11 +125,35 @@ pub fn app() -> Html {
         Callback::from(move |_: MouseEvent| apply.emit(()))
     };
 
+    let on_template = {
+        let state = state.clone();
+        let rerender = rerender.clone();
+        Callback::from(move |event: Event| {
+            let Some(select) = event.target_dyn_into::<web_sys::HtmlSelectElement>() else {
+                return;
+            };
+            let chosen = select.value();
+            select.set_value("");
+            let Some((_, template)) = engine::TEMPLATES.iter().find(|(name, _)| *name == chosen)
+            else {
+                return;
+            };
+            let mut s = state.borrow_mut();
+            let text = engine::insert_template(&s.current_text(), template);
+            if let Some(editor) = s.editor {
+                editor.set_text(&text);
+            }
+            s.edited(text);
+            drop(s);
+            rerender.emit(());
+        })
+    };
+
     let on_fallback_input = {
         let state = state.clone();
         Callback::from(move |event: InputEvent| {
             if let Some(area) = event.target_dyn_into::<web_sys::HtmlTextAreaElement>() {
-                state.borrow_mut().editor_text = area.value();
+                state.borrow_mut().edited(area.value());
             }
         })
     };
@@ -144,6 +182,7 @@ pub fn app() -> Html {
                         s.history.push(trimmed);
                     }
                     s.history_position = s.history.len();
+                    crate::storage::save_history(&s.history);
                     drop(s);
                     rerender.emit(());
                 }
@@ -181,6 +220,10 @@ pub fn app() -> Html {
                 <section class="left">
                     <div class="toolbar">
                         <button data-testid="apply" onclick={on_apply_click} title="Apply (Ctrl+Enter)">{ "Apply" }</button>
+                        <select class="templates" data-testid="templates" onchange={on_template} title="Insert a template">
+                            <option value="" selected=true>{ "Templates…" }</option>
+                            { for engine::TEMPLATES.iter().map(|(name, _)| html! { <option value={*name}>{ *name }</option> }) }
+                        </select>
                         <span class="apply-output" data-testid="apply-output">{ s.apply_output.trim_end().to_string() }</span>
                     </div>
                     if editor_missing {

@@ -13,6 +13,8 @@ extern "C" {
     ) -> Result<u32, JsValue>;
     #[wasm_bindgen(js_namespace = kubeplayEditor, js_name = getText, catch)]
     fn js_get_text(handle: u32) -> Result<String, JsValue>;
+    #[wasm_bindgen(js_namespace = kubeplayEditor, js_name = setText, catch)]
+    fn js_set_text(handle: u32, text: &str) -> Result<(), JsValue>;
     #[wasm_bindgen(js_namespace = kubeplayEditor, js_name = setDiagnostics, catch)]
     fn js_set_diagnostics(handle: u32, diagnostics: &JsValue) -> Result<(), JsValue>;
 }
@@ -49,6 +51,10 @@ pub fn mount(
 impl EditorHandle {
     pub fn text(self) -> Option<String> {
         js_get_text(self.0).ok()
+    }
+
+    pub fn set_text(self, text: &str) {
+        let _ = js_set_text(self.0, text);
     }
 
     /// Underlines errors at their line and column (1-based); an empty list clears them.

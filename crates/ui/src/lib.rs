@@ -4,6 +4,7 @@
 //!   the kubectl terminal and the simulated clock.
 //! - [`editor`]: the CodeMirror 6 editor behind `window.kubeplayEditor` (web/editor.js, bundled
 //!   by esbuild in Trunk's pre-build hook), with a plain textarea if the bundle is missing.
+//! - [`storage`]: autosave of the editor text and terminal history (localStorage).
 //! - [`engine`]: the page's bridge to the engine — applying editor text, listing objects, running
 //!   terminal lines — plain Rust with no DOM, so it is tested natively and in the browser alike.
 //!
@@ -13,6 +14,7 @@
 pub mod app;
 pub mod editor;
 pub mod engine;
+pub mod storage;
 
 /// Mounts the app on `<body>`.
 pub fn start() {

@@ -1,14 +1,30 @@
 //! The admission chain, run on every create and update after defaulting: mutating plugins
 //! (which may change the object), then the API server's validation, then validating plugins
-//! (which may only refuse). Plugins run in upstream's order.
+//! (which may only refuse). Plugins run in upstream's order (`AllOrderedPlugins`):
 //!
-//! Today: NamespaceLifecycle. The object-model issue adds LimitRanger, ServiceAccount,
-//! DefaultStorageClass, Priority and ResourceQuota here, one file each.
+//! - mutating: NamespaceLifecycle, [`limit_ranger`] (container defaults), [`service_account`],
+//!   [`priority`], [`default_storage_class`];
+//! - validating: [`limit_ranger`] (min / max / ratio), [`priority`] (one global default),
+//!   [`resource_quota`] (last: it charges the quota only once everything else has agreed).
+//!
+//! A plugin's refusal is `admission.NewForbidden`: `pods "x" is forbidden: <reason>` (see
+//! [`forbidden`]).
 
-use model::Object;
+mod default_storage_class;
+mod limit_ranger;
+mod priority;
+pub mod resource_quota;
+mod resources;
+mod service_account;
 
-use crate::api::{ApiError, Store};
+use std::fmt::Display;
+
+use model::{Object, ResourceType};
+
+use crate::api::{ApiError, Store, StoreExt};
 use crate::clock::SimTime;
+
+pub use service_account::default_service_account;
 
 /// What the request does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +46,10 @@ pub struct AdmissionRequest<'a> {
 /// priority, the default storage class).
 pub fn admit_mutating(request: &AdmissionRequest<'_>, object: &mut Object) -> Result<(), ApiError> {
     namespace_lifecycle(request, object)?;
+    limit_ranger::admit(request, object)?;
+    service_account::admit(request, object)?;
+    priority::admit(request, object)?;
+    default_storage_class::admit(request, object)?;
     Ok(())
 }
 
@@ -39,8 +59,50 @@ pub fn admit_validating(
     request: &AdmissionRequest<'_>,
     object: &Object,
 ) -> Result<Vec<Object>, ApiError> {
-    let _ = (request, object);
-    Ok(Vec::new())
+    limit_ranger::validate(request, object)?;
+    priority::validate(request, object)?;
+    resource_quota::validate(request, object)
+}
+
+/// `admission.NewForbidden`: `<resource> "<name>" is forbidden: <reason>`, 403. The name is the
+/// object's name, else its generateName, else `Unknown`.
+pub(crate) fn forbidden(object: &Object, reason: impl Display) -> ApiError {
+    let metadata = object.metadata();
+    let name = metadata
+        .name
+        .as_deref()
+        .filter(|n| !n.is_empty())
+        .or(metadata.generate_name.as_deref().filter(|n| !n.is_empty()))
+        .unwrap_or("Unknown");
+    ApiError {
+        reason: "Forbidden",
+        code: 403,
+        message: format!(
+            "{} \"{name}\" is forbidden: {reason}",
+            object.resource_type().qualified_plural()
+        ),
+    }
+}
+
+/// The registry entry of a core or named-group resource by plural (`limitranges`).
+pub(crate) fn resource_type(plural: &str, group: &str) -> Option<&'static ResourceType> {
+    model::registry::RESOURCE_TYPES
+        .iter()
+        .find(|r| r.plural == plural && r.group == group)
+}
+
+/// Every object of a resource in one namespace (all namespaces for cluster-scoped resources),
+/// ordered by name.
+pub(crate) fn list(
+    store: &Store,
+    plural: &str,
+    group: &str,
+    namespace: &str,
+) -> Vec<std::rc::Rc<Object>> {
+    match resource_type(plural, group) {
+        Some(resource) => store.list(resource, Some(namespace)),
+        None => Vec::new(),
+    }
 }
 
 /// NamespaceLifecycle: no object in a namespace that does not exist or is being deleted.

@@ -1,6 +1,6 @@
 //! `kubectl delete`: by type and names, `TYPE/NAME`, `-f`, `-l`, `--all`.
 
-use cluster::Cluster;
+use cluster::{Cluster, Propagation};
 use model::{ResourceType, Selector};
 
 use crate::flags::{self, boolean, value};
@@ -35,6 +35,16 @@ pub(crate) fn delete(
         Err(e) => return Output::error(e),
     };
     let namespace = super::namespace_of(kubectl, &parsed);
+    let propagation = match parsed.value("cascade").unwrap_or("background") {
+        "background" | "true" => Propagation::Background,
+        "foreground" => Propagation::Foreground,
+        "orphan" | "false" => Propagation::Orphan,
+        other => {
+            return Output::error(format!(
+                "error: invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\""
+            ))
+        }
+    };
     // (resource, namespace, name, the file it came from)
     let mut targets: Vec<(&'static ResourceType, String, String, Option<String>)> = Vec::new();
     let mut output = Output::default();
@@ -151,7 +161,7 @@ pub(crate) fn delete(
             ));
             continue;
         }
-        match cluster.delete(resource, &ns, &name) {
+        match cluster.delete_with(resource, &ns, &name, propagation) {
             Ok(_) if resource.namespaced => output.stdout.push_str(&format!(
                 "{} \"{name}\" deleted from {ns} namespace\n",
                 resource_label(resource)

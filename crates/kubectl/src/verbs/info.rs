@@ -3,45 +3,52 @@
 use crate::flags::{self, boolean, value};
 use crate::{Kubectl, Output};
 
-pub(crate) const ROOT_HELP: &str = "kubectl controls the Kubernetes cluster manager.
+/// `kubectl --help`: the commands the playground has, grouped as kubectl groups them, each
+/// summed up in our own words.
+pub(crate) const ROOT_HELP: &str = "kubectl talks to the (simulated) Kubernetes cluster.
 
  Find more information at: https://kubernetes.io/docs/reference/kubectl/
 
 Basic Commands (Beginner):
-  create          Create a resource from a file or from stdin
-  run             Run a particular image on the cluster
+  create          Create resources from files, standard input or a generator
+  run             Start a pod that runs one image
+  set             Change fields of existing objects, such as a container's image
 
 Basic Commands (Intermediate):
-  get             Display one or many resources
-  delete          Delete resources by file names, stdin, resources and names, or by resources and label selector
+  get             Show one or more resources
+  delete          Delete resources by name, by selector or from files
+
+Deploy Commands:
+  scale           Change the number of replicas of a workload
+
+Cluster Management Commands:
+  cluster-info    Show where the control plane and its services can be reached
+
+Troubleshooting and Debugging Commands:
+  describe        Show the details of resources
+  auth            Check what a user may do
+  events          List the cluster's events
 
 Advanced Commands:
-  apply           Apply a configuration to a resource by file name or stdin
+  apply           Make the cluster match the objects in files or standard input
+  patch           Change fields of an object with a patch
+
+Settings Commands:
+  label           Add, change or remove labels of objects
+  annotate        Add, change or remove annotations of objects
 
 Other Commands:
-  api-resources   Print the supported API resources on the server
-  api-versions    Print the supported API versions on the server, in the form of \"group/version\"
-  cluster-info    Display cluster information
-  config          Modify kubeconfig files
-  version         Print the client and server version information
+  api-resources   List the resource types the API server offers
+  api-versions    List the API versions the server offers, as \"group/version\"
+  config          Read and change the kubeconfig
+  version         Show the version of kubectl and of the cluster
 
 Usage:
   kubectl [flags] [options]
 
 Use \"kubectl <command> --help\" for more information about a given command.
+Use \"kubectl options\" for a list of global command-line options (applies to all commands).
 ";
-
-pub(crate) fn help(verb: &str) -> Output {
-    let text = match verb {
-        "get" => "Display one or many resources.\n\nUsage:\n  kubectl get [(-o|--output=)json|yaml|name|wide] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags] [options]\n",
-        "apply" => "Apply a configuration to a resource by file name or stdin.\n\nUsage:\n  kubectl apply (-f FILENAME | -k DIRECTORY) [options]\n",
-        "create" => "Create a resource from a file or from stdin.\n\nUsage:\n  kubectl create -f FILENAME [options]\n\nAvailable Commands:\n  configmap     Create a config map from a local file, directory or literal value\n  deployment    Create a deployment with the specified name\n  namespace     Create a namespace with the specified name\n",
-        "delete" => "Delete resources by file names, stdin, resources and names, or by resources and label selector.\n\nUsage:\n  kubectl delete ([-f FILENAME] | [-k DIRECTORY] | TYPE [(NAME | -l label | --all)]) [options]\n",
-        "run" => "Create and run a particular image in a pod.\n\nUsage:\n  kubectl run NAME --image=image [--env=\"key=value\"] [--port=port] [--dry-run=server|client] [--overrides=inline-json] [--command] -- [COMMAND] [args...] [options]\n",
-        _ => ROOT_HELP,
-    };
-    Output::ok(text)
-}
 
 /// The Kubernetes version the simulated cluster reports: the newest k8s-openapi models.
 pub const KUBERNETES_VERSION: &str = "v1.37.1";

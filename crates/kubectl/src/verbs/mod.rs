@@ -3,8 +3,13 @@
 mod apply;
 mod auth;
 mod create;
+mod create_input;
 mod delete;
+mod describe;
+mod events;
+mod generators;
 mod get;
+mod help;
 mod info;
 mod modify;
 mod run;
@@ -22,11 +27,9 @@ const NOT_YET_IMPLEMENTED: &[&str] = &[
     "cordon",
     "cp",
     "debug",
-    "describe",
     "diff",
     "drain",
     "edit",
-    "events",
     "exec",
     "explain",
     "expose",
@@ -73,15 +76,17 @@ pub(crate) fn dispatch(
     let mut rest: Vec<String> = args[..verb_index].to_vec();
     rest.extend_from_slice(&args[verb_index + 1..]);
     if rest.iter().any(|a| a == "--help" || a == "-h") {
-        return info::help(verb);
+        return help::help(verb, &rest);
     }
     match verb {
         "get" => get::get(kubectl, cluster, &rest, workspace),
         "apply" => apply::apply(kubectl, cluster, &rest, workspace),
         "create" => create::create(kubectl, cluster, &rest, workspace),
         "delete" => delete::delete(kubectl, cluster, &rest, workspace),
+        "describe" => describe::describe(kubectl, cluster, &rest, workspace),
         "run" => run::run(kubectl, cluster, &rest),
         "auth" => auth::auth(kubectl, cluster, &rest),
+        "events" => events::events(kubectl, cluster, &rest),
         "patch" => modify::patch(kubectl, cluster, &rest),
         "label" => modify::label(kubectl, cluster, &rest),
         "annotate" => modify::annotate(kubectl, cluster, &rest),
@@ -92,7 +97,10 @@ pub(crate) fn dispatch(
         "api-versions" => info::api_versions(),
         "cluster-info" => info::cluster_info(),
         "config" => info::config(kubectl, &rest),
-        "help" => Output::ok(info::ROOT_HELP),
+        "help" => match rest.iter().position(|a| !a.starts_with('-')) {
+            Some(i) => help::help(&rest[i], &rest[i + 1..]),
+            None => Output::ok(info::ROOT_HELP),
+        },
         v if NOT_YET_IMPLEMENTED.contains(&v) => Output::error(format!(
             "error: \"kubectl {v}\" is not available in this playground yet"
         )),
@@ -121,7 +129,6 @@ const ALL_COMMANDS: &[&str] = &[
     "diff",
     "drain",
     "edit",
-    "events",
     "exec",
     "explain",
     "expose",

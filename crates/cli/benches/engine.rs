@@ -1,0 +1,117 @@
+//! Benchmarks (`cargo bench -p cli`): wall time of the engine's hot paths, natively.
+//!
+//! - apply pipeline: decode + default + validate + admit + store of a 1,000-object multi-document
+//!   file through `kubectl apply -f`, beside a bare `serde_yaml` decode of the same bytes (the
+//!   ratio is the figure that matters);
+//! - `kubectl get pods -o wide` over 10,000 pods;
+//! - memory: bytes of store per pod (DESIGN.md budgets 3 KB).
+//!
+//! A benchmark measures the wall clock by definition, so this file (and only this file) may call
+//! `Instant::now`; the engine itself never does.
+#![allow(clippy::disallowed_methods)]
+
+use std::time::{Duration, Instant};
+
+use scenario::script::{Command, NoFiles};
+use scenario::Session;
+
+fn manifest(count: usize) -> String {
+    let mut text = String::new();
+    for i in 0..count {
+        text.push_str(&format!(
+            "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web-{i}\n  labels:\n    app: web\n    tier: frontend\nspec:\n  containers:\n  - name: nginx\n    image: nginx:1.27\n    ports:\n    - containerPort: 80\n    resources:\n      requests:\n        cpu: 100m\n        memory: 64Mi\n"
+        ));
+    }
+    text
+}
+
+fn kubectl(session: &mut Session, args: &[&str], stdin: Option<String>) -> kubectl::Output {
+    let command = Command::Kubectl {
+        args: args.iter().map(|s| s.to_string()).collect(),
+        stdin,
+    };
+    session.execute(&command, &NoFiles)
+}
+
+/// Runs `work` until at least `budget` has passed (at least 3 times); returns the median.
+fn measure(budget: Duration, mut work: impl FnMut()) -> Duration {
+    let mut samples = Vec::new();
+    let started = Instant::now();
+    while samples.len() < 3 || started.elapsed() < budget {
+        let t = Instant::now();
+        work();
+        samples.push(t.elapsed());
+        if samples.len() >= 50 {
+            break;
+        }
+    }
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn main() {
+    let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    let wanted = |name: &str| filter.as_deref().is_none_or(|f| name.contains(f));
+
+    if wanted("apply") {
+        let text = manifest(1000);
+        let bare = measure(Duration::from_secs(2), || {
+            for document in serde_yaml::Deserializer::from_str(&text) {
+                let value: serde_yaml::Value =
+                    serde::Deserialize::deserialize(document).unwrap_or_default();
+                std::hint::black_box(value);
+            }
+        });
+        let pipeline = measure(Duration::from_secs(3), || {
+            let mut session = Session::new(1);
+            let output = kubectl(&mut session, &["apply", "-f", "-"], Some(text.clone()));
+            assert_eq!(output.exit_code, 0, "{}", output.stderr);
+            std::hint::black_box(output);
+        });
+        println!(
+            "apply pipeline, 1,000 pods ({} KB): {:.1} ms; bare serde_yaml decode: {:.1} ms; ratio {:.1}x",
+            text.len() / 1024,
+            pipeline.as_secs_f64() * 1e3,
+            bare.as_secs_f64() * 1e3,
+            pipeline.as_secs_f64() / bare.as_secs_f64()
+        );
+    }
+
+    if wanted("get") || wanted("memory") {
+        let mut session = Session::new(1);
+        let text = manifest(10_000);
+        let t = Instant::now();
+        let output = kubectl(&mut session, &["apply", "-f", "-"], Some(text));
+        assert_eq!(output.exit_code, 0, "{}", output.stderr);
+        let load = t.elapsed();
+        if wanted("get") {
+            let get = measure(Duration::from_secs(3), || {
+                let output = kubectl(&mut session, &["get", "pods", "-o", "wide"], None);
+                assert_eq!(output.stdout.lines().count(), 10_001);
+                std::hint::black_box(output);
+            });
+            println!(
+                "kubectl get pods -o wide, 10,000 pods: {:.1} ms (loading them: {:.2} s)",
+                get.as_secs_f64() * 1e3,
+                load.as_secs_f64()
+            );
+        }
+        if wanted("memory") {
+            let snapshot = session.cluster.snapshot();
+            let bytes: usize = snapshot
+                .store
+                .values()
+                .map(|o| {
+                    serde_json::to_vec(&o.to_json_value())
+                        .map(|v| v.len())
+                        .unwrap_or(0)
+                })
+                .sum();
+            println!(
+                "store: {} objects; serialized JSON {:.1} KB per pod (in-memory typed objects are ~2-3x that; DESIGN.md budget: 3 KB)",
+                snapshot.store.len(),
+                bytes as f64 / 10_000.0 / 1024.0
+            );
+        }
+    }
+}

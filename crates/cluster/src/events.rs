@@ -1,0 +1,243 @@
+//! The Event API every controller, the scheduler and the kubelet report through, as client-go's
+//! event recorder does: one core/v1 Event per (object, type, reason, message, source); a repeat
+//! bumps `count` and `lastTimestamp` instead of creating another. Events expire one simulated
+//! hour after they were last seen, as the API server's event TTL does.
+
+use std::rc::Rc;
+
+use model::Object;
+use serde_json::json;
+
+use crate::api::{ApiError, StoreExt};
+use crate::clock::{SimDuration, SimTime};
+use crate::Cluster;
+
+/// How long an event lives after it was last seen.
+pub const EVENT_TTL: SimDuration = SimDuration::from_secs(3600);
+
+/// `Normal` or `Warning`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventType {
+    Normal,
+    Warning,
+}
+
+impl EventType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::Normal => "Normal",
+            EventType::Warning => "Warning",
+        }
+    }
+}
+
+/// Who reports: `deployment-controller`, `default-scheduler`, `kubelet` (with its node as host).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventSource {
+    pub component: String,
+    pub host: Option<String>,
+}
+
+impl EventSource {
+    pub fn component(component: &str) -> EventSource {
+        EventSource {
+            component: component.to_string(),
+            host: None,
+        }
+    }
+}
+
+fn events_resource() -> &'static model::ResourceType {
+    model::registry::resolve("events").expect("events are registered")
+}
+
+impl Cluster {
+    /// Records an event about `involved`, aggregating repeats.
+    pub fn record_event(
+        &mut self,
+        involved: &Object,
+        event_type: EventType,
+        reason: &str,
+        message: &str,
+        source: &EventSource,
+    ) -> Result<Rc<Object>, ApiError> {
+        let now = self.now();
+        let namespace = if involved.namespace().is_empty() {
+            "default".to_string()
+        } else {
+            involved.namespace().to_string()
+        };
+        let uid = involved.metadata().uid.clone().unwrap_or_default();
+        let timestamp = serde_json::to_value(now.to_k8s_time()).unwrap_or_default();
+        let existing = self
+            .list(events_resource(), Some(&namespace))
+            .into_iter()
+            .find(|event| {
+                let e = event.to_json_value();
+                e["involvedObject"]["uid"] == json!(uid)
+                    && e["type"] == json!(event_type.as_str())
+                    && e["reason"] == json!(reason)
+                    && e["message"] == json!(message)
+                    && e["source"]["component"] == json!(source.component)
+            });
+        if let Some(existing) = existing {
+            let mut e = existing.to_json_value();
+            let count = e["count"].as_i64().unwrap_or(1) + 1;
+            e["count"] = json!(count);
+            e["lastTimestamp"] = timestamp;
+            let object =
+                Object::from_json_value(e).map_err(|err| ApiError::bad_request(err.message))?;
+            return self.update(object);
+        }
+        // client-go names events `<object>.<nanoseconds since epoch in hex>`.
+        let mut nanos =
+            (now.unix_seconds() as u128) * 1_000_000_000 + u128::from(now.0 % 1000) * 1_000_000;
+        let name = loop {
+            let candidate = format!("{}.{nanos:x}", involved.name());
+            if self.get(events_resource(), &namespace, &candidate).is_err() {
+                break candidate;
+            }
+            nanos += 1;
+        };
+        let mut source_json = json!({ "component": source.component });
+        if let Some(host) = &source.host {
+            source_json["host"] = json!(host);
+        }
+        let event = json!({
+            "apiVersion": "v1",
+            "kind": "Event",
+            "metadata": { "name": name, "namespace": namespace },
+            "involvedObject": {
+                "apiVersion": involved.api_version(),
+                "kind": involved.kind(),
+                "name": involved.name(),
+                "namespace": involved.namespace(),
+                "uid": uid,
+                "resourceVersion": involved.metadata().resource_version.clone().unwrap_or_default(),
+            },
+            "reason": reason,
+            "message": message,
+            "source": source_json,
+            "firstTimestamp": timestamp,
+            "lastTimestamp": timestamp,
+            "count": 1,
+            "type": event_type.as_str(),
+            "eventTime": null,
+            "reportingComponent": source.component,
+            "reportingInstance": source.host.clone().unwrap_or_default(),
+        });
+        let object =
+            Object::from_json_value(event).map_err(|err| ApiError::bad_request(err.message))?;
+        self.create(object)
+    }
+
+    /// Events about an object (by uid), oldest first.
+    pub fn events_for(&self, involved: &Object) -> Vec<Rc<Object>> {
+        let Some(uid) = involved.metadata().uid.as_deref() else {
+            return Vec::new();
+        };
+        let namespace = if involved.namespace().is_empty() {
+            "default"
+        } else {
+            involved.namespace()
+        };
+        let mut events: Vec<Rc<Object>> = self
+            .list(events_resource(), Some(namespace))
+            .into_iter()
+            .filter(|e| e.to_json_value()["involvedObject"]["uid"].as_str() == Some(uid))
+            .collect();
+        events.sort_by_key(|e| last_seen(e));
+        events
+    }
+
+    /// Deletes events last seen more than [`EVENT_TTL`] ago.
+    pub(crate) fn expire_events(&mut self) {
+        let now = self.now();
+        let expired: Vec<(String, String)> = self
+            .api_store()
+            .list(events_resource(), None)
+            .into_iter()
+            .filter(|e| now.since(last_seen(e)) >= EVENT_TTL)
+            .map(|e| (e.namespace().to_string(), e.name().to_string()))
+            .collect();
+        for (namespace, name) in expired {
+            let _ = self.delete(events_resource(), &namespace, &name);
+        }
+    }
+}
+
+/// When an event was last seen (lastTimestamp, else eventTime, else creation).
+pub fn last_seen(event: &Object) -> SimTime {
+    let e = event.to_json_value();
+    let text = e["lastTimestamp"]
+        .as_str()
+        .or_else(|| e["eventTime"].as_str())
+        .or_else(|| e["metadata"]["creationTimestamp"].as_str())
+        .unwrap_or("");
+    match text.parse::<model::k8s_openapi::jiff::Timestamp>() {
+        Ok(t) => {
+            SimTime::from_k8s_time(&model::k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(t))
+        }
+        Err(_) => SimTime::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pod(cluster: &mut Cluster) -> Rc<Object> {
+        let object = model::decode_documents("apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers: [{name: c, image: nginx}]\n").unwrap().remove(0);
+        cluster.create(object).unwrap()
+    }
+
+    #[test]
+    fn repeats_aggregate_and_events_expire_after_an_hour() {
+        let mut cluster = Cluster::new(1);
+        let pod = pod(&mut cluster);
+        let source = EventSource {
+            component: "kubelet".into(),
+            host: Some("node-1".into()),
+        };
+        cluster
+            .record_event(
+                &pod,
+                EventType::Warning,
+                "BackOff",
+                "Back-off restarting failed container",
+                &source,
+            )
+            .unwrap();
+        cluster.advance(SimDuration::from_secs(30));
+        let event = cluster
+            .record_event(
+                &pod,
+                EventType::Warning,
+                "BackOff",
+                "Back-off restarting failed container",
+                &source,
+            )
+            .unwrap();
+        let json = event.to_json_value();
+        assert_eq!(json["count"], 2);
+        assert_eq!(json["firstTimestamp"], "2026-01-01T00:00:00Z");
+        assert_eq!(json["lastTimestamp"], "2026-01-01T00:00:30Z");
+        assert!(event.name().starts_with("web."));
+        cluster
+            .record_event(
+                &pod,
+                EventType::Normal,
+                "Pulled",
+                "Successfully pulled image",
+                &source,
+            )
+            .unwrap();
+        assert_eq!(cluster.events_for(&pod).len(), 2);
+        cluster.advance(SimDuration::from_secs(3600));
+        assert_eq!(
+            cluster.events_for(&pod).len(),
+            0,
+            "an hour after last seen, events are gone"
+        );
+    }
+}

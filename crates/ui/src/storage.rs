@@ -1,0 +1,36 @@
+//! Autosave: the editor's text and the terminal history live in the browser's localStorage, so a
+//! reload (or a crash) never loses what the user typed. Storage may be unavailable (private
+//! windows, quotas): then nothing is saved and nothing fails.
+
+const EDITOR_KEY: &str = "kubeplay.editor";
+const HISTORY_KEY: &str = "kubeplay.history";
+/// The newest terminal lines kept.
+const HISTORY_LIMIT: usize = 200;
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+pub fn load_editor_text() -> Option<String> {
+    storage()?.get_item(EDITOR_KEY).ok().flatten()
+}
+
+pub fn save_editor_text(text: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(EDITOR_KEY, text);
+    }
+}
+
+pub fn load_history() -> Vec<String> {
+    storage()
+        .and_then(|s| s.get_item(HISTORY_KEY).ok().flatten())
+        .map(|text| text.lines().map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+pub fn save_history(history: &[String]) {
+    if let Some(storage) = storage() {
+        let start = history.len().saturating_sub(HISTORY_LIMIT);
+        let _ = storage.set_item(HISTORY_KEY, &history[start..].join("\n"));
+    }
+}
