@@ -37,6 +37,13 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $wasm_bind
   cargo install wasm-bindgen-cli --version "$wasm_bindgen_version" --force >&2
 fi
 
+rustup toolchain list | grep -q '^nightly' \
+  || die "the nightly Rust toolchain is missing (cargo fuzz needs it): rustup toolchain install nightly"
+if [ "$(cargo fuzz --version 2>/dev/null || true)" != "cargo-fuzz 0.13.2" ]; then
+  say "installing cargo-fuzz 0.13.2 (takes ~2 minutes)"
+  cargo install cargo-fuzz --version 0.13.2 --locked >&2
+fi
+
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     say "installing Debian's chromium and chromium-driver"

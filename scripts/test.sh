@@ -17,6 +17,9 @@ cargo clippy -p ui --target wasm32-unknown-unknown --all-targets --locked -- -D 
 say "native tests"
 cargo test --workspace --locked
 
+say "fuzzing the manifest decoder (cargo fuzz, fixed seed, 20000 runs)"
+scripts/fuzz.sh 20000
+
 say "wasm tests in headless Chromium (wasm-bindgen-test)"
 WASM_BINDGEN_TEST_TIMEOUT=180 CHROMEDRIVER="$(command -v chromedriver)" \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
