@@ -540,6 +540,14 @@ impl ApiServer {
         Ok(self.store.get(&key).cloned().unwrap_or(marked))
     }
 
+    /// Writes an object as the system components do through subresources (binding, status):
+    /// no admission, no validation, no generation bump; resourceVersion and the watch event as
+    /// for any write. The object must exist.
+    pub(crate) fn write_internal(&mut self, object: Object) -> Rc<Object> {
+        let key = key_for(object.resource_type(), object.namespace(), object.name());
+        self.write(key, object)
+    }
+
     /// Stores an object the API server itself changed (bumps resourceVersion, records MODIFIED).
     fn write(&mut self, key: ObjectKey, mut object: Object) -> Rc<Object> {
         let resource_version = self.next_resource_version();

@@ -187,7 +187,7 @@ mod tests {
     use super::*;
 
     fn pod(cluster: &mut Cluster) -> Rc<Object> {
-        let object = model::decode_documents("apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers: [{name: c, image: nginx}]\n").unwrap().remove(0);
+        let object = model::decode_documents("apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  schedulerName: elsewhere\n  containers: [{name: c, image: nginx}]\n").unwrap().remove(0);
         cluster.create(object).unwrap()
     }
 

@@ -3,19 +3,28 @@
 //! - [`clock`]: simulated time ([`SimTime`]); nothing here reads the wall clock.
 //! - [`rng`]: one seeded ChaCha RNG; same seed, same uids, same generated names.
 //! - [`api`]: the API server — a persistent store keyed by resource/namespace/name with uid,
-//!   resourceVersion, generation and creationTimestamp, admission of namespaces, validation, and
-//!   a watch log.
-//! - [`Cluster`]: the public face (`create`, `update`, `get`, `list`, `delete`, `advance`,
-//!   `snapshot`). Later issues add the scheduler, the kubelet, controllers, networking and storage
-//!   as modules beside these, all behind this same face.
+//!   resourceVersion, generation and creationTimestamp, defaulting, validation, the admission
+//!   chain, finalizers, garbage collection (background/foreground/orphan), namespace
+//!   termination, and a watch log.
+//! - [`admission`]: NamespaceLifecycle, LimitRanger, ServiceAccount, DefaultStorageClass,
+//!   Priority, ResourceQuota — one file each, in upstream's order.
+//! - [`rbac`]: the RBAC authorizer and kubeadm's bootstrap roles.
+//! - [`events`]: the Event API (aggregation of repeats, one-hour TTL).
+//! - [`network`]: ClusterIP and NodePort allocation.
+//! - [`Cluster`]: the public face (`create`, `update`, `patch`, `get`, `list`, `delete`,
+//!   `authorize`, `record_event`, `advance`, `snapshot`). Later issues add the scheduler, the
+//!   kubelet, controllers, networking and storage as modules beside these, behind this same face.
 
 pub mod admission;
 pub mod api;
 pub mod clock;
 pub mod events;
+mod kubelet;
 pub mod network;
+pub mod nodes;
 pub mod rbac;
 pub mod rng;
+pub mod scheduler;
 
 use std::rc::Rc;
 
@@ -31,7 +40,13 @@ pub struct Cluster {
     rng: rng::SimRng,
     api: api::ApiServer,
     seed: u64,
+    kubelet: kubelet::KubeletState,
+    /// Unschedulable pods (by uid) and when the scheduler tries them again.
+    scheduler_backoff: std::collections::BTreeMap<String, SimTime>,
 }
+
+/// The most stops one `advance` makes (each stop runs the scheduler and the kubelet once).
+pub const MAX_STEPS_PER_ADVANCE: usize = 100_000;
 
 /// The three patch types the API server accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,22 +70,36 @@ impl Cluster {
     /// A fresh cluster as `kubeadm init` leaves it: the four system namespaces and the
     /// `kubernetes` Service in `default`.
     pub fn new(seed: u64) -> Cluster {
+        Cluster::with_shape(seed, &nodes::ClusterShape::default())
+    }
+
+    /// A fresh cluster with the given nodes.
+    pub fn with_shape(seed: u64, shape: &nodes::ClusterShape) -> Cluster {
         let mut cluster = Cluster {
             clock: clock::Clock::default(),
             rng: rng::SimRng::new(seed),
             api: api::ApiServer::default(),
             seed,
+            kubelet: Default::default(),
+            scheduler_backoff: Default::default(),
         };
-        cluster.bootstrap();
+        cluster.bootstrap(shape);
         cluster
     }
 
-    fn bootstrap(&mut self) {
+    fn bootstrap(&mut self, shape: &nodes::ClusterShape) {
         for namespace in ["default", "kube-node-lease", "kube-public", "kube-system"] {
             let object = model::decode_documents(&format!(
                 "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {namespace}\n  labels:\n    kubernetes.io/metadata.name: {namespace}\nspec:\n  finalizers: [kubernetes]\nstatus:\n  phase: Active\n"
             ));
             self.create_bootstrap_object(object);
+        }
+        for (index, node) in shape.nodes.iter().enumerate() {
+            let object = nodes::node_object(node, index);
+            debug_assert!(object.is_some(), "node manifests decode (tested)");
+            if let Some(object) = object {
+                self.create_bootstrap_object(Ok(vec![object]));
+            }
         }
         let kubernetes_service = model::decode_documents(
             "apiVersion: v1\nkind: Service\nmetadata:\n  name: kubernetes\n  namespace: default\n  labels:\n    component: apiserver\n    provider: kubernetes\nspec:\n  type: ClusterIP\n  clusterIP: 10.96.0.1\n  clusterIPs: [10.96.0.1]\n  ipFamilies: [IPv4]\n  ipFamilyPolicy: SingleStack\n  internalTrafficPolicy: Cluster\n  sessionAffinity: None\n  ports:\n  - name: https\n    port: 443\n    protocol: TCP\n    targetPort: 6443\nstatus:\n  loadBalancer: {}\n",
@@ -125,9 +154,40 @@ impl Cluster {
 
     /// Moves simulated time forward. Later issues run the event queue (controllers, kubelet,
     /// scheduler) up to the new time here.
+    /// Moves simulated time forward, stopping at every moment something is due (the scheduler,
+    /// the kubelet's next step) so that every write and event carries its true time. Bounded:
+    /// at most [`MAX_STEPS_PER_ADVANCE`] stops per call.
     pub fn advance(&mut self, duration: SimDuration) {
-        self.clock.advance(duration);
+        let target = SimTime(self.now().0.saturating_add(duration.0));
+        for _ in 0..MAX_STEPS_PER_ADVANCE {
+            self.run_components();
+            let next = [self.kubelet_next_wakeup(), self.scheduler_next_wakeup()]
+                .into_iter()
+                .flatten()
+                .filter(|t| *t > self.now())
+                .min();
+            match next {
+                Some(t) if t <= target => self.clock.advance(t.since(self.now())),
+                _ => break,
+            }
+        }
+        self.clock.advance(target.since(self.now()));
+        self.run_components();
         self.expire_events();
+    }
+
+    /// The control loops that exist so far, run at the current instant.
+    fn run_components(&mut self) {
+        self.run_scheduler();
+        self.run_kubelet();
+    }
+
+    fn scheduler_next_wakeup(&self) -> Option<SimTime> {
+        self.scheduler_backoff
+            .values()
+            .copied()
+            .filter(|t| t.0 != u64::MAX)
+            .min()
     }
 
     pub(crate) fn api_store(&self) -> &Store {

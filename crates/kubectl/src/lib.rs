@@ -4,8 +4,9 @@
 //! checks and the `kubeplay` CLI all go through [`Kubectl::run`].
 //!
 //! Modules: [`flags`] (the command-line parser with kubectl's error messages), [`table`]
-//! (tabwriter layout and ages), [`printers`] (per-kind columns), [`verbs`] (one function per
-//! verb).
+//! (tabwriter layout and ages), [`printers`] (per-kind columns), [`jsonpath`] (kubectl's JSONPath
+//! templates), [`verbs`] (one file per verb or verb family: get, apply, create and its
+//! generators, delete, describe, run, patch/label/annotate/scale/set, auth, events, help, info).
 
 pub mod flags;
 pub mod jsonpath;

@@ -8,9 +8,12 @@
 //! - [`decode`]: YAML (block and KYAML flow style, multi-document) and JSON, including `List`,
 //!   into [`Object`]s with strict field validation and line:column errors; hostile input (alias
 //!   bombs, deep nesting, oversized documents) is rejected with a clear error, never a panic.
-//! - [`validation`]: the API server's object-name rules with its own messages.
-//!
-//! Later issues add defaulting, the full validation, label selectors, quantities and durations.
+//! - [`defaults`]: the API server's defaulting (SetDefaults_*), Secret `stringData` merging.
+//! - [`validation`]: the API server's validation with its own messages (names, labels, pod specs,
+//!   workloads, Services, Secrets, immutable fields on update).
+//! - [`quantity`]: exact resource quantities (`100m`, `1.5Gi`) with upstream's canonical form.
+//! - [`merge`]: client-side apply's three-way merge, strategic merge, merge and JSON patch.
+//! - [`selector`], [`duration`], [`pod`] (QoS class), [`yaml`] (kubectl's YAML style).
 
 // Decode errors carry their position and the object identity (~150 bytes); they are the rare
 // path, so they are returned by value rather than boxed.

@@ -21,6 +21,8 @@ struct PageState {
     terminal: String,
     history: Vec<String>,
     history_position: usize,
+    /// Whether simulated time runs by itself.
+    playing: bool,
 }
 
 impl PageState {
@@ -65,17 +67,44 @@ pub fn app() -> Html {
             terminal: String::new(),
             history_position: history.len(),
             history,
+            playing: true,
         }
     });
-    let revision = use_state(|| 0u64);
+    let force_update = use_force_update();
     let editor_host = use_node_ref();
     let terminal_input = use_node_ref();
     let terminal_output = use_node_ref();
 
     let rerender = {
-        let revision = revision.clone();
-        Callback::from(move |()| revision.set(*revision + 1))
+        let force_update = force_update.clone();
+        Callback::from(move |()| force_update.force_update())
     };
+
+    {
+        // The simulated clock runs at wall-clock speed while playing: one simulated second per
+        // second (the engine stays deterministic for the inputs it is given at each instant).
+        let state = state.clone();
+        let rerender = rerender.clone();
+        use_effect_with((), move |_| {
+            yew::platform::spawn_local(async move {
+                loop {
+                    yew::platform::time::sleep(std::time::Duration::from_millis(1000)).await;
+                    let advanced = match state.try_borrow_mut() {
+                        Ok(mut s) if s.playing => {
+                            s.session
+                                .cluster
+                                .advance(cluster::SimDuration::from_secs(1));
+                            true
+                        }
+                        _ => false,
+                    };
+                    if advanced {
+                        rerender.emit(());
+                    }
+                }
+            });
+        });
+    }
 
     let apply = {
         let state = state.clone();
@@ -113,12 +142,31 @@ pub fn app() -> Html {
     {
         // Keep the newest terminal output in view.
         let terminal_output = terminal_output.clone();
-        use_effect_with(*revision, move |_| {
+        use_effect(move || {
             if let Some(element) = terminal_output.cast::<web_sys::Element>() {
                 element.set_scroll_top(element.scroll_height());
             }
         });
     }
+
+    let time_control = |action: &'static str| {
+        let state = state.clone();
+        let rerender = rerender.clone();
+        Callback::from(move |_: MouseEvent| {
+            let mut s = state.borrow_mut();
+            match action {
+                "play" => s.playing = true,
+                "pause" => s.playing = false,
+                _ => s
+                    .session
+                    .cluster
+                    .advance(cluster::SimDuration::from_secs(10)),
+            }
+            drop(s);
+            rerender.emit(());
+        })
+    };
+    let playing = state.borrow().playing;
 
     let on_apply_click = {
         let apply = apply.clone();
@@ -215,6 +263,14 @@ pub fn app() -> Html {
                 <strong>{ "kubeplay" }</strong>
                 <span class="tagline">{ "a Kubernetes cluster in your browser" }</span>
                 <span class="clock" data-testid="clock" title="simulated time">{ engine::clock_text(&s.session) }</span>
+                <span class="time-controls">
+                    if playing {
+                        <button data-testid="pause" onclick={time_control("pause")} title="Pause simulated time">{ "⏸ Pause" }</button>
+                    } else {
+                        <button data-testid="play" onclick={time_control("play")} title="Run simulated time">{ "▶ Play" }</button>
+                    }
+                    <button data-testid="step" onclick={time_control("step")} title="Advance 10 simulated seconds">{ "+10s" }</button>
+                </span>
             </header>
             <main class="main">
                 <section class="left">

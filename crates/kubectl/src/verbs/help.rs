@@ -77,7 +77,7 @@ fn render(page: &Page) -> String {
     out
 }
 
-use FlagType::{Array, Bool, Int64, Str};
+use FlagType::{Array, Bool, Int64, Slice, Str};
 
 const OUTPUT_FLAG: Flag = Flag::new(
     "output",
@@ -284,6 +284,187 @@ const API_RESOURCES_FLAGS: &[Flag] = &[
     Flag::new("output", Str, "", "wide adds the verbs and categories; name prints resource.group names only.").short('o'),
 ];
 
+const DESCRIBE_FLAGS: &[Flag] = &[
+    ALL_NAMESPACES,
+    Flag::new("chunk-size", Int64, "500", "How many objects to ask the server for at a time (0 for all at once); the output is the same either way."),
+    Flag::new("filename", Array, "", "Describe the objects this file names: a file, a directory of .yaml/.yml/.json files, or - for standard input.").short('f'),
+    Flag::new("kustomize", Str, "", "Accepted for compatibility; this playground does not read kustomization directories.").short('k'),
+    Flag::new("recursive", Bool, "false", "Accepted for compatibility; -f reads only the files directly inside a directory.").short('R'),
+    SELECTOR,
+    Flag::new("show-events", Bool, "true", "Add the events about each object. When not given, events are shown for a single object and left out when several are described."),
+];
+
+/// A `--dry-run` these verbs parse but do not act on yet: say so rather than promise a preview.
+const DRY_RUN_NOT_SIMULATED: Flag = Flag::new(
+    "dry-run",
+    Str,
+    "none",
+    "Accepted for compatibility, but not simulated by this command yet: the change is made even with client or server.",
+);
+const FILENAME_NOT_READ: Flag = Flag::new(
+    "filename",
+    Array,
+    "",
+    "Accepted for compatibility; this command cannot pick objects from files yet, so name them as TYPE NAME or TYPE/NAME.",
+)
+.short('f');
+const LOCAL_NOT_SIMULATED: Flag = Flag::new(
+    "local",
+    Bool,
+    "false",
+    "Accepted for compatibility; the change is always sent to the cluster.",
+);
+const RESULT_OUTPUT: Flag = Flag::new(
+    "output",
+    Str,
+    "",
+    "Print each changed object in this format instead of the one-line summary: one of (json, yaml, name).",
+)
+.short('o');
+const RESOURCE_VERSION_IGNORED: Flag = Flag::new(
+    "resource-version",
+    Str,
+    "",
+    "Accepted for compatibility; the change is made whatever the object's current resourceVersion is.",
+);
+const ALL_OF_TYPE: Flag = Flag::new(
+    "all",
+    Bool,
+    "false",
+    "Work on every object of the given type in the namespace.",
+);
+
+const PATCH_FLAGS: &[Flag] = &[
+    DRY_RUN_NOT_SIMULATED,
+    FILENAME_NOT_READ,
+    LOCAL_NOT_SIMULATED,
+    RESULT_OUTPUT,
+    Flag::new(
+        "patch",
+        Str,
+        "",
+        "The patch itself, written in JSON or YAML. Required.",
+    )
+    .short('p'),
+    Flag::new(
+        "patch-file",
+        Str,
+        "",
+        "Accepted for compatibility, but not read yet: pass the patch with -p.",
+    ),
+    Flag::new(
+        "type",
+        Str,
+        "strategic",
+        "How the patch is read: strategic, merge (JSON merge patch) or json (JSON patch).",
+    ),
+];
+
+/// label and annotate take the same flags.
+const METADATA_MAP_FLAGS: &[Flag] = &[
+    ALL_OF_TYPE,
+    DRY_RUN_NOT_SIMULATED,
+    Flag::new("list", Bool, "false", "Print the object's current keys and values instead of changing them."),
+    RESULT_OUTPUT,
+    Flag::new("overwrite", Bool, "false", "Let a new value replace one that is already set; without it, such a change is an error."),
+    RESOURCE_VERSION_IGNORED,
+    Flag::new("selector", Str, "", "Change the objects whose labels match this selector (when no names are given), e.g. -l app=web.").short('l'),
+];
+
+const SCALE_FLAGS: &[Flag] = &[
+    ALL_OF_TYPE,
+    Flag::new("current-replicas", Int64, "-1", "Scale only objects that ask for exactly this many replicas now; without it there is no such check."),
+    FILENAME_NOT_READ,
+    RESULT_OUTPUT,
+    Flag::new("replicas", Int64, "0", "How many replicas to ask for, 0 or more. Required."),
+    RESOURCE_VERSION_IGNORED,
+    Flag::new("selector", Str, "", "Scale the objects whose labels match this selector (when no names are given), e.g. -l tier=frontend.").short('l'),
+    Flag::new("timeout", Str, "0s", "Accepted for compatibility; the command returns as soon as the new count is stored."),
+];
+
+const SET_IMAGE_FLAGS: &[Flag] = &[
+    ALL_OF_TYPE,
+    DRY_RUN_NOT_SIMULATED,
+    FILENAME_NOT_READ,
+    LOCAL_NOT_SIMULATED,
+    RESULT_OUTPUT,
+    Flag::new("selector", Str, "", "Change the objects whose labels match this selector (when no names are given), e.g. -l app=web.").short('l'),
+];
+
+const CAN_I_FLAGS: &[Flag] = &[
+    Flag::new(
+        "all-namespaces",
+        Bool,
+        "false",
+        "Ask about every namespace at once instead of the current one.",
+    )
+    .short('A'),
+    Flag::new(
+        "list",
+        Bool,
+        "false",
+        "Instead of one question, list every action allowed in the namespace.",
+    ),
+    Flag::new(
+        "no-headers",
+        Bool,
+        "false",
+        "With --list, leave out the header row.",
+    ),
+    Flag::new(
+        "quiet",
+        Bool,
+        "false",
+        "Print nothing; answer with the exit code only (0 for yes, 1 for no).",
+    )
+    .short('q'),
+    Flag::new(
+        "subresource",
+        Str,
+        "",
+        "Ask about a subresource of TYPE, such as log or status.",
+    ),
+];
+
+const WHOAMI_FLAGS: &[Flag] = &[Flag::new(
+    "output",
+    Str,
+    "",
+    "Accepted for compatibility; the answer is always printed as a table.",
+)
+.short('o')];
+
+const EVENTS_FLAGS: &[Flag] = &[
+    ALL_NAMESPACES,
+    Flag::new(
+        "for",
+        Str,
+        "",
+        "Only the events about this object, given as TYPE/NAME.",
+    ),
+    Flag::new("no-headers", Bool, "false", "Leave out the header row."),
+    Flag::new(
+        "output",
+        Str,
+        "",
+        "Accepted for compatibility; events are always printed as a table.",
+    )
+    .short('o'),
+    Flag::new(
+        "types",
+        Slice,
+        "",
+        "Only the events of these types, comma-separated: Normal, Warning or both.",
+    ),
+    Flag::new(
+        "watch",
+        Bool,
+        "false",
+        "Accepted for compatibility; the list is printed once and the command returns.",
+    )
+    .short('w'),
+];
+
 /// The help of `kubectl VERB …` for the words after the verb (`create deployment`, `config
 /// view`), or kubectl's root help for verbs the playground does not have.
 pub(crate) fn help(verb: &str, rest: &[String]) -> Output {
@@ -294,14 +475,38 @@ pub(crate) fn help(verb: &str, rest: &[String]) -> Output {
                 path.push(rest[i].as_str());
             }
         }
-        "config" => {
-            if let Some(sub) = rest.iter().find(|a| !a.starts_with('-')) {
-                path.push(sub.as_str());
+        "config" | "set" | "auth" => {
+            if let Some(sub) = first_word(rest) {
+                path.push(sub);
             }
         }
         _ => {}
     }
     Output::ok(text(&path).unwrap_or_else(|| super::info::ROOT_HELP.to_string()))
+}
+
+/// The first word of `args` that is neither a flag nor the value of a global flag given as its
+/// own word (`-n dev set image` → `image`).
+fn first_word(args: &[String]) -> Option<&str> {
+    let takes_value = |arg: &str| {
+        crate::flags::GLOBAL_FLAGS.iter().any(|s| {
+            s.takes_value
+                && (arg.strip_prefix("--") == Some(s.long)
+                    || s.short.is_some_and(|c| arg == format!("-{c}")))
+        })
+    };
+    let mut i = 0;
+    while i < args.len() {
+        let arg = args[i].as_str();
+        if arg == "--" {
+            return None;
+        }
+        if !arg.starts_with('-') || arg == "-" {
+            return Some(arg);
+        }
+        i += if takes_value(arg) { 2 } else { 1 };
+    }
+    None
 }
 
 /// The page for a command path (`["create", "secret", "tls"]`). Words past a known command
@@ -311,6 +516,10 @@ pub(crate) fn text(path: &[&str]) -> Option<String> {
         ["create", rest @ ..] => return Some(create_text(rest)),
         ["config", sub, ..] => return config_text(sub).or_else(|| config_text("")),
         ["config"] => return config_text(""),
+        ["set", "image", ..] => "set image",
+        ["auth", "can-i", ..] => "auth can-i",
+        ["auth", "whoami", ..] => "auth whoami",
+        ["set" | "auth", ..] => return Some(group_text(path[0])),
         [verb, ..] => *verb,
         [] => return None,
     };
@@ -368,6 +577,112 @@ pub(crate) fn text(path: &[&str]) -> Option<String> {
             RUN_FLAGS,
             "kubectl run NAME --image=image [--env=\"key=value\"] [--port=port] [--dry-run=server|client] [--overrides=inline-json] [--command] -- [COMMAND] [args...] [options]",
         ),
+        "describe" => (
+            "Show the details of resources, together with related objects such as their events.\n\n Choose objects as TYPE NAME, TYPE/NAME, a whole TYPE, a label selector or a file. When TYPE NAME matches no object exactly, every object of that type whose name starts with NAME is described. Run 'kubectl api-resources' to see every type you can ask for.",
+            &[
+                ("One pod, with its containers, conditions and events", "kubectl describe pod web-0"),
+                ("The same pod, named in type/name form", "kubectl describe pod/web-0"),
+                ("Every deployment in the current namespace", "kubectl describe deployments"),
+                ("Every pod whose name starts with web-", "kubectl describe pods web-"),
+                ("The pods labelled app=web, with their events", "kubectl describe pods -l app=web --show-events=true"),
+                ("The objects a file describes, as they are in the cluster", "kubectl describe -f web.yaml"),
+            ],
+            DESCRIBE_FLAGS,
+            "kubectl describe (-f FILENAME | TYPE [NAME_PREFIX | -l label] | TYPE/NAME) [options]",
+        ),
+        "patch" => (
+            "Change some fields of existing objects by sending a patch.\n\n Write the patch in JSON or YAML. --type says how it is read: strategic (the default) merges lists such as containers or ports item by item, matching them by name; merge replaces lists whole and removes fields set to null; json is a list of operations (add, remove, replace, move, copy, test).",
+            &[
+                ("Ask a deployment for three replicas", "kubectl patch deployment web -p '{\"spec\":{\"replicas\":3}}'"),
+                ("The same patch, written as YAML", "kubectl patch deployment web -p 'spec: {replicas: 3}'"),
+                ("Change the image of the container named nginx; the other containers stay as they are", "kubectl patch deployment web -p '{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"nginx\",\"image\":\"nginx:1.27\"}]}}}}'"),
+                ("Remove a label with a merge patch", "kubectl patch pod web-0 --type=merge -p '{\"metadata\":{\"labels\":{\"tier\":null}}}'"),
+                ("Replace the first container's image with a JSON patch", "kubectl patch pod web-0 --type=json -p '[{\"op\":\"replace\",\"path\":\"/spec/containers/0/image\",\"value\":\"nginx:1.27\"}]'"),
+            ],
+            PATCH_FLAGS,
+            "kubectl patch (TYPE NAME | TYPE/NAME) -p PATCH [options]",
+        ),
+        "label" => (
+            "Add, change or remove the labels of objects.\n\n Give key=value to set a label and key- to remove one. A label that already has another value is only changed with --overwrite. Keys may start with a DNS subdomain and a slash, as in example.com/team.",
+            &[
+                ("Label a pod tier=frontend", "kubectl label pod web-0 tier=frontend"),
+                ("Give that label another value", "kubectl label pod web-0 tier=backend --overwrite"),
+                ("Label every pod labelled app=web", "kubectl label pods -l app=web team=blue"),
+                ("Label every pod in the namespace", "kubectl label pods --all env=dev"),
+                ("Remove the tier label", "kubectl label pod web-0 tier-"),
+                ("Show a deployment's labels", "kubectl label deployment web --list"),
+            ],
+            METADATA_MAP_FLAGS,
+            "kubectl label [--overwrite] (TYPE NAME | TYPE/NAME | TYPE -l label | TYPE --all) KEY_1=VAL_1 ... KEY_N=VAL_N [options]",
+        ),
+        "annotate" => (
+            "Add, change or remove the annotations of objects.\n\n Give key=value to set an annotation and key- to remove one. An annotation that already has another value is only changed with --overwrite. Unlike labels, annotation values may be long free text.",
+            &[
+                ("Leave a note on a deployment", "kubectl annotate deployment web note='serves the shop front'"),
+                ("Replace the note", "kubectl annotate deployment web note='retired soon' --overwrite"),
+                ("Annotate every pod labelled app=web", "kubectl annotate pods -l app=web checked=yes"),
+                ("Remove the note", "kubectl annotate deployment web note-"),
+                ("Show a deployment's annotations", "kubectl annotate deployment web --list"),
+            ],
+            METADATA_MAP_FLAGS,
+            "kubectl annotate [--overwrite] (TYPE NAME | TYPE/NAME | TYPE -l label | TYPE --all) KEY_1=VAL_1 ... KEY_N=VAL_N [options]",
+        ),
+        "scale" => (
+            "Change how many replicas a Deployment, ReplicaSet, ReplicationController or StatefulSet asks for.\n\n With --current-replicas the change is only made when the object asks for that many replicas now, so two people scaling at once do not undo each other.",
+            &[
+                ("Run three replicas of a deployment", "kubectl scale deployment web --replicas=3"),
+                ("The same, naming the deployment in type/name form", "kubectl scale --replicas=3 deployment/web"),
+                ("Go from 3 to 5 replicas, but only if there are 3 now", "kubectl scale deployment web --current-replicas=3 --replicas=5"),
+                ("Stop all pods of a stateful set but keep the set", "kubectl scale statefulset db --replicas=0"),
+                ("Scale every deployment labelled tier=frontend", "kubectl scale deployments -l tier=frontend --replicas=2"),
+            ],
+            SCALE_FLAGS,
+            "kubectl scale [--current-replicas=count] --replicas=COUNT (TYPE NAME | TYPE/NAME | TYPE -l label | TYPE --all) [options]",
+        ),
+        "set image" => (
+            "Change the images of containers in existing objects.\n\n Works on pods and on objects with a pod template: deployments (deploy), replica sets (rs), replication controllers (rc), daemon sets (ds), stateful sets (sts), jobs and cron jobs (cj). Give CONTAINER=IMAGE for each container to change, or *=IMAGE for every container, init containers included.",
+            &[
+                ("Move a deployment's nginx container to a newer image", "kubectl set image deployment/web nginx=nginx:1.27"),
+                ("Change two containers at once", "kubectl set image deployment/web nginx=nginx:1.27 sidecar=busybox:1.36"),
+                ("Give every container of a daemon set the same image", "kubectl set image daemonset/agent '*=agent:2.0'"),
+                ("Change the deployments labelled app=web", "kubectl set image deployments -l app=web nginx=nginx:1.27"),
+            ],
+            SET_IMAGE_FLAGS,
+            "kubectl set image (TYPE NAME | TYPE/NAME | TYPE -l label | TYPE --all) CONTAINER_NAME_1=CONTAINER_IMAGE_1 ... CONTAINER_NAME_N=CONTAINER_IMAGE_N [options]",
+        ),
+        "auth can-i" => (
+            "Ask whether an action is allowed.\n\n VERB is an API verb such as get, list, watch, create or delete. TYPE is a resource type; short names and group-qualified names (deployments.apps) work. Add /NAME, or NAME as a third word, to ask about one object. The answer is yes (exit code 0) or no (exit code 1). Add --as and --as-group to ask on behalf of another user or a service account.",
+            &[
+                ("May I create deployments in the current namespace?", "kubectl auth can-i create deployments"),
+                ("May I delete pods in every namespace?", "kubectl auth can-i delete pods -A"),
+                ("May the service account ci of namespace dev read secrets in prod?", "kubectl auth can-i get secrets --as=system:serviceaccount:dev:ci -n prod"),
+                ("May I change one particular config map?", "kubectl auth can-i update configmaps/settings"),
+                ("May I read the logs of pods?", "kubectl auth can-i get pods --subresource=log"),
+                ("Everything I may do in the namespace dev", "kubectl auth can-i --list -n dev"),
+            ],
+            CAN_I_FLAGS,
+            "kubectl auth can-i VERB [TYPE | TYPE/NAME | TYPE NAME] [options]",
+        ),
+        "auth whoami" => (
+            "Show the user kubectl acts as: its name and its groups.\n\n With --as (and --as-group) it shows the user being impersonated.",
+            &[
+                ("Who am I?", "kubectl auth whoami"),
+                ("Who would I be as alice in the group dev?", "kubectl auth whoami --as=alice --as-group=dev"),
+            ],
+            WHOAMI_FLAGS,
+            "kubectl auth whoami [options]",
+        ),
+        "events" => (
+            "List events, oldest first.\n\n Shows the events of the current namespace, of every namespace with -A, or only those about one object with --for. Each row tells when the event was last seen (and how often it repeated), its type and reason, the object it is about and its message.",
+            &[
+                ("The events of the current namespace", "kubectl events"),
+                ("The events of every namespace", "kubectl events -A"),
+                ("Only the events about one pod", "kubectl events --for pod/web-0"),
+                ("Only the warnings", "kubectl events --types=Warning"),
+            ],
+            EVENTS_FLAGS,
+            "kubectl events [--for TYPE/NAME] [--types=Normal,Warning] [options]",
+        ),
         "version" => (
             "Show the version of kubectl and of the cluster it talks to.",
             &[
@@ -411,6 +726,37 @@ pub(crate) fn text(path: &[&str]) -> Option<String> {
         usage,
         command_path: "",
     }))
+}
+
+/// The pages of `kubectl set` and `kubectl auth`, which only list their subcommands.
+fn group_text(verb: &str) -> String {
+    let (description, commands, usage, command_path): (&str, Vec<(&str, &str)>, &str, &str) =
+        match verb {
+            "set" => (
+                "Change particular fields of existing objects.\n\n Each subcommand changes one kind of field; this playground has set image.",
+                vec![("image", "Change the images of containers in pods and pod templates")],
+                "kubectl set SUBCOMMAND [options]",
+                "kubectl set",
+            ),
+            _ => (
+                "Ask the cluster's authorizer about permissions and identity.",
+                vec![
+                    ("can-i", "Ask whether an action is allowed"),
+                    ("whoami", "Show the user kubectl acts as"),
+                ],
+                "kubectl auth [flags] [options]",
+                "kubectl auth",
+            ),
+        };
+    render(&Page {
+        description,
+        aliases: Vec::new(),
+        examples: &[],
+        commands,
+        options: Vec::new(),
+        usage,
+        command_path,
+    })
 }
 
 fn create_text(words: &[&str]) -> String {
@@ -607,11 +953,22 @@ mod tests {
             "api-versions",
             "cluster-info",
             "config",
+            "describe",
+            "patch",
+            "label",
+            "annotate",
+            "scale",
+            "set",
+            "set image",
+            "auth",
+            "auth can-i",
+            "auth whoami",
+            "events",
         ] {
             let out = run(&format!("{verb} --help"));
             assert_eq!(out.exit_code, 0, "{verb}");
             assert!(
-                out.stdout.contains("\nUsage:\n  kubectl "),
+                out.stdout.contains(&format!("\nUsage:\n  kubectl {verb} ")),
                 "{verb}: {}",
                 out.stdout
             );
@@ -619,10 +976,128 @@ mod tests {
                 out.stdout.ends_with("(applies to all commands).\n"),
                 "{verb}"
             );
+            assert_eq!(run(&format!("{verb} -h")).stdout, out.stdout, "{verb} -h");
+            assert_eq!(
+                run(&format!("help {verb}")).stdout,
+                out.stdout,
+                "help {verb}"
+            );
         }
+        // Global flags before the verb, or between it and the subcommand, change nothing.
+        assert_eq!(
+            run("-n dev set image --help").stdout,
+            run("set image --help").stdout
+        );
+        assert_eq!(
+            run("auth -n dev can-i --help").stdout,
+            run("auth can-i --help").stdout
+        );
+        // Subcommands the playground lacks fall back to their group's page.
+        assert_eq!(run("set env --help").stdout, run("set --help").stdout);
         for generator in GENERATORS {
             let out = run(&format!("create {} --help", generator.path));
             assert!(out.stdout.contains(generator.usage), "{}", generator.path);
+        }
+    }
+
+    /// Pages whose Options must list exactly the flags the verb's parser takes, with the command
+    /// line (verb and arguments) that reaches that parser.
+    const EXACT_PAGES: &[(&str, &[Flag])] = &[
+        ("describe pods", DESCRIBE_FLAGS),
+        ("patch pod x -p {}", PATCH_FLAGS),
+        ("label pod x a=b", METADATA_MAP_FLAGS),
+        ("annotate pod x a=b", METADATA_MAP_FLAGS),
+        ("scale deployment x --replicas=1", SCALE_FLAGS),
+        ("set image deployment/x a=b", SET_IMAGE_FLAGS),
+        ("auth can-i get pods", CAN_I_FLAGS),
+        ("auth whoami", WHOAMI_FLAGS),
+        ("events", EVENTS_FLAGS),
+    ];
+
+    /// The pages above leave out no flag their parser takes: every other flag name any page or
+    /// generator documents (and a few kubectl has that we do not) is rejected as unknown.
+    #[test]
+    fn documented_flags_are_all_the_flags() {
+        let mut candidates: Vec<&str> = [
+            GET_FLAGS,
+            APPLY_FLAGS,
+            DELETE_FLAGS,
+            RUN_FLAGS,
+            VERSION_FLAGS,
+            API_RESOURCES_FLAGS,
+            CREATE_FILE_FLAGS,
+            COMMON_FLAGS,
+        ]
+        .iter()
+        .flat_map(|f| f.iter())
+        .chain(EXACT_PAGES.iter().flat_map(|(_, f)| f.iter()))
+        .chain(GENERATORS.iter().flat_map(|g| g.flags.iter()))
+        .map(|f| f.long)
+        .chain([
+            "allow-missing-template-keys",
+            "field-manager",
+            "show-managed-fields",
+            "subresource",
+            "template",
+        ])
+        .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        for (command, flags) in EXACT_PAGES {
+            for long in &candidates {
+                if flags.iter().any(|f| f.long == *long)
+                    || crate::flags::GLOBAL_FLAGS.iter().any(|g| g.long == *long)
+                {
+                    continue;
+                }
+                let out = run(&format!("{command} --{long}=x"));
+                assert!(
+                    out.stderr.contains(&format!("unknown flag: --{long}")),
+                    "{command} accepts --{long}, which its help page does not list: {}",
+                    out.stderr
+                );
+            }
+        }
+    }
+
+    /// The root help lists every verb that has a page of its own, and nothing else.
+    #[test]
+    fn root_help_lists_the_verbs_with_pages() {
+        let root = super::super::info::ROOT_HELP;
+        let listed: Vec<&str> = root
+            .lines()
+            .filter(|l| l.starts_with("  ") && !l.starts_with("  kubectl"))
+            .filter_map(|l| l.split_whitespace().next())
+            .collect();
+        for verb in &listed {
+            assert!(text(&[verb]).is_some(), "{verb} has no help page");
+        }
+        for verb in [
+            "describe", "patch", "label", "annotate", "scale", "set", "auth", "events",
+        ] {
+            assert!(
+                listed.contains(&verb),
+                "{verb} is missing from the root help"
+            );
+        }
+        let group_of = |verb: &str| {
+            let at = root.find(&format!("\n  {verb} ")).unwrap();
+            root[..at]
+                .rsplit("\n\n")
+                .next()
+                .unwrap()
+                .lines()
+                .next()
+                .unwrap()
+        };
+        assert_eq!(group_of("set"), "Basic Commands (Beginner):");
+        assert_eq!(group_of("scale"), "Deploy Commands:");
+        for verb in ["describe", "auth", "events"] {
+            assert_eq!(group_of(verb), "Troubleshooting and Debugging Commands:");
+        }
+        assert_eq!(group_of("patch"), "Advanced Commands:");
+        for verb in ["label", "annotate"] {
+            assert_eq!(group_of(verb), "Settings Commands:");
         }
     }
 
@@ -638,7 +1113,7 @@ mod tests {
             ("api-resources", API_RESOURCES_FLAGS),
             ("create", CREATE_FILE_FLAGS),
         ];
-        for (command, flags) in pages {
+        for (command, flags) in pages.iter().chain(EXACT_PAGES) {
             for flag in *flags {
                 let arg = match flag.kind {
                     FlagType::Bool => format!("--{}", flag.long),
@@ -650,6 +1125,14 @@ mod tests {
                     "{command} {arg}: {}",
                     out.stderr
                 );
+                if let Some(c) = flag.short {
+                    let out = run(&format!("{command} -{c} x"));
+                    assert!(
+                        !out.stderr.contains("unknown shorthand flag"),
+                        "{command} -{c}: {}",
+                        out.stderr
+                    );
+                }
             }
         }
         for generator in GENERATORS {

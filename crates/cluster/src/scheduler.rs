@@ -1,0 +1,503 @@
+//! kube-scheduler in miniature: for each pod without a node, filter the nodes with the default
+//! plugins in upstream's order (NodeUnschedulable, TaintToleration, NodeAffinity,
+//! NodeResourcesFit) and score the feasible ones (least allocated, with the scheduler's default
+//! requests of 100m CPU / 200Mi for containers that request nothing); ties are broken by the
+//! seeded RNG. A pod that fits nowhere gets upstream's FailedScheduling message and is retried
+//! when the cluster changes, or after five minutes.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use model::quantity::Quantity;
+use model::Object;
+use serde_json::{json, Value};
+
+use crate::events::{EventSource, EventType};
+use crate::{Cluster, SimDuration};
+
+/// How long an unschedulable pod waits before the scheduler tries it again on its own.
+pub const UNSCHEDULABLE_RETRY: SimDuration = SimDuration::from_secs(300);
+
+fn quantity(value: &Value) -> Option<Quantity> {
+    value.as_str().and_then(|s| Quantity::parse(s).ok())
+}
+
+/// What a pod asks for: (cpu millicores, memory bytes), summed over containers, init containers
+/// counted as their maximum (as the scheduler computes effective requests).
+pub fn pod_requests(pod: &Value) -> (i128, i128) {
+    let sum = |containers: &Value, resource: &str| -> i128 {
+        containers
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|c| request_of(c, resource))
+            .sum()
+    };
+    let max = |containers: &Value, resource: &str| -> i128 {
+        containers
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|c| request_of(c, resource))
+            .max()
+            .unwrap_or(0)
+    };
+    let spec = &pod["spec"];
+    (
+        sum(&spec["containers"], "cpu").max(max(&spec["initContainers"], "cpu")),
+        sum(&spec["containers"], "memory").max(max(&spec["initContainers"], "memory")),
+    )
+}
+
+fn request_of(container: &Value, resource: &str) -> i128 {
+    let resources = &container["resources"];
+    let value = quantity(&resources["requests"][resource])
+        .or_else(|| quantity(&resources["limits"][resource]));
+    match (value, resource) {
+        (Some(q), "cpu") => q.milli_value(),
+        (Some(q), _) => q.value(),
+        (None, _) => 0,
+    }
+}
+
+/// Per-node bookkeeping (upstream's NodeInfo): allocatable and what bound pods request.
+struct NodeInfo {
+    name: String,
+    node: Value,
+    allocatable_cpu: i128,
+    allocatable_memory: i128,
+    allocatable_pods: i128,
+    requested_cpu: i128,
+    requested_memory: i128,
+    pod_count: i128,
+    /// Requests with the scheduler's non-zero defaults, for scoring.
+    scored_cpu: i128,
+    scored_memory: i128,
+}
+
+enum FilterFailure {
+    /// Preemption cannot help (taints, affinity, unschedulable).
+    Unresolvable(String),
+    /// Preemption might help (resources).
+    Unschedulable(Vec<String>),
+}
+
+fn tolerates(pod: &Value, taint: &Value) -> bool {
+    pod["spec"]["tolerations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|t| {
+            let key_matches = match t["key"].as_str() {
+                None | Some("") => t["operator"].as_str() == Some("Exists"),
+                Some(key) => Some(key) == taint["key"].as_str(),
+            };
+            let effect_matches = match t["effect"].as_str() {
+                None | Some("") => true,
+                Some(effect) => Some(effect) == taint["effect"].as_str(),
+            };
+            let value_matches = t["operator"].as_str() == Some("Exists")
+                || t["value"].as_str().unwrap_or("") == taint["value"].as_str().unwrap_or("");
+            key_matches && effect_matches && value_matches
+        })
+}
+
+fn match_expression(labels: &Value, expression: &Value) -> bool {
+    let key = expression["key"].as_str().unwrap_or("");
+    let actual = labels[key].as_str();
+    let values: Vec<&str> = expression["values"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    match expression["operator"].as_str().unwrap_or("") {
+        "In" => actual.is_some_and(|a| values.contains(&a)),
+        "NotIn" => actual.is_none_or(|a| !values.contains(&a)),
+        "Exists" => actual.is_some(),
+        "DoesNotExist" => actual.is_none(),
+        "Gt" | "Lt" => {
+            let (Some(a), Some(v)) = (
+                actual.and_then(|a| a.parse::<i64>().ok()),
+                values.first().and_then(|v| v.parse::<i64>().ok()),
+            ) else {
+                return false;
+            };
+            if expression["operator"] == "Gt" {
+                a > v
+            } else {
+                a < v
+            }
+        }
+        _ => false,
+    }
+}
+
+fn node_matches_affinity(pod: &Value, node: &Value) -> bool {
+    let labels = &node["metadata"]["labels"];
+    let selector_ok = pod["spec"]["nodeSelector"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .all(|(k, v)| labels[k] == *v);
+    let terms = &pod["spec"]["affinity"]["nodeAffinity"]
+        ["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"];
+    let affinity_ok = match terms.as_array() {
+        None => true,
+        Some(terms) => terms.iter().any(|term| {
+            let expressions_ok = term["matchExpressions"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .all(|e| match_expression(labels, e));
+            let fields_ok = term["matchFields"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .all(|e| {
+                    let name_labels = json!({ "metadata.name": node["metadata"]["name"] });
+                    match_expression(&name_labels, e)
+                });
+            expressions_ok && fields_ok
+        }),
+    };
+    selector_ok && affinity_ok
+}
+
+fn filter(pod: &Value, info: &NodeInfo, requests: (i128, i128)) -> Result<(), FilterFailure> {
+    let node = &info.node;
+    if node["spec"]["unschedulable"].as_bool() == Some(true)
+        && !tolerates(
+            pod,
+            &json!({"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"}),
+        )
+    {
+        return Err(FilterFailure::Unresolvable(
+            "node(s) were unschedulable".into(),
+        ));
+    }
+    for taint in node["spec"]["taints"].as_array().into_iter().flatten() {
+        let effect = taint["effect"].as_str().unwrap_or("");
+        if (effect == "NoSchedule" || effect == "NoExecute") && !tolerates(pod, taint) {
+            return Err(FilterFailure::Unresolvable(format!(
+                "node(s) had untolerated taint {{{}: {}}}",
+                taint["key"].as_str().unwrap_or(""),
+                taint["value"].as_str().unwrap_or("")
+            )));
+        }
+    }
+    if !node_matches_affinity(pod, node) {
+        return Err(FilterFailure::Unresolvable(
+            "node(s) didn't match Pod's node affinity/selector".into(),
+        ));
+    }
+    let mut insufficient = Vec::new();
+    if info.pod_count + 1 > info.allocatable_pods {
+        insufficient.push("Too many pods".to_string());
+    }
+    if requests.0 > 0 && info.requested_cpu + requests.0 > info.allocatable_cpu {
+        insufficient.push("Insufficient cpu".to_string());
+    }
+    if requests.1 > 0 && info.requested_memory + requests.1 > info.allocatable_memory {
+        insufficient.push("Insufficient memory".to_string());
+    }
+    if insufficient.is_empty() {
+        Ok(())
+    } else {
+        Err(FilterFailure::Unschedulable(insufficient))
+    }
+}
+
+/// `0/4 nodes are available: 1 node(s) had untolerated taint {…}, 3 Insufficient memory.
+/// preemption: 0/4 nodes are available: 1 Preemption is not helpful for scheduling, 3 No
+/// preemption victims found for incoming pod.` — reasons counted, then sorted as text.
+fn fit_error(total: usize, failures: &[FilterFailure]) -> String {
+    let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+    let mut preemption: BTreeMap<&str, usize> = BTreeMap::new();
+    for failure in failures {
+        match failure {
+            FilterFailure::Unresolvable(reason) => {
+                *reasons.entry(reason.clone()).or_default() += 1;
+                *preemption
+                    .entry("Preemption is not helpful for scheduling")
+                    .or_default() += 1;
+            }
+            FilterFailure::Unschedulable(list) => {
+                for reason in list {
+                    *reasons.entry(reason.clone()).or_default() += 1;
+                }
+                *preemption
+                    .entry("No preemption victims found for incoming pod")
+                    .or_default() += 1;
+            }
+        }
+    }
+    let sorted = |map: Vec<String>| {
+        let mut m = map;
+        m.sort();
+        m.join(", ")
+    };
+    let reason_text = sorted(reasons.iter().map(|(r, n)| format!("{n} {r}")).collect());
+    let preemption_text = sorted(preemption.iter().map(|(r, n)| format!("{n} {r}")).collect());
+    format!("0/{total} nodes are available: {reason_text}. preemption: 0/{total} nodes are available: {preemption_text}.")
+}
+
+impl Cluster {
+    fn node_infos(&self) -> Vec<NodeInfo> {
+        let nodes = self.list(model::registry::resolve("nodes").expect("registered"), None);
+        let pods = self.list(model::registry::resolve("pods").expect("registered"), None);
+        let mut bound: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        for pod in &pods {
+            let value = pod.to_json_value();
+            let phase = value["status"]["phase"].as_str().unwrap_or("");
+            if let Some(node) = value["spec"]["nodeName"].as_str() {
+                if phase != "Succeeded" && phase != "Failed" {
+                    bound
+                        .entry(node.to_string())
+                        .or_default()
+                        .push(value.clone());
+                }
+            }
+        }
+        nodes
+            .iter()
+            .map(|node| {
+                let value = node.to_json_value();
+                let allocatable = &value["status"]["allocatable"];
+                let on_node = bound.get(node.name()).cloned().unwrap_or_default();
+                let requests: Vec<(i128, i128)> = on_node.iter().map(pod_requests).collect();
+                NodeInfo {
+                    name: node.name().to_string(),
+                    allocatable_cpu: quantity(&allocatable["cpu"])
+                        .map(|q| q.milli_value())
+                        .unwrap_or(0),
+                    allocatable_memory: quantity(&allocatable["memory"])
+                        .map(|q| q.value())
+                        .unwrap_or(0),
+                    allocatable_pods: quantity(&allocatable["pods"])
+                        .map(|q| q.value())
+                        .unwrap_or(0),
+                    requested_cpu: requests.iter().map(|r| r.0).sum(),
+                    requested_memory: requests.iter().map(|r| r.1).sum(),
+                    pod_count: on_node.len() as i128,
+                    scored_cpu: requests
+                        .iter()
+                        .map(|r| if r.0 == 0 { 100 } else { r.0 })
+                        .sum(),
+                    scored_memory: requests
+                        .iter()
+                        .map(|r| if r.1 == 0 { 200 * 1024 * 1024 } else { r.1 })
+                        .sum(),
+                    node: value,
+                }
+            })
+            .collect()
+    }
+
+    /// One scheduling pass over every pod that waits for a node and is due.
+    pub(crate) fn run_scheduler(&mut self) {
+        let now = self.now();
+        let pods = self.list(model::registry::resolve("pods").expect("registered"), None);
+        for pod in pods {
+            let value = pod.to_json_value();
+            if !value["spec"]["nodeName"].is_null()
+                || value["metadata"]["deletionTimestamp"].is_string()
+                || value["spec"]["schedulerName"]
+                    .as_str()
+                    .unwrap_or("default-scheduler")
+                    != "default-scheduler"
+                || value["status"]["phase"].as_str().unwrap_or("Pending") != "Pending"
+            {
+                continue;
+            }
+            let uid = value["metadata"]["uid"].as_str().unwrap_or("").to_string();
+            if self
+                .scheduler_backoff
+                .get(&uid)
+                .is_some_and(|retry_at| *retry_at > now)
+            {
+                continue;
+            }
+            if value["spec"]["schedulingGates"]
+                .as_array()
+                .is_some_and(|g| !g.is_empty())
+            {
+                self.set_pod_scheduled_condition(
+                    &pod,
+                    "False",
+                    "SchedulingGated",
+                    "Scheduling is blocked due to non-empty scheduling gates",
+                );
+                self.scheduler_backoff.insert(uid, crate::SimTime(u64::MAX));
+                continue;
+            }
+            self.schedule_one(&pod, &value);
+        }
+    }
+
+    fn schedule_one(&mut self, pod: &Rc<Object>, value: &Value) {
+        let infos = self.node_infos();
+        let requests = pod_requests(value);
+        let mut failures = Vec::new();
+        let mut feasible: Vec<&NodeInfo> = Vec::new();
+        for info in &infos {
+            match filter(value, info, requests) {
+                Ok(()) => feasible.push(info),
+                Err(failure) => failures.push(failure),
+            }
+        }
+        let uid = value["metadata"]["uid"].as_str().unwrap_or("").to_string();
+        if feasible.is_empty() {
+            let message = if infos.is_empty() {
+                "no nodes available to schedule pods".to_string()
+            } else {
+                fit_error(infos.len(), &failures)
+            };
+            self.set_pod_scheduled_condition(pod, "False", "Unschedulable", &message);
+            let _ = self.record_event(
+                pod,
+                EventType::Warning,
+                "FailedScheduling",
+                &message,
+                &EventSource::component("default-scheduler"),
+            );
+            self.scheduler_backoff
+                .insert(uid, crate::SimTime(self.now().0 + UNSCHEDULABLE_RETRY.0));
+            return;
+        }
+        // LeastAllocated: the share of CPU and memory left free after placing the pod.
+        let score = |info: &NodeInfo| -> i128 {
+            let cpu_request = if requests.0 == 0 { 100 } else { requests.0 };
+            let memory_request = if requests.1 == 0 {
+                200 * 1024 * 1024
+            } else {
+                requests.1
+            };
+            let free = |allocatable: i128, used: i128| {
+                if allocatable <= 0 {
+                    0
+                } else {
+                    ((allocatable - used).max(0) * 100) / allocatable
+                }
+            };
+            (free(info.allocatable_cpu, info.scored_cpu + cpu_request)
+                + free(info.allocatable_memory, info.scored_memory + memory_request))
+                / 2
+        };
+        let best = feasible.iter().map(|i| score(i)).max().unwrap_or(0);
+        let top: Vec<&&NodeInfo> = feasible.iter().filter(|i| score(i) == best).collect();
+        let chosen = top[(self.rng.next_u32() as usize) % top.len()].name.clone();
+        self.scheduler_backoff.remove(&uid);
+        self.bind_pod(pod, &chosen);
+    }
+
+    fn bind_pod(&mut self, pod: &Rc<Object>, node: &str) {
+        let mut value = pod.to_json_value();
+        value["spec"]["nodeName"] = json!(node);
+        let timestamp = serde_json::to_value(self.now().to_k8s_time()).unwrap_or_default();
+        set_condition(&mut value, "PodScheduled", "True", None, None, &timestamp);
+        let Ok(object) = Object::from_json_value(value) else {
+            return;
+        };
+        let bound = self.api.write_internal(object);
+        let message = format!(
+            "Successfully assigned {}/{} to {node}",
+            pod.namespace(),
+            pod.name()
+        );
+        let _ = self.record_event(
+            &bound,
+            EventType::Normal,
+            "Scheduled",
+            &message,
+            &EventSource::component("default-scheduler"),
+        );
+    }
+
+    fn set_pod_scheduled_condition(
+        &mut self,
+        pod: &Rc<Object>,
+        status: &str,
+        reason: &str,
+        message: &str,
+    ) {
+        let mut value = pod.to_json_value();
+        let timestamp = serde_json::to_value(self.now().to_k8s_time()).unwrap_or_default();
+        if !set_condition(
+            &mut value,
+            "PodScheduled",
+            status,
+            Some(reason),
+            Some(message),
+            &timestamp,
+        ) {
+            return;
+        }
+        if let Ok(object) = Object::from_json_value(value) {
+            self.api.write_internal(object);
+        }
+    }
+}
+
+/// Sets a pod condition; keeps lastTransitionTime when the status did not change. Returns
+/// whether anything changed.
+pub(crate) fn set_condition(
+    pod: &mut Value,
+    kind: &str,
+    status: &str,
+    reason: Option<&str>,
+    message: Option<&str>,
+    now: &Value,
+) -> bool {
+    if !pod["status"]["conditions"].is_array() {
+        pod["status"]["conditions"] = json!([]);
+    }
+    let Some(conditions) = pod["status"]["conditions"].as_array_mut() else {
+        return false;
+    };
+    let mut condition =
+        json!({ "type": kind, "status": status, "lastProbeTime": null, "lastTransitionTime": now });
+    if let Some(reason) = reason {
+        condition["reason"] = json!(reason);
+    }
+    if let Some(message) = message {
+        condition["message"] = json!(message);
+    }
+    match conditions.iter_mut().find(|c| c["type"] == kind) {
+        Some(existing) => {
+            if existing["status"] == status
+                && existing["reason"] == condition["reason"]
+                && existing["message"] == condition["message"]
+            {
+                return false;
+            }
+            if existing["status"] == status {
+                condition["lastTransitionTime"] = existing["lastTransitionTime"].clone();
+            }
+            *existing = condition;
+        }
+        None => conditions.push(condition),
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_errors_read_like_upstream() {
+        let failures = vec![
+            FilterFailure::Unresolvable(
+                "node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }".into(),
+            ),
+            FilterFailure::Unschedulable(vec!["Insufficient memory".into()]),
+            FilterFailure::Unschedulable(vec!["Insufficient memory".into()]),
+            FilterFailure::Unschedulable(vec!["Insufficient memory".into()]),
+        ];
+        assert_eq!(
+            fit_error(4, &failures),
+            "0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 Insufficient memory. preemption: 0/4 nodes are available: 1 Preemption is not helpful for scheduling, 3 No preemption victims found for incoming pod."
+        );
+    }
+}
