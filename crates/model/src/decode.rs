@@ -456,7 +456,7 @@ fn locate_path(document: &Document<'_>, segments: &[String]) -> Option<(usize, u
 /// Byte offset of the `n`-th item (0-based) of the block sequence that starts after `from`: the
 /// lines starting with `- ` at the indentation of the first such line. `None` in flow style.
 fn nth_block_sequence_item(text: &str, from: usize, n: usize) -> Option<usize> {
-    let line_start = text[..from].rfind('\n').map_or(0, |i| i + 1);
+    let line_start = text.get(..from)?.rfind('\n').map_or(0, |i| i + 1);
     let mut offset = line_start;
     let mut item_indent = None;
     let mut seen = 0;
@@ -479,7 +479,7 @@ fn nth_block_sequence_item(text: &str, from: usize, n: usize) -> Option<usize> {
         }
         if is_item && Some(indent) == item_indent {
             if seen == n {
-                return Some(offset + indent + 2);
+                return Some((offset + indent + 2).min(text.len()));
             }
             seen += 1;
         }
@@ -490,6 +490,10 @@ fn nth_block_sequence_item(text: &str, from: usize, n: usize) -> Option<usize> {
 
 /// Byte offset of `key` used as a mapping key (`key:` or `"key":`) at or after `from`.
 fn find_key(text: &str, key: &str, from: usize) -> Option<usize> {
+    // An empty key (`"": x`) would match everywhere without moving on.
+    if key.is_empty() {
+        return None;
+    }
     let mut start = from;
     while let Some(relative) = text.get(start..)?.find(key) {
         let at = start + relative;

@@ -215,3 +215,13 @@ fn garbage_never_panics() {
         let _ = decode_documents(text);
     }
 }
+
+#[test]
+fn fuzzer_findings_decode_promptly() {
+    // Found by scripts/fuzz.sh: a tagged flow mapping whose unknown field has an empty name made
+    // the field locator loop forever.
+    let text = include_str!("data/fuzz-hang-empty-key.yaml");
+    let _ = decode_documents(text);
+    let _ = decode_documents("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n\"\": 1\n");
+    let _ = decode_documents("apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  containers:\n  - name: a\n    bogus: 1\n  -");
+}

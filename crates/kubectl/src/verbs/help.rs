@@ -294,12 +294,12 @@ const DESCRIBE_FLAGS: &[Flag] = &[
     Flag::new("show-events", Bool, "true", "Add the events about each object. When not given, events are shown for a single object and left out when several are described."),
 ];
 
-/// A `--dry-run` these verbs parse but do not act on yet: say so rather than promise a preview.
+/// `--dry-run` on the verbs that change one field family: report, write nothing.
 const DRY_RUN_NOT_SIMULATED: Flag = Flag::new(
     "dry-run",
     Str,
     "none",
-    "Accepted for compatibility, but not simulated by this command yet: the change is made even with client or server.",
+    "Must be \"none\", \"server\", or \"client\". With client or server, print what would change and change nothing.",
 );
 const FILENAME_NOT_READ: Flag = Flag::new(
     "filename",

@@ -117,6 +117,15 @@ pub(crate) fn patch(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String
             output.append(denied);
             continue;
         }
+        if parsed.value("dry-run").is_some_and(|d| d != "none") {
+            // A dry run reports what would change and writes nothing.
+            output.stdout.push_str(&format!(
+                "{} {} (dry run)\n",
+                super::object_ref(resource, &name),
+                "patched"
+            ));
+            continue;
+        }
         match cluster.patch(resource, &namespace, &name, patch_type, &patch) {
             Ok((stored, changed)) => {
                 let suffix = if changed {
@@ -269,6 +278,19 @@ fn change_metadata_map(
             patch_map.insert(k.clone(), Value::Null);
         }
         let patch = json!({ "metadata": { verb.field: patch_map } });
+        if parsed.value("dry-run").is_some_and(|d| d != "none") {
+            // A dry run reports what would change and writes nothing.
+            output.stdout.push_str(&format!(
+                "{} {} (dry run)\n",
+                super::object_ref(resource, &name),
+                if set.is_empty() {
+                    verb.undone
+                } else {
+                    verb.done
+                }
+            ));
+            continue;
+        }
         match cluster.patch(resource, &namespace, &name, PatchType::Merge, &patch) {
             Ok((stored, changed)) => {
                 let word = if !changed {
@@ -369,6 +391,15 @@ pub(crate) fn scale(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String
             }
         }
         let patch = json!({ "spec": { "replicas": replicas } });
+        if parsed.value("dry-run").is_some_and(|d| d != "none") {
+            // A dry run reports what would change and writes nothing.
+            output.stdout.push_str(&format!(
+                "{} {} (dry run)\n",
+                super::object_ref(resource, &name),
+                "scaled"
+            ));
+            continue;
+        }
         match cluster.patch(resource, &namespace, &name, PatchType::Merge, &patch) {
             Ok((stored, _)) => output.append(super::apply::print_result(
                 &stored,
@@ -505,6 +536,15 @@ fn set_image(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]) -> O
             if let Some(map) = cursor.as_object_mut() {
                 map.remove("initContainers");
             }
+        }
+        if parsed.value("dry-run").is_some_and(|d| d != "none") {
+            // A dry run reports what would change and writes nothing.
+            output.stdout.push_str(&format!(
+                "{} {} (dry run)\n",
+                super::object_ref(resource, &name),
+                "image updated"
+            ));
+            continue;
         }
         match cluster.patch(resource, &namespace, &name, PatchType::Strategic, &patch) {
             Ok((stored, _)) => output.append(super::apply::print_result(
