@@ -31,7 +31,12 @@ fn decodes_and_stores_in_the_browser() {
             "web",
         )
         .unwrap();
-    assert_eq!(stored.metadata().resource_version.as_deref(), Some("6"));
+    // The Deployment was the second-to-last write (the Service came after it).
+    let expected = (session.cluster.resource_version() - 1).to_string();
+    assert_eq!(
+        stored.metadata().resource_version.as_deref(),
+        Some(expected.as_str())
+    );
     let created = stored.metadata().creation_timestamp.as_ref().unwrap();
     assert_eq!(created.0.to_string(), "2026-01-01T00:00:00Z");
 }

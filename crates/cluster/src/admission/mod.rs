@@ -11,6 +11,7 @@
 //! [`forbidden`]).
 
 mod default_storage_class;
+mod default_toleration_seconds;
 mod limit_ranger;
 mod priority;
 pub mod resource_quota;
@@ -49,6 +50,7 @@ pub fn admit_mutating(request: &AdmissionRequest<'_>, object: &mut Object) -> Re
     limit_ranger::admit(request, object)?;
     service_account::admit(request, object)?;
     priority::admit(request, object)?;
+    default_toleration_seconds::admit(request, object)?;
     default_storage_class::admit(request, object)?;
     Ok(())
 }
