@@ -79,6 +79,16 @@ fn watch_events_come_in_resource_version_order() {
     );
 }
 
+/// (user, verb, resource, namespace, name, allowed)
+type Decision<'a> = (
+    &'a UserInfo,
+    &'a str,
+    &'a model::ResourceType,
+    Option<&'a str>,
+    Option<&'a str>,
+    bool,
+);
+
 #[test]
 fn rbac_decisions() {
     let mut cluster = Cluster::new(1);
@@ -98,14 +108,7 @@ fn rbac_decisions() {
     let ops = UserInfo::impersonated("ops", &[]);
     let nobody = UserInfo::impersonated("nobody", &[]);
     let admin = UserInfo::cluster_admin();
-    let table: Vec<(
-        &UserInfo,
-        &str,
-        &model::ResourceType,
-        Option<&str>,
-        Option<&str>,
-        bool,
-    )> = vec![
+    let table: Vec<Decision> = vec![
         (&jane, "list", pods, Some("default"), None, true),
         (&jane, "get", pods, Some("default"), Some("x"), true),
         (&jane, "delete", pods, Some("default"), Some("x"), false),

@@ -41,6 +41,11 @@ pub fn three_way_merge(live: &mut Value, last: Option<&Value>, new: &Value) {
     }
     for (key, new_value) in new_map {
         let last_value = last.and_then(|l| l.get(key));
+        // Unchanged since the last apply: the patch kubectl sends would not mention it, so what
+        // the cluster has (defaults, admission, other writers) stays.
+        if last_value == Some(new_value) && live_map.contains_key(key) {
+            continue;
+        }
         match live_map.get_mut(key) {
             Some(live_value) if live_value.is_object() && new_value.is_object() => {
                 three_way_merge(live_value, last_value, new_value)
