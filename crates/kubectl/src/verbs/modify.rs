@@ -58,6 +58,27 @@ fn targets(
         .collect())
 }
 
+/// The stored object a patching verb works on, after the `--as` access check for "patch".
+fn patch_target(
+    cluster: &Cluster,
+    parsed: &flags::ParsedArgs,
+    namespace: &str,
+    resource: &'static ResourceType,
+    name: &str,
+) -> Result<Rc<Object>, Output> {
+    super::check_access(
+        cluster,
+        parsed,
+        "patch",
+        resource,
+        Some(namespace),
+        Some(name),
+    )?;
+    cluster
+        .get(resource, namespace, name)
+        .map_err(|e| Output::error(e.to_string()))
+}
+
 /// Parses a patch given as JSON or YAML (kubectl accepts both).
 fn parse_patch(text: &str) -> Result<Value, String> {
     serde_json::from_str(text).or_else(|_| {
@@ -229,21 +250,10 @@ fn change_metadata_map(
     };
     let mut output = Output::default();
     for (resource, name) in targets {
-        if let Err(denied) = super::check_access(
-            cluster,
-            &parsed,
-            "patch",
-            resource,
-            Some(&namespace),
-            Some(&name),
-        ) {
-            output.append(denied);
-            continue;
-        }
-        let live = match cluster.get(resource, &namespace, &name) {
+        let live = match patch_target(cluster, &parsed, &namespace, resource, &name) {
             Ok(o) => o,
-            Err(e) => {
-                output.append(Output::error(e.to_string()));
+            Err(o) => {
+                output.append(o);
                 continue;
             }
         };
@@ -354,21 +364,10 @@ pub(crate) fn scale(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String
     };
     let mut output = Output::default();
     for (resource, name) in targets {
-        if let Err(denied) = super::check_access(
-            cluster,
-            &parsed,
-            "patch",
-            resource,
-            Some(&namespace),
-            Some(&name),
-        ) {
-            output.append(denied);
-            continue;
-        }
-        let live: Rc<Object> = match cluster.get(resource, &namespace, &name) {
+        let live = match patch_target(cluster, &parsed, &namespace, resource, &name) {
             Ok(o) => o,
-            Err(e) => {
-                output.append(Output::error(e.to_string()));
+            Err(o) => {
+                output.append(o);
                 continue;
             }
         };
@@ -476,21 +475,10 @@ fn set_image(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]) -> O
     };
     let mut output = Output::default();
     for (resource, name) in targets {
-        if let Err(denied) = super::check_access(
-            cluster,
-            &parsed,
-            "patch",
-            resource,
-            Some(&namespace),
-            Some(&name),
-        ) {
-            output.append(denied);
-            continue;
-        }
-        let live = match cluster.get(resource, &namespace, &name) {
+        let live = match patch_target(cluster, &parsed, &namespace, resource, &name) {
             Ok(o) => o,
-            Err(e) => {
-                output.append(Output::error(e.to_string()));
+            Err(o) => {
+                output.append(o);
                 continue;
             }
         };
