@@ -18,6 +18,7 @@
 pub mod admission;
 pub mod api;
 pub mod clock;
+pub(crate) mod controllers;
 pub mod events;
 mod kubelet;
 pub mod network;
@@ -43,6 +44,8 @@ pub struct Cluster {
     kubelet: kubelet::KubeletState,
     /// Unschedulable pods (by uid) and when the scheduler tries them again.
     scheduler_backoff: std::collections::BTreeMap<String, SimTime>,
+    /// What kube-controller-manager's loops remember between runs.
+    controllers: controllers::ControllerState,
 }
 
 /// The most stops one `advance` makes (each stop runs the scheduler and the kubelet once).
@@ -82,6 +85,7 @@ impl Cluster {
             seed,
             kubelet: Default::default(),
             scheduler_backoff: Default::default(),
+            controllers: Default::default(),
         };
         cluster.bootstrap(shape);
         cluster
@@ -152,8 +156,6 @@ impl Cluster {
         self.clock.now()
     }
 
-    /// Moves simulated time forward. Later issues run the event queue (controllers, kubelet,
-    /// scheduler) up to the new time here.
     /// Moves simulated time forward, stopping at every moment something is due (the scheduler,
     /// the kubelet's next step) so that every write and event carries its true time. Bounded:
     /// at most [`MAX_STEPS_PER_ADVANCE`] stops per call.
@@ -161,11 +163,15 @@ impl Cluster {
         let target = SimTime(self.now().0.saturating_add(duration.0));
         for _ in 0..MAX_STEPS_PER_ADVANCE {
             self.run_components();
-            let next = [self.kubelet_next_wakeup(), self.scheduler_next_wakeup()]
-                .into_iter()
-                .flatten()
-                .filter(|t| *t > self.now())
-                .min();
+            let next = [
+                self.kubelet_next_wakeup(),
+                self.scheduler_next_wakeup(),
+                self.controllers_next_wakeup(),
+            ]
+            .into_iter()
+            .flatten()
+            .filter(|t| *t > self.now())
+            .min();
             match next {
                 Some(t) if t <= target => self.clock.advance(t.since(self.now())),
                 _ => break,
@@ -176,10 +182,19 @@ impl Cluster {
         self.expire_events();
     }
 
-    /// The control loops that exist so far, run at the current instant.
+    /// The control loops, run at the current instant until they have nothing more to do (each
+    /// round is controllers, then the scheduler, then the kubelet; bounded by
+    /// [`controllers::MAX_ROUNDS_PER_INSTANT`]).
     fn run_components(&mut self) {
-        self.run_scheduler();
-        self.run_kubelet();
+        for _ in 0..controllers::MAX_ROUNDS_PER_INSTANT {
+            let before = self.resource_version();
+            self.run_controllers();
+            self.run_scheduler();
+            self.run_kubelet();
+            if self.resource_version() == before {
+                break;
+            }
+        }
     }
 
     fn scheduler_next_wakeup(&self) -> Option<SimTime> {

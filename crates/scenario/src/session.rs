@@ -26,7 +26,11 @@ impl Session {
         match command {
             Command::Kubectl { args, stdin } => {
                 let workspace = WorkspaceWithStdin { files, stdin: stdin.as_deref() };
-                self.kubectl.run(&mut self.cluster, args, &workspace)
+                let output = self.kubectl.run(&mut self.cluster, args, &workspace);
+                // The control loops react to a request within milliseconds on a real cluster:
+                // a Deployment's pods exist (Pending) by the time the next command runs.
+                self.cluster.advance(SimDuration(0));
+                output
             }
             Command::Sleep { millis } => {
                 self.cluster.advance(SimDuration(*millis));
