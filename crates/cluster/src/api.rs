@@ -284,6 +284,7 @@ impl ApiServer {
         if !resource.namespaced {
             object.metadata_mut().namespace = None;
         }
+        let mut generated_from = None;
         if object.name().is_empty() {
             if let Some(prefix) = object
                 .metadata()
@@ -292,8 +293,19 @@ impl ApiServer {
                 .filter(|p| !p.is_empty())
             {
                 object.metadata_mut().name = Some(format!("{prefix}{}", rng.name_suffix(5)));
+                generated_from = Some(prefix);
             }
         }
+        // Admission sees a generated name's request as the client sent it: its refusals name
+        // the object by the generateName prefix (`pods "web-7d4b9c8f5-" is forbidden: …`).
+        let name_in_refusals = |mut error: ApiError, object: &Object| {
+            if let Some(prefix) = &generated_from {
+                error.message = error
+                    .message
+                    .replace(&format!("\"{}\"", object.name()), &format!("\"{prefix}\""));
+            }
+            error
+        };
         model::defaults::apply_defaults(&mut object);
         let request = AdmissionRequest {
             operation: Operation::Create,
@@ -301,13 +313,18 @@ impl ApiServer {
             store: &self.store,
             now,
         };
-        admission::admit_mutating(&request, &mut object)?;
+        if let Err(error) = admission::admit_mutating(&request, &mut object) {
+            return Err(name_in_refusals(error, &object));
+        }
         Self::validate(&object, None)?;
         let key = key_for(resource, object.namespace(), object.name());
         if self.store.contains_key(&key) {
             return Err(ApiError::already_exists(resource, object.name()));
         }
-        let side_writes = admission::admit_validating(&request, &object)?;
+        let side_writes = match admission::admit_validating(&request, &object) {
+            Ok(writes) => writes,
+            Err(error) => return Err(name_in_refusals(error, &object)),
+        };
         initialize_status(&mut object);
         crate::network::allocate_service_addresses(&mut object, &self.store, rng)?;
         let resource_version = self.next_resource_version();

@@ -331,7 +331,8 @@ pub(crate) fn reconcile(set: &Rc<Object>, view: &ControllerView<'_>) -> Reconcil
             "type": "ReplicaFailure",
             "status": "True",
             "reason": "FailedCreate",
-            "message": f.message,
+            // The pod control's error, as the docs' quota example shows it.
+            "message": format!("unable to create pods: {}", f.message),
             "lastTransitionTime": since,
         })
     });

@@ -4509,6 +4509,14 @@ fn camel_case_split(s: &str) -> Vec<String> {
         .collect()
 }
 
+/// The "Pod Template:" block of `describe deployment`, alone (what `kubectl rollout history
+/// --revision=N` prints).
+pub(crate) fn pod_template_text(template: &Value) -> String {
+    let mut w = Writer::default();
+    describe_pod_template(&mut w, template);
+    tabwrite(&w.out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

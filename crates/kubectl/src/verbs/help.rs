@@ -475,7 +475,7 @@ pub(crate) fn help(verb: &str, rest: &[String]) -> Output {
                 path.push(rest[i].as_str());
             }
         }
-        "config" | "set" | "auth" => {
+        "config" | "set" | "auth" | "rollout" => {
             if let Some(sub) = first_word(rest) {
                 path.push(sub);
             }
@@ -519,7 +519,10 @@ pub(crate) fn text(path: &[&str]) -> Option<String> {
         ["set", "image", ..] => "set image",
         ["auth", "can-i", ..] => "auth can-i",
         ["auth", "whoami", ..] => "auth whoami",
-        ["set" | "auth", ..] => return Some(group_text(path[0])),
+        ["rollout", sub @ ("status" | "history" | "undo" | "pause" | "resume" | "restart"), ..] => {
+            return Some(rollout_text(sub))
+        }
+        ["set" | "auth" | "rollout", ..] => return Some(group_text(path[0])),
         [verb, ..] => *verb,
         [] => return None,
     };
@@ -738,6 +741,19 @@ fn group_text(verb: &str) -> String {
                 "kubectl set SUBCOMMAND [options]",
                 "kubectl set",
             ),
+            "rollout" => (
+                "Look after the rollout of a deployment: follow it, list its revisions, go back to an earlier one, hold it, or start a fresh one.",
+                vec![
+                    ("history", "List a deployment's revisions"),
+                    ("pause", "Hold a deployment's rollout where it is"),
+                    ("restart", "Replace every pod of a deployment with a new one"),
+                    ("resume", "Let a paused deployment roll out again"),
+                    ("status", "Follow a rollout until it is done"),
+                    ("undo", "Go back to an earlier revision"),
+                ],
+                "kubectl rollout SUBCOMMAND [options]",
+                "kubectl rollout",
+            ),
             _ => (
                 "Ask the cluster's authorizer about permissions and identity.",
                 vec![
@@ -897,6 +913,87 @@ fn config_text(sub: &str) -> Option<String> {
         _ => return None,
     };
     Some(render(&page))
+}
+
+const ROLLOUT_STATUS_FLAGS: &[Flag] = &[
+    FILENAME_NOT_READ,
+    Flag::new("revision", Int64, "0", "Accepted for compatibility; the status is always that of the latest revision."),
+    Flag::new("timeout", Str, "0s", "How long (in simulated time) to wait before giving up; 0 waits up to 30 simulated minutes."),
+    Flag::new("watch", Bool, "true", "Keep following the rollout until it is done; with --watch=false print the state once.").short('w'),
+];
+
+const ROLLOUT_HISTORY_FLAGS: &[Flag] = &[
+    FILENAME_NOT_READ,
+    Flag::new(
+        "revision",
+        Int64,
+        "0",
+        "Show the pod template of this revision instead of the list.",
+    ),
+];
+
+const ROLLOUT_UNDO_FLAGS: &[Flag] = &[
+    DRY_RUN_NOT_SIMULATED,
+    FILENAME_NOT_READ,
+    Flag::new(
+        "to-revision",
+        Int64,
+        "0",
+        "The revision to go back to; 0 means the one before the current revision.",
+    ),
+];
+
+const ROLLOUT_PLAIN_FLAGS: &[Flag] = &[FILENAME_NOT_READ];
+
+/// `kubectl rollout SUBCOMMAND --help`.
+fn rollout_text(sub: &str) -> String {
+    let (description, examples, options, usage): (&str, &[(&str, &str)], &[Flag], &str) = match sub {
+        "status" => (
+            "Follow the rollout of a deployment until it is done.\n\n Prints a line each time the rollout moves on (new replicas updated, old ones going away, new ones becoming available) and ends when every replica runs the new template, or with an error when the deployment passes its progress deadline. In this playground the wait lets simulated time run.",
+            &[("Follow the rollout of the web deployment", "kubectl rollout status deployment/web"), ("Print where the rollout stands now, without waiting", "kubectl rollout status deployment/web --watch=false")],
+            ROLLOUT_STATUS_FLAGS,
+            "kubectl rollout status (TYPE NAME | TYPE/NAME) [flags] [options]",
+        ),
+        "history" => (
+            "List the revisions of a deployment, with the change-cause annotation each one carried.",
+            &[("The revisions of the web deployment", "kubectl rollout history deployment/web"), ("The pod template of revision 3", "kubectl rollout history deployment/web --revision=3")],
+            ROLLOUT_HISTORY_FLAGS,
+            "kubectl rollout history (TYPE NAME | TYPE/NAME) [flags] [options]",
+        ),
+        "undo" => (
+            "Go back to an earlier revision of a deployment.\n\n The pod template of that revision becomes the deployment's template again, which starts a rollout; the revision comes back under a new number.",
+            &[("Go back to the previous revision", "kubectl rollout undo deployment/web"), ("Go back to revision 3", "kubectl rollout undo deployment/web --to-revision=3")],
+            ROLLOUT_UNDO_FLAGS,
+            "kubectl rollout undo (TYPE NAME | TYPE/NAME) [flags] [options]",
+        ),
+        "pause" => (
+            "Hold a deployment's rollout where it is.\n\n Changes to the pod template made while paused start no rollout until the deployment is resumed; scaling still works.",
+            &[("Pause the web deployment, change its image, then resume", "kubectl rollout pause deployment/web")],
+            ROLLOUT_PLAIN_FLAGS,
+            "kubectl rollout pause RESOURCE",
+        ),
+        "resume" => (
+            "Let a paused deployment roll out again.",
+            &[("Resume the web deployment", "kubectl rollout resume deployment/web")],
+            ROLLOUT_PLAIN_FLAGS,
+            "kubectl rollout resume RESOURCE",
+        ),
+        _ => (
+            "Replace every pod of a deployment with a new one.\n\n Stamps the pod template with a kubectl.kubernetes.io/restartedAt annotation, which starts an ordinary rolling update.",
+            &[("Restart the pods of the web deployment", "kubectl rollout restart deployment/web")],
+            ROLLOUT_PLAIN_FLAGS,
+            "kubectl rollout restart RESOURCE",
+        ),
+    };
+    render(&Page {
+        description,
+        aliases: Vec::new(),
+        examples,
+        commands: Vec::new(),
+        options: options.to_vec(),
+        usage,
+        command_path: "",
+    })
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ mod get;
 mod help;
 mod info;
 mod modify;
+mod rollout;
 mod run;
 
 use cluster::Cluster;
@@ -39,7 +40,6 @@ const NOT_YET_IMPLEMENTED: &[&str] = &[
     "port-forward",
     "proxy",
     "replace",
-    "rollout",
     "taint",
     "top",
     "uncordon",
@@ -92,6 +92,7 @@ pub(crate) fn dispatch(
         "annotate" => modify::annotate(kubectl, cluster, &rest),
         "scale" => modify::scale(kubectl, cluster, &rest),
         "set" => modify::set(kubectl, cluster, &rest),
+        "rollout" => rollout::rollout(kubectl, cluster, &rest),
         "version" => info::version(&rest),
         "api-resources" => info::api_resources(&rest),
         "api-versions" => info::api_versions(),

@@ -1,0 +1,431 @@
+//! `kubectl rollout status|history|undo|pause|resume|restart` for Deployments.
+//!
+//! `status` watches: it lets simulated time run (one second at a time, at most 30 simulated
+//! minutes or `--timeout`) and prints each new state of the rollout, as kubectl prints while it
+//! waits on a real cluster. `undo` works as kubectl's does, on the client: it copies the pod
+//! template of the ReplicaSet of the wanted revision back into the Deployment.
+
+use std::rc::Rc;
+
+use cluster::{Cluster, PatchType, SimDuration};
+use model::{Object, ResourceType};
+use serde_json::{json, Value};
+
+use crate::flags::{self, boolean, value};
+use crate::{Kubectl, Output};
+
+const REVISION: &str = "deployment.kubernetes.io/revision";
+const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";
+const SUBCOMMANDS: &[&str] = &["history", "pause", "restart", "resume", "status", "undo"];
+/// How long `rollout status` waits at most when no `--timeout` is given (simulated).
+const DEFAULT_WATCH_LIMIT_SECONDS: u64 = 30 * 60;
+
+pub(crate) fn rollout(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]) -> Output {
+    let specs = [
+        boolean("watch", Some('w')),
+        value("timeout", None),
+        value("revision", None),
+        value("to-revision", None),
+        value("output", Some('o')),
+        value("dry-run", None),
+        value("selector", Some('l')),
+        value("filename", Some('f')),
+    ];
+    let parsed = match flags::parse(args, &specs, "rollout") {
+        Ok(p) => p,
+        Err(e) => return Output::error(e),
+    };
+    let Some(subcommand) = parsed.positionals.first().map(String::as_str) else {
+        return Output::ok(super::help::text(&["rollout"]).unwrap_or_default());
+    };
+    if !SUBCOMMANDS.contains(&subcommand) {
+        return Output::error(format!(
+            "error: unknown command \"{subcommand}\" for \"kubectl rollout\""
+        ));
+    }
+    let namespace = super::namespace_of(kubectl, &parsed);
+    let target = match resolve_target(&parsed.positionals[1..]) {
+        Ok(t) => t,
+        Err(o) => return o,
+    };
+    let (resource, name) = target;
+    if resource.kind != "Deployment" {
+        if ["DaemonSet", "StatefulSet"].contains(&resource.kind) {
+            return Output::error(format!(
+                "error: \"kubectl rollout {subcommand}\" for {} is not available in this playground yet",
+                resource.qualified_plural()
+            ));
+        }
+        // kubectl names the type as a GroupKind prints: `Pod`, `Job.batch`.
+        let group_kind = if resource.group.is_empty() {
+            resource.kind.to_string()
+        } else {
+            format!("{}.{}", resource.kind, resource.group)
+        };
+        return Output::error(format!(
+            "error: no {} has been implemented for {group_kind}",
+            match subcommand {
+                "status" => "status viewer",
+                "history" => "history viewer",
+                "undo" => "rollbacker",
+                _ => "handler",
+            },
+        ));
+    }
+    let verb = if matches!(subcommand, "status" | "history") {
+        "get"
+    } else {
+        "patch"
+    };
+    if let Err(denied) = super::check_access(
+        cluster,
+        &parsed,
+        verb,
+        resource,
+        Some(&namespace),
+        Some(&name),
+    ) {
+        return denied;
+    }
+    let live = match cluster.get(resource, &namespace, &name) {
+        Ok(o) => o,
+        Err(e) => return Output::error(e.to_string()),
+    };
+    let reference = super::object_ref(resource, &name);
+    match subcommand {
+        "status" => status(cluster, &parsed, resource, &namespace, &name),
+        "history" => history(cluster, &parsed, &live, &reference),
+        "undo" => undo(cluster, &parsed, resource, &live, &reference),
+        "pause" | "resume" => {
+            pause_or_resume(cluster, resource, &live, &reference, subcommand == "pause")
+        }
+        _ => restart(cluster, resource, &live, &reference),
+    }
+}
+
+fn resolve_target(words: &[String]) -> Result<(&'static ResourceType, String), Output> {
+    let Some(first) = words.first() else {
+        return Err(Output::error("error: required resource not specified"));
+    };
+    if let Some((kind, name)) = first.split_once('/') {
+        return super::resolve_resource(kind).map(|r| (r, name.to_string()));
+    }
+    let resource = super::resolve_resource(first)?;
+    match words.get(1) {
+        Some(name) => Ok((resource, name.clone())),
+        None => Err(Output::error("error: required resource not specified")),
+    }
+}
+
+/// What `rollout status` says about a Deployment now, and whether it is done (Ok(true)), still
+/// going (Ok(false)) or failed (Err).
+fn deployment_status_line(deployment: &Value, name: &str) -> (String, Result<bool, String>) {
+    let generation = deployment["metadata"]["generation"].as_i64().unwrap_or(0);
+    let status = &deployment["status"];
+    let observed = status["observedGeneration"].as_i64().unwrap_or(0);
+    if generation > observed {
+        return (
+            "Waiting for deployment spec update to be observed...\n".into(),
+            Ok(false),
+        );
+    }
+    let progressing = status["conditions"]
+        .as_array()
+        .and_then(|cs| cs.iter().find(|c| c["type"] == "Progressing"));
+    if progressing.is_some_and(|c| c["reason"] == "ProgressDeadlineExceeded") {
+        return (
+            String::new(),
+            Err(format!(
+                "error: deployment \"{name}\" exceeded its progress deadline"
+            )),
+        );
+    }
+    let count = |field: &str| status[field].as_i64().unwrap_or(0);
+    let desired = deployment["spec"]["replicas"].as_i64().unwrap_or(1);
+    let updated = count("updatedReplicas");
+    let replicas = count("replicas");
+    let available = count("availableReplicas");
+    if updated < desired {
+        return (format!("Waiting for deployment \"{name}\" rollout to finish: {updated} out of {desired} new replicas have been updated...\n"), Ok(false));
+    }
+    if replicas > updated {
+        return (format!("Waiting for deployment \"{name}\" rollout to finish: {} old replicas are pending termination...\n", replicas - updated), Ok(false));
+    }
+    if available < updated {
+        return (format!("Waiting for deployment \"{name}\" rollout to finish: {available} of {updated} updated replicas are available...\n"), Ok(false));
+    }
+    (
+        format!("deployment \"{name}\" successfully rolled out\n"),
+        Ok(true),
+    )
+}
+
+fn status(
+    cluster: &mut Cluster,
+    parsed: &flags::ParsedArgs,
+    resource: &'static ResourceType,
+    namespace: &str,
+    name: &str,
+) -> Output {
+    let watch = parsed.value("watch").is_none_or(|w| w != "false");
+    let limit_seconds = match parsed.value("timeout") {
+        None | Some("0") | Some("0s") => DEFAULT_WATCH_LIMIT_SECONDS,
+        Some(text) => match model::duration::parse_duration_millis(text) {
+            Ok(millis) => (millis / 1000).max(1),
+            Err(_) => {
+                return Output::error(format!(
+                    "error: invalid argument \"{text}\" for \"--timeout\" flag: time: invalid duration \"{text}\""
+                ))
+            }
+        },
+    };
+    let mut output = Output::default();
+    let mut last_line = String::new();
+    for second in 0..=limit_seconds {
+        let live = match cluster.get(resource, namespace, name) {
+            Ok(o) => o.to_json_value(),
+            Err(e) => {
+                output.append(Output::error(e.to_string()));
+                return output;
+            }
+        };
+        let (line, state) = deployment_status_line(&live, name);
+        if line != last_line {
+            output.stdout.push_str(&line);
+            last_line = line;
+        }
+        match state {
+            Ok(true) => return output,
+            Err(message) => {
+                output.append(Output::error(message));
+                return output;
+            }
+            Ok(false) if !watch => return output,
+            Ok(false) if second == limit_seconds => break,
+            Ok(false) => cluster.advance(SimDuration::from_secs(1)),
+        }
+    }
+    output.append(Output::error("error: timed out waiting for the condition"));
+    output
+}
+
+/// The Deployment's ReplicaSets (controlled by it), with their revisions, oldest revision first.
+fn replica_sets_of(cluster: &Cluster, deployment: &Object) -> Vec<(i64, Rc<Object>)> {
+    let uid = deployment.metadata().uid.clone().unwrap_or_default();
+    let resource = model::registry::resolve("replicasets").expect("registered");
+    let mut sets: Vec<(i64, Rc<Object>)> = cluster
+        .list(resource, Some(deployment.namespace()))
+        .into_iter()
+        .filter(|rs| {
+            rs.metadata()
+                .owner_references
+                .iter()
+                .flatten()
+                .any(|r| r.controller == Some(true) && r.uid == uid)
+        })
+        .map(|rs| {
+            let revision = rs
+                .metadata()
+                .annotations
+                .as_ref()
+                .and_then(|a| a.get(REVISION))
+                .and_then(|r| r.parse().ok())
+                .unwrap_or(0);
+            (revision, rs)
+        })
+        .collect();
+    sets.sort_by_key(|(revision, _)| *revision);
+    sets
+}
+
+fn history(
+    cluster: &Cluster,
+    parsed: &flags::ParsedArgs,
+    live: &Object,
+    reference: &str,
+) -> Output {
+    let sets = replica_sets_of(cluster, live);
+    if let Some(wanted) = parsed.value("revision").filter(|r| *r != "0") {
+        let Ok(wanted) = wanted.parse::<i64>() else {
+            return Output::error(format!("error: invalid argument \"{wanted}\" for \"--revision\" flag: strconv.ParseInt: parsing \"{wanted}\": invalid syntax"));
+        };
+        let Some((_, rs)) = sets.iter().find(|(r, _)| *r == wanted) else {
+            return Output::error("error: unable to find the specified revision");
+        };
+        let mut template = rs.to_json_value()["spec"]["template"].clone();
+        if let Some(annotation) = rs
+            .metadata()
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get(CHANGE_CAUSE))
+        {
+            template["metadata"]["annotations"][CHANGE_CAUSE] = json!(annotation);
+        }
+        return Output::ok(format!(
+            "{reference} with revision #{wanted}\n{}\n",
+            super::describe::pod_template_text(&template)
+        ));
+    }
+    let mut out = format!("{reference} \nREVISION  CHANGE-CAUSE\n");
+    for (revision, rs) in sets.iter().filter(|(r, _)| *r > 0) {
+        let cause = rs
+            .metadata()
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get(CHANGE_CAUSE))
+            .cloned()
+            .unwrap_or_else(|| "<none>".into());
+        out.push_str(&format!("{revision:<10}{cause}\n"));
+    }
+    out.push('\n');
+    Output::ok(out)
+}
+
+fn undo(
+    cluster: &mut Cluster,
+    parsed: &flags::ParsedArgs,
+    resource: &'static ResourceType,
+    live: &Object,
+    reference: &str,
+) -> Output {
+    let value = live.to_json_value();
+    if value["spec"]["paused"] == json!(true) {
+        return Output::error(format!(
+            "error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume {reference}' and try again"
+        ));
+    }
+    let to_revision = match parsed.value("to-revision").map(str::parse::<i64>) {
+        None => 0,
+        Some(Ok(r)) => r,
+        Some(Err(_)) => return Output::error(
+            "error: invalid argument for \"--to-revision\" flag: strconv.ParseInt: invalid syntax",
+        ),
+    };
+    let sets = replica_sets_of(cluster, live);
+    let target = if to_revision == 0 {
+        // The previous revision: the second highest.
+        if sets.len() < 2 {
+            return Output::error(format!(
+                "error: no rollout history found for deployment \"{}\"",
+                live.name()
+            ));
+        }
+        sets.get(sets.len() - 2).cloned()
+    } else {
+        sets.iter().find(|(r, _)| *r == to_revision).cloned()
+    };
+    let Some((revision, rs)) = target else {
+        return Output::error(format!(
+            "error: unable to find specified revision {to_revision} in history"
+        ));
+    };
+    let mut template = rs.to_json_value()["spec"]["template"].clone();
+    if let Some(labels) = template["metadata"]["labels"].as_object_mut() {
+        labels.remove("pod-template-hash");
+    }
+    if template == value["spec"]["template"] {
+        return Output::ok(format!(
+            "{reference} skipped rollback (current template already matches revision {revision})\n"
+        ));
+    }
+    if parsed.value("dry-run").is_some_and(|d| d != "none") {
+        return Output::ok(format!(
+            "{reference} Pod Template:\n{} (dry run)\n",
+            super::describe::pod_template_text(&template)
+        ));
+    }
+    // The ReplicaSet's change-cause comes back with its template.
+    let mut patch = json!({ "spec": { "template": template } });
+    if let Some(cause) = rs
+        .metadata()
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(CHANGE_CAUSE))
+    {
+        patch["metadata"] = json!({ "annotations": { CHANGE_CAUSE: cause } });
+    }
+    // A whole-template replacement: a JSON merge patch of the template with nulls for what the
+    // old template lacks would be kubectl's JSON patch; replacing the field does the same.
+    let replace =
+        json!([{ "op": "replace", "path": "/spec/template", "value": patch["spec"]["template"] }]);
+    if let Err(e) = cluster.patch(
+        resource,
+        live.namespace(),
+        live.name(),
+        PatchType::Json,
+        &replace,
+    ) {
+        return Output::error(e.to_string());
+    }
+    if let Some(annotations) = patch.get("metadata") {
+        let _ = cluster.patch(
+            resource,
+            live.namespace(),
+            live.name(),
+            PatchType::Merge,
+            &json!({ "metadata": annotations }),
+        );
+    }
+    Output::ok(format!("{reference} rolled back\n"))
+}
+
+fn pause_or_resume(
+    cluster: &mut Cluster,
+    resource: &'static ResourceType,
+    live: &Object,
+    reference: &str,
+    pause: bool,
+) -> Output {
+    let paused = live.to_json_value()["spec"]["paused"] == json!(true);
+    if paused == pause {
+        return Output::error(format!(
+            "error: {} \"{}\" is {}",
+            resource.qualified_plural(),
+            live.name(),
+            if pause {
+                "already paused"
+            } else {
+                "not paused"
+            }
+        ));
+    }
+    let patch = json!({ "spec": { "paused": if pause { json!(true) } else { Value::Null } } });
+    match cluster.patch(
+        resource,
+        live.namespace(),
+        live.name(),
+        PatchType::Strategic,
+        &patch,
+    ) {
+        Ok(_) => Output::ok(format!(
+            "{reference} {}\n",
+            if pause { "paused" } else { "resumed" }
+        )),
+        Err(e) => Output::error(e.to_string()),
+    }
+}
+
+fn restart(
+    cluster: &mut Cluster,
+    resource: &'static ResourceType,
+    live: &Object,
+    reference: &str,
+) -> Output {
+    if live.to_json_value()["spec"]["paused"] == json!(true) {
+        return Output::error("error: can't restart paused deployment (run rollout resume first)");
+    }
+    let now = serde_json::to_value(cluster.now().to_k8s_time()).unwrap_or_default();
+    let patch = json!({ "spec": { "template": { "metadata": { "annotations": {
+        "kubectl.kubernetes.io/restartedAt": now
+    } } } } });
+    match cluster.patch(
+        resource,
+        live.namespace(),
+        live.name(),
+        PatchType::Strategic,
+        &patch,
+    ) {
+        Ok(_) => Output::ok(format!("{reference} restarted\n")),
+        Err(e) => Output::error(e.to_string()),
+    }
+}
