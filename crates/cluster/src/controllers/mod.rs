@@ -375,3 +375,6 @@ mod tests {
         assert_eq!(retry_delay(30), SimDuration::from_secs(512));
     }
 }
+
+#[cfg(test)]
+mod reconcile_tests;

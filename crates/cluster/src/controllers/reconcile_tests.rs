@@ -1,0 +1,253 @@
+//! Reconcile tests as data: a store written as YAML (objects with their status) goes in, the
+//! writes a reconcile asks for come out as one line each.
+
+use std::rc::Rc;
+
+use model::Object;
+
+use super::{ControllerView, Reconciled, Write};
+use crate::Cluster;
+
+/// A cluster holding exactly these objects (statuses included), with no control loop run.
+fn store_of(yaml: &str) -> Cluster {
+    let mut cluster = Cluster::new(7);
+    let objects = model::decode_documents(yaml).expect("fixture decodes");
+    for object in objects {
+        let status = object.to_json_value().get("status").cloned();
+        let created = cluster.create(object).expect("fixture object is valid");
+        if let Some(status) = status {
+            let mut value = created.to_json_value();
+            value["status"] = status;
+            let with_status = Object::from_json_value(value).expect("status decodes");
+            cluster.update_status(with_status);
+        }
+    }
+    cluster
+}
+
+fn describe_writes(reconciled: &Reconciled) -> Vec<String> {
+    reconciled
+        .writes
+        .iter()
+        .map(|write| match write {
+            Write::Create { object, .. } => {
+                let name = object
+                    .metadata()
+                    .generate_name
+                    .clone()
+                    .unwrap_or_else(|| object.name().to_string());
+                let replicas = object.to_json_value()["spec"]["replicas"].clone();
+                if replicas.is_null() {
+                    format!("create {} {name}", object.kind())
+                } else {
+                    format!("create {} {name} replicas={replicas}", object.kind())
+                }
+            }
+            Write::Update(object) => {
+                let value = object.to_json_value();
+                let owner = object
+                    .metadata()
+                    .owner_references
+                    .as_ref()
+                    .and_then(|r| r.first())
+                    .map_or("none".to_string(), |r| r.name.clone());
+                match object.kind() {
+                    "Pod" => format!("update Pod {} owner={owner}", object.name()),
+                    _ => format!(
+                        "update {} {} replicas={}",
+                        object.kind(),
+                        object.name(),
+                        value["spec"]["replicas"]
+                    ),
+                }
+            }
+            Write::UpdateStatus(object) => format!("status {}", object.name()),
+            Write::Delete { target, .. } => format!("delete {} {}", target.kind(), target.name()),
+            Write::Event { event, .. } => format!("event {}: {}", event.reason, event.message),
+        })
+        .filter(|line| !line.starts_with("status"))
+        .collect()
+}
+
+fn reconcile_in(
+    cluster: &Cluster,
+    plural: &str,
+    name: &str,
+    reconcile: fn(&Rc<Object>, &ControllerView<'_>) -> Reconciled,
+) -> Vec<String> {
+    let object = cluster
+        .get(super::resource(plural), "default", name)
+        .expect("the object under test exists");
+    let view = ControllerView {
+        store: cluster.api.store(),
+        now: cluster.now(),
+        failures: &cluster.controllers.failures,
+    };
+    describe_writes(&reconcile(&object, &view))
+}
+
+const RS: &str = "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: web}\nspec:\n  replicas: REPLICAS\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: c, image: nginx}]}\n";
+
+fn pod(name: &str, labels: &str, node: Option<&str>, phase: &str, ready: bool) -> String {
+    let node = node.map_or(String::new(), |n| format!("  nodeName: {n}\n"));
+    let ready = if ready { "True" } else { "False" };
+    format!(
+        "---\napiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, labels: {{{labels}}}}}\nspec:\n{node}  containers: [{{name: c, image: nginx}}]\nstatus:\n  phase: {phase}\n  conditions: [{{type: Ready, status: \"{ready}\", lastTransitionTime: \"2026-01-01T00:00:00Z\"}}]\n"
+    )
+}
+
+#[test]
+fn replicaset_reconciles_as_upstream_does() {
+    // (what, store, writes expected)
+    let cases: Vec<(&str, String, Vec<&str>)> = vec![
+        (
+            "missing pods are created from the template",
+            RS.replace("REPLICAS", "2"),
+            vec!["create Pod web-", "create Pod web-"],
+        ),
+        (
+            "orphans that match are adopted and counted",
+            RS.replace("REPLICAS", "1")
+                + &pod("stray", "app: web", Some("node-1"), "Running", true),
+            vec!["update Pod stray owner=web"],
+        ),
+        (
+            "pods that do not match are left alone",
+            RS.replace("REPLICAS", "1") + &pod("other", "app: db", Some("node-1"), "Running", true),
+            vec!["create Pod web-"],
+        ),
+        (
+            "surplus goes unscheduled first, then pending, then not ready",
+            RS.replace("REPLICAS", "1")
+                + &pod("a-ready", "app: web", Some("node-1"), "Running", true)
+                + &pod("b-unscheduled", "app: web", None, "Pending", false)
+                + &pod("c-pending", "app: web", Some("node-2"), "Pending", false)
+                + &pod("d-notready", "app: web", Some("node-3"), "Running", false),
+            vec![
+                "update Pod a-ready owner=web",
+                "update Pod b-unscheduled owner=web",
+                "update Pod c-pending owner=web",
+                "update Pod d-notready owner=web",
+                "delete Pod b-unscheduled",
+                "delete Pod c-pending",
+                "delete Pod d-notready",
+            ],
+        ),
+        (
+            "finished pods do not count",
+            RS.replace("REPLICAS", "1")
+                + &pod("done", "app: web", Some("node-1"), "Succeeded", false),
+            vec!["update Pod done owner=web", "create Pod web-"],
+        ),
+    ];
+    for (what, store, expected) in cases {
+        let cluster = store_of(&store);
+        let got = reconcile_in(&cluster, "replicasets", "web", super::replicaset::reconcile);
+        assert_eq!(got, expected, "{what}");
+    }
+}
+
+fn deployment_store(
+    old_ready: i32,
+    new_replicas: i32,
+    new_ready: i32,
+    old_replicas: i32,
+) -> String {
+    let rs = |name: &str, image: &str, hash: &str, revision: i32, replicas: i32, ready: i32| {
+        format!(
+            "---\napiVersion: apps/v1\nkind: ReplicaSet\nmetadata:\n  name: {name}\n  labels: {{app: web, pod-template-hash: {hash}}}\n  annotations: {{deployment.kubernetes.io/revision: \"{revision}\", deployment.kubernetes.io/desired-replicas: \"3\", deployment.kubernetes.io/max-replicas: \"4\"}}\nspec:\n  replicas: {replicas}\n  selector: {{matchLabels: {{app: web, pod-template-hash: {hash}}}}}\n  template:\n    metadata: {{labels: {{app: web, pod-template-hash: {hash}}}}}\n    spec: {{containers: [{{name: nginx, image: {image}}}]}}\nstatus: {{replicas: {replicas}, readyReplicas: {ready}, availableReplicas: {ready}}}\n"
+        )
+    };
+    let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 3\n  selector: {matchLabels: {app: web}}\n  strategy: {rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: nginx, image: nginx:1.26}]}\n";
+    let mut store = deployment.to_string();
+    store += &rs("web-old", "nginx:1.25", "old", 1, old_replicas, old_ready);
+    if new_replicas >= 0 {
+        store += &rs("web-new", "nginx:1.26", "new", 2, new_replicas, new_ready);
+    }
+    store
+}
+
+/// (what, old ready, new replicas (-1: no new set yet), new ready, old replicas, writes)
+type RollingCase = (&'static str, i32, i32, i32, i32, Vec<&'static str>);
+
+#[test]
+fn rolling_update_moves_within_surge_and_unavailability() {
+    // (what, old ready, new replicas (-1: none yet), new ready, old replicas, writes)
+    let cases: Vec<RollingCase> = vec![
+        (
+            "the old set is adopted; a new set starts at the surge",
+            3,
+            -1,
+            0,
+            3,
+            vec![],
+        ),
+        (
+            "the new set grows to fill the surge",
+            3,
+            0,
+            0,
+            3,
+            vec![
+                "update ReplicaSet web-new replicas=1",
+                "event ScalingReplicaSet: Scaled up replica set web-new from 0 to 1",
+            ],
+        ),
+        (
+            "nothing old goes while the new pod is unavailable",
+            3,
+            1,
+            0,
+            3,
+            vec![],
+        ),
+        (
+            "one old pod goes once the new one is available",
+            3,
+            1,
+            1,
+            3,
+            vec![
+                "update ReplicaSet web-old replicas=2",
+                "event ScalingReplicaSet: Scaled down replica set web-old from 3 to 2",
+            ],
+        ),
+        (
+            "an unhealthy old pod goes at once, as far as the pod budget allows",
+            1,
+            1,
+            1,
+            3,
+            vec![
+                "update ReplicaSet web-old replicas=2",
+                "event ScalingReplicaSet: Scaled down replica set web-old from 3 to 2",
+            ],
+        ),
+    ];
+    for (what, old_ready, new_replicas, new_ready, old_replicas, expected) in cases {
+        let cluster = store_of(&deployment_store(
+            old_ready,
+            new_replicas,
+            new_ready,
+            old_replicas,
+        ));
+        let got = reconcile_in(&cluster, "deployments", "web", super::deployment::reconcile);
+        // Adoption writes come first (the fixtures' sets have no owner yet), one per set; the
+        // rest is the plan.
+        let adopted = if new_replicas < 0 { 1 } else { 2 };
+        let got: Vec<String> = got
+            .into_iter()
+            .filter(|l| !l.starts_with("update Deployment"))
+            .skip(adopted)
+            .collect();
+        if new_replicas < 0 {
+            assert!(
+                got.iter()
+                    .any(|l| l.starts_with("create ReplicaSet web-") && l.ends_with("replicas=1")),
+                "{what}: {got:#?}"
+            );
+            continue;
+        }
+        assert_eq!(got, expected, "{what}");
+    }
+}
