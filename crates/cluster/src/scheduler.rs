@@ -82,7 +82,7 @@ enum FilterFailure {
     Unschedulable(Vec<String>),
 }
 
-fn tolerates(pod: &Value, taint: &Value) -> bool {
+pub(crate) fn tolerates(pod: &Value, taint: &Value) -> bool {
     pod["spec"]["tolerations"]
         .as_array()
         .into_iter()
@@ -133,7 +133,7 @@ fn match_expression(labels: &Value, expression: &Value) -> bool {
     }
 }
 
-fn node_matches_affinity(pod: &Value, node: &Value) -> bool {
+pub(crate) fn node_matches_affinity(pod: &Value, node: &Value) -> bool {
     let labels = &node["metadata"]["labels"];
     let selector_ok = pod["spec"]["nodeSelector"]
         .as_object()

@@ -14,8 +14,10 @@
 //! (`ReplicaFailure`) and retry after an exponential back-off, as the workqueue's rate limiter
 //! would.
 
+pub(crate) mod daemonset;
 pub(crate) mod deployment;
 pub(crate) mod replicaset;
+pub(crate) mod statefulset;
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -116,6 +118,11 @@ impl ControllerView<'_> {
         self.store.list(resource(plural), Some(namespace))
     }
 
+    /// Every node, by name.
+    pub fn store_nodes(&self) -> Vec<Rc<Object>> {
+        self.store.list(resource("nodes"), None)
+    }
+
     /// The failed create remembered for an owner, if any.
     pub fn failure_of(&self, owner: &Object) -> Option<&Failure> {
         owner
@@ -173,6 +180,8 @@ type ReconcileFn = fn(&Rc<Object>, &ControllerView<'_>) -> Reconciled;
 const CONTROLLERS: &[(&str, &str, ReconcileFn)] = &[
     ("deployment", "deployments", deployment::reconcile),
     ("replicaset", "replicasets", replicaset::reconcile),
+    ("daemonset", "daemonsets", daemonset::reconcile),
+    ("statefulset", "statefulsets", statefulset::reconcile),
     (
         "replicationcontroller",
         "replicationcontrollers",

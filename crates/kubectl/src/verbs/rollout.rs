@@ -49,8 +49,20 @@ pub(crate) fn rollout(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[Stri
         Err(o) => return o,
     };
     let (resource, name) = target;
-    if resource.kind != "Deployment" {
-        if ["DaemonSet", "StatefulSet"].contains(&resource.kind) {
+    let workload = ["DaemonSet", "StatefulSet"].contains(&resource.kind);
+    if workload && matches!(subcommand, "pause" | "resume") {
+        return Output::error(format!(
+            "error: {}/{name} {} is not supported",
+            resource.qualified_plural(),
+            if subcommand == "pause" {
+                "pausing"
+            } else {
+                "resuming"
+            }
+        ));
+    }
+    if resource.kind != "Deployment" && !(workload && matches!(subcommand, "status" | "restart")) {
+        if workload {
             return Output::error(format!(
                 "error: \"kubectl rollout {subcommand}\" for {} is not available in this playground yet",
                 resource.qualified_plural()
@@ -160,6 +172,101 @@ fn deployment_status_line(deployment: &Value, name: &str) -> (String, Result<boo
     )
 }
 
+/// Only a RollingUpdate strategy has a rollout to follow.
+fn rolling_only(object: &Value, strategy_field: &str) -> Option<(String, Result<bool, String>)> {
+    let kind = object["spec"][strategy_field]["type"]
+        .as_str()
+        .unwrap_or("RollingUpdate");
+    (kind != "RollingUpdate").then(|| {
+        (
+            String::new(),
+            Err("error: rollout status is only available for RollingUpdate strategy type".into()),
+        )
+    })
+}
+
+fn daemon_set_status_line(daemon_set: &Value, name: &str) -> (String, Result<bool, String>) {
+    if let Some(refusal) = rolling_only(daemon_set, "updateStrategy") {
+        return refusal;
+    }
+    let generation = daemon_set["metadata"]["generation"].as_i64().unwrap_or(0);
+    let status = &daemon_set["status"];
+    if generation > status["observedGeneration"].as_i64().unwrap_or(0) {
+        return (
+            "Waiting for daemon set spec update to be observed...\n".into(),
+            Ok(false),
+        );
+    }
+    let count = |field: &str| status[field].as_i64().unwrap_or(0);
+    let desired = count("desiredNumberScheduled");
+    let updated = count("updatedNumberScheduled");
+    let available = count("numberAvailable");
+    if updated < desired {
+        return (format!("Waiting for daemon set \"{name}\" rollout to finish: {updated} out of {desired} new pods have been updated...\n"), Ok(false));
+    }
+    if available < desired {
+        return (format!("Waiting for daemon set \"{name}\" rollout to finish: {available} of {desired} updated pods are available...\n"), Ok(false));
+    }
+    (
+        format!("daemon set \"{name}\" successfully rolled out\n"),
+        Ok(true),
+    )
+}
+
+fn stateful_set_status_line(stateful_set: &Value) -> (String, Result<bool, String>) {
+    if let Some(refusal) = rolling_only(stateful_set, "updateStrategy") {
+        return refusal;
+    }
+    let generation = stateful_set["metadata"]["generation"].as_i64().unwrap_or(0);
+    let status = &stateful_set["status"];
+    let observed = status["observedGeneration"].as_i64().unwrap_or(0);
+    if observed == 0 || generation > observed {
+        return (
+            "Waiting for statefulset spec update to be observed...\n".into(),
+            Ok(false),
+        );
+    }
+    let count = |field: &str| status[field].as_i64().unwrap_or(0);
+    let replicas = stateful_set["spec"]["replicas"].as_i64().unwrap_or(1);
+    if count("readyReplicas") < replicas {
+        return (
+            format!(
+                "Waiting for {} pods to be ready...\n",
+                replicas - count("readyReplicas")
+            ),
+            Ok(false),
+        );
+    }
+    let partition = stateful_set["spec"]["updateStrategy"]["rollingUpdate"]["partition"]
+        .as_i64()
+        .unwrap_or(0);
+    if partition > 0 {
+        let wanted = replicas - partition;
+        if count("updatedReplicas") < wanted {
+            return (format!("Waiting for partitioned roll out to finish: {} out of {wanted} new pods have been updated...\n", count("updatedReplicas")), Ok(false));
+        }
+        return (
+            format!(
+                "partitioned roll out complete: {} new pods have been updated...\n",
+                count("updatedReplicas")
+            ),
+            Ok(true),
+        );
+    }
+    let update_revision = status["updateRevision"].as_str().unwrap_or("");
+    let current_revision = status["currentRevision"].as_str().unwrap_or("");
+    if update_revision != current_revision {
+        return (format!("waiting for statefulset rolling update to complete {} pods at revision {update_revision}...\n", count("updatedReplicas")), Ok(false));
+    }
+    (
+        format!(
+            "statefulset rolling update complete {} pods at revision {current_revision}...\n",
+            count("currentReplicas")
+        ),
+        Ok(true),
+    )
+}
+
 fn status(
     cluster: &mut Cluster,
     parsed: &flags::ParsedArgs,
@@ -189,7 +296,11 @@ fn status(
                 return output;
             }
         };
-        let (line, state) = deployment_status_line(&live, name);
+        let (line, state) = match resource.kind {
+            "DaemonSet" => daemon_set_status_line(&live, name),
+            "StatefulSet" => stateful_set_status_line(&live),
+            _ => deployment_status_line(&live, name),
+        };
         if line != last_line {
             output.stdout.push_str(&line);
             last_line = line;

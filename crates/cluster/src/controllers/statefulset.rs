@@ -1,0 +1,339 @@
+//! The StatefulSet controller: pods with stable names (`web-0`, `web-1`, …), stable hostnames
+//! under the governing Service, and a PersistentVolumeClaim per pod per volumeClaimTemplate
+//! (`www-web-0`) that a recreated pod attaches again.
+//!
+//! OrderedReady (the default) creates pods one at a time in ordinal order, each waiting until
+//! every lower ordinal is Running and Ready, and removes them in reverse order; Parallel acts
+//! on all ordinals at once. RollingUpdate replaces pods of an older revision from the highest
+//! ordinal down to `partition`, one at a time; OnDelete replaces only pods the user deletes.
+//! Status: replicas, ready/available/current/updated replicas, currentRevision/updateRevision.
+
+use std::rc::Rc;
+
+use model::Object;
+use serde_json::{json, Value};
+
+use super::deployment::util::pod_template_hash;
+use super::replicaset::{available_at, is_active, is_available, ready_since};
+use super::{
+    controller_reference, controller_uid, is_terminating, ControllerView, EventToRecord,
+    Reconciled, Write,
+};
+use crate::events::EventType;
+
+const REVISION_LABEL: &str = "controller-revision-hash";
+
+/// `web-3` → 3, for pods of the set `web`.
+fn ordinal_of(set_name: &str, pod_name: &str) -> Option<i64> {
+    pod_name
+        .strip_prefix(set_name)?
+        .strip_prefix('-')?
+        .parse()
+        .ok()
+}
+
+fn revision_of(pod: &Object) -> Option<&str> {
+    pod.metadata()
+        .labels
+        .as_ref()?
+        .get(REVISION_LABEL)
+        .map(String::as_str)
+}
+
+fn phase(pod: &Object) -> String {
+    pod.to_json_value()["status"]["phase"]
+        .as_str()
+        .unwrap_or("Pending")
+        .to_string()
+}
+
+/// Running and Ready: what OrderedReady waits for.
+fn running_and_ready(pod: &Object) -> bool {
+    phase(pod) == "Running" && ready_since(pod).is_some()
+}
+
+/// The pod for `ordinal`, as the template says at `revision`.
+fn stateful_pod(set: &Value, ordinal: i64, revision: &str) -> Value {
+    let name = set["metadata"]["name"].as_str().unwrap_or("");
+    let pod_name = format!("{name}-{ordinal}");
+    let template = &set["spec"]["template"];
+    let mut metadata = json!({ "name": pod_name, "namespace": set["metadata"]["namespace"] });
+    for field in ["labels", "annotations"] {
+        if let Some(v) = template["metadata"].get(field) {
+            metadata[field] = v.clone();
+        }
+    }
+    metadata["labels"][REVISION_LABEL] = json!(revision);
+    metadata["labels"]["statefulset.kubernetes.io/pod-name"] = json!(pod_name);
+    metadata["labels"]["apps.kubernetes.io/pod-index"] = json!(ordinal.to_string());
+    let mut spec = template["spec"].clone();
+    spec["hostname"] = json!(pod_name);
+    if let Some(service) = set["spec"]["serviceName"]
+        .as_str()
+        .filter(|s| !s.is_empty())
+    {
+        spec["subdomain"] = json!(service);
+    }
+    // Each claim template becomes a volume backed by this pod's own claim.
+    let mut volumes: Vec<Value> = spec["volumes"].as_array().cloned().unwrap_or_default();
+    for claim in set["spec"]["volumeClaimTemplates"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        let claim_name = claim["metadata"]["name"].as_str().unwrap_or("");
+        volumes.retain(|v| v["name"] != json!(claim_name));
+        volumes.push(json!({
+            "name": claim_name,
+            "persistentVolumeClaim": { "claimName": format!("{claim_name}-{pod_name}") },
+        }));
+    }
+    if !volumes.is_empty() {
+        spec["volumes"] = json!(volumes);
+    }
+    json!({ "apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": spec })
+}
+
+/// The claims the pod for `ordinal` needs.
+fn claims_for(set: &Value, ordinal: i64) -> Vec<Value> {
+    let name = set["metadata"]["name"].as_str().unwrap_or("");
+    let labels = set["spec"]["selector"]["matchLabels"].clone();
+    set["spec"]["volumeClaimTemplates"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|template| {
+            let claim_name = template["metadata"]["name"].as_str().unwrap_or("");
+            let mut metadata = json!({
+                "name": format!("{claim_name}-{name}-{ordinal}"),
+                "namespace": set["metadata"]["namespace"],
+            });
+            if labels.is_object() {
+                metadata["labels"] = labels.clone();
+            }
+            json!({
+                "apiVersion": "v1",
+                "kind": "PersistentVolumeClaim",
+                "metadata": metadata,
+                "spec": template["spec"].clone(),
+            })
+        })
+        .collect()
+}
+
+fn event(reason: &'static str, message: String) -> Option<EventToRecord> {
+    Some(EventToRecord {
+        event_type: EventType::Normal,
+        reason,
+        message,
+    })
+}
+
+pub(crate) fn reconcile(set: &Rc<Object>, view: &ControllerView<'_>) -> Reconciled {
+    let mut out = Reconciled::default();
+    let Object::StatefulSet(stateful_set) = &**set else {
+        return out;
+    };
+    if is_terminating(set) {
+        return out;
+    }
+    let value = set.to_json_value();
+    let name = set.name().to_string();
+    let replicas = i64::from(stateful_set.spec.replicas.unwrap_or(1));
+    let min_ready = i64::from(stateful_set.spec.min_ready_seconds.unwrap_or(0));
+    let parallel = value["spec"]["podManagementPolicy"] == "Parallel";
+    let on_delete = value["spec"]["updateStrategy"]["type"] == "OnDelete";
+    let partition = value["spec"]["updateStrategy"]["rollingUpdate"]["partition"]
+        .as_i64()
+        .unwrap_or(0);
+    let update_revision = format!(
+        "{name}-{}",
+        pod_template_hash(&stateful_set.spec.template, None)
+    );
+    let uid = set.metadata().uid.clone().unwrap_or_default();
+
+    let mut pods: Vec<(i64, Rc<Object>)> = view
+        .pods_in(set.namespace())
+        .into_iter()
+        .filter(|p| controller_uid(p) == Some(uid.as_str()))
+        .filter_map(|p| ordinal_of(&name, p.name()).map(|o| (o, p)))
+        .collect();
+    pods.sort_by_key(|(o, _)| *o);
+    let pod_at = |ordinal: i64| {
+        pods.iter()
+            .find(|(o, _)| *o == ordinal)
+            .map(|(_, p)| p.clone())
+    };
+    let existing_claims: Vec<String> = view
+        .list_in("persistentvolumeclaims", set.namespace())
+        .iter()
+        .map(|c| c.name().to_string())
+        .collect();
+
+    // Status first, from what exists now.
+    let current_revision = value["status"]["currentRevision"]
+        .as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| update_revision.clone());
+    let live: Vec<&Rc<Object>> = pods
+        .iter()
+        .map(|(_, p)| p)
+        .filter(|p| is_active(p))
+        .collect();
+    let count = |f: &dyn Fn(&Object) -> bool| live.iter().filter(|p| f(p)).count();
+    let ready = count(&|p| ready_since(p).is_some());
+    let available = count(&|p| is_available(p, min_ready, view.now));
+    let updated = count(&|p| revision_of(p) == Some(update_revision.as_str()));
+    let current = count(&|p| revision_of(p) == Some(current_revision.as_str()));
+    for pod in &live {
+        if let Some(at) = available_at(pod, min_ready, view.now) {
+            out.requeue_no_later_than(at);
+        }
+    }
+    let all_updated = updated as i64 == replicas && live.len() as i64 == replicas;
+    let mut status = json!({
+        "replicas": live.len(),
+        "observedGeneration": set.metadata().generation.unwrap_or(1),
+        "currentRevision": if all_updated { update_revision.clone() } else { current_revision.clone() },
+        "updateRevision": update_revision.clone(),
+        "collisionCount": 0,
+        "availableReplicas": available,
+    });
+    if ready > 0 {
+        status["readyReplicas"] = json!(ready);
+    }
+    let current_count = if all_updated { updated } else { current };
+    if current_count > 0 {
+        status["currentReplicas"] = json!(current_count);
+    }
+    if updated > 0 {
+        status["updatedReplicas"] = json!(updated);
+    }
+    if value["status"] != status {
+        let mut changed = value.clone();
+        changed["status"] = status;
+        if let Ok(object) = Object::from_json_value(changed) {
+            out.writes.push(Write::UpdateStatus(object));
+        }
+    }
+
+    // Replace failed pods; wait for terminating ones.
+    for (_, pod) in &pods {
+        if phase(pod) == "Failed" && !is_terminating(pod) {
+            out.writes.push(Write::Delete {
+                target: pod.clone(),
+                owner: Some(set.clone()),
+                event: event(
+                    "SuccessfulDelete",
+                    format!("delete Pod {} in StatefulSet {name} successful", pod.name()),
+                ),
+            });
+            if !parallel {
+                return out;
+            }
+        }
+    }
+
+    // Scale up / fill gaps, in ordinal order.
+    for ordinal in 0..replicas {
+        match pod_at(ordinal) {
+            None => {
+                // Below the partition a recreated pod keeps the current revision.
+                let revision = if ordinal < partition && !on_delete {
+                    current_revision.clone()
+                } else {
+                    update_revision.clone()
+                };
+                for claim in claims_for(&value, ordinal) {
+                    let claim_name = claim["metadata"]["name"].as_str().unwrap_or("").to_string();
+                    if existing_claims.contains(&claim_name) {
+                        continue;
+                    }
+                    let Ok(claim) = Object::from_json_value(claim) else {
+                        continue;
+                    };
+                    out.writes.push(Write::Create {
+                        object: claim,
+                        owner: set.clone(),
+                        success: Some(("SuccessfulCreate", format!("create Claim {claim_name} Pod {name}-{ordinal} in StatefulSet {name} success"))),
+                        failure: Some(("FailedCreate", format!("create Claim {claim_name} for Pod {name}-{ordinal} in StatefulSet {name} failed error: {{error}}"))),
+                    });
+                }
+                let Ok(mut pod) = Object::from_json_value(stateful_pod(&value, ordinal, &revision))
+                else {
+                    continue;
+                };
+                pod.metadata_mut().owner_references = Some(vec![controller_reference(set)]);
+                out.writes.push(Write::Create {
+                    object: pod,
+                    owner: set.clone(),
+                    success: Some(("SuccessfulCreate", format!("create Pod {name}-{ordinal} in StatefulSet {name} successful"))),
+                    failure: Some(("FailedCreate", format!("create Pod {name}-{ordinal} in StatefulSet {name} failed error: {{error}}"))),
+                });
+                if !parallel {
+                    return out;
+                }
+            }
+            Some(pod) => {
+                if !parallel && (is_terminating(&pod) || !running_and_ready(&pod)) {
+                    return out;
+                }
+            }
+        }
+    }
+
+    // Scale down: the highest ordinal first.
+    let condemned: Vec<Rc<Object>> = pods
+        .iter()
+        .rev()
+        .filter(|(o, _)| *o >= replicas)
+        .map(|(_, p)| p.clone())
+        .collect();
+    for pod in condemned {
+        if is_terminating(&pod) {
+            if parallel {
+                continue;
+            }
+            return out;
+        }
+        out.writes.push(Write::Delete {
+            target: pod.clone(),
+            owner: Some(set.clone()),
+            event: event(
+                "SuccessfulDelete",
+                format!("delete Pod {} in StatefulSet {name} successful", pod.name()),
+            ),
+        });
+        if !parallel {
+            return out;
+        }
+    }
+
+    // Rolling update: the highest outdated ordinal at or above the partition, once all are ready.
+    if on_delete {
+        return out;
+    }
+    let target = update_revision;
+    let in_range: Vec<&(i64, Rc<Object>)> = pods.iter().filter(|(o, _)| *o < replicas).collect();
+    if in_range
+        .iter()
+        .any(|(_, p)| is_terminating(p) || !running_and_ready(p))
+    {
+        return out;
+    }
+    if let Some((_, pod)) = in_range
+        .iter()
+        .rev()
+        .find(|(o, p)| *o >= partition && revision_of(p) != Some(target.as_str()))
+    {
+        out.writes.push(Write::Delete {
+            target: pod.clone(),
+            owner: Some(set.clone()),
+            event: event(
+                "SuccessfulDelete",
+                format!("delete Pod {} in StatefulSet {name} successful", pod.name()),
+            ),
+        });
+    }
+    out
+}
