@@ -187,6 +187,48 @@ fn initialize_status(object: &mut Object) {
     }
 }
 
+/// What the Job strategy does to a new Job without `manualSelector`: a selector on the Job's
+/// uid, and the labels that match it (plus the job name) on the pod template. Returns the uid.
+fn generate_job_selector(object: &mut Object, rng: &mut SimRng) -> Option<String> {
+    let Object::Job(job) = object else {
+        return None;
+    };
+    let spec = job.spec.as_mut()?;
+    if spec.manual_selector == Some(true) {
+        return None;
+    }
+    let uid = rng.uuid();
+    let name = job.metadata.name.clone().unwrap_or_default();
+    let labels = spec
+        .template
+        .metadata
+        .get_or_insert_with(Default::default)
+        .labels
+        .get_or_insert_with(Default::default);
+    for (key, value) in [
+        ("batch.kubernetes.io/controller-uid", &uid),
+        ("batch.kubernetes.io/job-name", &name),
+        ("controller-uid", &uid),
+        ("job-name", &name),
+    ] {
+        labels.insert(key.to_string(), value.clone());
+    }
+    spec.selector = Some(
+        model::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
+            match_labels: Some(
+                [(
+                    "batch.kubernetes.io/controller-uid".to_string(),
+                    uid.clone(),
+                )]
+                .into_iter()
+                .collect(),
+            ),
+            match_expressions: None,
+        },
+    );
+    Some(uid)
+}
+
 /// Everything but metadata and status: what a spec change is (generation bumps on it).
 fn spec_like_content(object: &Object) -> serde_json::Value {
     let mut value = object.to_json_value();
@@ -307,6 +349,8 @@ impl ApiServer {
             error
         };
         model::defaults::apply_defaults(&mut object);
+        // The Job strategy selects a new Job's pods by its uid, so that uid exists already.
+        let early_uid = generate_job_selector(&mut object, rng);
         let request = AdmissionRequest {
             operation: Operation::Create,
             old: None,
@@ -332,7 +376,7 @@ impl ApiServer {
             .as_object()
             .is_some_and(|m| m.contains_key("spec"));
         let meta = object.metadata_mut();
-        meta.uid = Some(rng.uuid());
+        meta.uid = Some(early_uid.unwrap_or_else(|| rng.uuid()));
         meta.resource_version = Some(resource_version.to_string());
         meta.creation_timestamp = Some(now.to_k8s_time());
         meta.generation = if has_spec { Some(1) } else { None };

@@ -14,8 +14,11 @@
 //! (`ReplicaFailure`) and retry after an exponential back-off, as the workqueue's rate limiter
 //! would.
 
+pub(crate) mod cron;
+pub(crate) mod cronjob;
 pub(crate) mod daemonset;
 pub(crate) mod deployment;
+pub(crate) mod job;
 pub(crate) mod replicaset;
 pub(crate) mod statefulset;
 
@@ -178,10 +181,12 @@ type ReconcileFn = fn(&Rc<Object>, &ControllerView<'_>) -> Reconciled;
 /// The controllers in the order kube-controller-manager's loops would typically observe each
 /// other's writes: owners before what they own.
 const CONTROLLERS: &[(&str, &str, ReconcileFn)] = &[
+    ("cronjob", "cronjobs", cronjob::reconcile),
     ("deployment", "deployments", deployment::reconcile),
     ("replicaset", "replicasets", replicaset::reconcile),
     ("daemonset", "daemonsets", daemonset::reconcile),
     ("statefulset", "statefulsets", statefulset::reconcile),
+    ("job", "jobs", job::reconcile),
     (
         "replicationcontroller",
         "replicationcontrollers",

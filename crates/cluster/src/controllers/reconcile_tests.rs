@@ -251,3 +251,136 @@ fn rolling_update_moves_within_surge_and_unavailability() {
         assert_eq!(got, expected, "{what}");
     }
 }
+
+fn job_store(spec: &str, pods: &[(&str, &str, i64)]) -> Cluster {
+    let mut cluster = store_of(&format!(
+        "apiVersion: batch/v1\nkind: Job\nmetadata: {{name: pi}}\nspec:\n{spec}  template:\n    spec:\n      restartPolicy: Never\n      containers: [{{name: pi, image: perl}}]\n"
+    ));
+    let job = cluster
+        .get(super::resource("jobs"), "default", "pi")
+        .expect("job");
+    for (name, phase, exit_code) in pods {
+        let mut pod = model::decode_documents(&format!(
+            "apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}}}\nspec:\n  restartPolicy: Never\n  containers: [{{name: pi, image: perl}}]\n"
+        ))
+        .expect("pod")
+        .remove(0);
+        pod.metadata_mut().owner_references = Some(vec![super::controller_reference(&job)]);
+        let created = cluster.create(pod).expect("pod is valid");
+        let mut value = created.to_json_value();
+        value["status"]["phase"] = serde_json::json!(phase);
+        if *phase != "Running" {
+            value["status"]["containerStatuses"] = serde_json::json!([{
+                "name": "pi", "image": "perl", "imageID": "", "ready": false, "restartCount": 0,
+                "state": {"terminated": {"exitCode": exit_code, "finishedAt": "2026-01-01T00:00:00Z"}}
+            }]);
+        }
+        cluster.update_status(Object::from_json_value(value).expect("status"));
+    }
+    cluster
+}
+
+fn job_outcome(cluster: &Cluster) -> Vec<String> {
+    let job = cluster
+        .get(super::resource("jobs"), "default", "pi")
+        .expect("job");
+    let view = ControllerView {
+        store: cluster.api.store(),
+        now: cluster.now(),
+        failures: &cluster.controllers.failures,
+    };
+    let reconciled = super::job::reconcile(&job, &view);
+    let mut lines = describe_writes(&reconciled);
+    for write in &reconciled.writes {
+        if let Write::UpdateStatus(object) = write {
+            let status = &object.to_json_value()["status"];
+            let conditions: Vec<String> = status["conditions"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|c| {
+                    format!(
+                        "{}={}",
+                        c["type"].as_str().unwrap_or(""),
+                        c["reason"].as_str().unwrap_or("")
+                    )
+                })
+                .collect();
+            lines.push(format!(
+                "status active={} succeeded={} failed={} conditions=[{}]",
+                status["active"],
+                status["succeeded"],
+                status["failed"],
+                conditions.join(",")
+            ));
+        }
+    }
+    lines
+}
+
+#[test]
+fn job_runs_until_completions_and_fails_past_its_backoff_limit() {
+    type JobCase = (
+        &'static str,
+        &'static str,
+        Vec<(&'static str, &'static str, i64)>,
+        Vec<&'static str>,
+    );
+    let cases: Vec<JobCase> = vec![
+        (
+            "a new job starts parallelism pods",
+            "  completions: 3\n  parallelism: 2\n",
+            vec![],
+            vec!["create Pod pi-", "create Pod pi-", "status active=null succeeded=null failed=null conditions=[]"],
+        ),
+        (
+            "successes count towards completions",
+            "  completions: 2\n",
+            vec![("pi-a", "Succeeded", 0)],
+            vec!["create Pod pi-", "status active=null succeeded=1 failed=null conditions=[]"],
+        ),
+        (
+            "enough successes complete the job",
+            "  completions: 2\n",
+            vec![("pi-a", "Succeeded", 0), ("pi-b", "Succeeded", 0)],
+            vec![
+                "event Completed: Job completed",
+                "status active=null succeeded=2 failed=null conditions=[SuccessCriteriaMet=CompletionsReached,Complete=CompletionsReached]",
+            ],
+        ),
+        (
+            "a failure waits out its back-off before the retry",
+            "  backoffLimit: 2\n",
+            vec![("pi-a", "Failed", 1)],
+            vec!["status active=null succeeded=null failed=1 conditions=[]"],
+        ),
+        (
+            "failures past the backoff limit fail the job",
+            "  backoffLimit: 1\n",
+            vec![("pi-a", "Failed", 1), ("pi-b", "Failed", 1)],
+            vec![
+                "event BackoffLimitExceeded: Job has reached the specified backoff limit",
+                "status active=null succeeded=null failed=2 conditions=[FailureTarget=BackoffLimitExceeded,Failed=BackoffLimitExceeded]",
+            ],
+        ),
+        (
+            "a FailJob rule fails the job at once",
+            "  podFailurePolicy:\n    rules:\n    - action: FailJob\n      onExitCodes: {containerName: pi, operator: In, values: [42]}\n",
+            vec![("pi-a", "Failed", 42)],
+            vec![
+                "event PodFailurePolicy: Container pi for pod default/pi-a failed with exit code 42 matching FailJob rule at index 0",
+                "status active=null succeeded=null failed=1 conditions=[FailureTarget=PodFailurePolicy,Failed=PodFailurePolicy]",
+            ],
+        ),
+        (
+            "an Ignore rule does not count the failure",
+            "  backoffLimit: 0\n  podFailurePolicy:\n    rules:\n    - action: Ignore\n      onExitCodes: {operator: In, values: [137]}\n",
+            vec![("pi-a", "Failed", 137)],
+            vec!["create Pod pi-", "status active=null succeeded=null failed=null conditions=[]"],
+        ),
+    ];
+    for (what, spec, pods, expected) in cases {
+        let cluster = job_store(spec, &pods);
+        assert_eq!(job_outcome(&cluster), expected, "{what}");
+    }
+}
