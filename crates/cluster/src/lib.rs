@@ -109,6 +109,14 @@ impl Cluster {
             "apiVersion: v1\nkind: Service\nmetadata:\n  name: kubernetes\n  namespace: default\n  labels:\n    component: apiserver\n    provider: kubernetes\nspec:\n  type: ClusterIP\n  clusterIP: 10.96.0.1\n  clusterIPs: [10.96.0.1]\n  ipFamilies: [IPv4]\n  ipFamilyPolicy: SingleStack\n  internalTrafficPolicy: Cluster\n  sessionAffinity: None\n  ports:\n  - name: https\n    port: 443\n    protocol: TCP\n    targetPort: 6443\nstatus:\n  loadBalancer: {}\n",
         );
         self.create_bootstrap_object(kubernetes_service);
+        // The API server publishes its own address behind the `kubernetes` Service.
+        let api_server_ip = nodes::node_address(0);
+        self.create_bootstrap_object(model::decode_documents(&format!(
+            "apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: kubernetes\n  namespace: default\n  labels:\n    endpointslice.kubernetes.io/skip-mirror: \"true\"\nsubsets:\n- addresses:\n  - ip: {api_server_ip}\n  ports:\n  - name: https\n    port: 6443\n    protocol: TCP\n"
+        )));
+        self.create_bootstrap_object(model::decode_documents(&format!(
+            "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: kubernetes\n  namespace: default\n  labels:\n    kubernetes.io/service-name: kubernetes\naddressType: IPv4\nendpoints:\n- addresses:\n  - {api_server_ip}\n  conditions:\n    ready: true\nports:\n- name: https\n  port: 6443\n  protocol: TCP\n"
+        )));
         if let Ok(objects) = model::decode_documents(rbac::bootstrap_manifests()) {
             for object in objects {
                 self.create_bootstrap_object(Ok(vec![object]));

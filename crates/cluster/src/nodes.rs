@@ -45,6 +45,11 @@ impl Default for ClusterShape {
 /// The kubelet version every node reports (the simulated Kubernetes version).
 pub const KUBELET_VERSION: &str = "v1.37.1";
 
+/// The InternalIP of the node registered `index`-th (`192.168.49.2` for the first).
+pub fn node_address(index: usize) -> String {
+    format!("192.168.49.{}", 2 + index)
+}
+
 /// The Node object a node registers with, `index` numbering its address and pod CIDR.
 pub fn node_object(shape: &NodeShape, index: usize) -> Option<Object> {
     let role_label = if shape.control_plane {

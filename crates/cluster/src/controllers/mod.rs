@@ -18,6 +18,8 @@ pub(crate) mod cron;
 pub(crate) mod cronjob;
 pub(crate) mod daemonset;
 pub(crate) mod deployment;
+pub(crate) mod endpoints;
+pub(crate) mod endpointslice;
 pub(crate) mod job;
 pub(crate) mod replicaset;
 pub(crate) mod statefulset;
@@ -187,6 +189,9 @@ const CONTROLLERS: &[(&str, &str, ReconcileFn)] = &[
     ("daemonset", "daemonsets", daemonset::reconcile),
     ("statefulset", "statefulsets", statefulset::reconcile),
     ("job", "jobs", job::reconcile),
+    ("endpoint", "services", endpoints::reconcile),
+    ("endpoint-orphan", "endpoints", endpoints::reconcile_orphan),
+    ("endpointslice", "services", endpointslice::reconcile),
     (
         "replicationcontroller",
         "replicationcontrollers",

@@ -343,6 +343,15 @@ pub(crate) fn get(
             Ok(r) => r,
             Err(o) => return o,
         };
+        let asks_for_endpoints = match &request {
+            Request::Named(named) => named.iter().any(|(r, _)| super::is_core_endpoints(r)),
+            Request::Types { resources, .. } => {
+                resources.iter().any(|r| super::is_core_endpoints(r))
+            }
+        };
+        if asks_for_endpoints {
+            output.stderr.push_str(super::ENDPOINTS_DEPRECATION_WARNING);
+        }
         match request {
             Request::Named(named) => {
                 show_kind = show_kind || named.iter().any(|(r, _)| r != &named[0].0);

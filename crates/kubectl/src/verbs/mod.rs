@@ -190,6 +190,15 @@ fn unknown_command(typed: &str) -> String {
     message
 }
 
+/// What the API server says (as a Warning header) to every request for v1 Endpoints.
+pub(crate) const ENDPOINTS_DEPRECATION_WARNING: &str =
+    "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n";
+
+/// Whether a resource is the deprecated core/v1 Endpoints.
+pub(crate) fn is_core_endpoints(resource: &model::ResourceType) -> bool {
+    resource.kind == "Endpoints" && resource.group.is_empty()
+}
+
 /// The namespace a command works in: `-n`, else the context's.
 pub(crate) fn namespace_of(kubectl: &Kubectl, parsed: &crate::flags::ParsedArgs) -> String {
     parsed
