@@ -20,6 +20,7 @@ pub mod api;
 pub mod clock;
 pub(crate) mod controllers;
 pub mod events;
+mod eviction;
 mod kubelet;
 pub mod network;
 pub mod nodes;

@@ -18,9 +18,11 @@ pub(crate) mod cron;
 pub(crate) mod cronjob;
 pub(crate) mod daemonset;
 pub(crate) mod deployment;
+pub(crate) mod disruption;
 pub(crate) mod endpoints;
 pub(crate) mod endpointslice;
 pub(crate) mod job;
+pub(crate) mod nodelifecycle;
 pub(crate) mod replicaset;
 pub(crate) mod statefulset;
 
@@ -123,6 +125,11 @@ impl ControllerView<'_> {
         self.store.list(resource(plural), Some(namespace))
     }
 
+    /// Every object of a cluster-scoped resource.
+    pub fn list_in_cluster(&self, plural: &str) -> Vec<Rc<Object>> {
+        self.store.list(resource(plural), None)
+    }
+
     /// Every node, by name.
     pub fn store_nodes(&self) -> Vec<Rc<Object>> {
         self.store.list(resource("nodes"), None)
@@ -192,6 +199,8 @@ const CONTROLLERS: &[(&str, &str, ReconcileFn)] = &[
     ("endpoint", "services", endpoints::reconcile),
     ("endpoint-orphan", "endpoints", endpoints::reconcile_orphan),
     ("endpointslice", "services", endpointslice::reconcile),
+    ("disruption", "poddisruptionbudgets", disruption::reconcile),
+    ("node-lifecycle", "nodes", nodelifecycle::reconcile),
     (
         "replicationcontroller",
         "replicationcontrollers",

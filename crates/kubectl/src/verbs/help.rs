@@ -630,6 +630,42 @@ pub(crate) fn text(path: &[&str]) -> Option<String> {
             METADATA_MAP_FLAGS,
             "kubectl annotate [--overwrite] (TYPE NAME | TYPE/NAME | TYPE -l label | TYPE --all) KEY_1=VAL_1 ... KEY_N=VAL_N [options]",
         ),
+        "cordon" | "uncordon" => (
+            if page == "cordon" {
+                "Mark a node unschedulable: the scheduler places no new pods on it; the pods already there keep running."
+            } else {
+                "Mark a node schedulable again after a cordon or a drain."
+            },
+            if page == "cordon" {
+                &[("Stop new pods landing on node-1", "kubectl cordon node-1"), ("Cordon every node labelled pool=old", "kubectl cordon -l pool=old")]
+            } else {
+                &[("Let the scheduler use node-1 again", "kubectl uncordon node-1")]
+            },
+            NODE_SELECT_FLAGS,
+            if page == "cordon" { "kubectl cordon NODE [options]" } else { "kubectl uncordon NODE [options]" },
+        ),
+        "drain" => (
+            "Empty a node before maintenance: cordon it, then evict its pods.\n\n Evictions respect PodDisruptionBudgets: while a budget allows no disruption the eviction is refused and retried every 5 seconds (in this playground, simulated seconds pass while it waits). Pods managed by a DaemonSet, pods with emptyDir data and pods that no controller would recreate stop the drain unless --ignore-daemonsets, --delete-emptydir-data or --force says they may go.",
+            &[
+                ("Drain node-1, leaving DaemonSet pods where they are", "kubectl drain node-1 --ignore-daemonsets"),
+                ("Also delete pods that no controller manages and emptyDir data", "kubectl drain node-1 --ignore-daemonsets --force --delete-emptydir-data"),
+                ("Give up after two minutes", "kubectl drain node-1 --ignore-daemonsets --timeout=2m"),
+            ],
+            DRAIN_FLAGS,
+            "kubectl drain NODE [options]",
+        ),
+        "taint" => (
+            "Add, change or remove taints on nodes.\n\n A taint is KEY[=VALUE]:EFFECT, where EFFECT is NoSchedule, PreferNoSchedule or NoExecute. Pods that do not tolerate a NoSchedule taint are not scheduled onto the node; a NoExecute taint also evicts the pods already there that do not tolerate it. KEY:EFFECT- or KEY- removes taints.",
+            &[
+                ("Keep pods off node-1 unless they tolerate dedicated=gpu", "kubectl taint nodes node-1 dedicated=gpu:NoSchedule"),
+                ("Change the value of that taint", "kubectl taint nodes node-1 dedicated=db:NoSchedule --overwrite"),
+                ("Remove the taint with key dedicated and effect NoSchedule", "kubectl taint nodes node-1 dedicated:NoSchedule-"),
+                ("Remove every taint with key dedicated", "kubectl taint nodes node-1 dedicated-"),
+                ("Taint every node", "kubectl taint nodes --all maintenance=soon:PreferNoSchedule"),
+            ],
+            TAINT_FLAGS,
+            "kubectl taint NODE NAME KEY_1=VAL_1:TAINT_EFFECT_1 ... KEY_N=VAL_N:TAINT_EFFECT_N [options]",
+        ),
         "scale" => (
             "Change how many replicas a Deployment, ReplicaSet, ReplicationController or StatefulSet asks for.\n\n With --current-replicas the change is only made when the object asks for that many replicas now, so two people scaling at once do not undo each other.",
             &[
@@ -914,6 +950,35 @@ fn config_text(sub: &str) -> Option<String> {
     };
     Some(render(&page))
 }
+
+const NODE_SELECT_FLAGS: &[Flag] = &[
+    DRY_RUN_NOT_SIMULATED,
+    Flag::new(
+        "selector",
+        Str,
+        "",
+        "Act on the nodes whose labels match this selector, e.g. -l pool=old.",
+    )
+    .short('l'),
+];
+
+const DRAIN_FLAGS: &[Flag] = &[
+    Flag::new("delete-emptydir-data", Bool, "false", "Drain even when pods use emptyDir volumes; their data is lost with them."),
+    Flag::new("disable-eviction", Bool, "false", "Delete pods directly instead of evicting them, ignoring PodDisruptionBudgets."),
+    DRY_RUN_NOT_SIMULATED,
+    Flag::new("force", Bool, "false", "Drain even when some pods have no controller to recreate them elsewhere."),
+    Flag::new("ignore-daemonsets", Bool, "false", "Leave DaemonSet-managed pods on the node instead of refusing to drain."),
+    Flag::new("pod-selector", Str, "", "Only evict the pods whose labels match this selector."),
+    Flag::new("selector", Str, "", "Drain the nodes whose labels match this selector.").short('l'),
+    Flag::new("timeout", Str, "0s", "How long (in simulated time) to keep retrying refused evictions; 0 means up to 10 simulated minutes."),
+];
+
+const TAINT_FLAGS: &[Flag] = &[
+    Flag::new("all", Bool, "false", "Change the taints of every node."),
+    DRY_RUN_NOT_SIMULATED,
+    Flag::new("overwrite", Bool, "false", "Replace a taint that already exists with the same key and effect; without it that is an error."),
+    Flag::new("selector", Str, "", "Change the nodes whose labels match this selector.").short('l'),
+];
 
 const ROLLOUT_STATUS_FLAGS: &[Flag] = &[
     FILENAME_NOT_READ,

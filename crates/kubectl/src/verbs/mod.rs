@@ -12,6 +12,7 @@ mod get;
 mod help;
 mod info;
 mod modify;
+mod node;
 mod rollout;
 mod run;
 
@@ -25,11 +26,9 @@ const NOT_YET_IMPLEMENTED: &[&str] = &[
     "autoscale",
     "certificate",
     "completion",
-    "cordon",
     "cp",
     "debug",
     "diff",
-    "drain",
     "edit",
     "exec",
     "explain",
@@ -40,9 +39,7 @@ const NOT_YET_IMPLEMENTED: &[&str] = &[
     "port-forward",
     "proxy",
     "replace",
-    "taint",
     "top",
-    "uncordon",
     "wait",
 ];
 
@@ -93,6 +90,10 @@ pub(crate) fn dispatch(
         "scale" => modify::scale(kubectl, cluster, &rest),
         "set" => modify::set(kubectl, cluster, &rest),
         "rollout" => rollout::rollout(kubectl, cluster, &rest),
+        "cordon" => node::cordon(kubectl, cluster, &rest, true),
+        "uncordon" => node::cordon(kubectl, cluster, &rest, false),
+        "drain" => node::drain(kubectl, cluster, &rest),
+        "taint" => node::taint(kubectl, cluster, &rest),
         "version" => info::version(&rest),
         "api-resources" => info::api_resources(&rest),
         "api-versions" => info::api_versions(),

@@ -1,0 +1,117 @@
+//! The node lifecycle controller's taint work: a cordoned node (`spec.unschedulable`) carries
+//! the `node.kubernetes.io/unschedulable:NoSchedule` taint and an uncordoned one does not; pods
+//! on a node with a NoExecute taint they do not tolerate are deleted (at once, or after their
+//! `tolerationSeconds`), as the taint eviction controller does.
+
+use std::rc::Rc;
+
+use model::Object;
+use serde_json::{json, Value};
+
+use super::{is_terminating, ControllerView, EventToRecord, Reconciled, Write};
+use crate::events::EventType;
+use crate::SimTime;
+
+const UNSCHEDULABLE_TAINT: &str = "node.kubernetes.io/unschedulable";
+
+/// How long a pod may stay on a node with this taint: None = forever, Some(0) = not at all.
+/// Among the tolerations that match, the shortest `tolerationSeconds` wins; only when none of
+/// them has one does the pod stay forever (upstream's getMinTolerationTime).
+fn tolerated_for(pod: &Value, taint: &Value) -> Option<u64> {
+    let matching: Vec<&Value> = pod["spec"]["tolerations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|t| crate::scheduler::tolerates(&json!({"spec": {"tolerations": [t]}}), taint))
+        .collect();
+    if matching.is_empty() {
+        return Some(0);
+    }
+    matching
+        .iter()
+        .filter_map(|t| t["tolerationSeconds"].as_i64())
+        .map(|s| s.max(0) as u64)
+        .min()
+}
+
+pub(crate) fn reconcile(node: &Rc<Object>, view: &ControllerView<'_>) -> Reconciled {
+    let mut out = Reconciled::default();
+    let value = node.to_json_value();
+    let cordoned = value["spec"]["unschedulable"] == json!(true);
+    let mut taints: Vec<Value> = value["spec"]["taints"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let has_taint = taints.iter().any(|t| t["key"] == UNSCHEDULABLE_TAINT);
+    if cordoned != has_taint {
+        if cordoned {
+            taints.push(json!({"key": UNSCHEDULABLE_TAINT, "effect": "NoSchedule", "timeAdded": view.now.to_k8s_time()}));
+        } else {
+            taints.retain(|t| t["key"] != UNSCHEDULABLE_TAINT);
+        }
+        let mut changed = value.clone();
+        changed["spec"]["taints"] = if taints.is_empty() {
+            Value::Null
+        } else {
+            json!(taints)
+        };
+        if let Some(meta) = changed["metadata"].as_object_mut() {
+            meta.remove("resourceVersion");
+        }
+        if let Ok(object) = Object::from_json_value(changed) {
+            out.writes.push(Write::Update(object));
+        }
+    }
+    let no_execute: Vec<&Value> = taints
+        .iter()
+        .filter(|t| t["effect"] == "NoExecute")
+        .collect();
+    if no_execute.is_empty() {
+        return out;
+    }
+    for namespace in view.list_in_cluster("namespaces") {
+        for pod in view.pods_in(namespace.name()) {
+            let pod_value = pod.to_json_value();
+            if pod_value["spec"]["nodeName"] != json!(node.name()) || is_terminating(&pod) {
+                continue;
+            }
+            // The pod leaves after the shortest time any untolerated-forever taint allows.
+            let mut leave_after: Option<u64> = None;
+            for taint in &no_execute {
+                if let Some(seconds) = tolerated_for(&pod_value, taint) {
+                    let added = taint["timeAdded"].clone();
+                    let since = serde_json::from_value::<
+                        model::k8s_openapi::apimachinery::pkg::apis::meta::v1::Time,
+                    >(added)
+                    .map(|t| SimTime::from_k8s_time(&t))
+                    .unwrap_or(view.now);
+                    let at = since.0 + seconds * 1000;
+                    leave_after = Some(leave_after.map_or(at, |a| a.min(at)));
+                }
+            }
+            let Some(at) = leave_after else { continue };
+            if SimTime(at) <= view.now {
+                out.writes.push(Write::Event {
+                    involved: pod.clone(),
+                    event: EventToRecord {
+                        event_type: EventType::Normal,
+                        reason: "TaintManagerEviction",
+                        message: format!(
+                            "Marking for deletion Pod {}/{}",
+                            pod.namespace(),
+                            pod.name()
+                        ),
+                    },
+                });
+                out.writes.push(Write::Delete {
+                    target: pod.clone(),
+                    owner: None,
+                    event: None,
+                });
+            } else {
+                out.requeue_no_later_than(SimTime(at));
+            }
+        }
+    }
+    out
+}

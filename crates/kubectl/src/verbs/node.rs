@@ -1,0 +1,509 @@
+//! Node maintenance: `kubectl cordon`, `uncordon`, `drain` and `taint`.
+//!
+//! `drain` cordons the node, checks its pods as kubectl does (DaemonSet-managed pods need
+//! `--ignore-daemonsets`, pods with emptyDir data need `--delete-emptydir-data`, pods no
+//! controller would recreate need `--force`), then evicts them through the Eviction API so that
+//! PodDisruptionBudgets hold: a refused eviction is retried every 5 simulated seconds while the
+//! cluster runs, until `--timeout` (at most 10 simulated minutes).
+
+use std::rc::Rc;
+
+use cluster::{Cluster, PatchType, SimDuration};
+use model::{Object, Selector};
+use serde_json::{json, Value};
+
+use crate::flags::{self, boolean, value};
+use crate::{Kubectl, Output};
+
+const RETRY_SECONDS: u64 = 5;
+const DEFAULT_DRAIN_LIMIT_SECONDS: u64 = 600;
+
+fn nodes_resource() -> &'static model::ResourceType {
+    model::registry::resolve("nodes").expect("registered")
+}
+
+/// The nodes named on the command line (`NODE…`, `node/NODE`, `nodes NODE`) or chosen by `-l`.
+fn target_nodes(
+    cluster: &Cluster,
+    parsed: &flags::ParsedArgs,
+    words: &[String],
+) -> Result<Vec<Rc<Object>>, Output> {
+    let mut names: Vec<String> = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        match word.split_once('/') {
+            Some((kind, name)) => {
+                let resource = super::resolve_resource(kind)?;
+                if resource.kind != "Node" {
+                    return Err(Output::error(format!(
+                        "error: resource type {kind} is not a node"
+                    )));
+                }
+                names.push(name.to_string());
+            }
+            None if i == 0 && matches!(word.as_str(), "node" | "nodes" | "no") => {}
+            None => names.push(word.clone()),
+        }
+    }
+    if let Some(selector) = parsed.value("selector") {
+        let selector =
+            Selector::parse(selector).map_err(|e| Output::error(format!("error: {e}")))?;
+        return Ok(cluster
+            .list(nodes_resource(), None)
+            .into_iter()
+            .filter(|n| selector.matches(n.metadata().labels.as_ref()))
+            .collect());
+    }
+    if names.is_empty() {
+        return Err(Output::error(
+            "error: USAGE: cordon NODE [flags]\nSee 'kubectl cordon -h' for help and examples",
+        ));
+    }
+    names
+        .iter()
+        .map(|name| {
+            cluster
+                .get(nodes_resource(), "", name)
+                .map_err(|e| Output::error(e.to_string()))
+        })
+        .collect()
+}
+
+/// Sets or clears `spec.unschedulable`; the line kubectl prints.
+fn set_schedulable(cluster: &mut Cluster, node: &Object, cordon: bool) -> Result<String, Output> {
+    let cordoned = node.to_json_value()["spec"]["unschedulable"] == json!(true);
+    let word = if cordon { "cordoned" } else { "uncordoned" };
+    if cordoned == cordon {
+        return Ok(format!("node/{} already {word}\n", node.name()));
+    }
+    let patch =
+        json!({ "spec": { "unschedulable": if cordon { json!(true) } else { Value::Null } } });
+    cluster
+        .patch(
+            nodes_resource(),
+            "",
+            node.name(),
+            PatchType::Strategic,
+            &patch,
+        )
+        .map_err(|e| Output::error(e.to_string()))?;
+    Ok(format!("node/{} {word}\n", node.name()))
+}
+
+pub(crate) fn cordon(
+    kubectl: &mut Kubectl,
+    cluster: &mut Cluster,
+    args: &[String],
+    cordon: bool,
+) -> Output {
+    let _ = kubectl;
+    let specs = [value("selector", Some('l')), value("dry-run", None)];
+    let command = if cordon { "cordon" } else { "uncordon" };
+    let parsed = match flags::parse(args, &specs, command) {
+        Ok(p) => p,
+        Err(e) => return Output::error(e),
+    };
+    let nodes = match target_nodes(cluster, &parsed, &parsed.positionals) {
+        Ok(n) => n,
+        Err(o) => return o,
+    };
+    let mut output = Output::default();
+    for node in nodes {
+        if let Err(denied) = super::check_access(
+            cluster,
+            &parsed,
+            "patch",
+            nodes_resource(),
+            None,
+            Some(node.name()),
+        ) {
+            output.append(denied);
+            continue;
+        }
+        if parsed.value("dry-run").is_some_and(|d| d != "none") {
+            output
+                .stdout
+                .push_str(&format!("node/{} {command}ed (dry run)\n", node.name()));
+            continue;
+        }
+        match set_schedulable(cluster, &node, cordon) {
+            Ok(line) => output.stdout.push_str(&line),
+            Err(o) => output.append(o),
+        }
+    }
+    output
+}
+
+fn controller_kind(pod: &Value) -> Option<&str> {
+    pod["metadata"]["ownerReferences"]
+        .as_array()?
+        .iter()
+        .find(|r| r["controller"] == json!(true))
+        .and_then(|r| r["kind"].as_str())
+}
+
+pub(crate) fn drain(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]) -> Output {
+    let _ = kubectl;
+    let specs = [
+        boolean("ignore-daemonsets", None),
+        boolean("delete-emptydir-data", None),
+        boolean("delete-local-data", None),
+        boolean("force", None),
+        boolean("disable-eviction", None),
+        value("grace-period", None),
+        value("timeout", None),
+        value("pod-selector", None),
+        value("selector", Some('l')),
+        value("dry-run", None),
+        value("chunk-size", None),
+        boolean("skip-wait-for-delete-timeout", None),
+    ];
+    let parsed = match flags::parse(args, &specs, "drain") {
+        Ok(p) => p,
+        Err(e) => return Output::error(e),
+    };
+    let nodes = match target_nodes(cluster, &parsed, &parsed.positionals) {
+        Ok(n) => n,
+        Err(o) => return o,
+    };
+    let limit_seconds = match parsed.value("timeout") {
+        None | Some("0") | Some("0s") => DEFAULT_DRAIN_LIMIT_SECONDS,
+        Some(text) => match model::duration::parse_duration_millis(text) {
+            Ok(ms) => (ms / 1000).max(1),
+            Err(_) => return Output::error(format!("error: invalid argument \"{text}\" for \"--timeout\" flag: time: invalid duration \"{text}\"")),
+        },
+    };
+    let pod_selector = match parsed
+        .value("pod-selector")
+        .map(Selector::parse)
+        .transpose()
+    {
+        Ok(s) => s,
+        Err(e) => return Output::error(format!("error: {e}")),
+    };
+    let pods_resource = model::registry::resolve("pods").expect("registered");
+    let mut output = Output::default();
+    for node in nodes {
+        match set_schedulable(cluster, &node, true) {
+            Ok(line) => output.stdout.push_str(&line),
+            Err(o) => {
+                output.append(o);
+                continue;
+            }
+        }
+        let mut daemon = Vec::new();
+        let mut local = Vec::new();
+        let mut unmanaged = Vec::new();
+        let mut to_evict: Vec<(String, String)> = Vec::new();
+        for pod in cluster.list(pods_resource, None) {
+            let v = pod.to_json_value();
+            if v["spec"]["nodeName"] != json!(node.name())
+                || pod.metadata().deletion_timestamp.is_some()
+            {
+                continue;
+            }
+            if pod_selector
+                .as_ref()
+                .is_some_and(|s| !s.matches(pod.metadata().labels.as_ref()))
+            {
+                continue;
+            }
+            let id = format!("{}/{}", pod.namespace(), pod.name());
+            let finished = matches!(v["status"]["phase"].as_str(), Some("Succeeded" | "Failed"));
+            if controller_kind(&v) == Some("DaemonSet") {
+                daemon.push(id);
+                continue;
+            }
+            if v["metadata"]["annotations"]["kubernetes.io/config.mirror"].is_string() {
+                continue;
+            }
+            let has_empty_dir = v["spec"]["volumes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|vol| vol.get("emptyDir").is_some());
+            if has_empty_dir && !finished {
+                local.push(id.clone());
+            }
+            if controller_kind(&v).is_none() && !finished {
+                unmanaged.push(id.clone());
+            }
+            to_evict.push((pod.namespace().to_string(), pod.name().to_string()));
+        }
+        let delete_local = parsed.flag("delete-emptydir-data") || parsed.flag("delete-local-data");
+        let mut errors: Vec<String> = Vec::new();
+        let mut warnings: Vec<String> = Vec::new();
+        if !daemon.is_empty() {
+            if parsed.flag("ignore-daemonsets") {
+                warnings.push(format!(
+                    "ignoring DaemonSet-managed Pods: {}",
+                    daemon.join(", ")
+                ));
+            } else {
+                errors.push(format!(
+                    "cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): {}",
+                    daemon.join(", ")
+                ));
+            }
+        }
+        if !local.is_empty() {
+            if delete_local {
+                warnings.push(format!(
+                    "deleting Pods with local storage: {}",
+                    local.join(", ")
+                ));
+            } else {
+                errors.push(format!("cannot delete Pods with local storage (use --delete-emptydir-data to override): {}", local.join(", ")));
+            }
+        }
+        if !unmanaged.is_empty() {
+            if parsed.flag("force") {
+                warnings.push(format!(
+                    "deleting Pods that declare no controller: {}",
+                    unmanaged.join(", ")
+                ));
+            } else {
+                errors.push(format!(
+                    "cannot delete Pods that declare no controller (use --force to override): {}",
+                    unmanaged.join(", ")
+                ));
+            }
+        }
+        if !errors.is_empty() {
+            let joined = if errors.len() == 1 {
+                errors[0].clone()
+            } else {
+                format!("[{}]", errors.join(", "))
+            };
+            output.append(Output::error(format!(
+                "error: unable to drain node \"{}\" due to error: {joined}, continuing command...\nThere are pending nodes to be drained:\n {}\n{joined}",
+                node.name(),
+                node.name()
+            )));
+            continue;
+        }
+        if !warnings.is_empty() {
+            output
+                .stderr
+                .push_str(&format!("Warning: {}\n", warnings.join("; ")));
+        }
+        if parsed.value("dry-run").is_some_and(|d| d != "none") {
+            for (namespace, name) in &to_evict {
+                output
+                    .stdout
+                    .push_str(&format!("evicting pod {namespace}/{name} (dry run)\n"));
+            }
+            output
+                .stdout
+                .push_str(&format!("node/{} drained (dry run)\n", node.name()));
+            continue;
+        }
+        for (namespace, name) in &to_evict {
+            output
+                .stdout
+                .push_str(&format!("evicting pod {namespace}/{name}\n"));
+        }
+        let mut pending = to_evict;
+        let mut waited = 0;
+        loop {
+            let mut still = Vec::new();
+            for (namespace, name) in pending {
+                let result = if parsed.flag("disable-eviction") {
+                    cluster.delete(pods_resource, &namespace, &name)
+                } else {
+                    cluster.evict(&namespace, &name)
+                };
+                match result {
+                    Ok(_) => output.stdout.push_str(&format!("pod/{name} evicted\n")),
+                    Err(e) if e.code == 404 => {
+                        output.stdout.push_str(&format!("pod/{name} evicted\n"))
+                    }
+                    Err(e) if e.code == 429 => {
+                        output.stderr.push_str(&format!(
+                            "error when evicting pods/\"{name}\" -n \"{namespace}\" (will retry after {RETRY_SECONDS}s): {}\n",
+                            e.message
+                        ));
+                        still.push((namespace, name));
+                    }
+                    Err(e) => {
+                        output.append(Output::error(format!(
+                            "error when evicting pods/\"{name}\" -n \"{namespace}\": {}",
+                            e.message
+                        )));
+                    }
+                }
+            }
+            if still.is_empty() {
+                break;
+            }
+            if waited >= limit_seconds {
+                output.append(Output::error(format!(
+                    "error: unable to drain node \"{}\" due to error: error when evicting pods/\"{}\" -n \"{}\": global timeout reached: {}s, continuing command...\nThere are pending nodes to be drained:\n {}",
+                    node.name(), still[0].1, still[0].0, limit_seconds, node.name()
+                )));
+                break;
+            }
+            cluster.advance(SimDuration::from_secs(RETRY_SECONDS));
+            waited += RETRY_SECONDS;
+            pending = still;
+        }
+        if output.exit_code == 0 {
+            output
+                .stdout
+                .push_str(&format!("node/{} drained\n", node.name()));
+        }
+    }
+    output
+}
+
+/// One parsed taint argument.
+struct TaintChange {
+    key: String,
+    value: Option<String>,
+    effect: Option<String>,
+    remove: bool,
+}
+
+fn parse_taint(text: &str) -> Result<TaintChange, String> {
+    let (body, remove) = match text.strip_suffix('-') {
+        Some(b) => (b, true),
+        None => (text, false),
+    };
+    let (key_value, effect) = match body.split_once(':') {
+        Some((kv, e)) => (kv, Some(e.to_string())),
+        None => (body, None),
+    };
+    let (key, value) = match key_value.split_once('=') {
+        Some((k, v)) => (k.to_string(), Some(v.to_string())),
+        None => (key_value.to_string(), None),
+    };
+    if key.is_empty() || (!remove && effect.is_none()) {
+        return Err(format!("invalid taint spec: {text}"));
+    }
+    if let Some(effect) = &effect {
+        if !["NoSchedule", "PreferNoSchedule", "NoExecute"].contains(&effect.as_str()) {
+            return Err(format!(
+                "invalid taint effect: {effect}, unsupported taint effect"
+            ));
+        }
+    }
+    Ok(TaintChange {
+        key,
+        value,
+        effect,
+        remove,
+    })
+}
+
+pub(crate) fn taint(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]) -> Output {
+    let _ = kubectl;
+    let specs = [
+        boolean("overwrite", None),
+        boolean("all", None),
+        value("selector", Some('l')),
+        value("dry-run", None),
+        value("output", Some('o')),
+    ];
+    let parsed = match flags::parse(args, &specs, "taint") {
+        Ok(p) => p,
+        Err(e) => return Output::error(e),
+    };
+    let (taint_words, node_words): (Vec<String>, Vec<String>) =
+        parsed.positionals.iter().cloned().partition(|w| {
+            w.contains(':') || w.contains('=') || (w.ends_with('-') && !w.contains('/'))
+        });
+    if taint_words.is_empty() {
+        return Output::error("error: at least one taint update is required");
+    }
+    let mut changes = Vec::new();
+    for word in &taint_words {
+        match parse_taint(word) {
+            Ok(c) => changes.push(c),
+            Err(e) => return Output::error(format!("error: {e}")),
+        }
+    }
+    let nodes = if parsed.flag("all") {
+        Ok(cluster.list(nodes_resource(), None))
+    } else {
+        target_nodes(cluster, &parsed, &node_words)
+    };
+    let nodes = match nodes {
+        Ok(n) => n,
+        Err(o) => return o,
+    };
+    let mut output = Output::default();
+    for node in nodes {
+        let value = node.to_json_value();
+        let mut taints: Vec<Value> = value["spec"]["taints"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let mut removed_any = false;
+        let mut added_any = false;
+        let mut clash = Vec::new();
+        for change in &changes {
+            if change.remove {
+                let before = taints.len();
+                taints.retain(|t| {
+                    !(t["key"] == json!(change.key)
+                        && change
+                            .effect
+                            .as_ref()
+                            .is_none_or(|e| t["effect"] == json!(e)))
+                });
+                if taints.len() == before {
+                    let shown = match &change.effect {
+                        Some(e) => format!("{}:{e}", change.key),
+                        None => change.key.clone(),
+                    };
+                    output.append(Output::error(format!("error: taint {shown:?} not found")));
+                    return output;
+                }
+                removed_any = true;
+                continue;
+            }
+            let effect = change.effect.clone().unwrap_or_default();
+            let existing = taints
+                .iter()
+                .position(|t| t["key"] == json!(change.key) && t["effect"] == json!(effect));
+            if existing.is_some() && !parsed.flag("overwrite") {
+                clash.push(change.key.clone());
+                continue;
+            }
+            let mut taint = json!({"key": change.key, "effect": effect});
+            if let Some(v) = &change.value {
+                taint["value"] = json!(v);
+            }
+            if effect == "NoExecute" {
+                taint["timeAdded"] =
+                    serde_json::to_value(cluster.now().to_k8s_time()).unwrap_or_default();
+            }
+            match existing {
+                Some(i) => taints[i] = taint,
+                None => taints.push(taint),
+            }
+            added_any = true;
+        }
+        if !clash.is_empty() {
+            output.append(Output::error(format!(
+                "error: node {} already has {} taint(s) with same effect(s) and --overwrite is false",
+                node.name(),
+                clash.join(",")
+            )));
+            continue;
+        }
+        let patch = json!({ "spec": { "taints": if taints.is_empty() { Value::Null } else { json!(taints) } } });
+        if let Err(e) = cluster.patch(nodes_resource(), "", node.name(), PatchType::Merge, &patch) {
+            output.append(Output::error(e.to_string()));
+            continue;
+        }
+        let word = match (added_any, removed_any) {
+            (true, true) => "modified",
+            (false, true) => "untainted",
+            _ => "tainted",
+        };
+        output
+            .stdout
+            .push_str(&format!("node/{} {word}\n", node.name()));
+    }
+    output
+}
