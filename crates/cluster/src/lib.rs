@@ -24,6 +24,7 @@ pub mod network;
 pub mod nodes;
 pub mod rbac;
 pub mod rng;
+pub mod runtime;
 pub mod scheduler;
 
 use std::rc::Rc;
