@@ -344,6 +344,10 @@ impl Cluster {
             Action::EnsureImage | Action::Restart => {
                 if action == Action::Restart {
                     let container = &mut state.containers[index];
+                    // The instance that ended becomes the last state when the next one is made.
+                    if let ContainerState::Terminated(t) = &container.state {
+                        container.last_terminated = Some(t.clone());
+                    }
                     container.restart_count += 1;
                     container.crash_backoff = Some(Backoff::next(container.crash_backoff, at));
                     container.previous_log = container
@@ -660,9 +664,6 @@ impl Cluster {
         match in_backoff {
             None => {
                 // First crash (or after a long run): restart at the next relist.
-                if let ContainerState::Terminated(t) = &container.state {
-                    container.last_terminated = Some(t.clone());
-                }
                 container.action = Some((SimTime(at.0 + RELIST_MILLIS), Action::Restart));
             }
             Some(backoff) => {
@@ -1115,9 +1116,13 @@ impl Cluster {
         };
         let lines = |p: &Process| p.lines_until(now).cloned().collect::<Vec<_>>();
         if previous {
-            return match (&run.last_terminated, &run.previous_log) {
-                (Some(_), Some(log)) => Ok(log.clone()),
-                (Some(_), None) => Ok(run.process.as_ref().map(lines).unwrap_or_default()),
+            // Waiting to restart, the last instance is still the process the kubelet holds;
+            // once a new one runs (or ends), the previous one's log was set aside at restart.
+            return match (&run.last_terminated, &run.state) {
+                (Some(_), ContainerState::Waiting { .. }) => {
+                    Ok(run.process.as_ref().map(lines).unwrap_or_default())
+                }
+                (Some(_), _) => Ok(run.previous_log.clone().unwrap_or_default()),
                 _ => Err(ApiError::bad_request(format!(
                     "previous terminated container \"{container}\" in pod \"{pod_name}\" not found"
                 ))),
@@ -1358,6 +1363,138 @@ mod tests {
         assert_eq!(
             expand_dependent("x-$(A)-$(B)", &[("A".into(), "1".into())]),
             "x-1-$(B)"
+        );
+    }
+
+    fn run_pod(manifest: &str, seconds: u64) -> (Cluster, Value) {
+        let mut cluster = Cluster::new(1);
+        let objects = model::decode_documents(manifest).expect("test manifest decodes");
+        for object in objects {
+            cluster.create(object).expect("test pod is valid");
+        }
+        cluster.advance(crate::SimDuration::from_secs(seconds));
+        let pods = model::registry::resolve("pods").expect("registered");
+        let pod = cluster
+            .get(pods, "default", "p")
+            .expect("pod exists")
+            .to_json_value();
+        (cluster, pod)
+    }
+
+    fn pod_manifest(image: &str, policy: &str, script: &str) -> String {
+        format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  restartPolicy: {policy}\n  containers:\n  - name: c\n    image: {image}\n    command: [sh, -c, {script:?}]\n")
+    }
+
+    /// restartPolicy × exit code → phase, the container's state and its restart count, as the
+    /// kubelet's getPhase and restart rules decide.
+    #[test]
+    fn exits_and_restart_policies_give_upstreams_phases() {
+        let table = [
+            ("Never", "exit 0", "Succeeded", "terminated", "Completed", 0),
+            ("Never", "exit 4", "Failed", "terminated", "Error", 0),
+            (
+                "OnFailure",
+                "exit 0",
+                "Succeeded",
+                "terminated",
+                "Completed",
+                0,
+            ),
+            (
+                "OnFailure",
+                "exit 1",
+                "Running",
+                "waiting",
+                "CrashLoopBackOff",
+                3,
+            ),
+            (
+                "Always",
+                "exit 0",
+                "Running",
+                "waiting",
+                "CrashLoopBackOff",
+                3,
+            ),
+            ("Always", "sleep 3600", "Running", "running", "", 0),
+        ];
+        for (policy, script, phase, state, reason, restarts) in table {
+            let (_, pod) = run_pod(&pod_manifest("busybox:1.36", policy, script), 60);
+            let status = &pod["status"]["containerStatuses"][0];
+            assert_eq!(pod["status"]["phase"], phase, "{policy} {script}");
+            assert!(
+                status["state"][state].is_object(),
+                "{policy} {script}: {status}"
+            );
+            if !reason.is_empty() {
+                assert_eq!(
+                    status["state"][state]["reason"], reason,
+                    "{policy} {script}"
+                );
+            }
+            assert_eq!(status["restartCount"], restarts, "{policy} {script}");
+        }
+    }
+
+    #[test]
+    fn logs_keep_the_current_and_the_previous_instance() {
+        let (cluster, _) = run_pod(
+            &pod_manifest(
+                "busybox:1.36",
+                "Always",
+                "echo run at $(date +%s); sleep 5; exit 1",
+            ),
+            25,
+        );
+        let current = cluster
+            .logs("default", "p", None, false)
+            .expect("has a log");
+        let previous = cluster
+            .logs("default", "p", Some("c"), true)
+            .expect("has a previous log");
+        assert_eq!(current.len(), 1);
+        assert_eq!(previous.len(), 1);
+        assert!(previous[0].0 < current[0].0, "{previous:?} {current:?}");
+        // Waiting in CrashLoopBackOff, the current log is the last instance's, as for real.
+        let (cluster, _) = run_pod(
+            &pod_manifest("busybox:1.36", "Always", "echo once; exit 1"),
+            15,
+        );
+        assert_eq!(
+            cluster
+                .logs("default", "p", None, false)
+                .expect("has a log"),
+            cluster
+                .logs("default", "p", None, true)
+                .expect("has a previous log")
+        );
+        let error = cluster.logs("default", "p", Some("x"), false).unwrap_err();
+        assert_eq!(error.message, "container x is not valid for pod p");
+        let (cluster, _) = run_pod(&pod_manifest("busybox:1.36", "Always", "sleep 3600"), 10);
+        let error = cluster.logs("default", "p", None, true).unwrap_err();
+        assert_eq!(
+            error.message,
+            "previous terminated container \"c\" in pod \"p\" not found"
+        );
+    }
+
+    #[test]
+    fn failed_pulls_back_off_and_bad_names_are_invalid() {
+        let (_, pod) = run_pod(&pod_manifest("nginx:doesnotexist", "Always", "true"), 3);
+        assert_eq!(
+            pod["status"]["containerStatuses"][0]["state"]["waiting"]["reason"],
+            "ErrImagePull"
+        );
+        let (_, pod) = run_pod(&pod_manifest("nginx:doesnotexist", "Always", "true"), 15);
+        assert_eq!(
+            pod["status"]["containerStatuses"][0]["state"]["waiting"]["reason"],
+            "ImagePullBackOff"
+        );
+        assert_eq!(pod["status"]["phase"], "Pending");
+        let (_, pod) = run_pod(&pod_manifest("<your-private-image>", "Always", "true"), 15);
+        assert_eq!(
+            pod["status"]["containerStatuses"][0]["state"]["waiting"]["reason"],
+            "InvalidImageName"
         );
     }
 
