@@ -23,7 +23,8 @@ use serde_json::{json, Value};
 
 use crate::events::{EventSource, EventType};
 use crate::runtime::catalog;
-use crate::runtime::programs::{self, ContainerLaunch, Program};
+use crate::runtime::probe::{self, ProbeAction};
+use crate::runtime::programs::{self, ContainerLaunch, Listener, Program};
 use crate::runtime::{Process, ProcessEnvironment, ProcessState};
 use crate::scheduler::set_condition;
 use crate::{ApiError, Cluster, SimTime};
@@ -130,6 +131,120 @@ struct ContainerRun {
     action: Option<(SimTime, Action)>,
     /// When a crash-looping container is started again.
     restart_at: Option<SimTime>,
+    /// What the running program listens on, how it takes SIGTERM, its environment.
+    listener: Option<Listener>,
+    sigterm_exit: Option<i32>,
+    environment: Vec<(String, String)>,
+    /// Probes of the running instance; whether its startup probe passed and it is ready.
+    probes: Vec<ProbeRun>,
+    started_ok: bool,
+    ready: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ProbeKind {
+    Startup,
+    Liveness,
+    Readiness,
+}
+
+impl ProbeKind {
+    fn title(self) -> &'static str {
+        match self {
+            ProbeKind::Startup => "Startup",
+            ProbeKind::Liveness => "Liveness",
+            ProbeKind::Readiness => "Readiness",
+        }
+    }
+}
+
+/// One probe of a running container and its counters.
+#[derive(Debug, Clone)]
+struct ProbeRun {
+    kind: ProbeKind,
+    action: ProbeAction,
+    period_millis: u64,
+    timeout_millis: u64,
+    success_threshold: u32,
+    failure_threshold: u32,
+    successes: u32,
+    failures: u32,
+    next_at: Option<SimTime>,
+}
+
+/// The probes of a container spec, first due `initialDelaySeconds` after `started`.
+fn probes_of(spec: &Value, started: SimTime) -> Vec<ProbeRun> {
+    let ports: Vec<(String, u16)> = spec["ports"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| {
+            Some((
+                p["name"].as_str().unwrap_or("").to_string(),
+                p["containerPort"].as_u64()? as u16,
+            ))
+        })
+        .collect();
+    let port_of = |value: &Value| -> u16 {
+        match value {
+            Value::Number(n) => n.as_u64().unwrap_or(0) as u16,
+            Value::String(name) => ports
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, p)| *p)
+                .or_else(|| name.parse().ok())
+                .unwrap_or(0),
+            _ => 0,
+        }
+    };
+    let mut probes = Vec::new();
+    for (key, kind) in [
+        ("startupProbe", ProbeKind::Startup),
+        ("livenessProbe", ProbeKind::Liveness),
+        ("readinessProbe", ProbeKind::Readiness),
+    ] {
+        let probe = &spec[key];
+        if !probe.is_object() {
+            continue;
+        }
+        let action = if probe["exec"].is_object() {
+            ProbeAction::Exec(string_list(&probe["exec"]["command"]))
+        } else if probe["httpGet"].is_object() {
+            ProbeAction::Http {
+                port: port_of(&probe["httpGet"]["port"]),
+                path: probe["httpGet"]["path"].as_str().unwrap_or("/").to_string(),
+                scheme: probe["httpGet"]["scheme"]
+                    .as_str()
+                    .unwrap_or("HTTP")
+                    .to_string(),
+            }
+        } else if probe["tcpSocket"].is_object() {
+            ProbeAction::Tcp {
+                port: port_of(&probe["tcpSocket"]["port"]),
+            }
+        } else if probe["grpc"].is_object() {
+            ProbeAction::Grpc {
+                port: port_of(&probe["grpc"]["port"]),
+            }
+        } else {
+            continue;
+        };
+        let seconds = |field: &str, default: u64| probe[field].as_u64().unwrap_or(default);
+        probes.push(ProbeRun {
+            kind,
+            action,
+            period_millis: seconds("periodSeconds", 10).max(1) * 1000,
+            timeout_millis: seconds("timeoutSeconds", 1).max(1) * 1000,
+            success_threshold: seconds("successThreshold", 1).max(1) as u32,
+            failure_threshold: seconds("failureThreshold", 3).max(1) as u32,
+            successes: 0,
+            failures: 0,
+            next_at: Some(SimTime(
+                started.0 + seconds("initialDelaySeconds", 0) * 1000,
+            )),
+        });
+    }
+    probes
 }
 
 /// The kubelet's memory of one pod.
@@ -285,16 +400,27 @@ impl Cluster {
                 changed = true;
                 continue;
             }
+            // The earliest due action or probe (an action first at the same instant).
             let due = state
                 .containers
                 .iter()
                 .enumerate()
-                .filter_map(|(i, c)| c.action.as_ref().map(|(t, _)| (*t, i)))
-                .filter(|(t, _)| *t <= now)
+                .flat_map(|(i, c)| {
+                    c.action
+                        .as_ref()
+                        .map(|(t, _)| (*t, 0, i))
+                        .into_iter()
+                        .chain(c.next_probe_at().map(|t| (t, 1, i)))
+                })
+                .filter(|(t, _, _)| *t <= now)
                 .min();
-            let Some((at, index)) = due else {
+            let Some((at, kind, index)) = due else {
                 break;
             };
+            if kind == 1 {
+                changed |= self.run_probes(pod, &mut state, index, at, &source);
+                continue;
+            }
             let Some((_, action)) = state.containers[index].action.take() else {
                 break;
             };
@@ -556,6 +682,33 @@ impl Cluster {
                     self.after_exit(state, index, at, 128, pod_label.as_str());
                     return;
                 }
+                let declared: Vec<u16> = container.spec["ports"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|p| p["containerPort"].as_u64().map(|n| n as u16))
+                    .collect();
+                let launch = ContainerLaunch {
+                    image: &reference,
+                    command: &command,
+                    args: &args,
+                    env: &environment.variables,
+                    started: at,
+                    pod_ip: state.pod_ip.as_deref().unwrap_or(""),
+                };
+                container.listener = programs::listener_for(&launch, &program, &declared);
+                container.sigterm_exit = programs::exit_on_sigterm(&launch, &program);
+                container.environment = environment.variables.clone();
+                container.probes = probes_of(&container.spec, at);
+                container.started_ok = !container
+                    .probes
+                    .iter()
+                    .any(|p| p.kind == ProbeKind::Startup);
+                container.ready = container.started_ok
+                    && !container
+                        .probes
+                        .iter()
+                        .any(|p| p.kind == ProbeKind::Readiness);
                 let mut process = Process::start(&program, &environment, at);
                 let progress = process.run_until(SimTime(at.0 + LOOKAHEAD_MILLIS));
                 container.process = Some(process);
@@ -587,6 +740,12 @@ impl Cluster {
             }
             Action::Exited { code } => {
                 let container = &mut state.containers[index];
+                container.probes.clear();
+                container.ready = false;
+                container.started_ok = false;
+                if let Some(process) = container.process.as_mut() {
+                    process.stop(at);
+                }
                 let started_at = match container.state {
                     ContainerState::Running { started_at } => started_at,
                     _ => at,
@@ -597,10 +756,11 @@ impl Cluster {
                     &started_at.0.to_string(),
                     &container.image,
                 ]);
+                let message = termination_message(container, at, code);
                 container.state = ContainerState::Terminated(Terminated {
                     exit_code: code,
                     reason: if code == 0 { "Completed" } else { "Error" }.into(),
-                    message: None,
+                    message,
                     started_at,
                     finished_at: at,
                     container_id: format!("containerd://{container_id}"),
@@ -630,6 +790,138 @@ impl Cluster {
                 );
             }
         }
+    }
+
+    /// Runs the probes of container `index` due at `at`: `Unhealthy` events on failures,
+    /// readiness flips, and a kill (then restart) when liveness or startup fails too often.
+    /// Whether the pod status changed.
+    fn run_probes(
+        &mut self,
+        pod: &Object,
+        state: &mut KubeletPod,
+        index: usize,
+        at: SimTime,
+        source: &EventSource,
+    ) -> bool {
+        let pod_ip = state.pod_ip.clone().unwrap_or_default();
+        let hostname = pod.name().to_string();
+        let grace_millis = self
+            .get(pod.resource_type(), pod.namespace(), pod.name())
+            .ok()
+            .and_then(|p| p.to_json_value()["spec"]["terminationGracePeriodSeconds"].as_u64())
+            .unwrap_or(30)
+            * 1000;
+        let container = &mut state.containers[index];
+        let started = match container.state {
+            ContainerState::Running { started_at } => started_at,
+            _ => return false,
+        };
+        let mut changed = false;
+        let mut events: Vec<(EventType, &'static str, String)> = Vec::new();
+        let mut kill: Option<ProbeKind> = None;
+        for i in 0..container.probes.len() {
+            if container.probes[i].next_at != Some(at) {
+                continue;
+            }
+            let kind = container.probes[i].kind;
+            container.probes[i].next_at = Some(SimTime(at.0 + container.probes[i].period_millis));
+            if kind != ProbeKind::Startup && !container.started_ok {
+                continue;
+            }
+            let result = probe::check(
+                &container.probes[i].action,
+                &probe::Target {
+                    process: container.process.as_ref(),
+                    listener: container.listener.as_ref(),
+                    started,
+                    pod_ip: &pod_ip,
+                    environment: &container.environment,
+                    hostname: &hostname,
+                },
+                at,
+                container.probes[i].timeout_millis,
+            );
+            let has_readiness = container
+                .probes
+                .iter()
+                .any(|p| p.kind == ProbeKind::Readiness);
+            let run = &mut container.probes[i];
+            match result {
+                Ok(()) => {
+                    run.failures = 0;
+                    run.successes += 1;
+                    if run.successes >= run.success_threshold {
+                        match kind {
+                            ProbeKind::Startup => {
+                                run.next_at = None;
+                                container.started_ok = true;
+                                if !has_readiness {
+                                    container.ready = true;
+                                }
+                                changed = true;
+                            }
+                            ProbeKind::Readiness if !container.ready => {
+                                container.ready = true;
+                                changed = true;
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                Err(message) => {
+                    run.successes = 0;
+                    run.failures += 1;
+                    events.push((
+                        EventType::Warning,
+                        "Unhealthy",
+                        format!("{} probe failed: {message}", kind.title()),
+                    ));
+                    if run.failures >= run.failure_threshold {
+                        match kind {
+                            ProbeKind::Readiness => {
+                                if container.ready {
+                                    container.ready = false;
+                                    changed = true;
+                                }
+                            }
+                            _ => kill = Some(kind),
+                        }
+                    }
+                }
+            }
+            if kill.is_some() {
+                break;
+            }
+        }
+        if let Some(kind) = kill {
+            let name = container.name.clone();
+            events.push((
+                EventType::Normal,
+                "Killing",
+                format!(
+                    "Container {name} failed {} probe, will be restarted",
+                    kind.title().to_lowercase()
+                ),
+            ));
+            let (exit_at, code) = match container.sigterm_exit {
+                Some(code) => (SimTime(at.0 + 100), code),
+                None => (SimTime(at.0 + grace_millis), 137),
+            };
+            for run in &mut container.probes {
+                run.next_at = None;
+            }
+            let natural = match &container.action {
+                Some((t, Action::Exited { code })) if *t <= exit_at => Some((*t, *code)),
+                _ => None,
+            };
+            let (exit_at, code) = natural.unwrap_or((exit_at, code));
+            container.action = Some((exit_at, Action::Exited { code }));
+            changed = true;
+        }
+        for (kind, reason, message) in events {
+            let _ = self.record_event(pod, kind, reason, &message, source);
+        }
+        changed
     }
 
     /// After a container's program ended at `at` with `code`: the next init container, a
@@ -913,8 +1205,8 @@ impl Cluster {
                         hex_id(&[&c.name, &state.node, &started_at.0.to_string(), &c.image])
                     ));
                     s["state"] = json!({ "running": { "startedAt": timestamp(*started_at) } });
-                    s["ready"] = json!(!c.init || c.sidecar);
-                    s["started"] = json!(true);
+                    s["ready"] = json!((!c.init || c.sidecar) && c.ready);
+                    s["started"] = json!(c.started_ok);
                 }
                 ContainerState::Terminated(t) => {
                     s["containerID"] = json!(t.container_id);
@@ -942,7 +1234,7 @@ impl Cluster {
             .collect();
         let unready: Vec<&str> = app
             .iter()
-            .filter(|c| !matches!(c.state, ContainerState::Running { .. }))
+            .filter(|c| !matches!(c.state, ContainerState::Running { .. }) || !c.ready)
             .map(|c| c.name.as_str())
             .collect();
         let mut value = json!({ "status": status });
@@ -1028,11 +1320,14 @@ impl Cluster {
             .pods
             .values()
             .flat_map(|p| {
-                p.sandbox_at.into_iter().chain(
-                    p.containers
-                        .iter()
-                        .filter_map(|c| c.action.as_ref().map(|(t, _)| *t)),
-                )
+                p.sandbox_at
+                    .into_iter()
+                    .chain(
+                        p.containers
+                            .iter()
+                            .filter_map(|c| c.action.as_ref().map(|(t, _)| *t)),
+                    )
+                    .chain(p.containers.iter().filter_map(ContainerRun::next_probe_at))
             })
             .min()
     }
@@ -1143,10 +1438,45 @@ impl Cluster {
 }
 
 impl ContainerRun {
+    /// When the next probe of the running instance is due.
+    fn next_probe_at(&self) -> Option<SimTime> {
+        if !matches!(self.state, ContainerState::Running { .. }) {
+            return None;
+        }
+        self.probes.iter().filter_map(|p| p.next_at).min()
+    }
+
     /// Remembers when a crash-looping container restarts: the action after EnterCrashLoop.
     fn pending_restart(&mut self, at: SimTime) {
         self.restart_at = Some(at);
     }
+}
+
+/// The terminated state's message: the file at `terminationMessagePath` (default
+/// `/dev/termination-log`), or with `FallbackToLogsOnError` and a failure, the log's last lines
+/// (at most 80 lines and 2048 bytes, as the kubelet takes them).
+fn termination_message(container: &ContainerRun, at: SimTime, code: i32) -> Option<String> {
+    let process = container.process.as_ref()?;
+    let path = container.spec["terminationMessagePath"]
+        .as_str()
+        .unwrap_or("/dev/termination-log");
+    if let Some(text) = process.files_at(at).get(path).filter(|t| !t.is_empty()) {
+        return Some(text.chars().take(4096).collect());
+    }
+    if code != 0 && container.spec["terminationMessagePolicy"] == "FallbackToLogsOnError" {
+        let lines: Vec<&str> = process.lines_until(at).map(|(_, l)| l.as_str()).collect();
+        let mut text = lines[lines.len().saturating_sub(80)..].join("\n");
+        text.push('\n');
+        if text.len() > 2048 {
+            let mut start = text.len() - 2048;
+            while !text.is_char_boundary(start) {
+                start += 1;
+            }
+            text = text[start..].to_string();
+        }
+        return Some(text);
+    }
+    None
 }
 
 fn action_for(progress: ProcessState) -> Option<(SimTime, Action)> {
@@ -1318,6 +1648,12 @@ fn new_pod(pod: &Value, node: &str, now: SimTime) -> KubeletPod {
             pulled: false,
             action: None,
             restart_at: None,
+            listener: None,
+            sigterm_exit: None,
+            environment: Vec::new(),
+            probes: Vec::new(),
+            started_ok: false,
+            ready: false,
         });
     }
     // Init containers wait as PodInitializing until they run; the first one is being created.

@@ -14,6 +14,7 @@
 pub mod catalog;
 pub mod clock_text;
 pub mod pi;
+pub mod probe;
 pub mod programs;
 pub mod shell_commands;
 pub mod shell_parse;
@@ -44,7 +45,12 @@ pub struct Process {
     /// cluster's clock: readers filter by time).
     pub output: Vec<(SimTime, String)>,
     pub state: ProcessState,
+    /// Changes to the container's files with their instants (see [`ShellState::file_log`]).
+    file_log: Vec<(SimTime, String, Option<String>)>,
 }
+
+/// The most file changes a process remembers (older ones are folded away).
+const MAX_FILE_LOG: usize = 10_000;
 
 /// What a container's environment holds besides its `env`.
 #[derive(Debug, Clone)]
@@ -89,11 +95,13 @@ impl Process {
                     now: started,
                     random_state: environment.seed,
                     exported,
+                    file_log: Vec::new(),
                 };
                 Process {
                     machine: Some(Box::new(ShellMachine::new(script, state))),
                     output: Vec::new(),
                     state: ProcessState::RunningUntil(started),
+                    file_log: Vec::new(),
                 }
             }
             Program::Server { lines } => Process {
@@ -103,6 +111,7 @@ impl Process {
                     .map(|(offset, line)| (SimTime(started.0 + offset), line.clone()))
                     .collect(),
                 state: ProcessState::Forever,
+                file_log: Vec::new(),
             },
             Program::Finite {
                 lines,
@@ -115,11 +124,13 @@ impl Process {
                     .map(|(offset, line)| (SimTime(started.0 + offset), line.clone()))
                     .collect(),
                 state: ProcessState::Exited(SimTime(started.0 + exit_after), *code),
+                file_log: Vec::new(),
             },
             Program::StartError(_) => Process {
                 machine: None,
                 output: Vec::new(),
                 state: ProcessState::Exited(started, 128),
+                file_log: Vec::new(),
             },
         }
     }
@@ -138,6 +149,11 @@ impl Process {
         }
         let progress = machine.run_until(until);
         self.output.append(&mut machine.output);
+        self.file_log.append(&mut machine.state.file_log);
+        if self.file_log.len() > MAX_FILE_LOG {
+            let excess = self.file_log.len() - MAX_FILE_LOG;
+            self.file_log.drain(..excess);
+        }
         if self.output.len() > shell_vm::MAX_LOG_LINES {
             let excess = self.output.len() - shell_vm::MAX_LOG_LINES;
             self.output.drain(..excess);
@@ -161,7 +177,21 @@ impl Process {
     /// Stops the process at `at` (killed): later output never happened.
     pub fn stop(&mut self, at: SimTime) {
         self.output.retain(|(t, _)| *t <= at);
+        self.file_log.retain(|(t, _, _)| *t <= at);
         self.machine = None;
+    }
+
+    /// The container's files as they were at `at` (what `kubectl exec` or an exec probe sees).
+    pub fn files_at(&self, at: SimTime) -> BTreeMap<String, String> {
+        let mut files = BTreeMap::new();
+        for (time, path, content) in self.file_log.iter().take_while(|(t, _, _)| *t <= at) {
+            let _ = time;
+            match content {
+                Some(text) => files.insert(path.clone(), text.clone()),
+                None => files.remove(path),
+            };
+        }
+        files
     }
 }
 

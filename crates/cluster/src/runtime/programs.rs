@@ -36,6 +36,87 @@ pub enum Program {
     StartError(String),
 }
 
+/// How a server answers HTTP requests (for probes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpBehaviour {
+    /// 200 for every path.
+    AnyPath,
+    /// 200 for `/` and `/index.html`, 404 elsewhere (nginx, httpd default sites).
+    StaticSite,
+    /// 200 for this many milliseconds after start, then 500 (agnhost `liveness`).
+    HealthyFor(u64),
+    /// Not an HTTP server (databases): the connection opens, no HTTP answer.
+    None,
+}
+
+/// What a program listens on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listener {
+    pub ports: Vec<u16>,
+    pub http: HttpBehaviour,
+    /// How long after start the port opens.
+    pub ready_after_millis: u64,
+}
+
+/// The listener of a container's program, if it has one. `declared` are the container's
+/// `containerPort`s (what a generic image listens on).
+pub fn listener_for(
+    launch: &ContainerLaunch,
+    program: &Program,
+    declared: &[u16],
+) -> Option<Listener> {
+    let Program::Server { .. } = program else {
+        return None;
+    };
+    let listener = |ports: Vec<u16>, http: HttpBehaviour, ready_after_millis: u64| {
+        Some(Listener {
+            ports,
+            http,
+            ready_after_millis,
+        })
+    };
+    match image_kind(launch.image) {
+        ImageKind::Nginx | ImageKind::Httpd => listener(vec![80], HttpBehaviour::StaticSite, 60),
+        ImageKind::EchoServer => listener(vec![8080, 8443], HttpBehaviour::AnyPath, 450),
+        ImageKind::HelloApp => {
+            let port = environment(launch, "PORT")
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(8080);
+            let mut ports = vec![port];
+            ports.extend(declared.iter().copied());
+            listener(ports, HttpBehaviour::AnyPath, 30)
+        }
+        ImageKind::Agnhost => match launch.args.first().map(String::as_str) {
+            Some("liveness") => listener(vec![8080], HttpBehaviour::HealthyFor(10_000), 30),
+            Some("serve-hostname") => listener(vec![9376], HttpBehaviour::AnyPath, 30),
+            _ => listener(vec![8080], HttpBehaviour::AnyPath, 30),
+        },
+        ImageKind::Redis => listener(vec![6379], HttpBehaviour::None, 16),
+        ImageKind::Mysql => listener(vec![3306], HttpBehaviour::None, 5_000),
+        ImageKind::Postgres => listener(vec![5432], HttpBehaviour::None, 2_200),
+        ImageKind::Mongo => listener(vec![27017], HttpBehaviour::None, 500),
+        _ => listener(declared.to_vec(), HttpBehaviour::AnyPath, 0),
+    }
+}
+
+/// How a program reacts to SIGTERM: `Some(exit code)` if it exits at once, `None` if it
+/// ignores it (a shell as PID 1) and is killed (137) when the grace period ends.
+pub fn exit_on_sigterm(launch: &ContainerLaunch, program: &Program) -> Option<i32> {
+    match program {
+        Program::Shell { .. } => None,
+        Program::Server { .. } => match image_kind(launch.image) {
+            ImageKind::Nginx
+            | ImageKind::Httpd
+            | ImageKind::Redis
+            | ImageKind::Postgres
+            | ImageKind::Mysql
+            | ImageKind::Mongo => Some(0),
+            _ => Some(143),
+        },
+        _ => Some(143),
+    }
+}
+
 /// Everything that decides a container's program.
 #[derive(Debug, Clone)]
 pub struct ContainerLaunch<'a> {

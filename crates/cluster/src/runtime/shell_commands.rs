@@ -164,7 +164,9 @@ pub fn run(argv: &[String], stdin: Option<String>, state: &mut ShellState) -> Co
         "cat" => cat(args, stdin, state),
         "touch" => {
             for path in args.iter().filter(|a| !a.starts_with('-')) {
-                state.files.entry(path.clone()).or_default();
+                if !state.files.contains_key(path) {
+                    state.write_file(path, "", true);
+                }
             }
             CommandOutcome::default()
         }
@@ -172,7 +174,7 @@ pub fn run(argv: &[String], stdin: Option<String>, state: &mut ShellState) -> Co
             let force = args.iter().any(|a| a.starts_with('-') && a.contains('f'));
             let mut out = CommandOutcome::default();
             for path in args.iter().filter(|a| !a.starts_with('-')) {
-                if state.files.remove(path).is_none() && !force {
+                if !state.remove_file(path) && !force {
                     out.errors
                         .push_str(&format!("rm: can't remove '{path}': No such file or directory\n"));
                     out.status = 1;

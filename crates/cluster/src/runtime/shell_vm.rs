@@ -247,9 +247,33 @@ pub struct ShellState {
     pub random_state: u64,
     /// Variables `env` lists (the container's environment and `export`ed names).
     pub exported: std::collections::BTreeSet<String>,
+    /// Every change to `files` with its instant (`None` = removed), so that what a probe sees
+    /// at some instant can be replayed although the script runs ahead of the clock.
+    pub file_log: Vec<(SimTime, String, Option<String>)>,
 }
 
 impl ShellState {
+    /// Writes (or with `append`, extends) a file.
+    pub fn write_file(&mut self, path: &str, text: &str, append: bool) {
+        let file = self.files.entry(path.to_string()).or_default();
+        if !append {
+            file.clear();
+        }
+        file.push_str(text);
+        let content = file.clone();
+        self.file_log
+            .push((self.now, path.to_string(), Some(content)));
+    }
+
+    /// Removes a file; whether it existed.
+    pub fn remove_file(&mut self, path: &str) -> bool {
+        let existed = self.files.remove(path).is_some();
+        if existed {
+            self.file_log.push((self.now, path.to_string(), None));
+        }
+        existed
+    }
+
     /// Names `env` prints.
     pub fn exported_names(&self) -> &std::collections::BTreeSet<String> {
         &self.exported
@@ -589,11 +613,7 @@ fn apply_redirects(
                     outcome.errors.push_str(&text);
                     continue;
                 }
-                let file = state.files.entry(path).or_default();
-                if !*append {
-                    file.clear();
-                }
-                file.push_str(&text);
+                state.write_file(&path, &text, *append);
             }
             Redirect::Duplicate { from: 2, to: 1 } => {
                 let errors = std::mem::take(&mut outcome.errors);
@@ -673,8 +693,10 @@ fn expand_quoted(parts: &[Part], state: &mut ShellState, depth: usize) -> String
                 }
                 let mut sub = ShellMachine::new(script, state.clone());
                 sub.state.files = std::mem::take(&mut state.files);
+                sub.state.file_log.clear();
                 let _ = sub.run_until(state.now);
                 state.files = std::mem::take(&mut sub.state.files);
+                state.file_log.append(&mut sub.state.file_log);
                 state.status = sub.state.status;
                 let captured: Vec<String> = sub.output.iter().map(|(_, l)| l.clone()).collect();
                 let mut joined = captured.join("\n");
