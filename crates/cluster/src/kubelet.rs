@@ -257,6 +257,8 @@ pub(crate) struct KubeletPod {
     restart_policy: String,
     containers: Vec<ContainerRun>,
     init_count: usize,
+    /// The pod is being deleted: containers are being stopped, nothing restarts.
+    terminating: bool,
 }
 
 /// The kubelet's state across all nodes: pods it runs, images each node has, pod IPs handed out.
@@ -382,8 +384,15 @@ impl Cluster {
             host: Some(state.node.clone()),
         };
         let mut changed = first;
+        if !state.terminating && !value["metadata"]["deletionTimestamp"].is_null() {
+            self.start_termination(pod, value, &mut state, now, &source);
+            changed = true;
+        }
         for _ in 0..MAX_ACTIONS_PER_SYNC {
-            // The sandbox comes first.
+            // The sandbox comes first (unless the pod is already going).
+            if state.terminating {
+                state.sandbox_at = None;
+            }
             if let Some(at) = state.sandbox_at.filter(|at| *at <= now) {
                 state.sandbox_at = None;
                 let index = self.node_index(&state.node);
@@ -426,6 +435,17 @@ impl Cluster {
             };
             self.perform(pod, value, &mut state, index, at, action, &source);
             changed = true;
+        }
+        if state.terminating && state.containers.iter().all(ContainerRun::stopped) {
+            // Every container has stopped: the kubelet deletes the pod for good.
+            let _ = self.api.delete(
+                pod.resource_type(),
+                pod.namespace(),
+                pod.name(),
+                crate::Propagation::Background,
+                now,
+            );
+            return;
         }
         self.kubelet.pods.insert(uid.to_string(), state.clone());
         if !changed {
@@ -792,6 +812,95 @@ impl Cluster {
         }
     }
 
+    /// The pod got a deletionTimestamp: `Killing` each running container (SIGTERM — servers
+    /// stop at once, a shell as PID 1 ignores it and is killed when the grace period ends) and
+    /// cancel everything else.
+    fn start_termination(
+        &mut self,
+        pod: &Object,
+        value: &Value,
+        state: &mut KubeletPod,
+        now: SimTime,
+        source: &EventSource,
+    ) {
+        state.terminating = true;
+        let grace_millis = value["metadata"]["deletionGracePeriodSeconds"]
+            .as_u64()
+            .unwrap_or(30)
+            * 1000;
+        let deadline = SimTime(now.0 + grace_millis);
+        let mut stopping = Vec::new();
+        for container in &mut state.containers {
+            container.probes.clear();
+            container.restart_at = None;
+            if !matches!(container.state, ContainerState::Running { .. }) {
+                container.action = None;
+                continue;
+            }
+            let (exit_at, code) = match container.sigterm_exit {
+                Some(code) => (SimTime(now.0 + 100).min(deadline), code),
+                None => (deadline, 137),
+            };
+            let exit = match &container.action {
+                Some((t, Action::Exited { code })) if *t <= exit_at => (*t, *code),
+                _ => (exit_at, code),
+            };
+            container.action = Some((exit.0, Action::Exited { code: exit.1 }));
+            stopping.push(container.name.clone());
+        }
+        for name in stopping {
+            let _ = self.record_event(
+                pod,
+                EventType::Normal,
+                "Killing",
+                &format!("Stopping container {name}"),
+                source,
+            );
+        }
+    }
+
+    /// Deletes a pod as the API server does for a pod on a node: with a grace period
+    /// (`grace_period_seconds`, else the pod's `terminationGracePeriodSeconds`) the pod only gets
+    /// a deletionTimestamp and the kubelet stops its containers and then removes it. Returns
+    /// `None` when the deletion is immediate instead (not scheduled, finished, grace 0).
+    pub(crate) fn graceful_pod_deletion(
+        &mut self,
+        namespace: &str,
+        name: &str,
+        grace_period_seconds: Option<i64>,
+    ) -> Option<Result<std::rc::Rc<Object>, ApiError>> {
+        let resource = model::registry::resolve("pods")?;
+        let existing = self.get(resource, namespace, name).ok()?;
+        let value = existing.to_json_value();
+        if existing.metadata().deletion_timestamp.is_some() {
+            return Some(Ok(existing));
+        }
+        let on_node = !value["spec"]["nodeName"].as_str().unwrap_or("").is_empty();
+        let finished = matches!(
+            value["status"]["phase"].as_str(),
+            Some("Succeeded" | "Failed")
+        );
+        let grace = grace_period_seconds
+            .or_else(|| value["spec"]["terminationGracePeriodSeconds"].as_i64())
+            .unwrap_or(30);
+        if !on_node || finished || grace <= 0 {
+            return None;
+        }
+        let now = self.now();
+        let mut marked = (*existing).clone();
+        {
+            let meta = marked.metadata_mut();
+            meta.deletion_timestamp = Some(SimTime(now.0 + grace as u64 * 1000).to_k8s_time());
+            meta.deletion_grace_period_seconds = Some(grace);
+            // The API server bumps the generation when it marks an object for deletion.
+            meta.generation = meta.generation.map(|g| g + 1);
+        }
+        let marked = self.api.write_internal(marked);
+        // The kubelet watches its pods: it starts stopping the containers at once.
+        self.run_kubelet();
+        Some(Ok(self.get(resource, namespace, name).unwrap_or(marked)))
+    }
+
     /// Runs the probes of container `index` due at `at`: `Unhealthy` events on failures,
     /// readiness flips, and a kill (then restart) when liveness or startup fails too often.
     /// Whether the pod status changed.
@@ -935,6 +1044,9 @@ impl Cluster {
         _pod: &str,
     ) {
         let policy = state.restart_policy.clone();
+        if state.terminating {
+            return;
+        }
         let container = &mut state.containers[index];
         let restart = if container.sidecar {
             true
@@ -1438,6 +1550,12 @@ impl Cluster {
 }
 
 impl ContainerRun {
+    /// Not running and not about to exit (what the kubelet waits for before removing a pod).
+    fn stopped(&self) -> bool {
+        !matches!(self.state, ContainerState::Running { .. })
+            && !matches!(self.action, Some((_, Action::Exited { .. })))
+    }
+
     /// When the next probe of the running instance is due.
     fn next_probe_at(&self) -> Option<SimTime> {
         if !matches!(self.state, ContainerState::Running { .. }) {
@@ -1668,6 +1786,7 @@ fn new_pod(pod: &Value, node: &str, now: SimTime) -> KubeletPod {
             .to_string(),
         containers,
         init_count,
+        terminating: false,
     }
 }
 
