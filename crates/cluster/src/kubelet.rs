@@ -1,12 +1,20 @@
-//! The kubelet, first slice: a pod bound to a node gets its sandbox (pod IP from the node's
-//! CIDR), pulls each container's image (or finds it already present), creates and starts the
-//! containers one after another, then reports Running and Ready — with the kubelet's events
-//! (`Pulling`, `Pulled`, `Created`, `Started`) at the simulated times they happen.
+//! The kubelet: a pod bound to a node gets its sandbox (pod IP from the node's CIDR), then each
+//! container in turn has its image pulled from the simulated registry (or found on the node),
+//! is created and started, and runs its program from [`crate::runtime`] on the simulated clock.
 //!
-//! The reconcile is level-triggered: a pod's status is a pure function of the time since the
-//! kubelet first saw it; `next_wakeup` tells the clock when the next step is due. Container
-//! programs (exits, crashes, probes, logs) arrive with the runtime module; until then every
-//! container keeps running once started.
+//! What follows is upstream's lifecycle: init containers one after another (each must exit 0),
+//! app containers started in order; exits give terminated states (`Completed` / `Error` /
+//! `StartError`), restarts follow `restartPolicy` with the crash back-off (10 s doubling to
+//! 5 min, forgotten after 10 min of running) and `CrashLoopBackOff`; failed pulls give
+//! `ErrImagePull` then `ImagePullBackOff` with the same back-off; unparsable names give
+//! `InvalidImageName`; a missing ConfigMap/Secret key gives `CreateContainerConfigError`. The
+//! pod's phase (Pending/Running/Succeeded/Failed) and conditions follow the containers, and the
+//! events carry upstream's reasons and messages at the simulated instants they happen.
+//!
+//! Each container has at most one pending action with a due time; `run_kubelet` performs every
+//! due action in time order and writes the pod status when something changed;
+//! `kubelet_next_wakeup` tells the clock when the next action is due. Container programs run
+//! ahead of the clock in slices of [`LOOKAHEAD_MILLIS`], so the kubelet knows when they exit.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -14,13 +22,230 @@ use model::Object;
 use serde_json::{json, Value};
 
 use crate::events::{EventSource, EventType};
+use crate::runtime::catalog;
+use crate::runtime::probe::{self, ProbeAction};
+use crate::runtime::programs::{self, ContainerLaunch, Listener, Program};
+use crate::runtime::{Process, ProcessEnvironment, ProcessState};
 use crate::scheduler::set_condition;
-use crate::{Cluster, SimTime};
+use crate::{ApiError, Cluster, SimTime};
 
 /// How long the sandbox (network namespace, pause container) takes.
 const SANDBOX_MILLIS: u64 = 800;
 /// Creating and starting a container once its image is there.
 const START_MILLIS: u64 = 300;
+/// How far ahead of the clock container programs are simulated.
+const LOOKAHEAD_MILLIS: u64 = 600_000;
+/// The kubelet notices an exited container at its next relist (PLEG, every second).
+const RELIST_MILLIS: u64 = 1_000;
+/// The pod worker's retry period after an error (ErrImagePull → ImagePullBackOff, config errors).
+const RETRY_MILLIS: u64 = 10_000;
+/// Back-off: first delay, cap, and how long a container must run for its back-off to reset.
+const BACKOFF_INITIAL_MILLIS: u64 = 10_000;
+const BACKOFF_MAX_MILLIS: u64 = 300_000;
+const BACKOFF_RESET_MILLIS: u64 = 2 * BACKOFF_MAX_MILLIS;
+/// The most actions one pod performs in one sync (a guard: real pods need a handful).
+const MAX_ACTIONS_PER_SYNC: usize = 10_000;
+
+/// A container's terminated state.
+#[derive(Debug, Clone, PartialEq)]
+struct Terminated {
+    exit_code: i32,
+    reason: String,
+    message: Option<String>,
+    started_at: SimTime,
+    finished_at: SimTime,
+    container_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum ContainerState {
+    Waiting {
+        reason: String,
+        message: Option<String>,
+    },
+    Running {
+        started_at: SimTime,
+    },
+    Terminated(Terminated),
+}
+
+/// What the kubelet will do next for one container.
+#[derive(Debug, Clone, PartialEq)]
+enum Action {
+    /// Make sure the image is there (pull it or find it), then start.
+    EnsureImage,
+    /// A pull that started earlier finishes.
+    PullFinished { ok: bool, millis: u64, bytes: u64 },
+    /// After a failed pull: enter ImagePullBackOff, retry after the back-off.
+    EnterPullBackOff,
+    /// Create and start the container.
+    Start,
+    /// Run the program further ahead of the clock.
+    Extend,
+    /// The program exited (its exit is known ahead of time).
+    Exited { code: i32 },
+    /// After an exit that is in back-off: enter CrashLoopBackOff.
+    EnterCrashLoop { delay: u64 },
+    /// Start the container again.
+    Restart,
+}
+
+/// Exponential back-off as the kubelet's `flowcontrol.Backoff`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Backoff {
+    delay: u64,
+    last_update: SimTime,
+}
+
+impl Backoff {
+    fn next(previous: Option<Backoff>, now: SimTime) -> Backoff {
+        let delay = match previous {
+            Some(b) if now.since(b.last_update).0 <= BACKOFF_RESET_MILLIS => {
+                (b.delay * 2).min(BACKOFF_MAX_MILLIS)
+            }
+            _ => BACKOFF_INITIAL_MILLIS,
+        };
+        Backoff {
+            delay,
+            last_update: now,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct ContainerRun {
+    name: String,
+    image: String,
+    pull_policy: String,
+    init: bool,
+    sidecar: bool,
+    spec: Value,
+    restart_count: u32,
+    state: ContainerState,
+    last_terminated: Option<Terminated>,
+    process: Option<Process>,
+    previous_log: Option<Vec<(SimTime, String)>>,
+    crash_backoff: Option<Backoff>,
+    pull_backoff: Option<Backoff>,
+    pulled: bool,
+    action: Option<(SimTime, Action)>,
+    /// When a crash-looping container is started again.
+    restart_at: Option<SimTime>,
+    /// What the running program listens on, how it takes SIGTERM, its environment.
+    listener: Option<Listener>,
+    sigterm_exit: Option<i32>,
+    environment: Vec<(String, String)>,
+    /// Probes of the running instance; whether its startup probe passed and it is ready.
+    probes: Vec<ProbeRun>,
+    started_ok: bool,
+    ready: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ProbeKind {
+    Startup,
+    Liveness,
+    Readiness,
+}
+
+impl ProbeKind {
+    fn title(self) -> &'static str {
+        match self {
+            ProbeKind::Startup => "Startup",
+            ProbeKind::Liveness => "Liveness",
+            ProbeKind::Readiness => "Readiness",
+        }
+    }
+}
+
+/// One probe of a running container and its counters.
+#[derive(Debug, Clone)]
+struct ProbeRun {
+    kind: ProbeKind,
+    action: ProbeAction,
+    period_millis: u64,
+    timeout_millis: u64,
+    success_threshold: u32,
+    failure_threshold: u32,
+    successes: u32,
+    failures: u32,
+    next_at: Option<SimTime>,
+}
+
+/// The probes of a container spec, first due `initialDelaySeconds` after `started`.
+fn probes_of(spec: &Value, started: SimTime) -> Vec<ProbeRun> {
+    let ports: Vec<(String, u16)> = spec["ports"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| {
+            Some((
+                p["name"].as_str().unwrap_or("").to_string(),
+                p["containerPort"].as_u64()? as u16,
+            ))
+        })
+        .collect();
+    let port_of = |value: &Value| -> u16 {
+        match value {
+            Value::Number(n) => n.as_u64().unwrap_or(0) as u16,
+            Value::String(name) => ports
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, p)| *p)
+                .or_else(|| name.parse().ok())
+                .unwrap_or(0),
+            _ => 0,
+        }
+    };
+    let mut probes = Vec::new();
+    for (key, kind) in [
+        ("startupProbe", ProbeKind::Startup),
+        ("livenessProbe", ProbeKind::Liveness),
+        ("readinessProbe", ProbeKind::Readiness),
+    ] {
+        let probe = &spec[key];
+        if !probe.is_object() {
+            continue;
+        }
+        let action = if probe["exec"].is_object() {
+            ProbeAction::Exec(string_list(&probe["exec"]["command"]))
+        } else if probe["httpGet"].is_object() {
+            ProbeAction::Http {
+                port: port_of(&probe["httpGet"]["port"]),
+                path: probe["httpGet"]["path"].as_str().unwrap_or("/").to_string(),
+                scheme: probe["httpGet"]["scheme"]
+                    .as_str()
+                    .unwrap_or("HTTP")
+                    .to_string(),
+            }
+        } else if probe["tcpSocket"].is_object() {
+            ProbeAction::Tcp {
+                port: port_of(&probe["tcpSocket"]["port"]),
+            }
+        } else if probe["grpc"].is_object() {
+            ProbeAction::Grpc {
+                port: port_of(&probe["grpc"]["port"]),
+            }
+        } else {
+            continue;
+        };
+        let seconds = |field: &str, default: u64| probe[field].as_u64().unwrap_or(default);
+        probes.push(ProbeRun {
+            kind,
+            action,
+            period_millis: seconds("periodSeconds", 10).max(1) * 1000,
+            timeout_millis: seconds("timeoutSeconds", 1).max(1) * 1000,
+            success_threshold: seconds("successThreshold", 1).max(1) as u32,
+            failure_threshold: seconds("failureThreshold", 3).max(1) as u32,
+            successes: 0,
+            failures: 0,
+            next_at: Some(SimTime(
+                started.0 + seconds("initialDelaySeconds", 0) * 1000,
+            )),
+        });
+    }
+    probes
+}
 
 /// The kubelet's memory of one pod.
 #[derive(Debug, Clone)]
@@ -28,35 +253,12 @@ pub(crate) struct KubeletPod {
     seen_at: SimTime,
     node: String,
     pod_ip: Option<String>,
-    steps: Vec<Step>,
-    /// How many steps have been reported (events recorded).
-    reported: usize,
-}
-
-#[derive(Debug, Clone)]
-struct Step {
-    at: SimTime,
-    kind: StepKind,
-    container: usize,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-enum StepKind {
-    Sandbox,
-    Pulling {
-        image: String,
-    },
-    Pulled {
-        image: String,
-        millis: u64,
-        bytes: u64,
-    },
-    AlreadyPresent {
-        image: String,
-    },
-    Started {
-        name: String,
-    },
+    sandbox_at: Option<SimTime>,
+    restart_policy: String,
+    containers: Vec<ContainerRun>,
+    init_count: usize,
+    /// The pod is being deleted: containers are being stopped, nothing restarts.
+    terminating: bool,
 }
 
 /// The kubelet's state across all nodes: pods it runs, images each node has, pod IPs handed out.
@@ -81,10 +283,14 @@ fn pull_profile(image: &str) -> (u64, u64) {
     (bytes, 500 + megabytes * 20 + hash % 97)
 }
 
-/// Go's duration format for what the kubelet prints: `812ms`, `1.5s`, `2.104s`.
+/// Go's duration format for what the kubelet prints: `812ms`, `1.5s`, `2.104s`, `5m0s`.
 fn go_duration(millis: u64) -> String {
     if millis < 1000 {
         return format!("{millis}ms");
+    }
+    if millis >= 60_000 && millis.is_multiple_of(1000) {
+        let seconds = millis / 1000;
+        return format!("{}m{}s", seconds / 60, seconds % 60);
     }
     let text = format!("{}.{:03}", millis / 1000, millis % 1000);
     format!("{}s", text.trim_end_matches('0').trim_end_matches('.'))
@@ -92,22 +298,57 @@ fn go_duration(millis: u64) -> String {
 
 /// `nginx` → `docker.io/library/nginx:latest`, as container statuses name images.
 fn full_image_name(image: &str) -> String {
-    let (name, tag) = match image.rsplit_once(':') {
-        Some((n, t)) if !t.contains('/') => (n.to_string(), t.to_string()),
-        _ => (image.to_string(), "latest".to_string()),
-    };
-    let first = name.split('/').next().unwrap_or("");
-    let with_registry = if name.contains('/')
-        && (first.contains('.') || first.contains(':') || first == "localhost")
-    {
-        name
-    } else if name.contains('/') {
-        format!("docker.io/{name}")
-    } else {
-        format!("docker.io/library/{name}")
-    };
-    format!("{with_registry}:{tag}")
+    match catalog::parse_reference(image) {
+        Ok(reference) => reference.full_name(),
+        Err(_) => image.to_string(),
+    }
 }
+
+/// A 64-hex-digit id (container ids, image digests) that looks random but is a pure function
+/// of `parts` (FNV-1a, then SplitMix64 to spread the bits).
+fn hex_id(parts: &[&str]) -> String {
+    let mut state = fnv(&parts.join("/"));
+    let mut text = String::with_capacity(64);
+    for _ in 0..4 {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        text.push_str(&format!("{:016x}", z ^ (z >> 31)));
+    }
+    text
+}
+
+/// Decodes standard base64 (Secret data); `None` if it is not base64.
+fn decode_base64(text: &str) -> Option<String> {
+    let mut bits = 0u32;
+    let mut count = 0;
+    let mut bytes = Vec::new();
+    for c in text
+        .bytes()
+        .filter(|c| *c != b'=' && !c.is_ascii_whitespace())
+    {
+        let value = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        };
+        bits = (bits << 6) | u32::from(value);
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            bytes.push((bits >> count) as u8);
+            bits &= (1 << count) - 1;
+        }
+    }
+    String::from_utf8(bytes).ok()
+}
+
+/// Where a pod's log request ends up: the lines, or the kubelet's refusal.
+pub type LogLines = Vec<(SimTime, String)>;
 
 impl Cluster {
     /// Brings every bound pod's status up to the current time.
@@ -125,154 +366,89 @@ impl Cluster {
                 continue;
             };
             let uid = value["metadata"]["uid"].as_str().unwrap_or("").to_string();
-            if !self.kubelet.pods.contains_key(&uid) {
-                let plan = self.plan_pod(&value, &node, now);
+            let first_report = !self.kubelet.pods.contains_key(&uid);
+            if first_report {
+                let plan = new_pod(&value, &node, now);
                 self.kubelet.pods.insert(uid.clone(), plan);
             }
-            self.report_pod(&pod, &value, &uid, now);
+            self.sync_pod(&pod, &value, &uid, now, first_report);
         }
     }
 
-    fn plan_pod(&mut self, pod: &Value, node: &str, now: SimTime) -> KubeletPod {
-        let mut steps = vec![Step {
-            at: SimTime(now.0 + SANDBOX_MILLIS),
-            kind: StepKind::Sandbox,
-            container: 0,
-        }];
-        let mut t = now.0 + SANDBOX_MILLIS;
-        let containers: Vec<&Value> = pod["spec"]["initContainers"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .chain(pod["spec"]["containers"].as_array().into_iter().flatten())
-            .collect();
-        let mut pulled_here: BTreeSet<String> = BTreeSet::new();
-        for (index, container) in containers.iter().enumerate() {
-            let image = container["image"].as_str().unwrap_or("").to_string();
-            let policy = container["imagePullPolicy"]
-                .as_str()
-                .unwrap_or("IfNotPresent");
-            let present = self
-                .kubelet
-                .images
-                .contains(&(node.to_string(), image.clone()))
-                || pulled_here.contains(&image);
-            if present && policy != "Always" {
-                steps.push(Step {
-                    at: SimTime(t),
-                    kind: StepKind::AlreadyPresent {
-                        image: image.clone(),
-                    },
-                    container: index,
-                });
-            } else {
-                let (bytes, millis) = pull_profile(&image);
-                steps.push(Step {
-                    at: SimTime(t),
-                    kind: StepKind::Pulling {
-                        image: image.clone(),
-                    },
-                    container: index,
-                });
-                t += millis;
-                steps.push(Step {
-                    at: SimTime(t),
-                    kind: StepKind::Pulled {
-                        image: image.clone(),
-                        millis,
-                        bytes,
-                    },
-                    container: index,
-                });
-            }
-            pulled_here.insert(image);
-            t += START_MILLIS;
-            let name = container["name"].as_str().unwrap_or("").to_string();
-            steps.push(Step {
-                at: SimTime(t),
-                kind: StepKind::Started { name },
-                container: index,
-            });
-        }
-        KubeletPod {
-            seen_at: now,
-            node: node.to_string(),
-            pod_ip: None,
-            steps,
-            reported: 0,
-        }
-    }
-
-    fn report_pod(&mut self, pod: &Object, value: &Value, uid: &str, now: SimTime) {
-        let Some(mut state) = self.kubelet.pods.get(uid).cloned() else {
+    fn sync_pod(&mut self, pod: &Object, value: &Value, uid: &str, now: SimTime, first: bool) {
+        let Some(mut state) = self.kubelet.pods.remove(uid) else {
             return;
         };
         let source = EventSource {
             component: "kubelet".into(),
             host: Some(state.node.clone()),
         };
-        let mut changed = false;
-        while state.reported < state.steps.len() && state.steps[state.reported].at <= now {
-            let step = state.steps[state.reported].clone();
-            match &step.kind {
-                StepKind::Sandbox => {
-                    let index = self.node_index(&state.node);
-                    let host = self
-                        .kubelet
-                        .next_host
-                        .entry(state.node.clone())
-                        .or_insert(2);
-                    state.pod_ip = Some(format!("10.244.{index}.{host}"));
-                    *host += 1;
-                }
-                StepKind::Pulling { image } => {
-                    let _ = self.record_event(
-                        pod,
-                        EventType::Normal,
-                        "Pulling",
-                        &format!("Pulling image \"{image}\""),
-                        &source,
-                    );
-                }
-                StepKind::Pulled {
-                    image,
-                    millis,
-                    bytes,
-                } => {
-                    self.kubelet
-                        .images
-                        .insert((state.node.clone(), image.clone()));
-                    let d = go_duration(*millis);
-                    let message = format!("Successfully pulled image \"{image}\" in {d} ({d} including waiting). Image size: {bytes} bytes.");
-                    let _ = self.record_event(pod, EventType::Normal, "Pulled", &message, &source);
-                }
-                StepKind::AlreadyPresent { image } => {
-                    let message = format!("Container image \"{image}\" already present on machine");
-                    let _ = self.record_event(pod, EventType::Normal, "Pulled", &message, &source);
-                }
-                StepKind::Started { name } => {
-                    let _ = self.record_event(
-                        pod,
-                        EventType::Normal,
-                        "Created",
-                        &format!("Created container: {name}"),
-                        &source,
-                    );
-                    let _ = self.record_event(
-                        pod,
-                        EventType::Normal,
-                        "Started",
-                        &format!("Started container {name}"),
-                        &source,
-                    );
-                }
-            }
-            state.reported += 1;
+        let mut changed = first;
+        if !state.terminating && !value["metadata"]["deletionTimestamp"].is_null() {
+            self.start_termination(pod, value, &mut state, now, &source);
             changed = true;
         }
-        let first_report = value["status"]["hostIP"].is_null();
+        for _ in 0..MAX_ACTIONS_PER_SYNC {
+            // The sandbox comes first (unless the pod is already going).
+            if state.terminating {
+                state.sandbox_at = None;
+            }
+            if let Some(at) = state.sandbox_at.filter(|at| *at <= now) {
+                state.sandbox_at = None;
+                let index = self.node_index(&state.node);
+                let host = self
+                    .kubelet
+                    .next_host
+                    .entry(state.node.clone())
+                    .or_insert(2);
+                state.pod_ip = Some(format!("10.244.{index}.{host}"));
+                *host += 1;
+                if let Some(first) = state.containers.first_mut() {
+                    first.action = Some((at, Action::EnsureImage));
+                }
+                changed = true;
+                continue;
+            }
+            // The earliest due action or probe (an action first at the same instant).
+            let due = state
+                .containers
+                .iter()
+                .enumerate()
+                .flat_map(|(i, c)| {
+                    c.action
+                        .as_ref()
+                        .map(|(t, _)| (*t, 0, i))
+                        .into_iter()
+                        .chain(c.next_probe_at().map(|t| (t, 1, i)))
+                })
+                .filter(|(t, _, _)| *t <= now)
+                .min();
+            let Some((at, kind, index)) = due else {
+                break;
+            };
+            if kind == 1 {
+                changed |= self.run_probes(pod, &mut state, index, at, &source);
+                continue;
+            }
+            let Some((_, action)) = state.containers[index].action.take() else {
+                break;
+            };
+            self.perform(pod, value, &mut state, index, at, action, &source);
+            changed = true;
+        }
+        if state.terminating && state.containers.iter().all(ContainerRun::stopped) {
+            // Every container has stopped: the kubelet deletes the pod for good.
+            let _ = self.api.delete(
+                pod.resource_type(),
+                pod.namespace(),
+                pod.name(),
+                crate::Propagation::Background,
+                now,
+            );
+            return;
+        }
         self.kubelet.pods.insert(uid.to_string(), state.clone());
-        if !changed && !first_report {
+        if !changed {
             return;
         }
         // Re-read: the events above do not touch the pod, but stay on the stored version.
@@ -288,6 +464,765 @@ impl Cluster {
                 self.api.write_internal(object);
             }
         }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn perform(
+        &mut self,
+        pod: &Object,
+        value: &Value,
+        state: &mut KubeletPod,
+        index: usize,
+        at: SimTime,
+        action: Action,
+        source: &EventSource,
+    ) {
+        let event = |cluster: &mut Cluster, kind: EventType, reason: &str, message: &str| {
+            let _ = cluster.record_event(pod, kind, reason, message, source);
+        };
+        let pod_label = format!(
+            "{}_{}({})",
+            pod.name(),
+            pod.namespace(),
+            pod.metadata().uid.clone().unwrap_or_default()
+        );
+        match action {
+            Action::EnsureImage | Action::Restart => {
+                if action == Action::Restart {
+                    let container = &mut state.containers[index];
+                    // The instance that ended becomes the last state when the next one is made.
+                    if let ContainerState::Terminated(t) = &container.state {
+                        container.last_terminated = Some(t.clone());
+                    }
+                    container.restart_count += 1;
+                    container.crash_backoff = Some(Backoff::next(container.crash_backoff, at));
+                    container.previous_log = container
+                        .process
+                        .take()
+                        .map(|p| p.lines_until(at).cloned().collect::<Vec<_>>());
+                }
+                let container = &mut state.containers[index];
+                let image = container.image.clone();
+                let reference = match catalog::parse_reference(&image) {
+                    Ok(r) => r,
+                    Err(reason) => {
+                        let message = format!("Failed to apply default image tag \"{image}\": couldn't parse image name \"{image}\": {reason}");
+                        container.state = ContainerState::Waiting {
+                            reason: "InvalidImageName".into(),
+                            message: Some(message.clone()),
+                        };
+                        event(self, EventType::Warning, "InspectFailed", &message);
+                        event(
+                            self,
+                            EventType::Warning,
+                            "Failed",
+                            "Error: InvalidImageName",
+                        );
+                        self.start_next_after_failure(state, index, at);
+                        return;
+                    }
+                };
+                let present = self
+                    .kubelet
+                    .images
+                    .contains(&(state.node.clone(), image.clone()));
+                let container = &mut state.containers[index];
+                if present && container.pull_policy != "Always" {
+                    container.pulled = true;
+                    container.action = Some((SimTime(at.0 + START_MILLIS), Action::Start));
+                    event(
+                        self,
+                        EventType::Normal,
+                        "Pulled",
+                        &format!("Container image \"{image}\" already present on machine"),
+                    );
+                } else if container.pull_policy == "Never" {
+                    let message = format!(
+                        "Container image \"{image}\" is not present with pull policy of Never"
+                    );
+                    container.state = ContainerState::Waiting {
+                        reason: "ErrImageNeverPull".into(),
+                        message: Some(message.clone()),
+                    };
+                    event(self, EventType::Warning, "ErrImageNeverPull", &message);
+                    event(
+                        self,
+                        EventType::Warning,
+                        "Failed",
+                        "Error: ErrImageNeverPull",
+                    );
+                    self.start_next_after_failure(state, index, at);
+                } else {
+                    let ok = catalog::pull(&reference).is_ok();
+                    let (bytes, millis) = pull_profile(&image);
+                    let millis = if ok { millis } else { 300 + millis % 900 };
+                    container.action = Some((
+                        SimTime(at.0 + millis),
+                        Action::PullFinished { ok, millis, bytes },
+                    ));
+                    event(
+                        self,
+                        EventType::Normal,
+                        "Pulling",
+                        &format!("Pulling image \"{image}\""),
+                    );
+                }
+            }
+            Action::PullFinished { ok, millis, bytes } => {
+                let container = &mut state.containers[index];
+                let image = container.image.clone();
+                if ok {
+                    container.pulled = true;
+                    container.pull_backoff = None;
+                    container.action = Some((SimTime(at.0 + START_MILLIS), Action::Start));
+                    self.kubelet
+                        .images
+                        .insert((state.node.clone(), image.clone()));
+                    let d = go_duration(millis);
+                    let message = format!("Successfully pulled image \"{image}\" in {d} ({d} including waiting). Image size: {bytes} bytes.");
+                    event(self, EventType::Normal, "Pulled", &message);
+                } else {
+                    let failure = catalog::parse_reference(&image)
+                        .map(|r| {
+                            let f = catalog::pull(&r)
+                                .err()
+                                .unwrap_or(catalog::PullFailure::NotFound);
+                            catalog::pull_failure_message(&image, &r, &f)
+                        })
+                        .unwrap_or_default();
+                    let detail = failure
+                        .split_once("\": ")
+                        .map(|(_, d)| d.to_string())
+                        .unwrap_or_default();
+                    container.state = ContainerState::Waiting {
+                        reason: "ErrImagePull".into(),
+                        message: Some(detail),
+                    };
+                    container.pull_backoff = Some(Backoff::next(container.pull_backoff, at));
+                    container.action =
+                        Some((SimTime(at.0 + RETRY_MILLIS), Action::EnterPullBackOff));
+                    event(self, EventType::Warning, "Failed", &failure);
+                    event(self, EventType::Warning, "Failed", "Error: ErrImagePull");
+                    self.start_next_after_failure(state, index, at);
+                }
+            }
+            Action::EnterPullBackOff => {
+                let container = &mut state.containers[index];
+                let image = container.image.clone();
+                let detail = match &container.state {
+                    ContainerState::Waiting { message, .. } => message.clone().unwrap_or_default(),
+                    _ => String::new(),
+                };
+                let detail = detail
+                    .strip_prefix("Back-off pulling image ")
+                    .map(|_| detail.clone())
+                    .unwrap_or_else(|| {
+                        format!("Back-off pulling image \"{image}\": ErrImagePull: {detail}")
+                    });
+                container.state = ContainerState::Waiting {
+                    reason: "ImagePullBackOff".into(),
+                    message: Some(detail),
+                };
+                let delay = container
+                    .pull_backoff
+                    .map_or(BACKOFF_INITIAL_MILLIS, |b| b.delay);
+                container.action = Some((SimTime(at.0 + delay), Action::EnsureImage));
+                event(
+                    self,
+                    EventType::Normal,
+                    "BackOff",
+                    &format!("Back-off pulling image \"{image}\""),
+                );
+                event(
+                    self,
+                    EventType::Warning,
+                    "Failed",
+                    "Error: ImagePullBackOff",
+                );
+            }
+            Action::Start => {
+                let environment = match self.container_environment(value, state, index) {
+                    Ok(env) => env,
+                    Err(message) => {
+                        let container = &mut state.containers[index];
+                        container.state = ContainerState::Waiting {
+                            reason: "CreateContainerConfigError".into(),
+                            message: Some(message.clone()),
+                        };
+                        container.action = Some((SimTime(at.0 + RETRY_MILLIS), Action::Start));
+                        event(
+                            self,
+                            EventType::Warning,
+                            "Failed",
+                            &format!("Error: {message}"),
+                        );
+                        self.start_next_after_failure(state, index, at);
+                        return;
+                    }
+                };
+                let container = &mut state.containers[index];
+                let reference = catalog::parse_reference(&container.image).ok();
+                let Some(reference) = reference else {
+                    return;
+                };
+                let command = string_list(&container.spec["command"]);
+                let args = string_list(&container.spec["args"]);
+                let program = programs::program_for(&ContainerLaunch {
+                    image: &reference,
+                    command: &command,
+                    args: &args,
+                    env: &environment.variables,
+                    started: at,
+                    pod_ip: state.pod_ip.as_deref().unwrap_or(""),
+                });
+                let name = container.name.clone();
+                if let Program::StartError(message) = &program {
+                    let container_id = hex_id(&[&name, &at.0.to_string(), "start-error"]);
+                    container.state = ContainerState::Terminated(Terminated {
+                        exit_code: 128,
+                        reason: "StartError".into(),
+                        message: Some(message.clone()),
+                        started_at: SimTime(0),
+                        finished_at: at,
+                        container_id: format!("containerd://{container_id}"),
+                    });
+                    container.process = Some(Process::start(&program, &environment, at));
+                    event(
+                        self,
+                        EventType::Normal,
+                        "Created",
+                        &format!("Created container: {name}"),
+                    );
+                    event(
+                        self,
+                        EventType::Warning,
+                        "Failed",
+                        &format!("Error: {message}"),
+                    );
+                    self.after_exit(state, index, at, 128, pod_label.as_str());
+                    return;
+                }
+                let declared: Vec<u16> = container.spec["ports"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|p| p["containerPort"].as_u64().map(|n| n as u16))
+                    .collect();
+                let launch = ContainerLaunch {
+                    image: &reference,
+                    command: &command,
+                    args: &args,
+                    env: &environment.variables,
+                    started: at,
+                    pod_ip: state.pod_ip.as_deref().unwrap_or(""),
+                };
+                container.listener = programs::listener_for(&launch, &program, &declared);
+                container.sigterm_exit = programs::exit_on_sigterm(&launch, &program);
+                container.environment = environment.variables.clone();
+                container.probes = probes_of(&container.spec, at);
+                container.started_ok = !container
+                    .probes
+                    .iter()
+                    .any(|p| p.kind == ProbeKind::Startup);
+                container.ready = container.started_ok
+                    && !container
+                        .probes
+                        .iter()
+                        .any(|p| p.kind == ProbeKind::Readiness);
+                let mut process = Process::start(&program, &environment, at);
+                let progress = process.run_until(SimTime(at.0 + LOOKAHEAD_MILLIS));
+                container.process = Some(process);
+                container.state = ContainerState::Running { started_at: at };
+                container.action = action_for(progress);
+                event(
+                    self,
+                    EventType::Normal,
+                    "Created",
+                    &format!("Created container: {name}"),
+                );
+                event(
+                    self,
+                    EventType::Normal,
+                    "Started",
+                    &format!("Started container {name}"),
+                );
+                // The next container starts once this one is up (init containers: once done).
+                if !container.init || container.sidecar {
+                    self.schedule_next(state, index, at);
+                }
+            }
+            Action::Extend => {
+                let container = &mut state.containers[index];
+                if let Some(process) = container.process.as_mut() {
+                    let progress = process.run_until(SimTime(at.0 + LOOKAHEAD_MILLIS));
+                    container.action = action_for(progress);
+                }
+            }
+            Action::Exited { code } => {
+                let container = &mut state.containers[index];
+                container.probes.clear();
+                container.ready = false;
+                container.started_ok = false;
+                if let Some(process) = container.process.as_mut() {
+                    process.stop(at);
+                }
+                let started_at = match container.state {
+                    ContainerState::Running { started_at } => started_at,
+                    _ => at,
+                };
+                let container_id = hex_id(&[
+                    &container.name,
+                    &state.node,
+                    &started_at.0.to_string(),
+                    &container.image,
+                ]);
+                let message = termination_message(container, at, code);
+                container.state = ContainerState::Terminated(Terminated {
+                    exit_code: code,
+                    reason: if code == 0 { "Completed" } else { "Error" }.into(),
+                    message,
+                    started_at,
+                    finished_at: at,
+                    container_id: format!("containerd://{container_id}"),
+                });
+                self.after_exit(state, index, at, code, pod_label.as_str());
+            }
+            Action::EnterCrashLoop { delay } => {
+                let container = &mut state.containers[index];
+                let name = container.name.clone();
+                if let ContainerState::Terminated(t) = &container.state {
+                    container.last_terminated = Some(t.clone());
+                }
+                let restart_at = container.restart_at.take().unwrap_or(at);
+                container.action = Some((restart_at, Action::Restart));
+                container.state = ContainerState::Waiting {
+                    reason: "CrashLoopBackOff".into(),
+                    message: Some(format!(
+                        "back-off {} restarting failed container={name} pod={pod_label}",
+                        go_duration(delay)
+                    )),
+                };
+                event(
+                    self,
+                    EventType::Warning,
+                    "BackOff",
+                    &format!("Back-off restarting failed container {name} in pod {pod_label}"),
+                );
+            }
+        }
+    }
+
+    /// The pod got a deletionTimestamp: `Killing` each running container (SIGTERM — servers
+    /// stop at once, a shell as PID 1 ignores it and is killed when the grace period ends) and
+    /// cancel everything else.
+    fn start_termination(
+        &mut self,
+        pod: &Object,
+        value: &Value,
+        state: &mut KubeletPod,
+        now: SimTime,
+        source: &EventSource,
+    ) {
+        state.terminating = true;
+        let grace_millis = value["metadata"]["deletionGracePeriodSeconds"]
+            .as_u64()
+            .unwrap_or(30)
+            * 1000;
+        let deadline = SimTime(now.0 + grace_millis);
+        let mut stopping = Vec::new();
+        for container in &mut state.containers {
+            container.probes.clear();
+            container.restart_at = None;
+            if !matches!(container.state, ContainerState::Running { .. }) {
+                container.action = None;
+                continue;
+            }
+            let (exit_at, code) = match container.sigterm_exit {
+                Some(code) => (SimTime(now.0 + 100).min(deadline), code),
+                None => (deadline, 137),
+            };
+            let exit = match &container.action {
+                Some((t, Action::Exited { code })) if *t <= exit_at => (*t, *code),
+                _ => (exit_at, code),
+            };
+            container.action = Some((exit.0, Action::Exited { code: exit.1 }));
+            stopping.push(container.name.clone());
+        }
+        for name in stopping {
+            let _ = self.record_event(
+                pod,
+                EventType::Normal,
+                "Killing",
+                &format!("Stopping container {name}"),
+                source,
+            );
+        }
+    }
+
+    /// Deletes a pod as the API server does for a pod on a node: with a grace period
+    /// (`grace_period_seconds`, else the pod's `terminationGracePeriodSeconds`) the pod only gets
+    /// a deletionTimestamp and the kubelet stops its containers and then removes it. Returns
+    /// `None` when the deletion is immediate instead (not scheduled, finished, grace 0).
+    pub(crate) fn graceful_pod_deletion(
+        &mut self,
+        namespace: &str,
+        name: &str,
+        grace_period_seconds: Option<i64>,
+    ) -> Option<Result<std::rc::Rc<Object>, ApiError>> {
+        let resource = model::registry::resolve("pods")?;
+        let existing = self.get(resource, namespace, name).ok()?;
+        let value = existing.to_json_value();
+        if existing.metadata().deletion_timestamp.is_some() {
+            return Some(Ok(existing));
+        }
+        let on_node = !value["spec"]["nodeName"].as_str().unwrap_or("").is_empty();
+        let finished = matches!(
+            value["status"]["phase"].as_str(),
+            Some("Succeeded" | "Failed")
+        );
+        let grace = grace_period_seconds
+            .or_else(|| value["spec"]["terminationGracePeriodSeconds"].as_i64())
+            .unwrap_or(30);
+        if !on_node || finished || grace <= 0 {
+            return None;
+        }
+        let now = self.now();
+        let mut marked = (*existing).clone();
+        {
+            let meta = marked.metadata_mut();
+            meta.deletion_timestamp = Some(SimTime(now.0 + grace as u64 * 1000).to_k8s_time());
+            meta.deletion_grace_period_seconds = Some(grace);
+            // The API server bumps the generation when it marks an object for deletion.
+            meta.generation = meta.generation.map(|g| g + 1);
+        }
+        let marked = self.api.write_internal(marked);
+        // The kubelet watches its pods: it starts stopping the containers at once.
+        self.run_kubelet();
+        Some(Ok(self.get(resource, namespace, name).unwrap_or(marked)))
+    }
+
+    /// Runs the probes of container `index` due at `at`: `Unhealthy` events on failures,
+    /// readiness flips, and a kill (then restart) when liveness or startup fails too often.
+    /// Whether the pod status changed.
+    fn run_probes(
+        &mut self,
+        pod: &Object,
+        state: &mut KubeletPod,
+        index: usize,
+        at: SimTime,
+        source: &EventSource,
+    ) -> bool {
+        let pod_ip = state.pod_ip.clone().unwrap_or_default();
+        let hostname = pod.name().to_string();
+        let grace_millis = self
+            .get(pod.resource_type(), pod.namespace(), pod.name())
+            .ok()
+            .and_then(|p| p.to_json_value()["spec"]["terminationGracePeriodSeconds"].as_u64())
+            .unwrap_or(30)
+            * 1000;
+        let container = &mut state.containers[index];
+        let started = match container.state {
+            ContainerState::Running { started_at } => started_at,
+            _ => return false,
+        };
+        let mut changed = false;
+        let mut events: Vec<(EventType, &'static str, String)> = Vec::new();
+        let mut kill: Option<ProbeKind> = None;
+        for i in 0..container.probes.len() {
+            if container.probes[i].next_at != Some(at) {
+                continue;
+            }
+            let kind = container.probes[i].kind;
+            container.probes[i].next_at = Some(SimTime(at.0 + container.probes[i].period_millis));
+            if kind != ProbeKind::Startup && !container.started_ok {
+                continue;
+            }
+            let result = probe::check(
+                &container.probes[i].action,
+                &probe::Target {
+                    process: container.process.as_ref(),
+                    listener: container.listener.as_ref(),
+                    started,
+                    pod_ip: &pod_ip,
+                    environment: &container.environment,
+                    hostname: &hostname,
+                },
+                at,
+                container.probes[i].timeout_millis,
+            );
+            let has_readiness = container
+                .probes
+                .iter()
+                .any(|p| p.kind == ProbeKind::Readiness);
+            let run = &mut container.probes[i];
+            match result {
+                Ok(()) => {
+                    run.failures = 0;
+                    run.successes += 1;
+                    if run.successes >= run.success_threshold {
+                        match kind {
+                            ProbeKind::Startup => {
+                                run.next_at = None;
+                                container.started_ok = true;
+                                if !has_readiness {
+                                    container.ready = true;
+                                }
+                                changed = true;
+                            }
+                            ProbeKind::Readiness if !container.ready => {
+                                container.ready = true;
+                                changed = true;
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                Err(message) => {
+                    run.successes = 0;
+                    run.failures += 1;
+                    events.push((
+                        EventType::Warning,
+                        "Unhealthy",
+                        format!("{} probe failed: {message}", kind.title()),
+                    ));
+                    if run.failures >= run.failure_threshold {
+                        match kind {
+                            ProbeKind::Readiness => {
+                                if container.ready {
+                                    container.ready = false;
+                                    changed = true;
+                                }
+                            }
+                            _ => kill = Some(kind),
+                        }
+                    }
+                }
+            }
+            if kill.is_some() {
+                break;
+            }
+        }
+        if let Some(kind) = kill {
+            let name = container.name.clone();
+            events.push((
+                EventType::Normal,
+                "Killing",
+                format!(
+                    "Container {name} failed {} probe, will be restarted",
+                    kind.title().to_lowercase()
+                ),
+            ));
+            let (exit_at, code) = match container.sigterm_exit {
+                Some(code) => (SimTime(at.0 + 100), code),
+                None => (SimTime(at.0 + grace_millis), 137),
+            };
+            for run in &mut container.probes {
+                run.next_at = None;
+            }
+            let natural = match &container.action {
+                Some((t, Action::Exited { code })) if *t <= exit_at => Some((*t, *code)),
+                _ => None,
+            };
+            let (exit_at, code) = natural.unwrap_or((exit_at, code));
+            container.action = Some((exit_at, Action::Exited { code }));
+            changed = true;
+        }
+        for (kind, reason, message) in events {
+            let _ = self.record_event(pod, kind, reason, &message, source);
+        }
+        changed
+    }
+
+    /// After a container's program ended at `at` with `code`: the next init container, a
+    /// restart (now or after the back-off), or nothing.
+    fn after_exit(
+        &mut self,
+        state: &mut KubeletPod,
+        index: usize,
+        at: SimTime,
+        code: i32,
+        _pod: &str,
+    ) {
+        let policy = state.restart_policy.clone();
+        if state.terminating {
+            return;
+        }
+        let container = &mut state.containers[index];
+        let restart = if container.sidecar {
+            true
+        } else if container.init {
+            code != 0 && policy != "Never"
+        } else {
+            policy == "Always" || (policy == "OnFailure" && code != 0)
+        };
+        if container.init && !container.sidecar && code == 0 {
+            self.schedule_next(state, index, at);
+            return;
+        }
+        if !restart {
+            return;
+        }
+        let in_backoff = container
+            .crash_backoff
+            .filter(|b| at.since(b.last_update).0 <= BACKOFF_RESET_MILLIS);
+        match in_backoff {
+            None => {
+                // First crash (or after a long run): restart at the next relist.
+                container.action = Some((SimTime(at.0 + RELIST_MILLIS), Action::Restart));
+            }
+            Some(backoff) => {
+                let delay = backoff.delay;
+                container.action = Some((
+                    SimTime(at.0 + RELIST_MILLIS),
+                    Action::EnterCrashLoop { delay },
+                ));
+                // The restart itself is queued when the crash-loop state is entered.
+                container.pending_restart(SimTime(at.0 + delay.max(RELIST_MILLIS + 1)));
+            }
+        }
+    }
+
+    /// Queues the container after `index` in the start sequence.
+    fn schedule_next(&mut self, state: &mut KubeletPod, index: usize, at: SimTime) {
+        if let Some(next) = state.containers.get_mut(index + 1) {
+            if next.action.is_none()
+                && matches!(next.state, ContainerState::Waiting { .. })
+                && next.restart_count == 0
+                && next.process.is_none()
+            {
+                next.action = Some((at, Action::EnsureImage));
+            }
+        }
+    }
+
+    /// App containers do not wait for a sibling whose image cannot be had; init containers do.
+    fn start_next_after_failure(&mut self, state: &mut KubeletPod, index: usize, at: SimTime) {
+        if !state.containers[index].init {
+            self.schedule_next(state, index, at);
+        }
+    }
+
+    /// The container's environment: `env` (values, fieldRefs, ConfigMap/Secret keys), `envFrom`,
+    /// and the `kubernetes` Service's variables; a missing ConfigMap/Secret is an error.
+    fn container_environment(
+        &self,
+        pod: &Value,
+        state: &KubeletPod,
+        index: usize,
+    ) -> Result<ProcessEnvironment, String> {
+        let container = &state.containers[index].spec;
+        let namespace = pod["metadata"]["namespace"].as_str().unwrap_or("default");
+        let mut variables: Vec<(String, String)> = vec![
+            ("KUBERNETES_SERVICE_HOST".into(), "10.96.0.1".into()),
+            ("KUBERNETES_SERVICE_PORT".into(), "443".into()),
+            ("KUBERNETES_SERVICE_PORT_HTTPS".into(), "443".into()),
+            ("KUBERNETES_PORT".into(), "tcp://10.96.0.1:443".into()),
+            (
+                "KUBERNETES_PORT_443_TCP".into(),
+                "tcp://10.96.0.1:443".into(),
+            ),
+            ("KUBERNETES_PORT_443_TCP_PROTO".into(), "tcp".into()),
+            ("KUBERNETES_PORT_443_TCP_PORT".into(), "443".into()),
+            ("KUBERNETES_PORT_443_TCP_ADDR".into(), "10.96.0.1".into()),
+        ];
+        for source in container["envFrom"].as_array().into_iter().flatten() {
+            let prefix = source["prefix"].as_str().unwrap_or("");
+            for (key, kind, secret) in [
+                ("configMapRef", "configmaps", false),
+                ("secretRef", "secrets", true),
+            ] {
+                let Some(name) = source[key]["name"].as_str() else {
+                    continue;
+                };
+                let optional = source[key]["optional"].as_bool() == Some(true);
+                match self.config_data(kind, namespace, name, secret) {
+                    Some(data) => {
+                        for (k, v) in data {
+                            variables.push((format!("{prefix}{k}"), v));
+                        }
+                    }
+                    None if optional => {}
+                    None => {
+                        return Err(format!("{} \"{name}\" not found", &kind[..kind.len() - 1]))
+                    }
+                }
+            }
+        }
+        for entry in container["env"].as_array().into_iter().flatten() {
+            let Some(name) = entry["name"].as_str() else {
+                continue;
+            };
+            let value = if let Some(v) = entry["value"].as_str() {
+                expand_dependent(v, &variables)
+            } else if let Some(field) = entry["valueFrom"]["fieldRef"]["fieldPath"].as_str() {
+                field_value(pod, field, state)
+            } else if entry["valueFrom"]["resourceFieldRef"].is_object() {
+                "0".to_string()
+            } else {
+                let mut found = None;
+                for (key, kind, secret) in [
+                    ("configMapKeyRef", "configmaps", false),
+                    ("secretKeyRef", "secrets", true),
+                ] {
+                    let reference = &entry["valueFrom"][key];
+                    let Some(object) = reference["name"].as_str() else {
+                        continue;
+                    };
+                    let wanted = reference["key"].as_str().unwrap_or("");
+                    let optional = reference["optional"].as_bool() == Some(true);
+                    let singular = &kind[..kind.len() - 1];
+                    match self.config_data(kind, namespace, object, secret) {
+                        Some(data) => match data.get(wanted) {
+                            Some(v) => found = Some(v.clone()),
+                            None if optional => found = Some(String::new()),
+                            None => {
+                                return Err(format!(
+                                    "couldn't find key {wanted} in {} {namespace}/{object}",
+                                    if secret { "Secret" } else { "ConfigMap" }
+                                ))
+                            }
+                        },
+                        None if optional => found = Some(String::new()),
+                        None => return Err(format!("{singular} \"{object}\" not found")),
+                    }
+                }
+                found.unwrap_or_default()
+            };
+            variables.push((name.to_string(), value));
+        }
+        let hostname = pod["spec"]["hostname"]
+            .as_str()
+            .or(pod["metadata"]["name"].as_str())
+            .unwrap_or("")
+            .to_string();
+        Ok(ProcessEnvironment {
+            variables,
+            hostname,
+            namespace: namespace.to_string(),
+            seed: fnv(pod["metadata"]["uid"].as_str().unwrap_or("")),
+        })
+    }
+
+    fn config_data(
+        &self,
+        kind: &str,
+        namespace: &str,
+        name: &str,
+        secret: bool,
+    ) -> Option<BTreeMap<String, String>> {
+        let resource = model::registry::resolve(kind)?;
+        let object = self.get(resource, namespace, name).ok()?.to_json_value();
+        let mut data = BTreeMap::new();
+        for (k, v) in object["data"].as_object().into_iter().flatten() {
+            let text = v.as_str().unwrap_or("");
+            let text = if secret {
+                decode_base64(text).unwrap_or_default()
+            } else {
+                text.to_string()
+            };
+            data.insert(k.clone(), text);
+        }
+        Some(data)
     }
 
     fn node_index(&self, node: &str) -> usize {
@@ -327,129 +1262,110 @@ impl Cluster {
             status["podIP"] = json!(ip);
             status["podIPs"] = json!([{ "ip": ip }]);
         }
-        let init_count = pod["spec"]["initContainers"].as_array().map_or(0, Vec::len);
-        let started: BTreeMap<usize, SimTime> = state
-            .steps
-            .iter()
-            .take(state.reported)
-            .filter(|s| matches!(s.kind, StepKind::Started { .. }))
-            .map(|s| (s.container, s.at))
-            .collect();
-        let pulled: BTreeSet<usize> = state
-            .steps
-            .iter()
-            .take(state.reported)
-            .filter(|s| {
-                matches!(
-                    s.kind,
-                    StepKind::Pulled { .. } | StepKind::AlreadyPresent { .. }
-                )
-            })
-            .map(|s| s.container)
-            .collect();
-        let initialized_before = (0..init_count).all(|i| started.contains_key(&i));
-        let container_status = |index: usize, container: &Value, init: bool| -> Value {
-            let name = container["name"].as_str().unwrap_or("");
-            let image = container["image"].as_str().unwrap_or("");
-            let full = full_image_name(image);
-            let mut s = json!({ "name": name, "image": full, "imageID": "", "ready": false, "restartCount": 0, "started": false });
-            if pulled.contains(&index) {
+        let terminated_json = |t: &Terminated| {
+            let mut v = json!({
+                "containerID": t.container_id,
+                "exitCode": t.exit_code,
+                "reason": t.reason,
+                "startedAt": timestamp(t.started_at),
+                "finishedAt": timestamp(t.finished_at),
+            });
+            if t.started_at == SimTime(0) && t.reason == "StartError" {
+                v["startedAt"] = json!("1970-01-01T00:00:00Z");
+            }
+            if let Some(m) = &t.message {
+                v["message"] = json!(m);
+            }
+            v
+        };
+        let container_status = |c: &ContainerRun| -> Value {
+            let full = full_image_name(&c.image);
+            let mut s = json!({
+                "name": c.name,
+                "image": full,
+                "imageID": "",
+                "ready": false,
+                "restartCount": c.restart_count,
+                "started": false,
+                "lastState": {},
+            });
+            if c.pulled {
                 s["imageID"] = json!(format!(
-                    "{}@sha256:{:016x}{:016x}{:016x}{:016x}",
+                    "{}@sha256:{}",
                     full.rsplit_once(':').map_or(full.as_str(), |(n, _)| n),
-                    fnv(image),
-                    fnv(&full),
-                    fnv(name),
-                    fnv("digest")
+                    hex_id(&[&c.image, "digest"])
                 ));
             }
-            match started.get(&index) {
-                Some(at) if init => {
-                    s["containerID"] = json!(format!(
-                        "containerd://{:016x}{:016x}{:016x}{:016x}",
-                        fnv(name),
-                        fnv(&state.node),
-                        fnv(&at.0.to_string()),
-                        fnv(image)
-                    ));
-                    s["state"] = json!({ "terminated": { "exitCode": 0, "reason": "Completed", "startedAt": timestamp(*at), "finishedAt": timestamp(*at), "containerID": s["containerID"].clone() } });
-                    s["ready"] = json!(true);
+            if let Some(last) = &c.last_terminated {
+                s["lastState"] = json!({ "terminated": terminated_json(last) });
+            }
+            match &c.state {
+                ContainerState::Waiting { reason, message } => {
+                    let mut w = json!({ "reason": reason });
+                    if let Some(m) = message {
+                        w["message"] = json!(m);
+                    }
+                    s["state"] = json!({ "waiting": w });
+                    // A container waiting to restart keeps naming its last instance.
+                    if let Some(last) = &c.last_terminated {
+                        s["containerID"] = json!(last.container_id);
+                    }
                 }
-                Some(at) => {
+                ContainerState::Running { started_at } => {
                     s["containerID"] = json!(format!(
-                        "containerd://{:016x}{:016x}{:016x}{:016x}",
-                        fnv(name),
-                        fnv(&state.node),
-                        fnv(&at.0.to_string()),
-                        fnv(image)
+                        "containerd://{}",
+                        hex_id(&[&c.name, &state.node, &started_at.0.to_string(), &c.image])
                     ));
-                    s["state"] = json!({ "running": { "startedAt": timestamp(*at) } });
-                    s["ready"] = json!(true);
-                    s["started"] = json!(true);
+                    s["state"] = json!({ "running": { "startedAt": timestamp(*started_at) } });
+                    s["ready"] = json!((!c.init || c.sidecar) && c.ready);
+                    s["started"] = json!(c.started_ok);
                 }
-                None => {
-                    // Init containers not yet run wait as PodInitializing (the STATUS column shows
-                    // Init:i/n); app containers wait for the init containers, then are created.
-                    let reason = if init || !initialized_before {
-                        "PodInitializing"
-                    } else {
-                        "ContainerCreating"
-                    };
-                    s["state"] = json!({ "waiting": { "reason": reason } });
+                ContainerState::Terminated(t) => {
+                    s["containerID"] = json!(t.container_id);
+                    s["state"] = json!({ "terminated": terminated_json(t) });
+                    s["ready"] = json!(c.init && !c.sidecar && t.exit_code == 0);
                 }
             }
             s
         };
-        let init_containers: Vec<&Value> = pod["spec"]["initContainers"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .collect();
-        let containers: Vec<&Value> = pod["spec"]["containers"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .collect();
-        if !init_containers.is_empty() {
-            status["initContainerStatuses"] = json!(init_containers
-                .iter()
-                .enumerate()
-                .map(|(i, c)| container_status(i, c, true))
-                .collect::<Vec<_>>());
+        let (init, app) = state.containers.split_at(state.init_count);
+        if !init.is_empty() {
+            status["initContainerStatuses"] =
+                json!(init.iter().map(container_status).collect::<Vec<_>>());
         }
-        status["containerStatuses"] = json!(containers
+        status["containerStatuses"] = json!(app.iter().map(container_status).collect::<Vec<_>>());
+        let phase = pod_phase(state);
+        let initialized_pending: Vec<&str> = init
             .iter()
-            .enumerate()
-            .map(|(i, c)| container_status(init_count + i, c, false))
-            .collect::<Vec<_>>());
-        let all_started = (0..init_count + containers.len()).all(|i| started.contains_key(&i));
-        let initialized = (0..init_count).all(|i| started.contains_key(&i));
-        let sandbox_ready = state.pod_ip.is_some();
-        let unready: Vec<&str> = containers
+            .filter(|c| match &c.state {
+                ContainerState::Terminated(t) => !c.sidecar && t.exit_code != 0,
+                ContainerState::Running { .. } => !c.sidecar,
+                ContainerState::Waiting { .. } => true,
+            })
+            .map(|c| c.name.as_str())
+            .collect();
+        let unready: Vec<&str> = app
             .iter()
-            .enumerate()
-            .filter(|(i, _)| !started.contains_key(&(init_count + i)))
-            .filter_map(|(_, c)| c["name"].as_str())
+            .filter(|c| !matches!(c.state, ContainerState::Running { .. }) || !c.ready)
+            .map(|c| c.name.as_str())
             .collect();
         let mut value = json!({ "status": status });
         let now_ts = timestamp(now);
         set_condition(
             &mut value,
             "PodReadyToStartContainers",
-            if sandbox_ready { "True" } else { "False" },
+            if state.pod_ip.is_some() {
+                "True"
+            } else {
+                "False"
+            },
             None,
             None,
             &now_ts,
         );
-        if initialized {
+        if initialized_pending.is_empty() {
             set_condition(&mut value, "Initialized", "True", None, None, &now_ts);
         } else {
-            let pending: Vec<&str> = init_containers
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| !started.contains_key(i))
-                .filter_map(|(_, c)| c["name"].as_str())
-                .collect();
             set_condition(
                 &mut value,
                 "Initialized",
@@ -457,36 +1373,41 @@ impl Cluster {
                 Some("ContainersNotInitialized"),
                 Some(&format!(
                     "containers with incomplete status: [{}]",
-                    pending.join(" ")
+                    initialized_pending.join(" ")
                 )),
                 &now_ts,
             );
         }
-        if all_started {
+        let terminal = phase == "Succeeded" || phase == "Failed";
+        if terminal {
+            for kind in ["Ready", "ContainersReady"] {
+                set_condition(
+                    &mut value,
+                    kind,
+                    "False",
+                    Some("PodCompleted"),
+                    None,
+                    &now_ts,
+                );
+            }
+        } else if unready.is_empty() && initialized_pending.is_empty() {
             set_condition(&mut value, "Ready", "True", None, None, &now_ts);
             set_condition(&mut value, "ContainersReady", "True", None, None, &now_ts);
         } else {
             let message = format!("containers with unready status: [{}]", unready.join(" "));
-            set_condition(
-                &mut value,
-                "Ready",
-                "False",
-                Some("ContainersNotReady"),
-                Some(&message),
-                &now_ts,
-            );
-            set_condition(
-                &mut value,
-                "ContainersReady",
-                "False",
-                Some("ContainersNotReady"),
-                Some(&message),
-                &now_ts,
-            );
+            for kind in ["Ready", "ContainersReady"] {
+                set_condition(
+                    &mut value,
+                    kind,
+                    "False",
+                    Some("ContainersNotReady"),
+                    Some(&message),
+                    &now_ts,
+                );
+            }
         }
         let mut status = value["status"].take();
-        status["phase"] = json!(if all_started { "Running" } else { "Pending" });
-        // Conditions in the order the kubelet lists them.
+        status["phase"] = json!(phase);
         if let Some(conditions) = status["conditions"].as_array_mut() {
             let order = [
                 "PodReadyToStartContainers",
@@ -510,8 +1431,362 @@ impl Cluster {
         self.kubelet
             .pods
             .values()
-            .filter_map(|p| p.steps.get(p.reported).map(|s| s.at))
+            .flat_map(|p| {
+                p.sandbox_at
+                    .into_iter()
+                    .chain(
+                        p.containers
+                            .iter()
+                            .filter_map(|c| c.action.as_ref().map(|(t, _)| *t)),
+                    )
+                    .chain(p.containers.iter().filter_map(ContainerRun::next_probe_at))
+            })
             .min()
+    }
+
+    /// A container's log lines up to now with the instant each was written (`kubectl logs`):
+    /// the API server's checks (pod exists, container named or the pod has only one, pod on a
+    /// node), then the kubelet's (`previous` asks for the instance before the current one).
+    /// Errors carry the API server's and kubelet's messages.
+    pub fn logs(
+        &self,
+        namespace: &str,
+        pod: &str,
+        container: Option<&str>,
+        previous: bool,
+    ) -> Result<LogLines, ApiError> {
+        let resource = model::registry::resolve("pods").expect("registered");
+        let object = self.get(resource, namespace, pod)?.to_json_value();
+        let names = |key: &str| -> Vec<String> {
+            object["spec"][key]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|c| c["name"].as_str().map(str::to_string))
+                .collect()
+        };
+        let (app, init, ephemeral) = (
+            names("containers"),
+            names("initContainers"),
+            names("ephemeralContainers"),
+        );
+        let container = match container {
+            Some(c) => c.to_string(),
+            None if app.len() == 1 => app[0].clone(),
+            None => {
+                let mut message = format!(
+                    "a container name must be specified for pod {pod}, choose one of: [{}]",
+                    app.join(" ")
+                );
+                if !init.is_empty() {
+                    message.push_str(&format!(
+                        " or one of the init containers: [{}]",
+                        init.join(" ")
+                    ));
+                }
+                return Err(ApiError::bad_request(message));
+            }
+        };
+        if !app.contains(&container)
+            && !init.contains(&container)
+            && !ephemeral.contains(&container)
+        {
+            return Err(ApiError::bad_request(format!(
+                "container {container} is not valid for pod {pod}"
+            )));
+        }
+        if object["spec"]["nodeName"].as_str().unwrap_or("").is_empty() {
+            return Err(ApiError::bad_request(format!(
+                "pod {pod} does not have a host assigned"
+            )));
+        }
+        self.kubelet_logs(&object, &container, previous)
+    }
+
+    /// A container's log lines up to now, as the kubelet serves `GET …/pods/NAME/log`:
+    /// `previous` asks for the instance before the current one. Errors are the kubelet's.
+    pub(crate) fn kubelet_logs(
+        &self,
+        pod: &Value,
+        container: &str,
+        previous: bool,
+    ) -> Result<LogLines, ApiError> {
+        let now = self.now();
+        let pod_name = pod["metadata"]["name"].as_str().unwrap_or("");
+        let uid = pod["metadata"]["uid"].as_str().unwrap_or("");
+        let state = self.kubelet.pods.get(uid);
+        let run = state.and_then(|s| s.containers.iter().find(|c| c.name == container));
+        let Some(run) = run else {
+            return Err(ApiError::bad_request(format!(
+                "container \"{container}\" in pod \"{pod_name}\" is waiting to start: ContainerCreating"
+            )));
+        };
+        let lines = |p: &Process| p.lines_until(now).cloned().collect::<Vec<_>>();
+        if previous {
+            // Waiting to restart, the last instance is still the process the kubelet holds;
+            // once a new one runs (or ends), the previous one's log was set aside at restart.
+            return match (&run.last_terminated, &run.state) {
+                (Some(_), ContainerState::Waiting { .. }) => {
+                    Ok(run.process.as_ref().map(lines).unwrap_or_default())
+                }
+                (Some(_), _) => Ok(run.previous_log.clone().unwrap_or_default()),
+                _ => Err(ApiError::bad_request(format!(
+                    "previous terminated container \"{container}\" in pod \"{pod_name}\" not found"
+                ))),
+            };
+        }
+        match (&run.state, &run.process) {
+            (ContainerState::Running { .. } | ContainerState::Terminated(_), Some(p)) => Ok(lines(p)),
+            (ContainerState::Terminated(_), None) => Ok(Vec::new()),
+            (ContainerState::Waiting { .. }, Some(p)) if run.last_terminated.is_some() => Ok(lines(p)),
+            (ContainerState::Waiting { reason, .. }, _) => Err(ApiError::bad_request(match reason.as_str() {
+                "ErrImagePull" => format!("container \"{container}\" in pod \"{pod_name}\" is waiting to start: image can't be pulled"),
+                "ImagePullBackOff" => format!("container \"{container}\" in pod \"{pod_name}\" is waiting to start: trying and failing to pull image"),
+                other => format!("container \"{container}\" in pod \"{pod_name}\" is waiting to start: {other}"),
+            })),
+            (ContainerState::Running { .. }, None) => Ok(Vec::new()),
+        }
+    }
+}
+
+impl ContainerRun {
+    /// Not running and not about to exit (what the kubelet waits for before removing a pod).
+    fn stopped(&self) -> bool {
+        !matches!(self.state, ContainerState::Running { .. })
+            && !matches!(self.action, Some((_, Action::Exited { .. })))
+    }
+
+    /// When the next probe of the running instance is due.
+    fn next_probe_at(&self) -> Option<SimTime> {
+        if !matches!(self.state, ContainerState::Running { .. }) {
+            return None;
+        }
+        self.probes.iter().filter_map(|p| p.next_at).min()
+    }
+
+    /// Remembers when a crash-looping container restarts: the action after EnterCrashLoop.
+    fn pending_restart(&mut self, at: SimTime) {
+        self.restart_at = Some(at);
+    }
+}
+
+/// The terminated state's message: the file at `terminationMessagePath` (default
+/// `/dev/termination-log`), or with `FallbackToLogsOnError` and a failure, the log's last lines
+/// (at most 80 lines and 2048 bytes, as the kubelet takes them).
+fn termination_message(container: &ContainerRun, at: SimTime, code: i32) -> Option<String> {
+    let process = container.process.as_ref()?;
+    let path = container.spec["terminationMessagePath"]
+        .as_str()
+        .unwrap_or("/dev/termination-log");
+    if let Some(text) = process.files_at(at).get(path).filter(|t| !t.is_empty()) {
+        return Some(text.chars().take(4096).collect());
+    }
+    if code != 0 && container.spec["terminationMessagePolicy"] == "FallbackToLogsOnError" {
+        let lines: Vec<&str> = process.lines_until(at).map(|(_, l)| l.as_str()).collect();
+        let mut text = lines[lines.len().saturating_sub(80)..].join("\n");
+        text.push('\n');
+        if text.len() > 2048 {
+            let mut start = text.len() - 2048;
+            while !text.is_char_boundary(start) {
+                start += 1;
+            }
+            text = text[start..].to_string();
+        }
+        return Some(text);
+    }
+    None
+}
+
+fn action_for(progress: ProcessState) -> Option<(SimTime, Action)> {
+    match progress {
+        ProcessState::RunningUntil(t) => Some((t, Action::Extend)),
+        ProcessState::Forever => None,
+        ProcessState::Exited(t, code) => Some((t, Action::Exited { code })),
+    }
+}
+
+fn string_list(value: &Value) -> Vec<String> {
+    value
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect()
+}
+
+/// `$(VAR)` references to earlier variables in an `env` value, as the kubelet expands them.
+fn expand_dependent(value: &str, earlier: &[(String, String)]) -> String {
+    let mut out = String::new();
+    let mut rest = value;
+    while let Some(start) = rest.find("$(") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        match after.find(')') {
+            Some(end) => {
+                let name = &after[..end];
+                match earlier.iter().rev().find(|(n, _)| n == name) {
+                    Some((_, v)) => out.push_str(v),
+                    None => out.push_str(&rest[start..start + 2 + end + 1]),
+                }
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn field_value(pod: &Value, field: &str, state: &KubeletPod) -> String {
+    let text = |v: &Value| v.as_str().unwrap_or("").to_string();
+    match field {
+        "metadata.name" => text(&pod["metadata"]["name"]),
+        "metadata.namespace" => text(&pod["metadata"]["namespace"]),
+        "metadata.uid" => text(&pod["metadata"]["uid"]),
+        "spec.nodeName" => state.node.clone(),
+        "spec.serviceAccountName" => text(&pod["spec"]["serviceAccountName"]),
+        "status.podIP" => state.pod_ip.clone().unwrap_or_default(),
+        "status.hostIP" => text(&pod["status"]["hostIP"]),
+        other => {
+            for (prefix, key) in [
+                ("metadata.labels['", "labels"),
+                ("metadata.annotations['", "annotations"),
+            ] {
+                if let Some(name) = other
+                    .strip_prefix(prefix)
+                    .and_then(|r| r.strip_suffix("']"))
+                {
+                    return text(&pod["metadata"][key][name]);
+                }
+            }
+            String::new()
+        }
+    }
+}
+
+/// The pod phase from its containers, as the kubelet's `getPhase` decides it.
+fn pod_phase(state: &KubeletPod) -> &'static str {
+    let (init, app) = state.containers.split_at(state.init_count);
+    let mut pending_init = 0;
+    let mut failed_init = 0;
+    for c in init.iter().filter(|c| !c.sidecar) {
+        match &c.state {
+            ContainerState::Terminated(t) if t.exit_code == 0 => {}
+            ContainerState::Terminated(_) => failed_init += 1,
+            ContainerState::Waiting { .. }
+                if c.last_terminated.as_ref().is_some_and(|t| t.exit_code != 0) =>
+            {
+                failed_init += 1
+            }
+            _ => pending_init += 1,
+        }
+    }
+    if failed_init > 0 && state.restart_policy == "Never" {
+        return "Failed";
+    }
+    if pending_init > 0 || failed_init > 0 {
+        return "Pending";
+    }
+    let (mut running, mut waiting, mut stopped, mut succeeded) = (0, 0, 0, 0);
+    for c in app {
+        match &c.state {
+            ContainerState::Running { .. } => running += 1,
+            ContainerState::Terminated(t) => {
+                stopped += 1;
+                if t.exit_code == 0 {
+                    succeeded += 1;
+                }
+            }
+            ContainerState::Waiting { .. } if c.last_terminated.is_some() => stopped += 1,
+            ContainerState::Waiting { .. } => waiting += 1,
+        }
+    }
+    if waiting > 0 {
+        "Pending"
+    } else if running > 0 {
+        "Running"
+    } else if stopped > 0 {
+        if state.restart_policy == "Always" {
+            "Running"
+        } else if stopped == succeeded {
+            "Succeeded"
+        } else if state.restart_policy == "Never" {
+            "Failed"
+        } else {
+            "Running"
+        }
+    } else {
+        "Pending"
+    }
+}
+
+fn new_pod(pod: &Value, node: &str, now: SimTime) -> KubeletPod {
+    let mut containers = Vec::new();
+    let init_specs: Vec<&Value> = pod["spec"]["initContainers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .collect();
+    let app_specs: Vec<&Value> = pod["spec"]["containers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .collect();
+    let init_count = init_specs.len();
+    for (i, spec) in init_specs.into_iter().chain(app_specs).enumerate() {
+        let init = i < init_count;
+        containers.push(ContainerRun {
+            name: spec["name"].as_str().unwrap_or("").to_string(),
+            image: spec["image"].as_str().unwrap_or("").to_string(),
+            pull_policy: spec["imagePullPolicy"]
+                .as_str()
+                .unwrap_or("IfNotPresent")
+                .to_string(),
+            init,
+            sidecar: init && spec["restartPolicy"].as_str() == Some("Always"),
+            spec: spec.clone(),
+            restart_count: 0,
+            state: ContainerState::Waiting {
+                reason: if init || init_count > 0 {
+                    "PodInitializing"
+                } else {
+                    "ContainerCreating"
+                }
+                .into(),
+                message: None,
+            },
+            last_terminated: None,
+            process: None,
+            previous_log: None,
+            crash_backoff: None,
+            pull_backoff: None,
+            pulled: false,
+            action: None,
+            restart_at: None,
+            listener: None,
+            sigterm_exit: None,
+            environment: Vec::new(),
+            probes: Vec::new(),
+            started_ok: false,
+            ready: false,
+        });
+    }
+    // Init containers wait as PodInitializing until they run; the first one is being created.
+    KubeletPod {
+        seen_at: now,
+        node: node.to_string(),
+        pod_ip: None,
+        sandbox_at: Some(SimTime(now.0 + SANDBOX_MILLIS)),
+        restart_policy: pod["spec"]["restartPolicy"]
+            .as_str()
+            .unwrap_or("Always")
+            .to_string(),
+        containers,
+        init_count,
+        terminating: false,
     }
 }
 
@@ -525,6 +1800,7 @@ mod tests {
         assert_eq!(go_duration(1500), "1.5s");
         assert_eq!(go_duration(2104), "2.104s");
         assert_eq!(go_duration(2000), "2s");
+        assert_eq!(go_duration(300_000), "5m0s");
         assert_eq!(full_image_name("nginx"), "docker.io/library/nginx:latest");
         assert_eq!(
             full_image_name("nginx:1.27"),
@@ -538,5 +1814,158 @@ mod tests {
             full_image_name("bitnami/redis"),
             "docker.io/bitnami/redis:latest"
         );
+        assert_eq!(decode_base64("YWRtaW4=").as_deref(), Some("admin"));
+        assert_eq!(
+            expand_dependent("x-$(A)-$(B)", &[("A".into(), "1".into())]),
+            "x-1-$(B)"
+        );
+    }
+
+    fn run_pod(manifest: &str, seconds: u64) -> (Cluster, Value) {
+        let mut cluster = Cluster::new(1);
+        let objects = model::decode_documents(manifest).expect("test manifest decodes");
+        for object in objects {
+            cluster.create(object).expect("test pod is valid");
+        }
+        cluster.advance(crate::SimDuration::from_secs(seconds));
+        let pods = model::registry::resolve("pods").expect("registered");
+        let pod = cluster
+            .get(pods, "default", "p")
+            .expect("pod exists")
+            .to_json_value();
+        (cluster, pod)
+    }
+
+    fn pod_manifest(image: &str, policy: &str, script: &str) -> String {
+        format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  restartPolicy: {policy}\n  containers:\n  - name: c\n    image: {image}\n    command: [sh, -c, {script:?}]\n")
+    }
+
+    /// restartPolicy × exit code → phase, the container's state and its restart count, as the
+    /// kubelet's getPhase and restart rules decide.
+    #[test]
+    fn exits_and_restart_policies_give_upstreams_phases() {
+        let table = [
+            ("Never", "exit 0", "Succeeded", "terminated", "Completed", 0),
+            ("Never", "exit 4", "Failed", "terminated", "Error", 0),
+            (
+                "OnFailure",
+                "exit 0",
+                "Succeeded",
+                "terminated",
+                "Completed",
+                0,
+            ),
+            (
+                "OnFailure",
+                "exit 1",
+                "Running",
+                "waiting",
+                "CrashLoopBackOff",
+                3,
+            ),
+            (
+                "Always",
+                "exit 0",
+                "Running",
+                "waiting",
+                "CrashLoopBackOff",
+                3,
+            ),
+            ("Always", "sleep 3600", "Running", "running", "", 0),
+        ];
+        for (policy, script, phase, state, reason, restarts) in table {
+            let (_, pod) = run_pod(&pod_manifest("busybox:1.36", policy, script), 60);
+            let status = &pod["status"]["containerStatuses"][0];
+            assert_eq!(pod["status"]["phase"], phase, "{policy} {script}");
+            assert!(
+                status["state"][state].is_object(),
+                "{policy} {script}: {status}"
+            );
+            if !reason.is_empty() {
+                assert_eq!(
+                    status["state"][state]["reason"], reason,
+                    "{policy} {script}"
+                );
+            }
+            assert_eq!(status["restartCount"], restarts, "{policy} {script}");
+        }
+    }
+
+    #[test]
+    fn logs_keep_the_current_and_the_previous_instance() {
+        let (cluster, _) = run_pod(
+            &pod_manifest(
+                "busybox:1.36",
+                "Always",
+                "echo run at $(date +%s); sleep 5; exit 1",
+            ),
+            25,
+        );
+        let current = cluster
+            .logs("default", "p", None, false)
+            .expect("has a log");
+        let previous = cluster
+            .logs("default", "p", Some("c"), true)
+            .expect("has a previous log");
+        assert_eq!(current.len(), 1);
+        assert_eq!(previous.len(), 1);
+        assert!(previous[0].0 < current[0].0, "{previous:?} {current:?}");
+        // Waiting in CrashLoopBackOff, the current log is the last instance's, as for real.
+        let (cluster, _) = run_pod(
+            &pod_manifest("busybox:1.36", "Always", "echo once; exit 1"),
+            15,
+        );
+        assert_eq!(
+            cluster
+                .logs("default", "p", None, false)
+                .expect("has a log"),
+            cluster
+                .logs("default", "p", None, true)
+                .expect("has a previous log")
+        );
+        let error = cluster.logs("default", "p", Some("x"), false).unwrap_err();
+        assert_eq!(error.message, "container x is not valid for pod p");
+        let (cluster, _) = run_pod(&pod_manifest("busybox:1.36", "Always", "sleep 3600"), 10);
+        let error = cluster.logs("default", "p", None, true).unwrap_err();
+        assert_eq!(
+            error.message,
+            "previous terminated container \"c\" in pod \"p\" not found"
+        );
+    }
+
+    #[test]
+    fn failed_pulls_back_off_and_bad_names_are_invalid() {
+        let (_, pod) = run_pod(&pod_manifest("nginx:doesnotexist", "Always", "true"), 3);
+        assert_eq!(
+            pod["status"]["containerStatuses"][0]["state"]["waiting"]["reason"],
+            "ErrImagePull"
+        );
+        let (_, pod) = run_pod(&pod_manifest("nginx:doesnotexist", "Always", "true"), 15);
+        assert_eq!(
+            pod["status"]["containerStatuses"][0]["state"]["waiting"]["reason"],
+            "ImagePullBackOff"
+        );
+        assert_eq!(pod["status"]["phase"], "Pending");
+        let (_, pod) = run_pod(&pod_manifest("<your-private-image>", "Always", "true"), 15);
+        assert_eq!(
+            pod["status"]["containerStatuses"][0]["state"]["waiting"]["reason"],
+            "InvalidImageName"
+        );
+    }
+
+    #[test]
+    fn back_off_doubles_to_five_minutes_and_resets_after_ten() {
+        let mut b = Backoff::next(None, SimTime(0));
+        let mut delays = vec![b.delay];
+        for i in 1..7 {
+            b = Backoff::next(Some(b), SimTime(i * 1000));
+            delays.push(b.delay);
+        }
+        assert_eq!(
+            delays,
+            [10_000, 20_000, 40_000, 80_000, 160_000, 300_000, 300_000]
+        );
+        let reset = Backoff::next(Some(b), SimTime(6_000 + BACKOFF_RESET_MILLIS + 1));
+        assert_eq!(reset.delay, BACKOFF_INITIAL_MILLIS);
     }
 }

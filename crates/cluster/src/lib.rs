@@ -26,6 +26,7 @@ pub mod network;
 pub mod nodes;
 pub mod rbac;
 pub mod rng;
+pub mod runtime;
 pub mod scheduler;
 
 use std::rc::Rc;
@@ -305,6 +306,26 @@ impl Cluster {
         name: &str,
         propagation: Propagation,
     ) -> Result<Rc<Object>, ApiError> {
+        self.delete_with_grace(resource, namespace, name, propagation, None)
+    }
+
+    /// Deletes an object; a pod running on a node is deleted gracefully (`--grace-period`,
+    /// `None` = the pod's own terminationGracePeriodSeconds, 0 = at once): it turns
+    /// Terminating and the kubelet removes it once its containers have stopped.
+    pub fn delete_with_grace(
+        &mut self,
+        resource: &ResourceType,
+        namespace: &str,
+        name: &str,
+        propagation: Propagation,
+        grace_period_seconds: Option<i64>,
+    ) -> Result<Rc<Object>, ApiError> {
+        if resource.kind == "Pod" {
+            if let Some(result) = self.graceful_pod_deletion(namespace, name, grace_period_seconds)
+            {
+                return result;
+            }
+        }
         self.api
             .delete(resource, namespace, name, propagation, self.clock.now())
     }

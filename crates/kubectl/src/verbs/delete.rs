@@ -45,6 +45,32 @@ pub(crate) fn delete(
             ))
         }
     };
+    // --grace-period / --now / --force as kubectl turns them into the request's grace period:
+    // 0 without --force means 1, --force without a grace period means 0.
+    let mut grace_period: Option<i64> = match parsed.value("grace-period") {
+        Some(text) => match text.parse::<i64>() {
+            Ok(n) if n >= 0 => Some(n),
+            Ok(_) => None,
+            Err(_) => {
+                return Output::error(format!(
+                    "error: invalid argument \"{text}\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"{text}\": invalid syntax\nSee 'kubectl delete --help' for usage."
+                ))
+            }
+        },
+        None => None,
+    };
+    if parsed.flag("now") {
+        grace_period = Some(1);
+    }
+    let force = parsed.flag("force");
+    if force && grace_period.is_none() {
+        grace_period = Some(0);
+    }
+    if grace_period == Some(0) && !force {
+        grace_period = Some(1);
+    }
+    let wait = !parsed.is_set("wait") || parsed.flag("wait");
+    let mut waiting_for: Vec<(&'static ResourceType, String, String)> = Vec::new();
     // (resource, namespace, name, the file it came from)
     let mut targets: Vec<(&'static ResourceType, String, String, Option<String>)> = Vec::new();
     let mut output = Output::default();
@@ -142,6 +168,9 @@ pub(crate) fn delete(
         }
     }
 
+    if force && grace_period == Some(0) && parsed.value("dry-run").is_none_or(|d| d == "none") {
+        output.stderr.push_str("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n");
+    }
     for (resource, ns, name, source) in targets {
         if let Err(denied) =
             super::check_access(cluster, &parsed, "delete", resource, Some(&ns), Some(&name))
@@ -161,7 +190,15 @@ pub(crate) fn delete(
             ));
             continue;
         }
-        match cluster.delete_with(resource, &ns, &name, propagation) {
+        let deleted = cluster.delete_with_grace(resource, &ns, &name, propagation, grace_period);
+        if resource.kind == "Pod"
+            && deleted
+                .as_ref()
+                .is_ok_and(|o| o.metadata().deletion_timestamp.is_some())
+        {
+            waiting_for.push((resource, ns.clone(), name.clone()));
+        }
+        match deleted {
             Ok(_) if resource.namespaced => output.stdout.push_str(&format!(
                 "{} \"{name}\" deleted from {ns} namespace\n",
                 resource_label(resource)
@@ -178,7 +215,27 @@ pub(crate) fn delete(
             ))),
         }
     }
+    if wait {
+        wait_until_gone(cluster, &waiting_for);
+    }
     output
+}
+
+/// `--wait` (the default): lets simulated time run until the objects that are being deleted
+/// gracefully (Terminating pods) are gone, as kubectl blocks until they are. Bounded: at most
+/// ten simulated minutes.
+fn wait_until_gone(cluster: &mut Cluster, objects: &[(&'static ResourceType, String, String)]) {
+    for _ in 0..600 {
+        let pending = objects.iter().any(|(resource, ns, name)| {
+            cluster
+                .get(resource, ns, name)
+                .is_ok_and(|o| o.metadata().deletion_timestamp.is_some())
+        });
+        if !pending {
+            return;
+        }
+        cluster.advance(cluster::SimDuration::from_secs(1));
+    }
 }
 
 /// `deployment.apps`, `pod`: how delete names the resource before the object name.

@@ -77,7 +77,7 @@ fn render(page: &Page) -> String {
     out
 }
 
-use FlagType::{Array, Bool, Int64, Slice, Str};
+use FlagType::{Array, Bool, Int32, Int64, Slice, Str};
 
 const OUTPUT_FLAG: Flag = Flag::new(
     "output",
@@ -465,6 +465,26 @@ const EVENTS_FLAGS: &[Flag] = &[
     .short('w'),
 ];
 
+/// `kubectl logs`.
+const LOGS_FLAGS: &[Flag] = &[
+    Flag::new("all-containers", Bool, "false", "The logs of every container of the pod(s)."),
+    Flag::new("all-pods", Bool, "false", "The logs of every pod of the workload; turns on --prefix."),
+    Flag::new("container", Str, "", "The container whose log to print.").short('c'),
+    Flag::new("follow", Bool, "false", "Stream the log. Here: print what it holds so far and return.").short('f'),
+    Flag::new("ignore-errors", Bool, "false", "When following, keep going after an error."),
+    Flag::new("insecure-skip-tls-verify-backend", Bool, "false", "Do not check the kubelet's serving certificate (accepted; the simulated kubelet has none)."),
+    Flag::new("limit-bytes", Int64, "0", "Stop after this many bytes; 0 for no limit."),
+    Flag::new("max-log-requests", Int32, "5", "How many logs to follow at once with a selector."),
+    Flag::new("pod-running-timeout", Int32, "20s", "How long to wait for a pod to run (like 5s, 2m or 3h, above zero)."),
+    Flag::new("prefix", Bool, "false", "Start each line with its source: [pod/NAME/CONTAINER]."),
+    Flag::new("previous", Bool, "false", "The log of the previous, terminated instance of the container, if there is one.").short('p'),
+    Flag::new("selector", Str, "", "Label selector of the pods ('=', '==', '!=', 'in', 'notin'; e.g. -l key1=value1,key2=value2,key3 in (value3)); all requirements must match.").short('l'),
+    Flag::new("since", Int32, "0s", "Only lines newer than this duration, like 5s, 2m or 3h; the default is all of them. Not together with --since-time."),
+    Flag::new("since-time", Str, "", "Only lines written after this RFC3339 time; the default is all of them. Not together with --since."),
+    Flag::new("tail", Int64, "-1", "How many of the latest lines to print: -1 (the default) prints all of them, or 10 with a selector."),
+    Flag::new("timestamps", Bool, "false", "Start each line with the time it was written."),
+];
+
 /// The help of `kubectl VERB …` for the words after the verb (`create deployment`, `config
 /// view`), or kubectl's root help for verbs the playground does not have.
 pub(crate) fn help(verb: &str, rest: &[String]) -> Output {
@@ -710,6 +730,24 @@ pub(crate) fn text(path: &[&str]) -> Option<String> {
             ],
             WHOAMI_FLAGS,
             "kubectl auth whoami [options]",
+        ),
+        "logs" => (
+            "Print the log of a container in a pod, or of the first pod of a workload. The container name may be left out when the pod has only one.\n\n This playground prints the log as it stands at the current simulated time and returns: with -f there is no stream yet.",
+            &[
+                ("The log of pod nginx (one container)", "kubectl logs nginx"),
+                ("Each line prefixed with its pod and container", "kubectl logs nginx --prefix"),
+                ("At most 500 bytes", "kubectl logs nginx --limit-bytes=500"),
+                ("Every container of a multi-container pod", "kubectl logs nginx --all-containers=true"),
+                ("Every container of the pods labelled app=nginx", "kubectl logs -l app=nginx --all-containers=true"),
+                ("The previous, terminated instance of container ruby in pod web-1", "kubectl logs -p -c ruby web-1"),
+                ("The last 20 lines", "kubectl logs --tail=20 nginx"),
+                ("What was written in the last hour", "kubectl logs --since=1h nginx"),
+                ("With the time of each line", "kubectl logs nginx --timestamps=true"),
+                ("The first pod of job hello", "kubectl logs job/hello"),
+                ("Container nginx-1 of the first pod of deployment nginx", "kubectl logs deployment/nginx -c nginx-1"),
+            ],
+            LOGS_FLAGS,
+            "kubectl logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER] [options]",
         ),
         "events" => (
             "List events, oldest first.\n\n Shows the events of the current namespace, of every namespace with -A, or only those about one object with --for. Each row tells when the event was last seen (and how often it repeated), its type and reason, the object it is about and its message.",
@@ -1126,6 +1164,7 @@ mod tests {
             "auth can-i",
             "auth whoami",
             "events",
+            "logs",
         ] {
             let out = run(&format!("{verb} --help"));
             assert_eq!(out.exit_code, 0, "{verb}");
@@ -1174,6 +1213,7 @@ mod tests {
         ("auth can-i get pods", CAN_I_FLAGS),
         ("auth whoami", WHOAMI_FLAGS),
         ("events", EVENTS_FLAGS),
+        ("logs pod/x", LOGS_FLAGS),
     ];
 
     /// The pages above leave out no flag their parser takes: every other flag name any page or

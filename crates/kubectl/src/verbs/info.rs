@@ -26,6 +26,7 @@ Cluster Management Commands:
 
 Troubleshooting and Debugging Commands:
   describe        Show the details of resources
+  logs            Print the log of a container in a pod
   auth            Check what a user may do
   events          List the cluster's events
 

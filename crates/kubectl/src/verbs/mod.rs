@@ -11,6 +11,7 @@ mod generators;
 mod get;
 mod help;
 mod info;
+mod logs;
 mod modify;
 mod node;
 mod rollout;
@@ -34,7 +35,6 @@ const NOT_YET_IMPLEMENTED: &[&str] = &[
     "explain",
     "expose",
     "kustomize",
-    "logs",
     "plugin",
     "port-forward",
     "proxy",
@@ -84,6 +84,7 @@ pub(crate) fn dispatch(
         "run" => run::run(kubectl, cluster, &rest),
         "auth" => auth::auth(kubectl, cluster, &rest),
         "events" => events::events(kubectl, cluster, &rest),
+        "logs" => logs::logs(kubectl, cluster, &rest),
         "patch" => modify::patch(kubectl, cluster, &rest),
         "label" => modify::label(kubectl, cluster, &rest),
         "annotate" => modify::annotate(kubectl, cluster, &rest),

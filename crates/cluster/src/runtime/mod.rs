@@ -1,0 +1,387 @@
+//! Simulated container images and their processes.
+//!
+//! - [`catalog`]: the simulated registry (which references parse, which exist, pull errors).
+//! - [`programs`]: image + `command`/`args` → the program a container runs, servers' start-up
+//!   logs.
+//! - [`shell_parse`], [`shell_vm`], [`shell_commands`]: the mini POSIX-ish shell.
+//! - [`pi`]: π for the Job example. [`clock_text`]: simulated time as programs print it.
+//!
+//! A [`Process`] is a program started at some simulated instant. The kubelet runs it ahead of
+//! the clock in bounded slices ([`Process::run_until`]); it then knows every line printed so far
+//! (with its time) and, if the program ends, when and with which exit code. Nothing here reads
+//! the wall clock or sleeps.
+
+pub mod catalog;
+pub mod clock_text;
+pub mod pi;
+pub mod probe;
+pub mod programs;
+pub mod shell_commands;
+pub mod shell_parse;
+pub mod shell_vm;
+
+use std::collections::BTreeMap;
+
+use crate::SimTime;
+use programs::Program;
+use shell_vm::{Progress, ShellMachine, ShellState};
+
+/// How a process stands after a slice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProcessState {
+    /// Still running; simulated up to this instant (run it further later).
+    RunningUntil(SimTime),
+    /// Runs until stopped, with no further output (a server, `sleep infinity`, a busy loop).
+    Forever,
+    /// Ended with this exit code at this instant.
+    Exited(SimTime, i32),
+}
+
+/// A running (or finished) container program.
+#[derive(Debug, Clone)]
+pub struct Process {
+    machine: Option<Box<ShellMachine>>,
+    /// Lines printed, oldest first, with the instant each was printed (possibly ahead of the
+    /// cluster's clock: readers filter by time).
+    pub output: Vec<(SimTime, String)>,
+    pub state: ProcessState,
+    /// Changes to the container's files with their instants (see [`ShellState::file_log`]).
+    file_log: Vec<(SimTime, String, Option<String>)>,
+}
+
+/// The most file changes a process remembers (older ones are folded away).
+const MAX_FILE_LOG: usize = 10_000;
+
+/// What a container's environment holds besides its `env`.
+#[derive(Debug, Clone)]
+pub struct ProcessEnvironment {
+    pub variables: Vec<(String, String)>,
+    pub hostname: String,
+    pub namespace: String,
+    /// Seeds `$RANDOM`.
+    pub seed: u64,
+}
+
+impl Process {
+    /// Starts `program` at `started`.
+    pub fn start(program: &Program, environment: &ProcessEnvironment, started: SimTime) -> Process {
+        match program {
+            Program::Shell {
+                shell_name,
+                script,
+                positional,
+            } => {
+                let mut variables: BTreeMap<String, String> = BTreeMap::new();
+                variables.insert(
+                    "PATH".into(),
+                    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
+                );
+                variables.insert("HOSTNAME".into(), environment.hostname.clone());
+                variables.insert("HOME".into(), "/root".into());
+                for (name, value) in &environment.variables {
+                    variables.insert(name.clone(), value.clone());
+                }
+                let exported = variables.keys().cloned().collect();
+                variables.insert(
+                    "KUBEPLAY_POD_NAMESPACE".into(),
+                    environment.namespace.clone(),
+                );
+                let state = ShellState {
+                    shell_name: shell_name.clone(),
+                    variables,
+                    positional: positional.clone(),
+                    files: BTreeMap::new(),
+                    status: 0,
+                    now: started,
+                    random_state: environment.seed,
+                    exported,
+                    file_log: Vec::new(),
+                };
+                Process {
+                    machine: Some(Box::new(ShellMachine::new(script, state))),
+                    output: Vec::new(),
+                    state: ProcessState::RunningUntil(started),
+                    file_log: Vec::new(),
+                }
+            }
+            Program::Server { lines } => Process {
+                machine: None,
+                output: lines
+                    .iter()
+                    .map(|(offset, line)| (SimTime(started.0 + offset), line.clone()))
+                    .collect(),
+                state: ProcessState::Forever,
+                file_log: Vec::new(),
+            },
+            Program::Finite {
+                lines,
+                exit_after,
+                code,
+            } => Process {
+                machine: None,
+                output: lines
+                    .iter()
+                    .map(|(offset, line)| (SimTime(started.0 + offset), line.clone()))
+                    .collect(),
+                state: ProcessState::Exited(SimTime(started.0 + exit_after), *code),
+                file_log: Vec::new(),
+            },
+            Program::StartError(_) => Process {
+                machine: None,
+                output: Vec::new(),
+                state: ProcessState::Exited(started, 128),
+                file_log: Vec::new(),
+            },
+        }
+    }
+
+    /// Simulates the process up to `until` (bounded work); returns its state.
+    pub fn run_until(&mut self, until: SimTime) -> ProcessState {
+        let Some(machine) = self.machine.as_mut() else {
+            return self.state;
+        };
+        if let ProcessState::RunningUntil(done) = self.state {
+            if done >= until {
+                return self.state;
+            }
+        } else {
+            return self.state;
+        }
+        let progress = machine.run_until(until);
+        self.output.append(&mut machine.output);
+        self.file_log.append(&mut machine.state.file_log);
+        if self.file_log.len() > MAX_FILE_LOG {
+            let excess = self.file_log.len() - MAX_FILE_LOG;
+            self.file_log.drain(..excess);
+        }
+        if self.output.len() > shell_vm::MAX_LOG_LINES {
+            let excess = self.output.len() - shell_vm::MAX_LOG_LINES;
+            self.output.drain(..excess);
+        }
+        self.state = match progress {
+            Progress::SleepingUntil(_) => ProcessState::RunningUntil(until),
+            Progress::Forever => ProcessState::Forever,
+            Progress::Exited(at, code) => ProcessState::Exited(at, code),
+        };
+        if !matches!(self.state, ProcessState::RunningUntil(_)) {
+            self.machine = None;
+        }
+        self.state
+    }
+
+    /// The lines printed at or before `now`.
+    pub fn lines_until(&self, now: SimTime) -> impl Iterator<Item = &(SimTime, String)> {
+        self.output.iter().take_while(move |(t, _)| *t <= now)
+    }
+
+    /// Stops the process at `at` (killed): later output never happened.
+    pub fn stop(&mut self, at: SimTime) {
+        self.output.retain(|(t, _)| *t <= at);
+        self.file_log.retain(|(t, _, _)| *t <= at);
+        self.machine = None;
+    }
+
+    /// The container's files as they were at `at` (what `kubectl exec` or an exec probe sees).
+    pub fn files_at(&self, at: SimTime) -> BTreeMap<String, String> {
+        let mut files = BTreeMap::new();
+        for (time, path, content) in self.file_log.iter().take_while(|(t, _, _)| *t <= at) {
+            let _ = time;
+            match content {
+                Some(text) => files.insert(path.clone(), text.clone()),
+                None => files.remove(path),
+            };
+        }
+        files
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run_script(script: &str, horizon_secs: u64) -> (Vec<(u64, String)>, ProcessState) {
+        let program = Program::Shell {
+            shell_name: "sh".into(),
+            script: script.into(),
+            positional: vec!["sh".into()],
+        };
+        let environment = ProcessEnvironment {
+            variables: vec![("GREETING".into(), "hello".into())],
+            hostname: "pod-a".into(),
+            namespace: "default".into(),
+            seed: 7,
+        };
+        let mut process = Process::start(&program, &environment, SimTime(1000));
+        let state = process.run_until(SimTime(1000 + horizon_secs * 1000));
+        let lines = process
+            .output
+            .iter()
+            .map(|(t, l)| ((t.0 - 1000) / 1000, l.clone()))
+            .collect();
+        (lines, state)
+    }
+
+    fn lines(items: &[(u64, &str)]) -> Vec<(u64, String)> {
+        items.iter().map(|(t, l)| (*t, l.to_string())).collect()
+    }
+
+    /// The shell as a table: script → (second, line) printed and the final state.
+    type ShellCase = (&'static str, u64, Vec<(u64, String)>, ProcessState);
+
+    #[test]
+    fn the_shell_runs_what_tutorials_write() {
+        let table: Vec<ShellCase> = vec![
+            (
+                "echo hello; exit 0",
+                10,
+                lines(&[(0, "hello")]),
+                ProcessState::Exited(SimTime(1000), 0),
+            ),
+            (
+                "echo $GREETING $(hostname); false",
+                10,
+                lines(&[(0, "hello pod-a")]),
+                ProcessState::Exited(SimTime(1000), 1),
+            ),
+            (
+                "echo one; sleep 5; echo two; exit 3",
+                10,
+                lines(&[(0, "one"), (5, "two")]),
+                ProcessState::Exited(SimTime(6000), 3),
+            ),
+            (
+                "for i in 1 2 3; do echo \"n=$i\"; done",
+                10,
+                lines(&[(0, "n=1"), (0, "n=2"), (0, "n=3")]),
+                ProcessState::Exited(SimTime(1000), 0),
+            ),
+            (
+                "i=0; while true; do i=$((i+1)); echo $i; sleep 2; done",
+                5,
+                lines(&[(0, "1"), (2, "2"), (4, "3")]),
+                ProcessState::RunningUntil(SimTime(6000)),
+            ),
+            (
+                "i=0; until [ $i -ge 2 ]; do i=$((i+1)); done; echo done $i",
+                5,
+                lines(&[(0, "done 2")]),
+                ProcessState::Exited(SimTime(1000), 0),
+            ),
+            (
+                "if [ \"$GREETING\" = hello ]; then echo yes; else echo no; fi",
+                5,
+                lines(&[(0, "yes")]),
+                ProcessState::Exited(SimTime(1000), 0),
+            ),
+            (
+                "true && echo a || echo b; false && echo c || echo d",
+                5,
+                lines(&[(0, "a"), (0, "d")]),
+                ProcessState::Exited(SimTime(1000), 0),
+            ),
+            (
+                "date; sleep 60; date",
+                100,
+                lines(&[
+                    (0, "Thu Jan  1 00:00:01 UTC 2026"),
+                    (60, "Thu Jan  1 00:01:01 UTC 2026"),
+                ]),
+                ProcessState::Exited(SimTime(61_000), 0),
+            ),
+            (
+                "echo hi > /tmp/f; cat /tmp/f; cat /nope",
+                5,
+                lines(&[
+                    (0, "hi"),
+                    (0, "cat: can't open '/nope': No such file or directory"),
+                ]),
+                ProcessState::Exited(SimTime(1000), 1),
+            ),
+            (
+                "frobnicate",
+                5,
+                lines(&[(0, "sh: frobnicate: not found")]),
+                ProcessState::Exited(SimTime(1000), 127),
+            ),
+            ("sleep infinity", 5, lines(&[]), ProcessState::Forever),
+            (
+                "while true; do :; done",
+                5,
+                lines(&[]),
+                ProcessState::Forever,
+            ),
+            (
+                "for x in a b c; do if [ $x = b ]; then break; fi; echo $x; done; echo end",
+                5,
+                lines(&[(0, "a"), (0, "end")]),
+                ProcessState::Exited(SimTime(1000), 0),
+            ),
+            (
+                "echo \"${MISSING:-fallback}\" 'single $GREETING'",
+                5,
+                lines(&[(0, "fallback single $GREETING")]),
+                ProcessState::Exited(SimTime(1000), 0),
+            ),
+            (
+                "env | grep GREETING",
+                5,
+                lines(&[(0, "GREETING=hello")]),
+                ProcessState::Exited(SimTime(1000), 0),
+            ),
+            (
+                "echo 'unterminated",
+                5,
+                lines(&[(0, "sh: syntax error: unterminated quoted string")]),
+                ProcessState::Exited(SimTime(1000), 2),
+            ),
+            (
+                "sleep 1.5; echo x; exit 300",
+                5,
+                lines(&[(1, "x")]),
+                ProcessState::Exited(SimTime(2500), 44),
+            ),
+            (
+                "echo $(( (2 + 3) * 4 % 7 ))",
+                5,
+                lines(&[(0, "6")]),
+                ProcessState::Exited(SimTime(1000), 0),
+            ),
+            (
+                "echo a | rev; printf '%s-%d\\n' x 5",
+                5,
+                lines(&[(0, "a"), (0, "x-5")]),
+                ProcessState::Exited(SimTime(1000), 0),
+            ),
+        ];
+        for (script, horizon, expected_lines, expected_state) in table {
+            let (got_lines, got_state) = run_script(script, horizon);
+            assert_eq!(got_lines, expected_lines, "{script}");
+            assert_eq!(got_state, expected_state, "{script}");
+        }
+    }
+
+    #[test]
+    fn a_long_running_loop_resumes_slice_by_slice_and_keeps_a_bounded_log() {
+        let program = Program::Shell {
+            shell_name: "sh".into(),
+            script: "while true; do echo tick; sleep 1; done".into(),
+            positional: vec!["sh".into()],
+        };
+        let environment = ProcessEnvironment {
+            variables: Vec::new(),
+            hostname: "p".into(),
+            namespace: "default".into(),
+            seed: 1,
+        };
+        let mut process = Process::start(&program, &environment, SimTime(0));
+        for minute in 1..=200u64 {
+            process.run_until(SimTime(minute * 60_000));
+        }
+        assert_eq!(
+            process.state,
+            ProcessState::RunningUntil(SimTime(12_000_000))
+        );
+        assert_eq!(process.output.len(), shell_vm::MAX_LOG_LINES);
+        assert_eq!(process.output.last().map(|(t, _)| t.0), Some(12_000_000));
+    }
+}

@@ -1,0 +1,519 @@
+//! Which program a container runs, from its image and its `command`/`args`, and what the
+//! long-running servers print when they start.
+//!
+//! - Shell images (busybox, alpine, debian, ubuntu, bash, …) run `command`/`args` through the
+//!   mini shell; with no command their default `sh`/`bash` has no terminal and exits 0 at once
+//!   (which is why `kubectl run b --image=busybox` ends in CrashLoopBackOff, as for real).
+//! - Web servers and databases (nginx, httpd, hello-app, agnhost, echoserver, redis, mysql,
+//!   postgres, …) log a realistic start-up and run until stopped; mysql and postgres without a
+//!   root password print their entrypoint's complaint and exit 1.
+//! - `perl … bpi(N)` prints π to N digits after a second of "computing".
+//! - A command the image does not have fails to start (`StartError`, exit 128), as runc does.
+//! - Unknown images run a generic long-lived process that prints nothing.
+
+use super::catalog::ImageReference;
+use super::clock_text::{self, civil};
+use crate::SimTime;
+
+/// What one container runs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Program {
+    /// A shell script: `shell_name` (`sh`, `bash`), the script, `$0 $1 …`.
+    Shell {
+        shell_name: String,
+        script: String,
+        positional: Vec<String>,
+    },
+    /// A server: lines at offsets (ms) from the start, then runs until stopped.
+    Server { lines: Vec<(u64, String)> },
+    /// Prints lines at offsets, then exits with `code` at `exit_after` ms.
+    Finite {
+        lines: Vec<(u64, String)>,
+        exit_after: u64,
+        code: i32,
+    },
+    /// The runtime cannot start it: runc's message.
+    StartError(String),
+}
+
+/// How a server answers HTTP requests (for probes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpBehaviour {
+    /// 200 for every path.
+    AnyPath,
+    /// 200 for `/` and `/index.html`, 404 elsewhere (nginx, httpd default sites).
+    StaticSite,
+    /// 200 for this many milliseconds after start, then 500 (agnhost `liveness`).
+    HealthyFor(u64),
+    /// Not an HTTP server (databases): the connection opens, no HTTP answer.
+    None,
+}
+
+/// What a program listens on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listener {
+    pub ports: Vec<u16>,
+    pub http: HttpBehaviour,
+    /// How long after start the port opens.
+    pub ready_after_millis: u64,
+}
+
+/// The listener of a container's program, if it has one. `declared` are the container's
+/// `containerPort`s (what a generic image listens on).
+pub fn listener_for(
+    launch: &ContainerLaunch,
+    program: &Program,
+    declared: &[u16],
+) -> Option<Listener> {
+    let Program::Server { .. } = program else {
+        return None;
+    };
+    let listener = |ports: Vec<u16>, http: HttpBehaviour, ready_after_millis: u64| {
+        Some(Listener {
+            ports,
+            http,
+            ready_after_millis,
+        })
+    };
+    match image_kind(launch.image) {
+        ImageKind::Nginx | ImageKind::Httpd => listener(vec![80], HttpBehaviour::StaticSite, 60),
+        ImageKind::EchoServer => listener(vec![8080, 8443], HttpBehaviour::AnyPath, 450),
+        ImageKind::HelloApp => {
+            let port = environment(launch, "PORT")
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(8080);
+            let mut ports = vec![port];
+            ports.extend(declared.iter().copied());
+            listener(ports, HttpBehaviour::AnyPath, 30)
+        }
+        ImageKind::Agnhost => match launch.args.first().map(String::as_str) {
+            Some("liveness") => listener(vec![8080], HttpBehaviour::HealthyFor(10_000), 30),
+            Some("serve-hostname") => listener(vec![9376], HttpBehaviour::AnyPath, 30),
+            _ => listener(vec![8080], HttpBehaviour::AnyPath, 30),
+        },
+        ImageKind::Redis => listener(vec![6379], HttpBehaviour::None, 16),
+        ImageKind::Mysql => listener(vec![3306], HttpBehaviour::None, 5_000),
+        ImageKind::Postgres => listener(vec![5432], HttpBehaviour::None, 2_200),
+        ImageKind::Mongo => listener(vec![27017], HttpBehaviour::None, 500),
+        _ => listener(declared.to_vec(), HttpBehaviour::AnyPath, 0),
+    }
+}
+
+/// How a program reacts to SIGTERM: `Some(exit code)` if it exits at once, `None` if it
+/// ignores it (a shell as PID 1) and is killed (137) when the grace period ends.
+pub fn exit_on_sigterm(launch: &ContainerLaunch, program: &Program) -> Option<i32> {
+    match program {
+        Program::Shell { .. } => None,
+        Program::Server { .. } => match image_kind(launch.image) {
+            ImageKind::Nginx
+            | ImageKind::Httpd
+            | ImageKind::Redis
+            | ImageKind::Postgres
+            | ImageKind::Mysql
+            | ImageKind::Mongo => Some(0),
+            _ => Some(143),
+        },
+        _ => Some(143),
+    }
+}
+
+/// Everything that decides a container's program.
+#[derive(Debug, Clone)]
+pub struct ContainerLaunch<'a> {
+    pub image: &'a ImageReference,
+    pub command: &'a [String],
+    pub args: &'a [String],
+    pub env: &'a [(String, String)],
+    pub started: SimTime,
+    pub pod_ip: &'a str,
+}
+
+const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh"];
+/// Commands every shell image has (the applets of [`super::shell_commands`]).
+const UTILITIES: &[&str] = &[
+    "echo", "printf", "sleep", "true", "false", "env", "printenv", "hostname", "date", "cat",
+    "touch", "rm", "mkdir", "ls", "seq", "expr", "test", "wc", "head", "tail", "grep", "rev",
+    "uname", "whoami", "id", "pwd", "wget", "curl", "nslookup", "ping", "nc", "exit",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ImageKind {
+    Shell(&'static str),
+    Nginx,
+    Httpd,
+    HelloApp,
+    Agnhost,
+    EchoServer,
+    Redis,
+    Mysql,
+    Postgres,
+    Mongo,
+    Perl,
+    Interpreter,
+    HelloWorld,
+    Pause,
+    Generic,
+}
+
+fn image_kind(image: &ImageReference) -> ImageKind {
+    match image.short_name() {
+        "busybox" | "alpine" => ImageKind::Shell("sh"),
+        "debian" | "ubuntu" | "bash" | "centos" | "fedora" | "rockylinux" | "amazonlinux"
+        | "curl" | "netshoot" | "dnsutils" | "jessie-dnsutils" => ImageKind::Shell("bash"),
+        "nginx" | "nginx-unprivileged" | "hello" if image.repository != "library/hello-world" => {
+            ImageKind::Nginx
+        }
+        "httpd" => ImageKind::Httpd,
+        "hello-app" | "hello-kubernetes" | "http-echo" | "whoami" | "podinfo" => {
+            ImageKind::HelloApp
+        }
+        "agnhost" => ImageKind::Agnhost,
+        "echoserver" | "echo-server" => ImageKind::EchoServer,
+        "redis" | "valkey" => ImageKind::Redis,
+        "mysql" | "mariadb" => ImageKind::Mysql,
+        "postgres" => ImageKind::Postgres,
+        "mongo" => ImageKind::Mongo,
+        "perl" => ImageKind::Perl,
+        "python" | "node" | "ruby" | "golang" | "openjdk" | "php" => ImageKind::Interpreter,
+        "hello-world" => ImageKind::HelloWorld,
+        "pause" => ImageKind::Pause,
+        _ => ImageKind::Generic,
+    }
+}
+
+fn environment(launch: &ContainerLaunch, name: &str) -> Option<String> {
+    launch
+        .env
+        .iter()
+        .rev()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.clone())
+}
+
+fn basename(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// The program a container runs.
+pub fn program_for(launch: &ContainerLaunch) -> Program {
+    let kind = image_kind(launch.image);
+    let argv: Vec<String> = if !launch.command.is_empty() {
+        launch
+            .command
+            .iter()
+            .chain(launch.args.iter())
+            .cloned()
+            .collect()
+    } else {
+        launch.args.to_vec()
+    };
+    if argv.is_empty() {
+        return default_program(kind, launch);
+    }
+    let program = basename(&argv[0]);
+    if SHELLS.contains(&program) {
+        return shell_program(program, &argv);
+    }
+    if program == "perl" {
+        return perl_program(&argv);
+    }
+    let server_binaries: &[&str] = match kind {
+        ImageKind::Nginx | ImageKind::EchoServer => &["nginx", "docker-entrypoint.sh"],
+        ImageKind::Httpd => &["httpd", "httpd-foreground"],
+        ImageKind::Redis => &["redis-server", "docker-entrypoint.sh"],
+        ImageKind::Mysql => &["mysqld", "docker-entrypoint.sh", "mariadbd"],
+        ImageKind::Postgres => &["postgres", "docker-entrypoint.sh"],
+        ImageKind::Mongo => &["mongod", "docker-entrypoint.sh"],
+        ImageKind::Agnhost => &["agnhost"],
+        _ => &[],
+    };
+    if server_binaries.contains(&program) {
+        return default_program(kind, launch);
+    }
+    // Agnhost's image has the binary as its entrypoint: `args: [netexec, …]`.
+    if kind == ImageKind::Agnhost && launch.command.is_empty() {
+        return default_program(kind, launch);
+    }
+    if UTILITIES.contains(&program) && kind != ImageKind::Pause && kind != ImageKind::HelloApp {
+        let script = argv
+            .iter()
+            .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
+            .collect::<Vec<_>>()
+            .join(" ");
+        return Program::Shell {
+            shell_name: "sh".to_string(),
+            script,
+            positional: vec!["sh".to_string()],
+        };
+    }
+    if kind == ImageKind::Generic {
+        return Program::Server { lines: Vec::new() };
+    }
+    Program::StartError(format!(
+        "failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: \"{}\": executable file not found in $PATH: unknown",
+        argv[0]
+    ))
+}
+
+fn shell_program(shell: &str, argv: &[String]) -> Program {
+    match argv.get(1).map(String::as_str) {
+        Some("-c") | Some("-ec") | Some("-ce") | Some("-xc") => match argv.get(2) {
+            Some(script) => {
+                let mut positional: Vec<String> = argv.iter().skip(3).cloned().collect();
+                if positional.is_empty() {
+                    positional.push(shell.to_string());
+                }
+                Program::Shell {
+                    shell_name: shell.to_string(),
+                    script: script.clone(),
+                    positional,
+                }
+            }
+            None => Program::Finite {
+                lines: vec![(0, format!("{shell}: -c requires an argument"))],
+                exit_after: 5,
+                code: 2,
+            },
+        },
+        // An interactive shell without a terminal reads end-of-file and exits.
+        None => Program::Finite {
+            lines: Vec::new(),
+            exit_after: 5,
+            code: 0,
+        },
+        Some(file) => Program::Finite {
+            lines: vec![(
+                0,
+                format!("{shell}: can't open '{file}': No such file or directory"),
+            )],
+            exit_after: 5,
+            code: 2,
+        },
+    }
+}
+
+fn perl_program(argv: &[String]) -> Program {
+    let code = argv.iter().skip(1).find(|a| !a.starts_with('-'));
+    let digits = code.and_then(|c| {
+        let start = c.find("bpi(")? + 4;
+        let end = c[start..].find(')')? + start;
+        c[start..end].trim().parse::<usize>().ok()
+    });
+    match digits {
+        Some(n) => {
+            let n = n.clamp(1, super::pi::MAX_DIGITS);
+            // About 5 s for 2000 digits on a real node.
+            let millis = 800 + (n as u64 * n as u64) / 1_000;
+            Program::Finite {
+                lines: vec![(millis, super::pi::pi_text(n))],
+                exit_after: millis + 10,
+                code: 0,
+            }
+        }
+        None => Program::Finite {
+            lines: Vec::new(),
+            exit_after: 50,
+            code: 0,
+        },
+    }
+}
+
+fn go_log_time(t: SimTime) -> String {
+    let c = civil(t);
+    format!(
+        "{}/{:02}/{:02} {:02}:{:02}:{:02}",
+        c.year, c.month, c.day, c.hour, c.minute, c.second
+    )
+}
+
+fn klog_time(t: SimTime) -> String {
+    let c = civil(t);
+    format!(
+        "I{:02}{:02} {:02}:{:02}:{:02}.{:03}000",
+        c.month, c.day, c.hour, c.minute, c.second, c.millisecond
+    )
+}
+
+fn version_or(image: &ImageReference, default: &str) -> String {
+    let t = image.tag.strip_prefix('v').unwrap_or(&image.tag);
+    let numeric: String = t
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    if numeric.matches('.').count() >= 2 {
+        numeric
+    } else if !numeric.is_empty() && default.starts_with(&numeric) {
+        default.to_string()
+    } else if !numeric.is_empty() {
+        format!("{}.0", numeric.trim_end_matches('.'))
+    } else {
+        default.to_string()
+    }
+}
+
+fn default_program(kind: ImageKind, launch: &ContainerLaunch) -> Program {
+    let t = launch.started;
+    let at = |offset: u64| SimTime(t.0 + offset);
+    let lines = |items: Vec<(u64, String)>| Program::Server { lines: items };
+    match kind {
+        // No terminal: the default shell or REPL reads end-of-file and exits 0.
+        ImageKind::Shell(_) | ImageKind::Interpreter | ImageKind::Perl => Program::Finite {
+            lines: Vec::new(),
+            exit_after: 20,
+            code: 0,
+        },
+        ImageKind::HelloWorld => Program::Finite {
+            lines: vec![
+                (5, String::new()),
+                (5, "Hello from Docker!".to_string()),
+                (5, "This message shows that your installation appears to be working correctly.".to_string()),
+                (5, String::new()),
+            ],
+            exit_after: 10,
+            code: 0,
+        },
+        ImageKind::Nginx => {
+            let version = version_or(launch.image, "1.29.3");
+            let stamp = go_log_time(at(60));
+            let mut items: Vec<(u64, String)> = [
+                "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration",
+                "/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/",
+                "/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh",
+                "10-listen-on-ipv6-by-default.sh: info: Getting the checksum of /etc/nginx/conf.d/default.conf",
+                "10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf",
+                "/docker-entrypoint.sh: Sourcing /docker-entrypoint.d/15-local-resolvers.envsh",
+                "/docker-entrypoint.sh: Launching /docker-entrypoint.d/20-envsubst-on-templates.sh",
+                "/docker-entrypoint.sh: Launching /docker-entrypoint.d/30-tune-worker-processes.sh",
+                "/docker-entrypoint.sh: Configuration complete; ready for start up",
+            ]
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (i as u64 * 5, l.to_string()))
+            .collect();
+            for line in [
+                "using the \"epoll\" event method".to_string(),
+                format!("nginx/{version}"),
+                "built by gcc 14.2.0 (Debian 14.2.0-19) ".to_string(),
+                "OS: Linux 6.8.0-kubeplay".to_string(),
+                "getrlimit(RLIMIT_NOFILE): 1048576:1048576".to_string(),
+                "start worker processes".to_string(),
+                "start worker process 29".to_string(),
+            ] {
+                items.push((60, format!("{stamp} [notice] 1#1: {line}")));
+            }
+            lines(items)
+        }
+        ImageKind::Httpd => {
+            let c = civil(at(80));
+            let stamp = format!(
+                "[{} {} {:02} {:02}:{:02}:{:02}.{:03}123 {}]",
+                &clock_text::date_default(at(80))[..3],
+                &clock_text::date_default(at(80))[4..7],
+                c.day,
+                c.hour,
+                c.minute,
+                c.second,
+                c.millisecond,
+                c.year
+            );
+            let fqdn = format!("AH00558: httpd: Could not reliably determine the server's fully qualified domain name, using {}. Set the 'ServerName' directive globally to suppress this message", launch.pod_ip);
+            lines(vec![
+                (20, fqdn.clone()),
+                (40, fqdn),
+                (80, format!("{stamp} [mpm_event:notice] [pid 1:tid 1] AH00489: Apache/{} (Unix) configured -- resuming normal operations", version_or(launch.image, "2.4.65"))),
+                (80, format!("{stamp} [core:notice] [pid 1:tid 1] AH00094: Command line: 'httpd -D FOREGROUND'")),
+            ])
+        }
+        ImageKind::HelloApp => {
+            let port = environment(launch, "PORT").unwrap_or_else(|| "8080".to_string());
+            lines(vec![(30, format!("{} Server listening on port {port}", go_log_time(at(30))))])
+        }
+        ImageKind::Agnhost => {
+            let sub = launch.args.first().map(String::as_str).unwrap_or("");
+            let line = match sub {
+                "netexec" => "Started HTTP server on port 8080".to_string(),
+                "serve-hostname" => "Serving on port 9376.".to_string(),
+                "liveness" => "Started liveness server on port 8080".to_string(),
+                "" => return Program::Finite { lines: vec![(5, "app with lots of small utilities useful for testing".to_string())], exit_after: 10, code: 0 },
+                other => format!("Started {other}"),
+            };
+            lines(vec![(30, format!("{}       1 log.go:245] {line}", klog_time(at(30))))])
+        }
+        ImageKind::EchoServer => lines(vec![
+            (10, "Generating self-signed cert".to_string()),
+            (200, "Generating a 2048 bit RSA private key".to_string()),
+            (400, "writing new private key to '/certs/privateKey.key'".to_string()),
+            (400, "-----".to_string()),
+            (450, "Starting nginx".to_string()),
+        ]),
+        ImageKind::Redis => {
+            let c = civil(at(10));
+            let stamp = |offset: u64| {
+                let c2 = civil(at(offset));
+                format!("{:02} {} {} {:02}:{:02}:{:02}.{:03}", c2.day, &clock_text::date_default(at(offset))[4..7], c.year, c2.hour, c2.minute, c2.second, c2.millisecond)
+            };
+            let version = version_or(launch.image, "8.2.3");
+            lines(vec![
+                (10, format!("1:C {} * oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo", stamp(10))),
+                (10, format!("1:C {} * Redis version={version}, bits=64, commit=00000000, modified=0, pid=1, just started", stamp(10))),
+                (12, format!("1:M {} * Running mode=standalone, port=6379.", stamp(12))),
+                (15, format!("1:M {} * Server initialized", stamp(15))),
+                (16, format!("1:M {} * Ready to accept connections tcp", stamp(16))),
+            ])
+        }
+        ImageKind::Mysql => {
+            let stamp = |offset: u64| format!("{}+00:00", clock_text::strftime("%F %T", at(offset)));
+            let has_password = ["MYSQL_ROOT_PASSWORD", "MYSQL_ALLOW_EMPTY_PASSWORD", "MYSQL_RANDOM_ROOT_PASSWORD", "MARIADB_ROOT_PASSWORD", "MARIADB_ALLOW_EMPTY_ROOT_PASSWORD"]
+                .iter()
+                .any(|n| environment(launch, n).is_some_and(|v| !v.is_empty()));
+            if !has_password {
+                return Program::Finite {
+                    lines: vec![
+                        (100, format!("{} [Note] [Entrypoint]: Entrypoint script for MySQL Server started.", stamp(100))),
+                        (300, format!("{} [ERROR] [Entrypoint]: Database is uninitialized and password option is not specified", stamp(300))),
+                        (300, "    You need to specify one of the following as an environment variable:".to_string()),
+                        (300, "    - MYSQL_ROOT_PASSWORD".to_string()),
+                        (300, "    - MYSQL_ALLOW_EMPTY_PASSWORD".to_string()),
+                        (300, "    - MYSQL_RANDOM_ROOT_PASSWORD".to_string()),
+                    ],
+                    exit_after: 310,
+                    code: 1,
+                };
+            }
+            lines(vec![
+                (100, format!("{} [Note] [Entrypoint]: Entrypoint script for MySQL Server started.", stamp(100))),
+                (4_000, format!("{} [Note] [Entrypoint]: MySQL init process done. Ready for start up.", stamp(4_000))),
+                (5_000, format!("{}Z 0 [System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections. Version: '{}'  socket: '/var/run/mysqld/mysqld.sock'  port: 3306  MySQL Community Server - GPL.", clock_text::strftime("%FT%T.%N", at(5_000)).trim_end_matches("000"), version_or(launch.image, "9.5.0"))),
+            ])
+        }
+        ImageKind::Postgres => {
+            let has_password = environment(launch, "POSTGRES_PASSWORD").is_some_and(|v| !v.is_empty())
+                || environment(launch, "POSTGRES_HOST_AUTH_METHOD").as_deref() == Some("trust");
+            if !has_password {
+                return Program::Finite {
+                    lines: vec![
+                        (50, "Error: Database is uninitialized and superuser password is not specified.".to_string()),
+                        (50, "       You must specify POSTGRES_PASSWORD to a non-empty value for the".to_string()),
+                        (50, "       superuser. For example, \"-e POSTGRES_PASSWORD=password\" on \"docker run\".".to_string()),
+                    ],
+                    exit_after: 60,
+                    code: 1,
+                };
+            }
+            let stamp = |offset: u64| format!("{} UTC", clock_text::strftime("%F %T", at(offset)));
+            lines(vec![
+                (2_000, "PostgreSQL init process complete; ready for start up.".to_string()),
+                (2_100, format!("{} [1] LOG:  listening on IPv4 address \"0.0.0.0\", port 5432", stamp(2_100))),
+                (2_200, format!("{} [1] LOG:  database system is ready to accept connections", stamp(2_200))),
+            ])
+        }
+        ImageKind::Mongo => lines(vec![(
+            500,
+            format!("{{\"t\":{{\"$date\":\"{}\"}},\"s\":\"I\",  \"c\":\"NETWORK\",  \"id\":23016,   \"ctx\":\"listener\",\"msg\":\"Waiting for connections\",\"attr\":{{\"port\":27017,\"ssl\":\"off\"}}}}", clock_text::strftime("%FT%T.000+00:00", at(500))),
+        )]),
+        ImageKind::Pause | ImageKind::Generic => lines(Vec::new()),
+    }
+}

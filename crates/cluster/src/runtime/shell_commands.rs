@@ -1,0 +1,674 @@
+//! The commands the mini shell knows (busybox's applets as tutorials use them) and `$((…))`.
+//!
+//! Each command is a pure function of its arguments, its stdin and the shell state: it returns
+//! what it printed, its exit status and whether the shell should then sleep, block for good or
+//! exit. A command the shell does not know fails as busybox ash fails (`sh: foo: not found`,
+//! exit 127); network tools say plainly that the network is not simulated yet.
+
+use super::clock_text;
+use super::shell_vm::ShellState;
+
+/// What happens after a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum After {
+    #[default]
+    Continue,
+    /// Sleep this many milliseconds of simulated time.
+    Sleep(u64),
+    /// Block for good (`sleep infinity`, `tail -f`).
+    Forever,
+    /// Exit the shell with this code.
+    Exit(i32),
+}
+
+/// A command's result.
+#[derive(Debug, Clone, Default)]
+pub struct CommandOutcome {
+    pub output: String,
+    pub errors: String,
+    pub status: i32,
+    pub after: After,
+}
+
+fn ok(output: impl Into<String>) -> CommandOutcome {
+    CommandOutcome {
+        output: output.into(),
+        ..Default::default()
+    }
+}
+
+fn fail(errors: impl Into<String>, status: i32) -> CommandOutcome {
+    CommandOutcome {
+        errors: errors.into(),
+        status,
+        ..Default::default()
+    }
+}
+
+/// Parses `sleep`'s argument: `5`, `0.5`, `2s`, `1m`, `1h`, `1d`, `infinity`.
+pub fn sleep_millis(text: &str) -> Option<Option<u64>> {
+    if text == "infinity" || text == "inf" {
+        return Some(None);
+    }
+    let (number, unit) = match text.char_indices().find(|(_, c)| c.is_ascii_alphabetic()) {
+        Some((i, _)) => (&text[..i], &text[i..]),
+        None => (text, "s"),
+    };
+    let factor: f64 = match unit {
+        "s" => 1000.0,
+        "m" => 60_000.0,
+        "h" => 3_600_000.0,
+        "d" => 86_400_000.0,
+        _ => return None,
+    };
+    let value: f64 = number.parse().ok()?;
+    if !value.is_finite() || value < 0.0 {
+        return None;
+    }
+    Some(Some((value * factor).min(1e15) as u64))
+}
+
+/// Runs one command.
+pub fn run(argv: &[String], stdin: Option<String>, state: &mut ShellState) -> CommandOutcome {
+    let Some(name) = argv.first() else {
+        return CommandOutcome::default();
+    };
+    let args = &argv[1..];
+    let program = name.rsplit('/').next().unwrap_or(name);
+    match program {
+        "echo" => echo(args),
+        "printf" => printf(args),
+        ":" | "true" => CommandOutcome::default(),
+        "false" => fail("", 1),
+        "exit" => {
+            let code = args
+                .first()
+                .map(|a| a.parse::<i64>().map(|c| (c & 0xff) as i32).unwrap_or(2))
+                .unwrap_or(state.status);
+            CommandOutcome {
+                status: code,
+                after: After::Exit(code),
+                ..Default::default()
+            }
+        }
+        "sleep" => {
+            let mut total = 0u64;
+            if args.is_empty() {
+                return fail("sleep: missing operand\n", 1);
+            }
+            for arg in args {
+                match sleep_millis(arg) {
+                    Some(Some(ms)) => total = total.saturating_add(ms),
+                    Some(None) => {
+                        return CommandOutcome {
+                            after: After::Forever,
+                            ..Default::default()
+                        }
+                    }
+                    None => return fail(format!("sleep: invalid number '{arg}'\n"), 1),
+                }
+            }
+            CommandOutcome {
+                after: After::Sleep(total),
+                ..Default::default()
+            }
+        }
+        "env" | "printenv" => {
+            let mut variables = state.variables.clone();
+            if program == "printenv" && !args.is_empty() {
+                let found: Vec<String> = args
+                    .iter()
+                    .filter_map(|a| variables.get(a).cloned())
+                    .collect();
+                let status = i32::from(found.len() != args.len());
+                let mut out = CommandOutcome {
+                    status,
+                    ..Default::default()
+                };
+                for value in found {
+                    out.output.push_str(&value);
+                    out.output.push('\n');
+                }
+                return out;
+            }
+            variables.retain(|k, _| state.exported_names().contains(k));
+            ok(variables
+                .iter()
+                .map(|(k, v)| format!("{k}={v}\n"))
+                .collect::<String>())
+        }
+        "export" => {
+            for arg in args {
+                let name = match arg.split_once('=') {
+                    Some((n, v)) => {
+                        state.variables.insert(n.to_string(), v.to_string());
+                        n.to_string()
+                    }
+                    None => arg.clone(),
+                };
+                state.export(&name);
+            }
+            CommandOutcome::default()
+        }
+        "unset" => {
+            for arg in args {
+                state.variables.remove(arg);
+            }
+            CommandOutcome::default()
+        }
+        "hostname" => ok(format!(
+            "{}\n",
+            state.variables.get("HOSTNAME").cloned().unwrap_or_default()
+        )),
+        "date" => date(args, state),
+        "cat" => cat(args, stdin, state),
+        "touch" => {
+            for path in args.iter().filter(|a| !a.starts_with('-')) {
+                if !state.files.contains_key(path) {
+                    state.write_file(path, "", true);
+                }
+            }
+            CommandOutcome::default()
+        }
+        "rm" => {
+            let force = args.iter().any(|a| a.starts_with('-') && a.contains('f'));
+            let mut out = CommandOutcome::default();
+            for path in args.iter().filter(|a| !a.starts_with('-')) {
+                if !state.remove_file(path) && !force {
+                    out.errors
+                        .push_str(&format!("rm: can't remove '{path}': No such file or directory\n"));
+                    out.status = 1;
+                }
+            }
+            out
+        }
+        "mkdir" | "cd" | "chmod" | "chown" | "sync" | "trap" | "set" | "ulimit" | "umask" => {
+            CommandOutcome::default()
+        }
+        "pwd" => ok("/\n"),
+        "whoami" => ok("root\n"),
+        "id" => ok("uid=0(root) gid=0(root) groups=0(root),10(wheel)\n"),
+        "uname" => ok(if args.iter().any(|a| a == "-a") {
+            format!(
+                "Linux {} 6.8.0-kubeplay #1 SMP x86_64 GNU/Linux\n",
+                state.variables.get("HOSTNAME").cloned().unwrap_or_default()
+            )
+        } else {
+            "Linux\n".to_string()
+        }),
+        "ls" => {
+            let mut names: Vec<String> = state.files.keys().cloned().collect();
+            if let Some(dir) = args.iter().find(|a| !a.starts_with('-')) {
+                let prefix = format!("{}/", dir.trim_end_matches('/'));
+                names = names
+                    .into_iter()
+                    .filter_map(|n| n.strip_prefix(&prefix).map(str::to_string))
+                    .collect();
+            }
+            ok(names.iter().map(|n| format!("{n}\n")).collect::<String>())
+        }
+        "seq" => {
+            let numbers: Vec<i64> = args.iter().filter_map(|a| a.parse().ok()).collect();
+            let (first, last) = match numbers.as_slice() {
+                [last] => (1, *last),
+                [first, last, ..] => (*first, *last),
+                _ => return fail("seq: missing operand\n", 1),
+            };
+            let last = last.min(first.saturating_add(100_000));
+            ok((first..=last).map(|n| format!("{n}\n")).collect::<String>())
+        }
+        "expr" => match arithmetic(&args.join(" "), state) {
+            Ok(value) => CommandOutcome {
+                output: format!("{value}\n"),
+                status: i32::from(value == 0),
+                ..Default::default()
+            },
+            Err(_) => fail("expr: syntax error\n", 2),
+        },
+        "test" | "[" => {
+            let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
+            if program == "[" {
+                if args.last() != Some(&"]") {
+                    return fail(format!("{}: missing ]\n", state.shell_name), 2);
+                }
+                args.pop();
+            }
+            match test(&args, state) {
+                Some(true) => CommandOutcome::default(),
+                Some(false) => fail("", 1),
+                None => fail(format!("{}: syntax error\n", state.shell_name), 2),
+            }
+        }
+        "wc" => {
+            let text = input_text(args, stdin, state);
+            if args.iter().any(|a| a == "-l") {
+                ok(format!("{}\n", text.lines().count()))
+            } else if args.iter().any(|a| a == "-c") {
+                ok(format!("{}\n", text.len()))
+            } else {
+                ok(format!(
+                    "{} {} {}\n",
+                    text.lines().count(),
+                    text.split_whitespace().count(),
+                    text.len()
+                ))
+            }
+        }
+        "head" | "tail" => {
+            if program == "tail" && args.iter().any(|a| a == "-f" || a == "-F") {
+                return CommandOutcome {
+                    after: After::Forever,
+                    ..Default::default()
+                };
+            }
+            let count = count_flag(args).unwrap_or(10);
+            let text = input_text(args, stdin, state);
+            let lines: Vec<&str> = text.lines().collect();
+            let chosen: Vec<&str> = if program == "head" {
+                lines.iter().take(count).copied().collect()
+            } else {
+                lines[lines.len().saturating_sub(count)..].to_vec()
+            };
+            ok(chosen.iter().map(|l| format!("{l}\n")).collect::<String>())
+        }
+        "grep" => {
+            let Some(pattern) = args.iter().find(|a| !a.starts_with('-')) else {
+                return fail("BusyBox v1.37.0 (2024-09-26 21:31:42 UTC) multi-call binary.\n\nUsage: grep [-HhnlLoqvsrRiwFE] [-m N] [-A|B|C N] { PATTERN | -e PATTERN... | -f FILE... } [FILE]...\n", 2);
+            };
+            let invert = args.iter().any(|a| a == "-v");
+            let text = stdin.unwrap_or_default();
+            let lines: Vec<&str> = text
+                .lines()
+                .filter(|l| l.contains(pattern.as_str()) != invert)
+                .collect();
+            let status = i32::from(lines.is_empty());
+            CommandOutcome {
+                output: if args.iter().any(|a| a == "-q") {
+                    String::new()
+                } else {
+                    lines.iter().map(|l| format!("{l}\n")).collect()
+                },
+                status,
+                ..Default::default()
+            }
+        }
+        "rev" => {
+            let text = input_text(args, stdin, state);
+            ok(text
+                .lines()
+                .map(|l| format!("{}\n", l.chars().rev().collect::<String>()))
+                .collect::<String>())
+        }
+        "wait" => CommandOutcome::default(),
+        "wget" | "curl" | "nslookup" | "ping" | "nc" | "dig" | "telnet" => fail(
+            format!("{program}: the network is not simulated inside containers in this playground yet\n"),
+            1,
+        ),
+        _ => fail(
+            if state.shell_name == "bash" {
+                format!("bash: line 1: {name}: command not found\n")
+            } else {
+                format!("{}: {name}: not found\n", state.shell_name)
+            },
+            127,
+        ),
+    }
+}
+
+fn count_flag(args: &[String]) -> Option<usize> {
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        if arg == "-n" {
+            return iter
+                .next()
+                .and_then(|n| n.trim_start_matches('+').parse().ok());
+        }
+        if let Some(n) = arg.strip_prefix("-n") {
+            return n.parse().ok();
+        }
+        if let Some(n) = arg.strip_prefix('-') {
+            if let Ok(n) = n.parse() {
+                return Some(n);
+            }
+        }
+    }
+    None
+}
+
+fn input_text(args: &[String], stdin: Option<String>, state: &ShellState) -> String {
+    let files: Vec<&String> = args
+        .iter()
+        .filter(|a| !a.starts_with('-') && a.parse::<usize>().is_err())
+        .collect();
+    if files.is_empty() {
+        return stdin.unwrap_or_default();
+    }
+    files
+        .iter()
+        .filter_map(|f| state.files.get(*f).cloned())
+        .collect()
+}
+
+fn echo(args: &[String]) -> CommandOutcome {
+    let mut newline = true;
+    let mut escapes = false;
+    let mut rest = args;
+    while let Some(first) = rest.first() {
+        match first.as_str() {
+            "-n" => newline = false,
+            "-e" => escapes = true,
+            "-E" => escapes = false,
+            "-ne" | "-en" => {
+                newline = false;
+                escapes = true
+            }
+            _ => break,
+        }
+        rest = &rest[1..];
+    }
+    let mut text = rest.join(" ");
+    if escapes {
+        text = unescape(&text);
+    }
+    if newline {
+        text.push('\n');
+    }
+    ok(text)
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("\\n", "\n")
+        .replace("\\t", "\t")
+        .replace("\\\\", "\\")
+}
+
+fn printf(args: &[String]) -> CommandOutcome {
+    let Some(format) = args.first() else {
+        return fail("printf: usage: printf format [arguments]\n", 2);
+    };
+    let format = unescape(format);
+    let mut values = args[1..].iter();
+    let mut out = String::new();
+    // The format is reused while arguments remain, as printf does (bounded by the arguments).
+    loop {
+        let mut chars = format.chars().peekable();
+        let mut used_any = false;
+        while let Some(c) = chars.next() {
+            if c != '%' {
+                out.push(c);
+                continue;
+            }
+            match chars.next() {
+                Some('%') => out.push('%'),
+                Some('s') => {
+                    used_any = true;
+                    out.push_str(values.next().map(String::as_str).unwrap_or(""))
+                }
+                Some('d') | Some('i') => {
+                    used_any = true;
+                    let v = values
+                        .next()
+                        .and_then(|v| v.parse::<i64>().ok())
+                        .unwrap_or(0);
+                    out.push_str(&v.to_string())
+                }
+                Some(other) => {
+                    out.push('%');
+                    out.push(other)
+                }
+                None => out.push('%'),
+            }
+        }
+        if !used_any || values.len() == 0 {
+            break;
+        }
+    }
+    ok(out)
+}
+
+fn date(args: &[String], state: &ShellState) -> CommandOutcome {
+    match args.iter().find(|a| a.starts_with('+')) {
+        Some(format) => ok(format!(
+            "{}\n",
+            clock_text::strftime(&format[1..], state.now)
+        )),
+        None => ok(format!("{}\n", clock_text::date_default(state.now))),
+    }
+}
+
+fn cat(args: &[String], stdin: Option<String>, state: &ShellState) -> CommandOutcome {
+    let files: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    if files.is_empty() {
+        return ok(stdin.unwrap_or_default());
+    }
+    let mut out = CommandOutcome::default();
+    for file in files {
+        match state.files.get(file.as_str()) {
+            Some(text) => out.output.push_str(text),
+            None => match file.as_str() {
+                "/etc/hostname" => out.output.push_str(&format!(
+                    "{}\n",
+                    state.variables.get("HOSTNAME").cloned().unwrap_or_default()
+                )),
+                "/var/run/secrets/kubernetes.io/serviceaccount/namespace" => out.output.push_str(
+                    &state
+                        .variables
+                        .get("KUBEPLAY_POD_NAMESPACE")
+                        .cloned()
+                        .unwrap_or_else(|| "default".to_string()),
+                ),
+                _ => {
+                    out.errors.push_str(&format!(
+                        "cat: can't open '{file}': No such file or directory\n"
+                    ));
+                    out.status = 1;
+                }
+            },
+        }
+    }
+    out
+}
+
+fn test(args: &[&str], state: &ShellState) -> Option<bool> {
+    match args {
+        [] => Some(false),
+        ["!", rest @ ..] => test(rest, state).map(|b| !b),
+        [single] => Some(!single.is_empty()),
+        ["-n", s] => Some(!s.is_empty()),
+        ["-z", s] => Some(s.is_empty()),
+        ["-f", path] | ["-e", path] | ["-s", path] => Some(
+            state
+                .files
+                .get(*path)
+                .is_some_and(|c| args[0] != "-s" || !c.is_empty()),
+        ),
+        ["-d", path] => Some(
+            matches!(*path, "/" | "/tmp" | "/etc" | "/var" | "/root")
+                || state
+                    .files
+                    .keys()
+                    .any(|k| k.starts_with(&format!("{path}/"))),
+        ),
+        [a, "=", b] | [a, "==", b] => Some(a == b),
+        [a, "!=", b] => Some(a != b),
+        [a, op, b] => {
+            let a: i64 = a.trim().parse().ok()?;
+            let b: i64 = b.trim().parse().ok()?;
+            match *op {
+                "-eq" => Some(a == b),
+                "-ne" => Some(a != b),
+                "-lt" => Some(a < b),
+                "-le" => Some(a <= b),
+                "-gt" => Some(a > b),
+                "-ge" => Some(a >= b),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// `$((…))` and `expr`: integers with `+ - * / %`, comparisons, parentheses and variables.
+pub fn arithmetic(expression: &str, state: &ShellState) -> Result<i64, String> {
+    let tokens = arithmetic_tokens(expression, state)?;
+    let mut position = 0;
+    let value = arithmetic_comparison(&tokens, &mut position, 0)?;
+    if position != tokens.len() {
+        return Err("syntax error".into());
+    }
+    Ok(value)
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum ArithmeticToken {
+    Number(i64),
+    Operator(String),
+}
+
+fn arithmetic_tokens(text: &str, state: &ShellState) -> Result<Vec<ArithmeticToken>, String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+        } else if c.is_ascii_digit() {
+            let start = i;
+            while i < chars.len() && chars[i].is_ascii_digit() {
+                i += 1;
+            }
+            let text: String = chars[start..i].iter().collect();
+            tokens.push(ArithmeticToken::Number(
+                text.parse().map_err(|_| "number too big".to_string())?,
+            ));
+        } else if c.is_ascii_alphabetic() || c == '_' || c == '$' {
+            let start = if c == '$' { i + 1 } else { i };
+            i = start;
+            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '_') {
+                i += 1;
+            }
+            let name: String = chars[start..i].iter().collect();
+            let value = state.variables.get(&name).map(|v| v.trim().to_string());
+            let number = match value.as_deref() {
+                None | Some("") => 0,
+                Some(v) => v.parse().map_err(|_| format!("{v}: bad number"))?,
+            };
+            tokens.push(ArithmeticToken::Number(number));
+        } else {
+            let two: String = chars[i..(i + 2).min(chars.len())].iter().collect();
+            if ["==", "!=", "<=", ">="].contains(&two.as_str()) {
+                tokens.push(ArithmeticToken::Operator(two));
+                i += 2;
+            } else if "+-*/%()<>".contains(c) {
+                tokens.push(ArithmeticToken::Operator(c.to_string()));
+                i += 1;
+            } else {
+                return Err(format!("syntax error: invalid character '{c}'"));
+            }
+        }
+    }
+    Ok(tokens)
+}
+
+fn arithmetic_comparison(
+    tokens: &[ArithmeticToken],
+    position: &mut usize,
+    depth: usize,
+) -> Result<i64, String> {
+    let left = arithmetic_sum(tokens, position, depth)?;
+    if let Some(ArithmeticToken::Operator(op)) = tokens.get(*position) {
+        let op = op.clone();
+        if ["==", "!=", "<", ">", "<=", ">="].contains(&op.as_str()) {
+            *position += 1;
+            let right = arithmetic_sum(tokens, position, depth)?;
+            return Ok(i64::from(match op.as_str() {
+                "==" => left == right,
+                "!=" => left != right,
+                "<" => left < right,
+                ">" => left > right,
+                "<=" => left <= right,
+                _ => left >= right,
+            }));
+        }
+    }
+    Ok(left)
+}
+
+fn arithmetic_sum(
+    tokens: &[ArithmeticToken],
+    position: &mut usize,
+    depth: usize,
+) -> Result<i64, String> {
+    let mut value = arithmetic_product(tokens, position, depth)?;
+    while let Some(ArithmeticToken::Operator(op)) = tokens.get(*position) {
+        let plus = match op.as_str() {
+            "+" => true,
+            "-" => false,
+            _ => break,
+        };
+        *position += 1;
+        let right = arithmetic_product(tokens, position, depth)?;
+        value = if plus {
+            value.wrapping_add(right)
+        } else {
+            value.wrapping_sub(right)
+        };
+    }
+    Ok(value)
+}
+
+fn arithmetic_product(
+    tokens: &[ArithmeticToken],
+    position: &mut usize,
+    depth: usize,
+) -> Result<i64, String> {
+    let mut value = arithmetic_unary(tokens, position, depth)?;
+    while let Some(ArithmeticToken::Operator(op)) = tokens.get(*position) {
+        let op = op.clone();
+        if !["*", "/", "%"].contains(&op.as_str()) {
+            break;
+        }
+        *position += 1;
+        let right = arithmetic_unary(tokens, position, depth)?;
+        value = match op.as_str() {
+            "*" => value.wrapping_mul(right),
+            _ if right == 0 => return Err("divide by zero".into()),
+            "/" => value.wrapping_div(right),
+            _ => value.wrapping_rem(right),
+        };
+    }
+    Ok(value)
+}
+
+fn arithmetic_unary(
+    tokens: &[ArithmeticToken],
+    position: &mut usize,
+    depth: usize,
+) -> Result<i64, String> {
+    if depth > 64 {
+        return Err("expression too deep".into());
+    }
+    match tokens.get(*position) {
+        Some(ArithmeticToken::Number(n)) => {
+            *position += 1;
+            Ok(*n)
+        }
+        Some(ArithmeticToken::Operator(op)) if op == "-" => {
+            *position += 1;
+            Ok(arithmetic_unary(tokens, position, depth + 1)?.wrapping_neg())
+        }
+        Some(ArithmeticToken::Operator(op)) if op == "(" => {
+            *position += 1;
+            let value = arithmetic_comparison(tokens, position, depth + 1)?;
+            match tokens.get(*position) {
+                Some(ArithmeticToken::Operator(close)) if close == ")" => {
+                    *position += 1;
+                    Ok(value)
+                }
+                _ => Err("missing ')'".into()),
+            }
+        }
+        _ => Err("syntax error".into()),
+    }
+}

@@ -1,0 +1,394 @@
+//! `kubectl logs`: a container's log from the simulated kubelet — `-c`, `--previous`,
+//! `--tail`, `--since`/`--since-time`, `--timestamps`, `--prefix`, `--limit-bytes`,
+//! `--all-containers`, `-l` selectors, `pod/NAME` and `TYPE/NAME` for workloads (their first
+//! pod by the workload's selector). The container is defaulted as kubectl defaults it (the
+//! `kubectl.kubernetes.io/default-container` annotation, else the first container, saying so on
+//! stderr when there are several). `-f` prints what the log holds so far and returns: scripts
+//! have no streams yet.
+
+use cluster::{Cluster, SimTime};
+use model::selector::Selector;
+use serde_json::Value;
+
+use crate::flags::{self, boolean, value};
+use crate::{Kubectl, Output};
+
+const DEFAULT_CONTAINER_ANNOTATION: &str = "kubectl.kubernetes.io/default-container";
+
+/// One log request: which pod and container, and how to label its lines.
+struct Target {
+    pod: String,
+    container: String,
+}
+
+pub(crate) fn logs(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]) -> Output {
+    let specs = [
+        boolean("all-containers", None),
+        boolean("all-pods", None),
+        value("container", Some('c')),
+        boolean("follow", Some('f')),
+        boolean("ignore-errors", None),
+        boolean("insecure-skip-tls-verify-backend", None),
+        value("limit-bytes", None),
+        value("max-log-requests", None),
+        value("pod-running-timeout", None),
+        boolean("prefix", None),
+        boolean("previous", Some('p')),
+        value("selector", Some('l')),
+        value("since", None),
+        value("since-time", None),
+        value("tail", None),
+        boolean("timestamps", None),
+    ];
+    let parsed = match flags::parse(args, &specs, "logs") {
+        Ok(p) => p,
+        Err(e) => return Output::error(e),
+    };
+    let namespace = super::namespace_of(kubectl, &parsed);
+    let selector_text = parsed.value("selector").map(str::to_string);
+    let positionals = &parsed.positionals;
+    if selector_text.is_some() && !positionals.is_empty() {
+        return Output::error("error: only a selector (-l) or a POD name is allowed");
+    }
+    if selector_text.is_none() && positionals.is_empty() {
+        return Output::error("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples");
+    }
+    if positionals.len() > 2 {
+        return Output::error("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples");
+    }
+    let mut container_flag = parsed.value("container").map(str::to_string);
+    if let Some(second) = positionals.get(1) {
+        if container_flag.is_some() {
+            return Output::error("error: only one of -c or an inline [CONTAINER] arg is allowed");
+        }
+        container_flag = Some(second.clone());
+    }
+    let all_containers = parsed.flag("all-containers");
+    if all_containers && container_flag.is_some() {
+        return Output::error(
+            "error: --all-containers=true should not be specified with container name",
+        );
+    }
+    let options = match LineOptions::from_flags(&parsed, cluster.now(), selector_text.is_some()) {
+        Ok(o) => o,
+        Err(e) => return Output::error(e),
+    };
+    let Some(pods_resource) = model::registry::resolve("pods") else {
+        return Output::error("error: the server doesn't have a resource type \"pods\"");
+    };
+    if let Err(denied) = check_log_access(cluster, &parsed, pods_resource, &namespace) {
+        return denied;
+    }
+    // Which pods.
+    let pods: Vec<Value> = if let Some(text) = &selector_text {
+        let selector = match Selector::parse(text) {
+            Ok(s) => s,
+            Err(e) => return Output::error(format!("error: {e}")),
+        };
+        let found: Vec<Value> = cluster
+            .list(pods_resource, Some(&namespace))
+            .into_iter()
+            .filter(|p| selector.matches(p.metadata().labels.as_ref()))
+            .map(|p| p.to_json_value())
+            .collect();
+        if found.is_empty() {
+            return Output::ok(format!("No resources found in {namespace} namespace.\n"));
+        }
+        found
+    } else {
+        match pod_for_name(cluster, &namespace, &positionals[0]) {
+            Ok(p) => vec![p],
+            Err(o) => return o,
+        }
+    };
+    let prefix = parsed.flag("prefix") || parsed.flag("all-pods");
+    let mut out = Output::ok("");
+    let mut targets: Vec<Target> = Vec::new();
+    for pod in &pods {
+        let name = pod["metadata"]["name"].as_str().unwrap_or("").to_string();
+        if all_containers {
+            for key in ["initContainers", "containers", "ephemeralContainers"] {
+                for c in pod["spec"][key].as_array().into_iter().flatten() {
+                    targets.push(Target {
+                        pod: name.clone(),
+                        container: c["name"].as_str().unwrap_or("").to_string(),
+                    });
+                }
+            }
+            continue;
+        }
+        let container = match &container_flag {
+            Some(c) => c.clone(),
+            None => {
+                let (chosen, note) = default_container(pod);
+                if let Some(note) = note {
+                    out.stderr.push_str(&note);
+                }
+                chosen
+            }
+        };
+        targets.push(Target {
+            pod: name,
+            container,
+        });
+    }
+    let mut written = 0usize;
+    for target in targets {
+        let lines = match cluster.logs(
+            &namespace,
+            &target.pod,
+            Some(&target.container),
+            options.previous,
+        ) {
+            Ok(lines) => lines,
+            Err(error) => {
+                out.stderr.push_str(&format!("{error}\n"));
+                out.exit_code = 1;
+                return out;
+            }
+        };
+        for (time, line) in options.select(&lines) {
+            let mut text = String::new();
+            if prefix {
+                text.push_str(&format!("[pod/{}/{}] ", target.pod, target.container));
+            }
+            if options.timestamps {
+                text.push_str(&cluster::runtime::clock_text::rfc3339_nanos(*time));
+                text.push(' ');
+            }
+            text.push_str(line);
+            text.push('\n');
+            if let Some(limit) = options.limit_bytes {
+                if written + text.len() > limit {
+                    let room = limit.saturating_sub(written);
+                    out.stdout
+                        .push_str(&String::from_utf8_lossy(&text.as_bytes()[..room]));
+                    return out;
+                }
+            }
+            written += text.len();
+            out.stdout.push_str(&text);
+        }
+    }
+    out
+}
+
+/// The lines kept and how they print.
+struct LineOptions {
+    previous: bool,
+    timestamps: bool,
+    tail: Option<usize>,
+    since: Option<SimTime>,
+    limit_bytes: Option<usize>,
+}
+
+impl LineOptions {
+    fn from_flags(
+        parsed: &flags::ParsedArgs,
+        now: SimTime,
+        selector: bool,
+    ) -> Result<LineOptions, String> {
+        let tail = match parsed.value("tail") {
+            Some(t) => {
+                let n: i64 = t.parse().map_err(|_| {
+                    format!("error: invalid argument \"{t}\" for \"--tail\" flag: strconv.ParseInt: parsing \"{t}\": invalid syntax\nSee 'kubectl logs --help' for usage.")
+                })?;
+                usize::try_from(n).ok()
+            }
+            None if selector => Some(10),
+            None => None,
+        };
+        if parsed.value("since").is_some() && parsed.value("since-time").is_some() {
+            return Err(
+                "error: at most one of `sinceTime` or `sinceSeconds` may be specified".into(),
+            );
+        }
+        let since = match (parsed.value("since"), parsed.value("since-time")) {
+            (Some(text), _) => {
+                let millis = model::duration::parse_duration_millis(text).map_err(|_| {
+                    format!("error: invalid argument \"{text}\" for \"--since\" flag: time: invalid duration \"{text}\"\nSee 'kubectl logs --help' for usage.")
+                })?;
+                if millis == 0 {
+                    None
+                } else {
+                    // The kubelet works in whole seconds (sinceSeconds), rounded up.
+                    let seconds = millis.div_ceil(1000);
+                    Some(SimTime(now.0.saturating_sub(seconds * 1000)))
+                }
+            }
+            (None, Some(text)) => {
+                let timestamp: model::k8s_openapi::jiff::Timestamp = text
+                    .parse()
+                    .map_err(|_| format!("error: {text} is not a valid RFC3339 time"))?;
+                let seconds = timestamp.as_second() - cluster::clock::EPOCH_UNIX_SECONDS;
+                Some(SimTime(seconds.max(0) as u64 * 1000))
+            }
+            (None, None) => None,
+        };
+        let limit_bytes = match parsed.value("limit-bytes") {
+            Some(t) => {
+                let n: i64 = t.parse().map_err(|_| {
+                    format!("error: invalid argument \"{t}\" for \"--limit-bytes\" flag: strconv.ParseInt: parsing \"{t}\": invalid syntax\nSee 'kubectl logs --help' for usage.")
+                })?;
+                if n < 0 {
+                    return Err("error: --limit-bytes must be greater than 0".into());
+                }
+                usize::try_from(n).ok().filter(|n| *n > 0)
+            }
+            None => None,
+        };
+        Ok(LineOptions {
+            previous: parsed.flag("previous"),
+            timestamps: parsed.flag("timestamps"),
+            tail,
+            since,
+            limit_bytes,
+        })
+    }
+
+    fn select<'a>(&self, lines: &'a [(SimTime, String)]) -> &'a [(SimTime, String)] {
+        let start = match self.since {
+            Some(since) => lines
+                .iter()
+                .position(|(t, _)| *t >= since)
+                .unwrap_or(lines.len()),
+            None => 0,
+        };
+        let lines = &lines[start..];
+        match self.tail {
+            Some(n) => &lines[lines.len().saturating_sub(n)..],
+            None => lines,
+        }
+    }
+}
+
+fn check_log_access(
+    cluster: &Cluster,
+    parsed: &flags::ParsedArgs,
+    pods: &model::ResourceType,
+    namespace: &str,
+) -> Result<(), Output> {
+    let Some(user) = parsed.value("as") else {
+        return Ok(());
+    };
+    let user = cluster::rbac::UserInfo::impersonated(user, parsed.values("as-group"));
+    let request = cluster::rbac::Request {
+        verb: "get",
+        resource: pods,
+        subresource: Some("log"),
+        namespace: Some(namespace),
+        name: None,
+    };
+    if cluster.authorize(&user, &request) {
+        Ok(())
+    } else {
+        Err(Output::error(format!(
+            "Error from server (Forbidden): {}",
+            cluster::rbac::forbidden_message(&user, &request)
+        )))
+    }
+}
+
+/// `NAME`, `pod/NAME`, or `TYPE/NAME` of a workload (its first pod by its selector, as
+/// kubectl's attachable-pod lookup picks one).
+fn pod_for_name(cluster: &Cluster, namespace: &str, text: &str) -> Result<Value, Output> {
+    let pods = model::registry::resolve("pods").ok_or_else(|| Output::error("error: no pods"))?;
+    let (kind, name) = match text.split_once('/') {
+        Some((k, n)) => (k, n),
+        None => ("pods", text),
+    };
+    let resource = super::resolve_resource(kind)?;
+    if resource.kind == "Pod" {
+        return cluster
+            .get(pods, namespace, name)
+            .map(|p| p.to_json_value())
+            .map_err(|e| Output::error(e.to_string()));
+    }
+    let object = cluster
+        .get(resource, namespace, name)
+        .map_err(|e| Output::error(e.to_string()))?
+        .to_json_value();
+    let labels = match resource.kind {
+        "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" => {
+            &object["spec"]["selector"]["matchLabels"]
+        }
+        "ReplicationController" | "Service" => &object["spec"]["selector"],
+        other => {
+            return Err(Output::error(format!(
+                "error: cannot get the logs from {}: selector for {other} not implemented",
+                super::object_ref(resource, name).replace('/', ", ")
+            )))
+        }
+    };
+    let wanted: Vec<(String, String)> = labels
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
+        .collect();
+    let mut candidates: Vec<Value> = cluster
+        .list(pods, Some(namespace))
+        .into_iter()
+        .map(|p| p.to_json_value())
+        .filter(|p| {
+            !wanted.is_empty()
+                && wanted
+                    .iter()
+                    .all(|(k, v)| p["metadata"]["labels"][k].as_str() == Some(v))
+        })
+        .collect();
+    // Like kubectl: prefer running pods, then the oldest.
+    candidates.sort_by_key(|p| {
+        (
+            p["status"]["phase"].as_str() != Some("Running"),
+            p["metadata"]["creationTimestamp"]
+                .as_str()
+                .unwrap_or("")
+                .to_string(),
+            p["metadata"]["name"].as_str().unwrap_or("").to_string(),
+        )
+    });
+    match candidates.into_iter().next() {
+        Some(p) => Ok(p),
+        None => Err(Output::error("error: timed out waiting for the condition")),
+    }
+}
+
+/// The container kubectl picks without `-c`, and the `Defaulted container …` note it prints
+/// when the pod has several and no default-container annotation.
+fn default_container(pod: &Value) -> (String, Option<String>) {
+    let names = |key: &str| -> Vec<String> {
+        pod["spec"][key]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c["name"].as_str().map(str::to_string))
+            .collect()
+    };
+    let containers = names("containers");
+    if let Some(annotated) = pod["metadata"]["annotations"][DEFAULT_CONTAINER_ANNOTATION].as_str() {
+        if containers.iter().any(|c| c == annotated) {
+            return (annotated.to_string(), None);
+        }
+    }
+    let first = containers.first().cloned().unwrap_or_default();
+    if containers.len() <= 1 {
+        return (first, None);
+    }
+    let mut all: Vec<String> = containers.clone();
+    all.extend(
+        names("ephemeralContainers")
+            .into_iter()
+            .map(|n| format!("{n} (ephem)")),
+    );
+    all.extend(
+        names("initContainers")
+            .into_iter()
+            .map(|n| format!("{n} (init)")),
+    );
+    let note = format!(
+        "Defaulted container \"{first}\" out of: {}\n",
+        all.join(", ")
+    );
+    (first, Some(note))
+}
