@@ -66,7 +66,7 @@ fn a_mismatch_fails_with_a_diff_and_exit_code_1() {
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("-default   Gone     0s") && stderr.contains("+default   Active   0s"),
+        stderr.contains("-default   Gone     0s") && stderr.contains("+default   Active   5m"),
         "{stderr}"
     );
     std::fs::remove_dir_all(&dir).ok();

@@ -1,8 +1,9 @@
 //! Simulated time. `SimTime` counts milliseconds since the cluster was created; the cluster was
 //! created at [`EPOCH_UNIX_SECONDS`] in wall-clock terms, which is what timestamps print.
 
-/// 2026-01-01T00:00:00Z: when every simulated cluster is born.
-pub const EPOCH_UNIX_SECONDS: i64 = 1_767_225_600;
+/// 2025-12-31T23:55:00Z: when every simulated cluster is born. It boots for five minutes
+/// ([`crate::system::BOOT_SECONDS`]), so the user gets it at 2026-01-01T00:00:00Z.
+pub const EPOCH_UNIX_SECONDS: i64 = 1_767_225_600 - 300;
 
 /// An instant on the simulated clock (milliseconds since the cluster's birth).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -69,7 +70,7 @@ mod tests {
 
     #[test]
     fn timestamps_start_at_the_epoch_and_round_trip() {
-        let t = SimTime(65_000);
+        let t = SimTime(365_000);
         assert_eq!(
             crate::clock::SimTime::from_k8s_time(&t.to_k8s_time()),
             SimTime(65_000)

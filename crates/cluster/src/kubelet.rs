@@ -396,13 +396,18 @@ impl Cluster {
             if let Some(at) = state.sandbox_at.filter(|at| *at <= now) {
                 state.sandbox_at = None;
                 let index = self.node_index(&state.node);
-                let host = self
-                    .kubelet
-                    .next_host
-                    .entry(state.node.clone())
-                    .or_insert(2);
-                state.pod_ip = Some(format!("10.244.{index}.{host}"));
-                *host += 1;
+                if value["spec"]["hostNetwork"] == Value::Bool(true) {
+                    // A host-network pod shares its node's network namespace and address.
+                    state.pod_ip = Some(crate::nodes::node_address(index));
+                } else {
+                    let host = self
+                        .kubelet
+                        .next_host
+                        .entry(state.node.clone())
+                        .or_insert(2);
+                    state.pod_ip = Some(format!("10.244.{index}.{host}"));
+                    *host += 1;
+                }
                 if let Some(first) = state.containers.first_mut() {
                     first.action = Some((at, Action::EnsureImage));
                 }

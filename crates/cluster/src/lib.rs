@@ -28,6 +28,7 @@ pub mod rbac;
 pub mod rng;
 pub mod runtime;
 pub mod scheduler;
+pub mod system;
 
 use std::rc::Rc;
 
@@ -90,6 +91,7 @@ impl Cluster {
             controllers: Default::default(),
         };
         cluster.bootstrap(shape);
+        cluster.boot_system_workloads(shape);
         cluster
     }
 
@@ -141,6 +143,38 @@ impl Cluster {
                 "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata:\n  name: {name}\nvalue: {value}\ndescription: \"{description}\"\npreemptionPolicy: PreemptLowerPriority\n"
             )));
         }
+    }
+
+    /// kube-system's own workloads, then a few minutes of running so that they are up.
+    fn boot_system_workloads(&mut self, shape: &nodes::ClusterShape) {
+        let node_resource = model::registry::resolve("nodes").expect("registered");
+        for manifest in system::manifests(shape) {
+            let Ok(mut objects) = model::decode_documents(&manifest) else {
+                debug_assert!(false, "system manifests decode: {manifest}");
+                continue;
+            };
+            for mut object in objects.drain(..) {
+                // A static pod's mirror is owned by its Node.
+                if let Object::Pod(pod) = &object {
+                    let node_name = pod.spec.as_ref().and_then(|s| s.node_name.clone());
+                    if let Some(node) = node_name.and_then(|n| self.get(node_resource, "", &n).ok())
+                    {
+                        object.metadata_mut().owner_references = Some(vec![
+                            model::k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference {
+                                api_version: "v1".into(),
+                                kind: "Node".into(),
+                                name: node.name().to_string(),
+                                uid: node.metadata().uid.clone().unwrap_or_default(),
+                                controller: Some(true),
+                                block_owner_deletion: None,
+                            },
+                        ]);
+                    }
+                }
+                self.create_bootstrap_object(Ok(vec![object]));
+            }
+        }
+        self.advance(SimDuration::from_secs(system::BOOT_SECONDS));
     }
 
     fn create_bootstrap_object(&mut self, decoded: Result<Vec<Object>, model::DecodeError>) {

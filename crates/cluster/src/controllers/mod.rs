@@ -24,6 +24,7 @@ pub(crate) mod endpointslice;
 pub(crate) mod job;
 pub(crate) mod nodelifecycle;
 pub(crate) mod replicaset;
+pub(crate) mod rootca;
 pub(crate) mod statefulset;
 
 use std::collections::BTreeMap;
@@ -201,6 +202,7 @@ const CONTROLLERS: &[(&str, &str, ReconcileFn)] = &[
     ("endpointslice", "services", endpointslice::reconcile),
     ("disruption", "poddisruptionbudgets", disruption::reconcile),
     ("node-lifecycle", "nodes", nodelifecycle::reconcile),
+    ("root-ca-cert-publisher", "namespaces", rootca::reconcile),
     (
         "replicationcontroller",
         "replicationcontrollers",

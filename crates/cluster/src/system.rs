@@ -1,0 +1,256 @@
+//! `kube-system` as kubeadm leaves it: the control plane's static pods on the control-plane
+//! node (etcd, kube-apiserver, kube-controller-manager, kube-scheduler — mirror pods owned by
+//! their Node), kube-proxy as a DaemonSet on every node, CoreDNS as a two-replica Deployment
+//! behind the `kube-dns` Service at 10.96.0.10, and their ServiceAccounts and ConfigMaps.
+//! [`Cluster::new`](crate::Cluster::new) creates them and lets the cluster run for
+//! [`BOOT_SECONDS`] so that a new cluster is up and settled, as one is when a tutorial starts.
+
+use crate::nodes::{node_address, ClusterShape, KUBELET_VERSION};
+
+/// How long a new cluster has been running when the user gets it.
+pub const BOOT_SECONDS: u64 = 300;
+
+/// The control-plane components' static pods, for the control-plane node `node` (index 0).
+fn static_pod(component: &str, node: &str, image: &str, command: &str, cpu: &str) -> String {
+    let ip = node_address(0);
+    format!(
+        "apiVersion: v1
+kind: Pod
+metadata:
+  name: {component}-{node}
+  namespace: kube-system
+  labels:
+    component: {component}
+    tier: control-plane
+  annotations:
+    kubernetes.io/config.mirror: {component}-static
+    kubernetes.io/config.source: file
+    kubernetes.io/config.seen: \"2025-12-31T23:55:00.000000000Z\"
+spec:
+  nodeName: {node}
+  hostNetwork: true
+  priorityClassName: system-node-critical
+  securityContext:
+    seccompProfile:
+      type: RuntimeDefault
+  tolerations:
+  - operator: Exists
+    effect: NoExecute
+  containers:
+  - name: {component}
+    image: {image}
+    command: [{command}, --advertise-address={ip}]
+    resources:
+      requests:
+        cpu: {cpu}
+"
+    )
+}
+
+/// Every kube-system object, as YAML documents, for the given shape.
+pub fn manifests(shape: &ClusterShape) -> Vec<String> {
+    let mut documents = Vec::new();
+    let version = KUBELET_VERSION;
+    if let Some(control_plane) = shape.nodes.iter().find(|n| n.control_plane) {
+        let node = &control_plane.name;
+        documents.push(static_pod(
+            "etcd",
+            node,
+            "registry.k8s.io/etcd:3.6.4-0",
+            "etcd",
+            "100m",
+        ));
+        documents.push(static_pod(
+            "kube-apiserver",
+            node,
+            &format!("registry.k8s.io/kube-apiserver:{version}"),
+            "kube-apiserver",
+            "250m",
+        ));
+        documents.push(static_pod(
+            "kube-controller-manager",
+            node,
+            &format!("registry.k8s.io/kube-controller-manager:{version}"),
+            "kube-controller-manager",
+            "200m",
+        ));
+        documents.push(static_pod(
+            "kube-scheduler",
+            node,
+            &format!("registry.k8s.io/kube-scheduler:{version}"),
+            "kube-scheduler",
+            "100m",
+        ));
+    }
+    for account in ["coredns", "kube-proxy"] {
+        documents.push(format!("apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {account}\n  namespace: kube-system\n"));
+    }
+    documents.push(
+        "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: coredns
+  namespace: kube-system
+data:
+  Corefile: |
+    .:53 {
+        errors
+        health {
+           lameduck 5s
+        }
+        ready
+        kubernetes cluster.local in-addr.arpa ip6.arpa {
+           pods insecure
+           fallthrough in-addr.arpa ip6.arpa
+           ttl 30
+        }
+        prometheus :9153
+        forward . /etc/resolv.conf {
+           max_concurrent 1000
+        }
+        cache 30
+        loop
+        reload
+        loadbalance
+    }
+"
+        .to_string(),
+    );
+    documents.push(format!(
+        "apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: kube-proxy
+  namespace: kube-system
+  labels:
+    k8s-app: kube-proxy
+spec:
+  selector:
+    matchLabels:
+      k8s-app: kube-proxy
+  template:
+    metadata:
+      labels:
+        k8s-app: kube-proxy
+    spec:
+      serviceAccountName: kube-proxy
+      hostNetwork: true
+      priorityClassName: system-node-critical
+      nodeSelector:
+        kubernetes.io/os: linux
+      tolerations:
+      - operator: Exists
+      containers:
+      - name: kube-proxy
+        image: registry.k8s.io/kube-proxy:{version}
+        command: [/usr/local/bin/kube-proxy, --config=/var/lib/kube-proxy/config.conf, --hostname-override=$(NODE_NAME)]
+        env:
+        - name: NODE_NAME
+          valueFrom:
+            fieldRef:
+              fieldPath: spec.nodeName
+        securityContext:
+          privileged: true
+"
+    ));
+    documents.push(
+        "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: coredns
+  namespace: kube-system
+  labels:
+    k8s-app: kube-dns
+spec:
+  replicas: 2
+  strategy:
+    type: RollingUpdate
+    rollingUpdate:
+      maxUnavailable: 1
+  selector:
+    matchLabels:
+      k8s-app: kube-dns
+  template:
+    metadata:
+      labels:
+        k8s-app: kube-dns
+    spec:
+      priorityClassName: system-cluster-critical
+      serviceAccountName: coredns
+      tolerations:
+      - key: CriticalAddonsOnly
+        operator: Exists
+      - key: node-role.kubernetes.io/control-plane
+        effect: NoSchedule
+      nodeSelector:
+        kubernetes.io/os: linux
+      containers:
+      - name: coredns
+        image: registry.k8s.io/coredns/coredns:v1.12.1
+        args: [-conf, /etc/coredns/Corefile]
+        resources:
+          limits:
+            memory: 170Mi
+          requests:
+            cpu: 100m
+            memory: 70Mi
+        ports:
+        - containerPort: 53
+          name: dns
+          protocol: UDP
+        - containerPort: 53
+          name: dns-tcp
+          protocol: TCP
+        - containerPort: 9153
+          name: metrics
+          protocol: TCP
+        volumeMounts:
+        - name: config-volume
+          mountPath: /etc/coredns
+          readOnly: true
+      dnsPolicy: Default
+      volumes:
+      - name: config-volume
+        configMap:
+          name: coredns
+          items:
+          - key: Corefile
+            path: Corefile
+"
+        .to_string(),
+    );
+    documents.push(
+        "apiVersion: v1
+kind: Service
+metadata:
+  name: kube-dns
+  namespace: kube-system
+  labels:
+    k8s-app: kube-dns
+    kubernetes.io/cluster-service: \"true\"
+    kubernetes.io/name: CoreDNS
+  annotations:
+    prometheus.io/port: \"9153\"
+    prometheus.io/scrape: \"true\"
+spec:
+  selector:
+    k8s-app: kube-dns
+  clusterIP: 10.96.0.10
+  ports:
+  - name: dns
+    port: 53
+    protocol: UDP
+    targetPort: 53
+  - name: dns-tcp
+    port: 53
+    protocol: TCP
+    targetPort: 53
+  - name: metrics
+    port: 9153
+    protocol: TCP
+    targetPort: 9153
+"
+        .to_string(),
+    );
+    documents
+}
