@@ -139,6 +139,8 @@ struct ContainerRun {
     probes: Vec<ProbeRun>,
     started_ok: bool,
     ready: bool,
+    /// The running instance will be OOM-killed (it wants more memory than its limit).
+    oom_kill: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -555,7 +557,14 @@ impl Cluster {
                 } else {
                     let ok = catalog::pull(&reference).is_ok();
                     let (bytes, millis) = pull_profile(&image);
-                    let millis = if ok { millis } else { 300 + millis % 900 };
+                    // A failure answers fast; a re-pull of layers the node has is quick.
+                    let millis = if !ok {
+                        300 + millis % 900
+                    } else if present {
+                        150 + millis % 350
+                    } else {
+                        millis
+                    };
                     container.action = Some((
                         SimTime(at.0 + millis),
                         Action::PullFinished { ok, millis, bytes },
@@ -734,6 +743,16 @@ impl Cluster {
                 container.process = Some(process);
                 container.state = ContainerState::Running { started_at: at };
                 container.action = action_for(progress);
+                // A memory hog over its limit is killed by the kernel once it has allocated.
+                let limit = container.spec["resources"]["limits"]["memory"]
+                    .as_str()
+                    .and_then(|q| model::quantity::Quantity::parse(q).ok())
+                    .map(|q| (q.nanos() / 1_000_000_000).max(0) as u64);
+                let demand = programs::memory_demand_bytes(&command, &args);
+                container.oom_kill = matches!((demand, limit), (Some(d), Some(l)) if d > l);
+                if container.oom_kill {
+                    container.action = Some((SimTime(at.0 + 1_000), Action::Exited { code: 137 }));
+                }
                 event(
                     self,
                     EventType::Normal,
@@ -777,9 +796,17 @@ impl Cluster {
                     &container.image,
                 ]);
                 let message = termination_message(container, at, code);
+                let oom = std::mem::take(&mut container.oom_kill) && code == 137;
                 container.state = ContainerState::Terminated(Terminated {
                     exit_code: code,
-                    reason: if code == 0 { "Completed" } else { "Error" }.into(),
+                    reason: if oom {
+                        "OOMKilled"
+                    } else if code == 0 {
+                        "Completed"
+                    } else {
+                        "Error"
+                    }
+                    .into(),
                     message,
                     started_at,
                     finished_at: at,
@@ -1772,6 +1799,7 @@ fn new_pod(pod: &Value, node: &str, now: SimTime) -> KubeletPod {
             probes: Vec::new(),
             started_ok: false,
             ready: false,
+            oom_kill: false,
         });
     }
     // Init containers wait as PodInitializing until they run; the first one is being created.

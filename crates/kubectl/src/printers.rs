@@ -357,12 +357,13 @@ pub fn pod_status(pod: &Value) -> String {
             };
         }
     }
+    let terminal = matches!(text(pod, "status.phase").as_str(), "Succeeded" | "Failed");
     if !text(pod, "metadata.deletionTimestamp").is_empty() {
-        reason = if text(pod, "status.reason") == "NodeLost" {
-            "Unknown".to_string()
-        } else {
-            "Terminating".to_string()
-        };
+        if text(pod, "status.reason") == "NodeLost" {
+            reason = "Unknown".to_string();
+        } else if !terminal {
+            reason = "Terminating".to_string();
+        }
     }
     reason
 }
