@@ -235,15 +235,15 @@ fn probes_of(spec: &Value, started: SimTime) -> Vec<ProbeRun> {
         probes.push(ProbeRun {
             kind,
             action,
-            period_millis: seconds("periodSeconds", 10).max(1) * 1000,
-            timeout_millis: seconds("timeoutSeconds", 1).max(1) * 1000,
+            period_millis: seconds("periodSeconds", 10).clamp(1, 86_400) * 1000,
+            timeout_millis: seconds("timeoutSeconds", 1).clamp(1, 86_400) * 1000,
             success_threshold: seconds("successThreshold", 1).max(1) as u32,
             failure_threshold: seconds("failureThreshold", 3).max(1) as u32,
             successes: 0,
             failures: 0,
-            next_at: Some(SimTime(
-                started.0 + seconds("initialDelaySeconds", 0) * 1000,
-            )),
+            next_at: Some(SimTime(started.0.saturating_add(
+                seconds("initialDelaySeconds", 0).min(1 << 40) * 1000,
+            ))),
         });
     }
     probes
@@ -854,8 +854,9 @@ impl Cluster {
         let grace_millis = value["metadata"]["deletionGracePeriodSeconds"]
             .as_u64()
             .unwrap_or(30)
+            .min(1 << 40)
             * 1000;
-        let deadline = SimTime(now.0 + grace_millis);
+        let deadline = SimTime(now.0.saturating_add(grace_millis));
         let mut stopping = Vec::new();
         for container in &mut state.containers {
             container.probes.clear();
@@ -917,7 +918,9 @@ impl Cluster {
         let mut marked = (*existing).clone();
         {
             let meta = marked.metadata_mut();
-            meta.deletion_timestamp = Some(SimTime(now.0 + grace as u64 * 1000).to_k8s_time());
+            meta.deletion_timestamp = Some(
+                SimTime(now.0.saturating_add((grace as u64).min(1 << 40) * 1000)).to_k8s_time(),
+            );
             meta.deletion_grace_period_seconds = Some(grace);
             // The API server bumps the generation when it marks an object for deletion.
             meta.generation = meta.generation.map(|g| g + 1);
@@ -946,6 +949,7 @@ impl Cluster {
             .ok()
             .and_then(|p| p.to_json_value()["spec"]["terminationGracePeriodSeconds"].as_u64())
             .unwrap_or(30)
+            .min(1 << 40)
             * 1000;
         let container = &mut state.containers[index];
         let started = match container.state {
@@ -1041,7 +1045,7 @@ impl Cluster {
             ));
             let (exit_at, code) = match container.sigterm_exit {
                 Some(code) => (SimTime(at.0 + 100), code),
-                None => (SimTime(at.0 + grace_millis), 137),
+                None => (SimTime(at.0.saturating_add(grace_millis)), 137),
             };
             for run in &mut container.probes {
                 run.next_at = None;

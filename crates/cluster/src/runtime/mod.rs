@@ -360,6 +360,59 @@ mod tests {
         }
     }
 
+    /// Garbage never panics and never runs unbounded: random scripts from shell-ish pieces.
+    #[test]
+    fn random_scripts_neither_panic_nor_run_away() {
+        let pieces = [
+            "echo", " ", "$", "(", ")", "{", "}", "'", "\"", "\\", ";", "&&", "||", "|", "&", ">",
+            ">>", "<", "2>&1", "while", "do", "done", "for", "in", "if", "then", "fi", "else",
+            "sleep", "1", "0.5", "x", "=", "$((", "))", "`", "#", "\n", "exit", "cat", "$?", "${",
+            "-", ":-", "true", "false", "until", "break", "continue", "rm", "touch", "/tmp/a",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..2_000 {
+            let mut script = String::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let length = (seed % 40) as usize;
+            for _ in 0..length {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                script.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            let program = Program::Shell {
+                shell_name: "sh".into(),
+                script: script.clone(),
+                positional: vec!["sh".into()],
+            };
+            let environment = ProcessEnvironment {
+                variables: Vec::new(),
+                hostname: "p".into(),
+                namespace: "default".into(),
+                seed,
+            };
+            let mut process = Process::start(&program, &environment, SimTime(0));
+            for step in 1..=3u64 {
+                process.run_until(SimTime(step * 600_000));
+            }
+            assert!(process.output.len() <= shell_vm::MAX_LOG_LINES, "{script}");
+            let _ = process.files_at(SimTime(60_000));
+        }
+        for garbage in [
+            "",
+            "@@@",
+            "a:b:c",
+            "x@sha256:",
+            "UPPER/case:tag",
+            "////",
+            "a:",
+        ] {
+            let _ = catalog::parse_reference(garbage);
+        }
+    }
+
     #[test]
     fn a_long_running_loop_resumes_slice_by_slice_and_keeps_a_bounded_log() {
         let program = Program::Shell {
