@@ -363,6 +363,24 @@ impl Cluster {
             .collect();
         self.kubelet.pods.retain(|uid, _| live.contains(uid));
         for pod in pods {
+            // Skip (cheaply, without rendering JSON) pods that have nothing due now.
+            let uid = pod.metadata().uid.clone().unwrap_or_default();
+            if let Some(state) = self.kubelet.pods.get(&uid) {
+                let deleting = pod.metadata().deletion_timestamp.is_some();
+                let due = state.next_due().is_some_and(|t| t <= now);
+                if !due && (state.terminating || !deleting) {
+                    continue;
+                }
+            } else if let Object::Pod(typed) = &*pod {
+                let bound = typed
+                    .spec
+                    .as_ref()
+                    .and_then(|s| s.node_name.as_deref())
+                    .is_some_and(|n| !n.is_empty());
+                if !bound {
+                    continue;
+                }
+            }
             let value = pod.to_json_value();
             let Some(node) = value["spec"]["nodeName"].as_str().map(str::to_string) else {
                 continue;
@@ -449,8 +467,8 @@ impl Cluster {
             );
             return;
         }
-        self.kubelet.pods.insert(uid.to_string(), state.clone());
         if !changed {
+            self.kubelet.pods.insert(uid.to_string(), state);
             return;
         }
         // Re-read: the events above do not touch the pod, but stay on the stored version.
@@ -459,6 +477,7 @@ impl Cluster {
             .map(|p| p.to_json_value())
             .unwrap_or_else(|_| value.clone());
         let status = self.pod_status(&current, &state, now);
+        self.kubelet.pods.insert(uid.to_string(), state);
         let mut updated = current.clone();
         updated["status"] = status;
         if updated != current {
@@ -944,13 +963,14 @@ impl Cluster {
     ) -> bool {
         let pod_ip = state.pod_ip.clone().unwrap_or_default();
         let hostname = pod.name().to_string();
-        let grace_millis = self
-            .get(pod.resource_type(), pod.namespace(), pod.name())
-            .ok()
-            .and_then(|p| p.to_json_value()["spec"]["terminationGracePeriodSeconds"].as_u64())
-            .unwrap_or(30)
-            .min(1 << 40)
-            * 1000;
+        let grace_millis = match pod {
+            Object::Pod(typed) => typed
+                .spec
+                .as_ref()
+                .and_then(|s| s.termination_grace_period_seconds)
+                .map_or(30, |g| g.clamp(0, 1 << 40) as u64),
+            _ => 30,
+        } * 1000;
         let container = &mut state.containers[index];
         let started = match container.state {
             ContainerState::Running { started_at } => started_at,
@@ -1462,16 +1482,7 @@ impl Cluster {
         self.kubelet
             .pods
             .values()
-            .flat_map(|p| {
-                p.sandbox_at
-                    .into_iter()
-                    .chain(
-                        p.containers
-                            .iter()
-                            .filter_map(|c| c.action.as_ref().map(|(t, _)| *t)),
-                    )
-                    .chain(p.containers.iter().filter_map(ContainerRun::next_probe_at))
-            })
+            .filter_map(KubeletPod::next_due)
             .min()
     }
 
@@ -1577,6 +1588,25 @@ impl Cluster {
             })),
             (ContainerState::Running { .. }, None) => Ok(Vec::new()),
         }
+    }
+}
+
+impl KubeletPod {
+    /// The earliest instant something is due for this pod (sandbox, action or probe).
+    fn next_due(&self) -> Option<SimTime> {
+        self.sandbox_at
+            .into_iter()
+            .chain(
+                self.containers
+                    .iter()
+                    .filter_map(|c| c.action.as_ref().map(|(t, _)| *t)),
+            )
+            .chain(
+                self.containers
+                    .iter()
+                    .filter_map(ContainerRun::next_probe_at),
+            )
+            .min()
     }
 }
 
