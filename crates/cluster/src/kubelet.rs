@@ -141,6 +141,8 @@ struct ContainerRun {
     ready: bool,
     /// The running instance will be OOM-killed (it wants more memory than its limit).
     oom_kill: bool,
+    /// The running instance is being replaced because its spec changed.
+    spec_changed: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -261,6 +263,8 @@ pub(crate) struct KubeletPod {
     init_count: usize,
     /// The pod is being deleted: containers are being stopped, nothing restarts.
     terminating: bool,
+    /// The pod's generation when the kubelet last looked at its spec.
+    generation: i64,
 }
 
 /// The kubelet's state across all nodes: pods it runs, images each node has, pod IPs handed out.
@@ -368,7 +372,8 @@ impl Cluster {
             if let Some(state) = self.kubelet.pods.get(&uid) {
                 let deleting = pod.metadata().deletion_timestamp.is_some();
                 let due = state.next_due().is_some_and(|t| t <= now);
-                if !due && (state.terminating || !deleting) {
+                let spec_changed = pod.metadata().generation.unwrap_or(0) != state.generation;
+                if !due && !spec_changed && (state.terminating || !deleting) {
                     continue;
                 }
             } else if let Object::Pod(typed) = &*pod {
@@ -404,6 +409,11 @@ impl Cluster {
             host: Some(state.node.clone()),
         };
         let mut changed = first;
+        let generation = value["metadata"]["generation"].as_i64().unwrap_or(0);
+        if generation != state.generation {
+            state.generation = generation;
+            changed |= self.apply_spec_changes(pod, value, &mut state, now, &source);
+        }
         if !state.terminating && !value["metadata"]["deletionTimestamp"].is_null() {
             self.start_termination(pod, value, &mut state, now, &source);
             changed = true;
@@ -858,6 +868,79 @@ impl Cluster {
         }
     }
 
+    /// A container whose image changed in the spec (`kubectl set image` on a pod) is killed and
+    /// started again with the new image, as the kubelet does when a container's hash changes.
+    fn apply_spec_changes(
+        &mut self,
+        pod: &Object,
+        value: &Value,
+        state: &mut KubeletPod,
+        now: SimTime,
+        source: &EventSource,
+    ) -> bool {
+        let specs: Vec<Value> = value["spec"]["initContainers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .chain(value["spec"]["containers"].as_array().into_iter().flatten())
+            .cloned()
+            .collect();
+        let mut changed = false;
+        for (container, spec) in state.containers.iter_mut().zip(specs) {
+            let image = spec["image"].as_str().unwrap_or("").to_string();
+            if image == container.image || container.init && !container.sidecar {
+                continue;
+            }
+            container.image = image;
+            container.spec = spec;
+            container.pulled = false;
+            changed = true;
+            match container.state {
+                ContainerState::Running { .. } => {
+                    let (exit_at, code) = match container.sigterm_exit {
+                        Some(code) => (SimTime(now.0 + 100), code),
+                        None => (SimTime(now.0 + 30_000), 137),
+                    };
+                    container.probes.clear();
+                    container.action = Some((exit_at, Action::Exited { code }));
+                    container.restart_at = None;
+                    container.crash_backoff = None;
+                    container.spec_changed = true;
+                    let message = format!(
+                        "Container {} definition changed, will be restarted",
+                        container.name
+                    );
+                    let _ = self.record_event(pod, EventType::Normal, "Killing", &message, source);
+                }
+                ContainerState::Waiting { ref reason, .. }
+                    if matches!(
+                        reason.as_str(),
+                        "InvalidImageName"
+                            | "ErrImagePull"
+                            | "ImagePullBackOff"
+                            | "ErrImageNeverPull"
+                            | "CrashLoopBackOff"
+                    ) =>
+                {
+                    // Stuck on the old image or crash-looping: try the new image now.
+                    container.action = Some((
+                        now,
+                        if container.process.is_some() {
+                            Action::Restart
+                        } else {
+                            Action::EnsureImage
+                        },
+                    ));
+                    container.pull_backoff = None;
+                    container.crash_backoff = None;
+                }
+                // Not started yet (it will use the new image) or finished for good.
+                _ => {}
+            }
+        }
+        changed
+    }
+
     /// The pod got a deletionTimestamp: `Killing` each running container (SIGTERM — servers
     /// stop at once, a shell as PID 1 ignores it and is killed when the grace period ends) and
     /// cancel everything else.
@@ -1099,6 +1182,10 @@ impl Cluster {
             return;
         }
         let container = &mut state.containers[index];
+        if std::mem::take(&mut container.spec_changed) {
+            container.action = Some((SimTime(at.0 + RELIST_MILLIS), Action::Restart));
+            return;
+        }
         let restart = if container.sidecar {
             true
         } else if container.init {
@@ -1834,6 +1921,7 @@ fn new_pod(pod: &Value, node: &str, now: SimTime) -> KubeletPod {
             started_ok: false,
             ready: false,
             oom_kill: false,
+            spec_changed: false,
         });
     }
     // Init containers wait as PodInitializing until they run; the first one is being created.
@@ -1849,6 +1937,7 @@ fn new_pod(pod: &Value, node: &str, now: SimTime) -> KubeletPod {
         containers,
         init_count,
         terminating: false,
+        generation: pod["metadata"]["generation"].as_i64().unwrap_or(0),
     }
 }
 
