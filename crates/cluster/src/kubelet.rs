@@ -703,8 +703,15 @@ impl Cluster {
                 let Some(reference) = reference else {
                     return;
                 };
-                let command = string_list(&container.spec["command"]);
-                let args = string_list(&container.spec["args"]);
+                // `$(VAR)` in command and args is the container's environment, as the kubelet
+                // expands it before the runtime sees them.
+                let expand = |list: Vec<String>| -> Vec<String> {
+                    list.iter()
+                        .map(|a| expand_dependent(a, &environment.variables))
+                        .collect()
+                };
+                let command = expand(string_list(&container.spec["command"]));
+                let args = expand(string_list(&container.spec["args"]));
                 let program = programs::program_for(&ContainerLaunch {
                     image: &reference,
                     command: &command,
@@ -1295,7 +1302,12 @@ impl Cluster {
             } else if let Some(field) = entry["valueFrom"]["fieldRef"]["fieldPath"].as_str() {
                 field_value(pod, field, state)
             } else if entry["valueFrom"]["resourceFieldRef"].is_object() {
-                "0".to_string()
+                self.resource_field_value(
+                    pod,
+                    container,
+                    &entry["valueFrom"]["resourceFieldRef"],
+                    state,
+                )
             } else {
                 let mut found = None;
                 for (key, kind, secret) in [
@@ -1339,6 +1351,71 @@ impl Cluster {
             namespace: namespace.to_string(),
             seed: fnv(pod["metadata"]["uid"].as_str().unwrap_or("")),
         })
+    }
+
+    /// A downward-API `resourceFieldRef` (`limits.cpu`, `requests.memory`, …) divided by its
+    /// divisor and rounded up; a limit that is not set is the node's allocatable amount.
+    fn resource_field_value(
+        &self,
+        pod: &Value,
+        own: &Value,
+        reference: &Value,
+        state: &KubeletPod,
+    ) -> String {
+        use model::quantity::Quantity;
+        let resource = reference["resource"].as_str().unwrap_or("");
+        let container = match reference["containerName"].as_str() {
+            Some(name) => pod["spec"]["containers"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|c| c["name"] == name)
+                .unwrap_or(own),
+            None => own,
+        };
+        let Some((kind, name)) = resource.split_once('.') else {
+            return String::new();
+        };
+        let mut amount = container["resources"][kind][name]
+            .as_str()
+            .map(str::to_string)
+            .or_else(|| {
+                container["resources"][kind][name]
+                    .as_i64()
+                    .map(|n| n.to_string())
+            });
+        if amount.is_none() && kind == "requests" {
+            amount = container["resources"]["limits"][name]
+                .as_str()
+                .map(str::to_string);
+        }
+        let amount = amount.or_else(|| {
+            if kind != "limits" {
+                return Some("0".to_string());
+            }
+            let nodes = self.list(model::registry::resolve("nodes")?, None);
+            nodes.iter().find(|n| n.name() == state.node).and_then(|n| {
+                n.to_json_value()["status"]["allocatable"][name]
+                    .as_str()
+                    .map(str::to_string)
+            })
+        });
+        let value = amount.as_deref().and_then(|a| Quantity::parse(a).ok());
+        let divisor = match &reference["divisor"] {
+            Value::String(d) => Quantity::parse(d).ok(),
+            Value::Number(n) => Quantity::parse(&n.to_string()).ok(),
+            _ => None,
+        }
+        .filter(|d| !d.is_zero())
+        .unwrap_or_else(|| Quantity::from_units(1, model::quantity::Format::DecimalSI));
+        match value {
+            Some(v) => {
+                let (n, d) = (v.nanos(), divisor.nanos());
+                let quotient = n / d + i128::from(n % d != 0 && n > 0);
+                quotient.to_string()
+            }
+            None => String::new(),
+        }
     }
 
     fn config_data(
