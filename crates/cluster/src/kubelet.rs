@@ -43,6 +43,8 @@ const RETRY_MILLIS: u64 = 10_000;
 const BACKOFF_INITIAL_MILLIS: u64 = 10_000;
 const BACKOFF_MAX_MILLIS: u64 = 300_000;
 const BACKOFF_RESET_MILLIS: u64 = 2 * BACKOFF_MAX_MILLIS;
+/// How the kubelet's volume-mount failures begin (`FailedMount` events).
+const MOUNT_FAILURE: &str = "MountVolume.SetUp failed for volume";
 /// The most actions one pod performs in one sync (a guard: real pods need a handful).
 const MAX_ACTIONS_PER_SYNC: usize = 10_000;
 
@@ -681,6 +683,18 @@ impl Cluster {
             Action::Start => {
                 let environment = match self.container_environment(value, state, index) {
                     Ok(env) => env,
+                    Err(message) if message.starts_with(MOUNT_FAILURE) => {
+                        // A volume that cannot be set up keeps the pod ContainerCreating; the
+                        // kubelet retries the mount.
+                        let container = &mut state.containers[index];
+                        container.state = ContainerState::Waiting {
+                            reason: "ContainerCreating".into(),
+                            message: None,
+                        };
+                        container.action = Some((SimTime(at.0 + RETRY_MILLIS * 6), Action::Start));
+                        event(self, EventType::Warning, "FailedMount", &message);
+                        return;
+                    }
                     Err(message) => {
                         let container = &mut state.containers[index];
                         container.state = ContainerState::Waiting {
@@ -1350,7 +1364,84 @@ impl Cluster {
             hostname,
             namespace: namespace.to_string(),
             seed: fnv(pod["metadata"]["uid"].as_str().unwrap_or("")),
+            files: self.projected_files(pod, container)?,
         })
+    }
+
+    /// The files of the container's ConfigMap and Secret volumes under their mount paths (each
+    /// key a file, or only the listed `items`). A missing ConfigMap/Secret that is not optional
+    /// is an error (the kubelet reports it as FailedMount; here it keeps the container waiting).
+    fn projected_files(
+        &self,
+        pod: &Value,
+        container: &Value,
+    ) -> Result<BTreeMap<String, String>, String> {
+        let namespace = pod["metadata"]["namespace"].as_str().unwrap_or("default");
+        let mut files = BTreeMap::new();
+        for mount in container["volumeMounts"].as_array().into_iter().flatten() {
+            let (Some(volume_name), Some(mount_path)) =
+                (mount["name"].as_str(), mount["mountPath"].as_str())
+            else {
+                continue;
+            };
+            let Some(volume) = pod["spec"]["volumes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|v| v["name"] == volume_name)
+            else {
+                continue;
+            };
+            for (key, kind, name_field, secret) in [
+                ("configMap", "configmaps", "name", false),
+                ("secret", "secrets", "secretName", true),
+            ] {
+                let source = &volume[key];
+                let Some(object) = source[name_field].as_str() else {
+                    continue;
+                };
+                let optional = source["optional"].as_bool() == Some(true);
+                let data = match self.config_data(kind, namespace, object, secret) {
+                    Some(d) => d,
+                    None if optional => continue,
+                    None => {
+                        return Err(format!(
+                            "{MOUNT_FAILURE} \"{volume_name}\" : {} \"{object}\" not found",
+                            &kind[..kind.len() - 1]
+                        ))
+                    }
+                };
+                let base = mount_path.trim_end_matches('/');
+                let sub_path = mount["subPath"].as_str().filter(|s| !s.is_empty());
+                let items: Vec<(String, String)> = match source["items"].as_array() {
+                    Some(items) => items
+                        .iter()
+                        .filter_map(|i| {
+                            Some((
+                                i["key"].as_str()?.to_string(),
+                                i["path"].as_str()?.to_string(),
+                            ))
+                        })
+                        .collect(),
+                    None => data.keys().map(|k| (k.clone(), k.clone())).collect(),
+                };
+                for (data_key, path) in items {
+                    let Some(text) = data.get(&data_key) else {
+                        continue;
+                    };
+                    match sub_path {
+                        Some(sub) if sub == path => {
+                            files.insert(base.to_string(), text.clone());
+                        }
+                        Some(_) => {}
+                        None => {
+                            files.insert(format!("{base}/{path}"), text.clone());
+                        }
+                    }
+                }
+            }
+        }
+        Ok(files)
     }
 
     /// A downward-API `resourceFieldRef` (`limits.cpu`, `requests.memory`, …) divided by its

@@ -60,6 +60,8 @@ pub struct ProcessEnvironment {
     pub namespace: String,
     /// Seeds `$RANDOM`.
     pub seed: u64,
+    /// Files the container starts with (projected ConfigMap/Secret volumes): path → text.
+    pub files: BTreeMap<String, String>,
 }
 
 impl Process {
@@ -90,12 +92,16 @@ impl Process {
                     shell_name: shell_name.clone(),
                     variables,
                     positional: positional.clone(),
-                    files: BTreeMap::new(),
+                    files: environment.files.clone(),
                     status: 0,
                     now: started,
                     random_state: environment.seed,
                     exported,
-                    file_log: Vec::new(),
+                    file_log: environment
+                        .files
+                        .iter()
+                        .map(|(path, text)| (started, path.clone(), Some(text.clone())))
+                        .collect(),
                 };
                 Process {
                     machine: Some(Box::new(ShellMachine::new(script, state))),
@@ -210,6 +216,7 @@ mod tests {
             hostname: "pod-a".into(),
             namespace: "default".into(),
             seed: 7,
+            files: BTreeMap::new(),
         };
         let mut process = Process::start(&program, &environment, SimTime(1000));
         let state = process.run_until(SimTime(1000 + horizon_secs * 1000));
@@ -392,6 +399,7 @@ mod tests {
                 hostname: "p".into(),
                 namespace: "default".into(),
                 seed,
+                files: BTreeMap::new(),
             };
             let mut process = Process::start(&program, &environment, SimTime(0));
             for step in 1..=3u64 {
@@ -425,6 +433,7 @@ mod tests {
             hostname: "p".into(),
             namespace: "default".into(),
             seed: 1,
+            files: BTreeMap::new(),
         };
         let mut process = Process::start(&program, &environment, SimTime(0));
         for minute in 1..=200u64 {
