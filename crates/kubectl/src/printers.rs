@@ -357,25 +357,40 @@ pub fn pod_status(pod: &Value) -> String {
             };
         }
     }
+    let terminal = matches!(text(pod, "status.phase").as_str(), "Succeeded" | "Failed");
     if !text(pod, "metadata.deletionTimestamp").is_empty() {
-        reason = if text(pod, "status.reason") == "NodeLost" {
-            "Unknown".to_string()
-        } else {
-            "Terminating".to_string()
-        };
+        if text(pod, "status.reason") == "NodeLost" {
+            reason = "Unknown".to_string();
+        } else if !terminal {
+            reason = "Terminating".to_string();
+        }
     }
     reason
 }
 
 fn pod_row(pod: &Value, now: SimTime, wide: bool) -> Vec<String> {
-    let containers = items(pod, "spec.containers").len();
+    // Sidecars (init containers with restartPolicy Always) count in READY like containers;
+    // restarts of every container, init containers included, count in RESTARTS.
+    let sidecars: Vec<String> = items(pod, "spec.initContainers")
+        .iter()
+        .filter(|c| text(c, "restartPolicy") == "Always")
+        .map(|c| text(c, "name"))
+        .collect();
+    let containers = items(pod, "spec.containers").len() + sidecars.len();
     let statuses = items(pod, "status.containerStatuses");
+    let init_statuses = items(pod, "status.initContainerStatuses");
     let ready = statuses
         .iter()
-        .filter(|s| s["ready"].as_bool() == Some(true))
-        .count();
-    let restarts: i64 = statuses.iter().map(|s| int(s, "restartCount")).sum();
-    let last_restart = statuses
+        .filter(|s| s["ready"].as_bool() == Some(true) && s["state"]["running"].is_object())
+        .count()
+        + init_statuses
+            .iter()
+            .filter(|s| sidecars.contains(&text(s, "name")))
+            .filter(|s| s["ready"].as_bool() == Some(true) && s["started"].as_bool() == Some(true))
+            .count();
+    let all_statuses: Vec<&Value> = statuses.iter().chain(init_statuses.iter()).collect();
+    let restarts: i64 = all_statuses.iter().map(|s| int(s, "restartCount")).sum();
+    let last_restart = all_statuses
         .iter()
         .filter_map(|s| s["lastState"]["terminated"]["finishedAt"].as_str())
         .max()

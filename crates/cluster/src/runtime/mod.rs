@@ -60,6 +60,8 @@ pub struct ProcessEnvironment {
     pub namespace: String,
     /// Seeds `$RANDOM`.
     pub seed: u64,
+    /// Files the container starts with (projected ConfigMap/Secret volumes): path → text.
+    pub files: BTreeMap<String, String>,
 }
 
 impl Process {
@@ -90,12 +92,16 @@ impl Process {
                     shell_name: shell_name.clone(),
                     variables,
                     positional: positional.clone(),
-                    files: BTreeMap::new(),
+                    files: environment.files.clone(),
                     status: 0,
                     now: started,
                     random_state: environment.seed,
                     exported,
-                    file_log: Vec::new(),
+                    file_log: environment
+                        .files
+                        .iter()
+                        .map(|(path, text)| (started, path.clone(), Some(text.clone())))
+                        .collect(),
                 };
                 Process {
                     machine: Some(Box::new(ShellMachine::new(script, state))),
@@ -210,6 +216,7 @@ mod tests {
             hostname: "pod-a".into(),
             namespace: "default".into(),
             seed: 7,
+            files: BTreeMap::new(),
         };
         let mut process = Process::start(&program, &environment, SimTime(1000));
         let state = process.run_until(SimTime(1000 + horizon_secs * 1000));
@@ -360,6 +367,60 @@ mod tests {
         }
     }
 
+    /// Garbage never panics and never runs unbounded: random scripts from shell-ish pieces.
+    #[test]
+    fn random_scripts_neither_panic_nor_run_away() {
+        let pieces = [
+            "echo", " ", "$", "(", ")", "{", "}", "'", "\"", "\\", ";", "&&", "||", "|", "&", ">",
+            ">>", "<", "2>&1", "while", "do", "done", "for", "in", "if", "then", "fi", "else",
+            "sleep", "1", "0.5", "x", "=", "$((", "))", "`", "#", "\n", "exit", "cat", "$?", "${",
+            "-", ":-", "true", "false", "until", "break", "continue", "rm", "touch", "/tmp/a",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..2_000 {
+            let mut script = String::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let length = (seed % 40) as usize;
+            for _ in 0..length {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                script.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            let program = Program::Shell {
+                shell_name: "sh".into(),
+                script: script.clone(),
+                positional: vec!["sh".into()],
+            };
+            let environment = ProcessEnvironment {
+                variables: Vec::new(),
+                hostname: "p".into(),
+                namespace: "default".into(),
+                seed,
+                files: BTreeMap::new(),
+            };
+            let mut process = Process::start(&program, &environment, SimTime(0));
+            for step in 1..=3u64 {
+                process.run_until(SimTime(step * 600_000));
+            }
+            assert!(process.output.len() <= shell_vm::MAX_LOG_LINES, "{script}");
+            let _ = process.files_at(SimTime(60_000));
+        }
+        for garbage in [
+            "",
+            "@@@",
+            "a:b:c",
+            "x@sha256:",
+            "UPPER/case:tag",
+            "////",
+            "a:",
+        ] {
+            let _ = catalog::parse_reference(garbage);
+        }
+    }
+
     #[test]
     fn a_long_running_loop_resumes_slice_by_slice_and_keeps_a_bounded_log() {
         let program = Program::Shell {
@@ -372,6 +433,7 @@ mod tests {
             hostname: "p".into(),
             namespace: "default".into(),
             seed: 1,
+            files: BTreeMap::new(),
         };
         let mut process = Process::start(&program, &environment, SimTime(0));
         for minute in 1..=200u64 {

@@ -99,6 +99,36 @@ pub fn listener_for(
     }
 }
 
+/// How much memory a program insists on using, in bytes, when it is a memory hog the docs use
+/// (`stress --vm N --vm-bytes SIZE`, sizes in stress's 1024-based units).
+pub fn memory_demand_bytes(command: &[String], args: &[String]) -> Option<u64> {
+    let argv: Vec<&String> = command.iter().chain(args.iter()).collect();
+    let program = basename(argv.first()?);
+    if program != "stress" {
+        return None;
+    }
+    let value_of = |flag: &str| {
+        argv.iter()
+            .position(|a| *a == flag)
+            .and_then(|i| argv.get(i + 1))
+            .map(|s| s.to_string())
+    };
+    let workers: u64 = value_of("--vm")?.parse().ok()?;
+    let size = value_of("--vm-bytes").unwrap_or_else(|| "256M".to_string());
+    let (number, unit) = size.split_at(
+        size.find(|c: char| c.is_ascii_alphabetic())
+            .unwrap_or(size.len()),
+    );
+    let factor: u64 = match unit.to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" => 1 << 10,
+        "m" => 1 << 20,
+        "g" => 1 << 30,
+        _ => return None,
+    };
+    Some(workers.saturating_mul(number.parse::<u64>().ok()?.saturating_mul(factor)))
+}
+
 /// How a program reacts to SIGTERM: `Some(exit code)` if it exits at once, `None` if it
 /// ignores it (a shell as PID 1) and is killed (137) when the grace period ends.
 pub fn exit_on_sigterm(launch: &ContainerLaunch, program: &Program) -> Option<i32> {
@@ -216,6 +246,27 @@ pub fn program_for(launch: &ContainerLaunch) -> Program {
     }
     if program == "perl" {
         return perl_program(&argv);
+    }
+    if program == "stress" {
+        let count = |flag: &str| {
+            argv.iter()
+                .position(|a| a == flag)
+                .and_then(|i| argv.get(i + 1))
+                .and_then(|n| n.parse::<u32>().ok())
+                .unwrap_or(0)
+        };
+        return Program::Server {
+            lines: vec![(
+                5,
+                format!(
+                    "stress: info: [1] dispatching hogs: {} cpu, {} io, {} vm, {} hdd",
+                    count("--cpu"),
+                    count("--io"),
+                    count("--vm"),
+                    count("--hdd")
+                ),
+            )],
+        };
     }
     let server_binaries: &[&str] = match kind {
         ImageKind::Nginx | ImageKind::EchoServer => &["nginx", "docker-entrypoint.sh"],

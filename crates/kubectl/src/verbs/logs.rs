@@ -48,7 +48,9 @@ pub(crate) fn logs(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]
     let selector_text = parsed.value("selector").map(str::to_string);
     let positionals = &parsed.positionals;
     if selector_text.is_some() && !positionals.is_empty() {
-        return Output::error("error: only a selector (-l) or a POD name is allowed");
+        return Output::error(
+            "error: only a selector (-l) or a POD name is allowed\nSee 'kubectl logs -h' for help and examples",
+        );
     }
     if selector_text.is_none() && positionals.is_empty() {
         return Output::error("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples");
@@ -92,7 +94,10 @@ pub(crate) fn logs(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]
             .map(|p| p.to_json_value())
             .collect();
         if found.is_empty() {
-            return Output::ok(format!("No resources found in {namespace} namespace.\n"));
+            // kubectl says so on stderr and succeeds.
+            let mut out = Output::ok("");
+            out.stderr = format!("No resources found in {namespace} namespace.\n");
+            return out;
         }
         found
     } else {

@@ -15,6 +15,10 @@
 //! due action in time order and writes the pod status when something changed;
 //! `kubelet_next_wakeup` tells the clock when the next action is due. Container programs run
 //! ahead of the clock in slices of [`LOOKAHEAD_MILLIS`], so the kubelet knows when they exit.
+//!
+//! Beside this file: [`probes`] (the prober), [`environment`] (env and projected files),
+//! [`status`] (the pod status and phase), [`termination`] (graceful deletion, image changes),
+//! [`logs`] (the log endpoint).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -28,6 +32,20 @@ use crate::runtime::programs::{self, ContainerLaunch, Listener, Program};
 use crate::runtime::{Process, ProcessEnvironment, ProcessState};
 use crate::scheduler::set_condition;
 use crate::{ApiError, Cluster, SimTime};
+
+mod environment;
+mod logs;
+mod probes;
+mod status;
+mod termination;
+
+#[cfg(test)]
+use environment::decode_base64;
+use environment::expand_dependent;
+use probes::{probes_of, ProbeKind, ProbeRun};
+#[cfg(test)]
+use status::full_image_name;
+use status::hex_id;
 
 /// How long the sandbox (network namespace, pause container) takes.
 const SANDBOX_MILLIS: u64 = 800;
@@ -43,6 +61,8 @@ const RETRY_MILLIS: u64 = 10_000;
 const BACKOFF_INITIAL_MILLIS: u64 = 10_000;
 const BACKOFF_MAX_MILLIS: u64 = 300_000;
 const BACKOFF_RESET_MILLIS: u64 = 2 * BACKOFF_MAX_MILLIS;
+/// How the kubelet's volume-mount failures begin (`FailedMount` events).
+const MOUNT_FAILURE: &str = "MountVolume.SetUp failed for volume";
 /// The most actions one pod performs in one sync (a guard: real pods need a handful).
 const MAX_ACTIONS_PER_SYNC: usize = 10_000;
 
@@ -139,112 +159,10 @@ struct ContainerRun {
     probes: Vec<ProbeRun>,
     started_ok: bool,
     ready: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ProbeKind {
-    Startup,
-    Liveness,
-    Readiness,
-}
-
-impl ProbeKind {
-    fn title(self) -> &'static str {
-        match self {
-            ProbeKind::Startup => "Startup",
-            ProbeKind::Liveness => "Liveness",
-            ProbeKind::Readiness => "Readiness",
-        }
-    }
-}
-
-/// One probe of a running container and its counters.
-#[derive(Debug, Clone)]
-struct ProbeRun {
-    kind: ProbeKind,
-    action: ProbeAction,
-    period_millis: u64,
-    timeout_millis: u64,
-    success_threshold: u32,
-    failure_threshold: u32,
-    successes: u32,
-    failures: u32,
-    next_at: Option<SimTime>,
-}
-
-/// The probes of a container spec, first due `initialDelaySeconds` after `started`.
-fn probes_of(spec: &Value, started: SimTime) -> Vec<ProbeRun> {
-    let ports: Vec<(String, u16)> = spec["ports"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|p| {
-            Some((
-                p["name"].as_str().unwrap_or("").to_string(),
-                p["containerPort"].as_u64()? as u16,
-            ))
-        })
-        .collect();
-    let port_of = |value: &Value| -> u16 {
-        match value {
-            Value::Number(n) => n.as_u64().unwrap_or(0) as u16,
-            Value::String(name) => ports
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, p)| *p)
-                .or_else(|| name.parse().ok())
-                .unwrap_or(0),
-            _ => 0,
-        }
-    };
-    let mut probes = Vec::new();
-    for (key, kind) in [
-        ("startupProbe", ProbeKind::Startup),
-        ("livenessProbe", ProbeKind::Liveness),
-        ("readinessProbe", ProbeKind::Readiness),
-    ] {
-        let probe = &spec[key];
-        if !probe.is_object() {
-            continue;
-        }
-        let action = if probe["exec"].is_object() {
-            ProbeAction::Exec(string_list(&probe["exec"]["command"]))
-        } else if probe["httpGet"].is_object() {
-            ProbeAction::Http {
-                port: port_of(&probe["httpGet"]["port"]),
-                path: probe["httpGet"]["path"].as_str().unwrap_or("/").to_string(),
-                scheme: probe["httpGet"]["scheme"]
-                    .as_str()
-                    .unwrap_or("HTTP")
-                    .to_string(),
-            }
-        } else if probe["tcpSocket"].is_object() {
-            ProbeAction::Tcp {
-                port: port_of(&probe["tcpSocket"]["port"]),
-            }
-        } else if probe["grpc"].is_object() {
-            ProbeAction::Grpc {
-                port: port_of(&probe["grpc"]["port"]),
-            }
-        } else {
-            continue;
-        };
-        let seconds = |field: &str, default: u64| probe[field].as_u64().unwrap_or(default);
-        probes.push(ProbeRun {
-            kind,
-            action,
-            period_millis: seconds("periodSeconds", 10).max(1) * 1000,
-            timeout_millis: seconds("timeoutSeconds", 1).max(1) * 1000,
-            success_threshold: seconds("successThreshold", 1).max(1) as u32,
-            failure_threshold: seconds("failureThreshold", 3).max(1) as u32,
-            successes: 0,
-            failures: 0,
-            next_at: Some(SimTime(
-                started.0 + seconds("initialDelaySeconds", 0) * 1000,
-            )),
-        });
-    }
-    probes
+    /// The running instance will be OOM-killed (it wants more memory than its limit).
+    oom_kill: bool,
+    /// The running instance is being replaced because its spec changed.
+    spec_changed: bool,
 }
 
 /// The kubelet's memory of one pod.
@@ -259,6 +177,8 @@ pub(crate) struct KubeletPod {
     init_count: usize,
     /// The pod is being deleted: containers are being stopped, nothing restarts.
     terminating: bool,
+    /// The pod's generation when the kubelet last looked at its spec.
+    generation: i64,
 }
 
 /// The kubelet's state across all nodes: pods it runs, images each node has, pod IPs handed out.
@@ -296,60 +216,6 @@ fn go_duration(millis: u64) -> String {
     format!("{}s", text.trim_end_matches('0').trim_end_matches('.'))
 }
 
-/// `nginx` → `docker.io/library/nginx:latest`, as container statuses name images.
-fn full_image_name(image: &str) -> String {
-    match catalog::parse_reference(image) {
-        Ok(reference) => reference.full_name(),
-        Err(_) => image.to_string(),
-    }
-}
-
-/// A 64-hex-digit id (container ids, image digests) that looks random but is a pure function
-/// of `parts` (FNV-1a, then SplitMix64 to spread the bits).
-fn hex_id(parts: &[&str]) -> String {
-    let mut state = fnv(&parts.join("/"));
-    let mut text = String::with_capacity(64);
-    for _ in 0..4 {
-        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        text.push_str(&format!("{:016x}", z ^ (z >> 31)));
-    }
-    text
-}
-
-/// Decodes standard base64 (Secret data); `None` if it is not base64.
-fn decode_base64(text: &str) -> Option<String> {
-    let mut bits = 0u32;
-    let mut count = 0;
-    let mut bytes = Vec::new();
-    for c in text
-        .bytes()
-        .filter(|c| *c != b'=' && !c.is_ascii_whitespace())
-    {
-        let value = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        };
-        bits = (bits << 6) | u32::from(value);
-        count += 6;
-        if count >= 8 {
-            count -= 8;
-            bytes.push((bits >> count) as u8);
-            bits &= (1 << count) - 1;
-        }
-    }
-    String::from_utf8(bytes).ok()
-}
-
-/// Where a pod's log request ends up: the lines, or the kubelet's refusal.
-pub type LogLines = Vec<(SimTime, String)>;
-
 impl Cluster {
     /// Brings every bound pod's status up to the current time.
     pub(crate) fn run_kubelet(&mut self) {
@@ -361,6 +227,25 @@ impl Cluster {
             .collect();
         self.kubelet.pods.retain(|uid, _| live.contains(uid));
         for pod in pods {
+            // Skip (cheaply, without rendering JSON) pods that have nothing due now.
+            let uid = pod.metadata().uid.clone().unwrap_or_default();
+            if let Some(state) = self.kubelet.pods.get(&uid) {
+                let deleting = pod.metadata().deletion_timestamp.is_some();
+                let due = state.next_due().is_some_and(|t| t <= now);
+                let spec_changed = pod.metadata().generation.unwrap_or(0) != state.generation;
+                if !due && !spec_changed && (state.terminating || !deleting) {
+                    continue;
+                }
+            } else if let Object::Pod(typed) = &*pod {
+                let bound = typed
+                    .spec
+                    .as_ref()
+                    .and_then(|s| s.node_name.as_deref())
+                    .is_some_and(|n| !n.is_empty());
+                if !bound {
+                    continue;
+                }
+            }
             let value = pod.to_json_value();
             let Some(node) = value["spec"]["nodeName"].as_str().map(str::to_string) else {
                 continue;
@@ -384,6 +269,11 @@ impl Cluster {
             host: Some(state.node.clone()),
         };
         let mut changed = first;
+        let generation = value["metadata"]["generation"].as_i64().unwrap_or(0);
+        if generation != state.generation {
+            state.generation = generation;
+            changed |= self.apply_spec_changes(pod, value, &mut state, now, &source);
+        }
         if !state.terminating && !value["metadata"]["deletionTimestamp"].is_null() {
             self.start_termination(pod, value, &mut state, now, &source);
             changed = true;
@@ -452,8 +342,8 @@ impl Cluster {
             );
             return;
         }
-        self.kubelet.pods.insert(uid.to_string(), state.clone());
         if !changed {
+            self.kubelet.pods.insert(uid.to_string(), state);
             return;
         }
         // Re-read: the events above do not touch the pod, but stay on the stored version.
@@ -462,6 +352,7 @@ impl Cluster {
             .map(|p| p.to_json_value())
             .unwrap_or_else(|_| value.clone());
         let status = self.pod_status(&current, &state, now);
+        self.kubelet.pods.insert(uid.to_string(), state);
         let mut updated = current.clone();
         updated["status"] = status;
         if updated != current {
@@ -560,7 +451,14 @@ impl Cluster {
                 } else {
                     let ok = catalog::pull(&reference).is_ok();
                     let (bytes, millis) = pull_profile(&image);
-                    let millis = if ok { millis } else { 300 + millis % 900 };
+                    // A failure answers fast; a re-pull of layers the node has is quick.
+                    let millis = if !ok {
+                        300 + millis % 900
+                    } else if present {
+                        150 + millis % 350
+                    } else {
+                        millis
+                    };
                     container.action = Some((
                         SimTime(at.0 + millis),
                         Action::PullFinished { ok, millis, bytes },
@@ -648,6 +546,18 @@ impl Cluster {
             Action::Start => {
                 let environment = match self.container_environment(value, state, index) {
                     Ok(env) => env,
+                    Err(message) if message.starts_with(MOUNT_FAILURE) => {
+                        // A volume that cannot be set up keeps the pod ContainerCreating; the
+                        // kubelet retries the mount.
+                        let container = &mut state.containers[index];
+                        container.state = ContainerState::Waiting {
+                            reason: "ContainerCreating".into(),
+                            message: None,
+                        };
+                        container.action = Some((SimTime(at.0 + RETRY_MILLIS * 6), Action::Start));
+                        event(self, EventType::Warning, "FailedMount", &message);
+                        return;
+                    }
                     Err(message) => {
                         let container = &mut state.containers[index];
                         container.state = ContainerState::Waiting {
@@ -670,8 +580,15 @@ impl Cluster {
                 let Some(reference) = reference else {
                     return;
                 };
-                let command = string_list(&container.spec["command"]);
-                let args = string_list(&container.spec["args"]);
+                // `$(VAR)` in command and args is the container's environment, as the kubelet
+                // expands it before the runtime sees them.
+                let expand = |list: Vec<String>| -> Vec<String> {
+                    list.iter()
+                        .map(|a| expand_dependent(a, &environment.variables))
+                        .collect()
+                };
+                let command = expand(string_list(&container.spec["command"]));
+                let args = expand(string_list(&container.spec["args"]));
                 let program = programs::program_for(&ContainerLaunch {
                     image: &reference,
                     command: &command,
@@ -739,6 +656,16 @@ impl Cluster {
                 container.process = Some(process);
                 container.state = ContainerState::Running { started_at: at };
                 container.action = action_for(progress);
+                // A memory hog over its limit is killed by the kernel once it has allocated.
+                let limit = container.spec["resources"]["limits"]["memory"]
+                    .as_str()
+                    .and_then(|q| model::quantity::Quantity::parse(q).ok())
+                    .map(|q| (q.nanos() / 1_000_000_000).max(0) as u64);
+                let demand = programs::memory_demand_bytes(&command, &args);
+                container.oom_kill = matches!((demand, limit), (Some(d), Some(l)) if d > l);
+                if container.oom_kill {
+                    container.action = Some((SimTime(at.0 + 1_000), Action::Exited { code: 137 }));
+                }
                 event(
                     self,
                     EventType::Normal,
@@ -782,9 +709,17 @@ impl Cluster {
                     &container.image,
                 ]);
                 let message = termination_message(container, at, code);
+                let oom = std::mem::take(&mut container.oom_kill) && code == 137;
                 container.state = ContainerState::Terminated(Terminated {
                     exit_code: code,
-                    reason: if code == 0 { "Completed" } else { "Error" }.into(),
+                    reason: if oom {
+                        "OOMKilled"
+                    } else if code == 0 {
+                        "Completed"
+                    } else {
+                        "Error"
+                    }
+                    .into(),
                     message,
                     started_at,
                     finished_at: at,
@@ -817,227 +752,6 @@ impl Cluster {
         }
     }
 
-    /// The pod got a deletionTimestamp: `Killing` each running container (SIGTERM — servers
-    /// stop at once, a shell as PID 1 ignores it and is killed when the grace period ends) and
-    /// cancel everything else.
-    fn start_termination(
-        &mut self,
-        pod: &Object,
-        value: &Value,
-        state: &mut KubeletPod,
-        now: SimTime,
-        source: &EventSource,
-    ) {
-        state.terminating = true;
-        let grace_millis = value["metadata"]["deletionGracePeriodSeconds"]
-            .as_u64()
-            .unwrap_or(30)
-            * 1000;
-        let deadline = SimTime(now.0 + grace_millis);
-        let mut stopping = Vec::new();
-        for container in &mut state.containers {
-            container.probes.clear();
-            container.restart_at = None;
-            if !matches!(container.state, ContainerState::Running { .. }) {
-                container.action = None;
-                continue;
-            }
-            let (exit_at, code) = match container.sigterm_exit {
-                Some(code) => (SimTime(now.0 + 100).min(deadline), code),
-                None => (deadline, 137),
-            };
-            let exit = match &container.action {
-                Some((t, Action::Exited { code })) if *t <= exit_at => (*t, *code),
-                _ => (exit_at, code),
-            };
-            container.action = Some((exit.0, Action::Exited { code: exit.1 }));
-            stopping.push(container.name.clone());
-        }
-        for name in stopping {
-            let _ = self.record_event(
-                pod,
-                EventType::Normal,
-                "Killing",
-                &format!("Stopping container {name}"),
-                source,
-            );
-        }
-    }
-
-    /// Deletes a pod as the API server does for a pod on a node: with a grace period
-    /// (`grace_period_seconds`, else the pod's `terminationGracePeriodSeconds`) the pod only gets
-    /// a deletionTimestamp and the kubelet stops its containers and then removes it. Returns
-    /// `None` when the deletion is immediate instead (not scheduled, finished, grace 0).
-    pub(crate) fn graceful_pod_deletion(
-        &mut self,
-        namespace: &str,
-        name: &str,
-        grace_period_seconds: Option<i64>,
-    ) -> Option<Result<std::rc::Rc<Object>, ApiError>> {
-        let resource = model::registry::resolve("pods")?;
-        let existing = self.get(resource, namespace, name).ok()?;
-        let value = existing.to_json_value();
-        if existing.metadata().deletion_timestamp.is_some() {
-            return Some(Ok(existing));
-        }
-        let on_node = !value["spec"]["nodeName"].as_str().unwrap_or("").is_empty();
-        let finished = matches!(
-            value["status"]["phase"].as_str(),
-            Some("Succeeded" | "Failed")
-        );
-        let grace = grace_period_seconds
-            .or_else(|| value["spec"]["terminationGracePeriodSeconds"].as_i64())
-            .unwrap_or(30);
-        if !on_node || finished || grace <= 0 {
-            return None;
-        }
-        let now = self.now();
-        let mut marked = (*existing).clone();
-        {
-            let meta = marked.metadata_mut();
-            meta.deletion_timestamp = Some(SimTime(now.0 + grace as u64 * 1000).to_k8s_time());
-            meta.deletion_grace_period_seconds = Some(grace);
-            // The API server bumps the generation when it marks an object for deletion.
-            meta.generation = meta.generation.map(|g| g + 1);
-        }
-        let marked = self.api.write_internal(marked);
-        // The kubelet watches its pods: it starts stopping the containers at once.
-        self.run_kubelet();
-        Some(Ok(self.get(resource, namespace, name).unwrap_or(marked)))
-    }
-
-    /// Runs the probes of container `index` due at `at`: `Unhealthy` events on failures,
-    /// readiness flips, and a kill (then restart) when liveness or startup fails too often.
-    /// Whether the pod status changed.
-    fn run_probes(
-        &mut self,
-        pod: &Object,
-        state: &mut KubeletPod,
-        index: usize,
-        at: SimTime,
-        source: &EventSource,
-    ) -> bool {
-        let pod_ip = state.pod_ip.clone().unwrap_or_default();
-        let hostname = pod.name().to_string();
-        let grace_millis = self
-            .get(pod.resource_type(), pod.namespace(), pod.name())
-            .ok()
-            .and_then(|p| p.to_json_value()["spec"]["terminationGracePeriodSeconds"].as_u64())
-            .unwrap_or(30)
-            * 1000;
-        let container = &mut state.containers[index];
-        let started = match container.state {
-            ContainerState::Running { started_at } => started_at,
-            _ => return false,
-        };
-        let mut changed = false;
-        let mut events: Vec<(EventType, &'static str, String)> = Vec::new();
-        let mut kill: Option<ProbeKind> = None;
-        for i in 0..container.probes.len() {
-            if container.probes[i].next_at != Some(at) {
-                continue;
-            }
-            let kind = container.probes[i].kind;
-            container.probes[i].next_at = Some(SimTime(at.0 + container.probes[i].period_millis));
-            if kind != ProbeKind::Startup && !container.started_ok {
-                continue;
-            }
-            let result = probe::check(
-                &container.probes[i].action,
-                &probe::Target {
-                    process: container.process.as_ref(),
-                    listener: container.listener.as_ref(),
-                    started,
-                    pod_ip: &pod_ip,
-                    environment: &container.environment,
-                    hostname: &hostname,
-                },
-                at,
-                container.probes[i].timeout_millis,
-            );
-            let has_readiness = container
-                .probes
-                .iter()
-                .any(|p| p.kind == ProbeKind::Readiness);
-            let run = &mut container.probes[i];
-            match result {
-                Ok(()) => {
-                    run.failures = 0;
-                    run.successes += 1;
-                    if run.successes >= run.success_threshold {
-                        match kind {
-                            ProbeKind::Startup => {
-                                run.next_at = None;
-                                container.started_ok = true;
-                                if !has_readiness {
-                                    container.ready = true;
-                                }
-                                changed = true;
-                            }
-                            ProbeKind::Readiness if !container.ready => {
-                                container.ready = true;
-                                changed = true;
-                            }
-                            _ => {}
-                        }
-                    }
-                }
-                Err(message) => {
-                    run.successes = 0;
-                    run.failures += 1;
-                    events.push((
-                        EventType::Warning,
-                        "Unhealthy",
-                        format!("{} probe failed: {message}", kind.title()),
-                    ));
-                    if run.failures >= run.failure_threshold {
-                        match kind {
-                            ProbeKind::Readiness => {
-                                if container.ready {
-                                    container.ready = false;
-                                    changed = true;
-                                }
-                            }
-                            _ => kill = Some(kind),
-                        }
-                    }
-                }
-            }
-            if kill.is_some() {
-                break;
-            }
-        }
-        if let Some(kind) = kill {
-            let name = container.name.clone();
-            events.push((
-                EventType::Normal,
-                "Killing",
-                format!(
-                    "Container {name} failed {} probe, will be restarted",
-                    kind.title().to_lowercase()
-                ),
-            ));
-            let (exit_at, code) = match container.sigterm_exit {
-                Some(code) => (SimTime(at.0 + 100), code),
-                None => (SimTime(at.0 + grace_millis), 137),
-            };
-            for run in &mut container.probes {
-                run.next_at = None;
-            }
-            let natural = match &container.action {
-                Some((t, Action::Exited { code })) if *t <= exit_at => Some((*t, *code)),
-                _ => None,
-            };
-            let (exit_at, code) = natural.unwrap_or((exit_at, code));
-            container.action = Some((exit_at, Action::Exited { code }));
-            changed = true;
-        }
-        for (kind, reason, message) in events {
-            let _ = self.record_event(pod, kind, reason, &message, source);
-        }
-        changed
-    }
-
     /// After a container's program ended at `at` with `code`: the next init container, a
     /// restart (now or after the back-off), or nothing.
     fn after_exit(
@@ -1053,6 +767,10 @@ impl Cluster {
             return;
         }
         let container = &mut state.containers[index];
+        if std::mem::take(&mut container.spec_changed) {
+            container.action = Some((SimTime(at.0 + RELIST_MILLIS), Action::Restart));
+            return;
+        }
         let restart = if container.sidecar {
             true
         } else if container.init {
@@ -1107,450 +825,32 @@ impl Cluster {
         }
     }
 
-    /// The container's environment: `env` (values, fieldRefs, ConfigMap/Secret keys), `envFrom`,
-    /// and the `kubernetes` Service's variables; a missing ConfigMap/Secret is an error.
-    fn container_environment(
-        &self,
-        pod: &Value,
-        state: &KubeletPod,
-        index: usize,
-    ) -> Result<ProcessEnvironment, String> {
-        let container = &state.containers[index].spec;
-        let namespace = pod["metadata"]["namespace"].as_str().unwrap_or("default");
-        let mut variables: Vec<(String, String)> = vec![
-            ("KUBERNETES_SERVICE_HOST".into(), "10.96.0.1".into()),
-            ("KUBERNETES_SERVICE_PORT".into(), "443".into()),
-            ("KUBERNETES_SERVICE_PORT_HTTPS".into(), "443".into()),
-            ("KUBERNETES_PORT".into(), "tcp://10.96.0.1:443".into()),
-            (
-                "KUBERNETES_PORT_443_TCP".into(),
-                "tcp://10.96.0.1:443".into(),
-            ),
-            ("KUBERNETES_PORT_443_TCP_PROTO".into(), "tcp".into()),
-            ("KUBERNETES_PORT_443_TCP_PORT".into(), "443".into()),
-            ("KUBERNETES_PORT_443_TCP_ADDR".into(), "10.96.0.1".into()),
-        ];
-        for source in container["envFrom"].as_array().into_iter().flatten() {
-            let prefix = source["prefix"].as_str().unwrap_or("");
-            for (key, kind, secret) in [
-                ("configMapRef", "configmaps", false),
-                ("secretRef", "secrets", true),
-            ] {
-                let Some(name) = source[key]["name"].as_str() else {
-                    continue;
-                };
-                let optional = source[key]["optional"].as_bool() == Some(true);
-                match self.config_data(kind, namespace, name, secret) {
-                    Some(data) => {
-                        for (k, v) in data {
-                            variables.push((format!("{prefix}{k}"), v));
-                        }
-                    }
-                    None if optional => {}
-                    None => {
-                        return Err(format!("{} \"{name}\" not found", &kind[..kind.len() - 1]))
-                    }
-                }
-            }
-        }
-        for entry in container["env"].as_array().into_iter().flatten() {
-            let Some(name) = entry["name"].as_str() else {
-                continue;
-            };
-            let value = if let Some(v) = entry["value"].as_str() {
-                expand_dependent(v, &variables)
-            } else if let Some(field) = entry["valueFrom"]["fieldRef"]["fieldPath"].as_str() {
-                field_value(pod, field, state)
-            } else if entry["valueFrom"]["resourceFieldRef"].is_object() {
-                "0".to_string()
-            } else {
-                let mut found = None;
-                for (key, kind, secret) in [
-                    ("configMapKeyRef", "configmaps", false),
-                    ("secretKeyRef", "secrets", true),
-                ] {
-                    let reference = &entry["valueFrom"][key];
-                    let Some(object) = reference["name"].as_str() else {
-                        continue;
-                    };
-                    let wanted = reference["key"].as_str().unwrap_or("");
-                    let optional = reference["optional"].as_bool() == Some(true);
-                    let singular = &kind[..kind.len() - 1];
-                    match self.config_data(kind, namespace, object, secret) {
-                        Some(data) => match data.get(wanted) {
-                            Some(v) => found = Some(v.clone()),
-                            None if optional => found = Some(String::new()),
-                            None => {
-                                return Err(format!(
-                                    "couldn't find key {wanted} in {} {namespace}/{object}",
-                                    if secret { "Secret" } else { "ConfigMap" }
-                                ))
-                            }
-                        },
-                        None if optional => found = Some(String::new()),
-                        None => return Err(format!("{singular} \"{object}\" not found")),
-                    }
-                }
-                found.unwrap_or_default()
-            };
-            variables.push((name.to_string(), value));
-        }
-        let hostname = pod["spec"]["hostname"]
-            .as_str()
-            .or(pod["metadata"]["name"].as_str())
-            .unwrap_or("")
-            .to_string();
-        Ok(ProcessEnvironment {
-            variables,
-            hostname,
-            namespace: namespace.to_string(),
-            seed: fnv(pod["metadata"]["uid"].as_str().unwrap_or("")),
-        })
-    }
-
-    fn config_data(
-        &self,
-        kind: &str,
-        namespace: &str,
-        name: &str,
-        secret: bool,
-    ) -> Option<BTreeMap<String, String>> {
-        let resource = model::registry::resolve(kind)?;
-        let object = self.get(resource, namespace, name).ok()?.to_json_value();
-        let mut data = BTreeMap::new();
-        for (k, v) in object["data"].as_object().into_iter().flatten() {
-            let text = v.as_str().unwrap_or("");
-            let text = if secret {
-                decode_base64(text).unwrap_or_default()
-            } else {
-                text.to_string()
-            };
-            data.insert(k.clone(), text);
-        }
-        Some(data)
-    }
-
-    fn node_index(&self, node: &str) -> usize {
-        let nodes = self.list(model::registry::resolve("nodes").expect("registered"), None);
-        nodes
-            .iter()
-            .find(|n| n.name() == node)
-            .and_then(|n| {
-                n.to_json_value()["spec"]["podCIDR"]
-                    .as_str()
-                    .and_then(|c| c.split('.').nth(2))
-                    .and_then(|i| i.parse().ok())
-            })
-            .unwrap_or(0)
-    }
-
-    fn pod_status(&self, pod: &Value, state: &KubeletPod, now: SimTime) -> Value {
-        let mut status = pod["status"].clone();
-        let timestamp = |t: SimTime| serde_json::to_value(t.to_k8s_time()).unwrap_or_default();
-        let node_ip = {
-            let nodes = self.list(model::registry::resolve("nodes").expect("registered"), None);
-            nodes
-                .iter()
-                .find(|n| n.name() == state.node)
-                .and_then(|n| {
-                    n.to_json_value()["status"]["addresses"]
-                        .as_array()
-                        .and_then(|a| a.iter().find(|x| x["type"] == "InternalIP").cloned())
-                })
-                .and_then(|a| a["address"].as_str().map(str::to_string))
-                .unwrap_or_default()
-        };
-        status["hostIP"] = json!(node_ip);
-        status["hostIPs"] = json!([{ "ip": node_ip }]);
-        status["startTime"] = timestamp(state.seen_at);
-        if let Some(ip) = &state.pod_ip {
-            status["podIP"] = json!(ip);
-            status["podIPs"] = json!([{ "ip": ip }]);
-        }
-        let terminated_json = |t: &Terminated| {
-            let mut v = json!({
-                "containerID": t.container_id,
-                "exitCode": t.exit_code,
-                "reason": t.reason,
-                "startedAt": timestamp(t.started_at),
-                "finishedAt": timestamp(t.finished_at),
-            });
-            if t.started_at == SimTime(0) && t.reason == "StartError" {
-                v["startedAt"] = json!("1970-01-01T00:00:00Z");
-            }
-            if let Some(m) = &t.message {
-                v["message"] = json!(m);
-            }
-            v
-        };
-        let container_status = |c: &ContainerRun| -> Value {
-            let full = full_image_name(&c.image);
-            let mut s = json!({
-                "name": c.name,
-                "image": full,
-                "imageID": "",
-                "ready": false,
-                "restartCount": c.restart_count,
-                "started": false,
-                "lastState": {},
-            });
-            if c.pulled {
-                s["imageID"] = json!(format!(
-                    "{}@sha256:{}",
-                    full.rsplit_once(':').map_or(full.as_str(), |(n, _)| n),
-                    hex_id(&[&c.image, "digest"])
-                ));
-            }
-            if let Some(last) = &c.last_terminated {
-                s["lastState"] = json!({ "terminated": terminated_json(last) });
-            }
-            match &c.state {
-                ContainerState::Waiting { reason, message } => {
-                    let mut w = json!({ "reason": reason });
-                    if let Some(m) = message {
-                        w["message"] = json!(m);
-                    }
-                    s["state"] = json!({ "waiting": w });
-                    // A container waiting to restart keeps naming its last instance.
-                    if let Some(last) = &c.last_terminated {
-                        s["containerID"] = json!(last.container_id);
-                    }
-                }
-                ContainerState::Running { started_at } => {
-                    s["containerID"] = json!(format!(
-                        "containerd://{}",
-                        hex_id(&[&c.name, &state.node, &started_at.0.to_string(), &c.image])
-                    ));
-                    s["state"] = json!({ "running": { "startedAt": timestamp(*started_at) } });
-                    s["ready"] = json!((!c.init || c.sidecar) && c.ready);
-                    s["started"] = json!(c.started_ok);
-                }
-                ContainerState::Terminated(t) => {
-                    s["containerID"] = json!(t.container_id);
-                    s["state"] = json!({ "terminated": terminated_json(t) });
-                    s["ready"] = json!(c.init && !c.sidecar && t.exit_code == 0);
-                }
-            }
-            s
-        };
-        let (init, app) = state.containers.split_at(state.init_count);
-        if !init.is_empty() {
-            status["initContainerStatuses"] =
-                json!(init.iter().map(container_status).collect::<Vec<_>>());
-        }
-        status["containerStatuses"] = json!(app.iter().map(container_status).collect::<Vec<_>>());
-        let phase = pod_phase(state);
-        let initialized_pending: Vec<&str> = init
-            .iter()
-            .filter(|c| match &c.state {
-                ContainerState::Terminated(t) => !c.sidecar && t.exit_code != 0,
-                ContainerState::Running { .. } => !c.sidecar,
-                ContainerState::Waiting { .. } => true,
-            })
-            .map(|c| c.name.as_str())
-            .collect();
-        let unready: Vec<&str> = app
-            .iter()
-            .filter(|c| !matches!(c.state, ContainerState::Running { .. }) || !c.ready)
-            .map(|c| c.name.as_str())
-            .collect();
-        let mut value = json!({ "status": status });
-        let now_ts = timestamp(now);
-        set_condition(
-            &mut value,
-            "PodReadyToStartContainers",
-            if state.pod_ip.is_some() {
-                "True"
-            } else {
-                "False"
-            },
-            None,
-            None,
-            &now_ts,
-        );
-        if initialized_pending.is_empty() {
-            set_condition(&mut value, "Initialized", "True", None, None, &now_ts);
-        } else {
-            set_condition(
-                &mut value,
-                "Initialized",
-                "False",
-                Some("ContainersNotInitialized"),
-                Some(&format!(
-                    "containers with incomplete status: [{}]",
-                    initialized_pending.join(" ")
-                )),
-                &now_ts,
-            );
-        }
-        let terminal = phase == "Succeeded" || phase == "Failed";
-        if terminal {
-            for kind in ["Ready", "ContainersReady"] {
-                set_condition(
-                    &mut value,
-                    kind,
-                    "False",
-                    Some("PodCompleted"),
-                    None,
-                    &now_ts,
-                );
-            }
-        } else if unready.is_empty() && initialized_pending.is_empty() {
-            set_condition(&mut value, "Ready", "True", None, None, &now_ts);
-            set_condition(&mut value, "ContainersReady", "True", None, None, &now_ts);
-        } else {
-            let message = format!("containers with unready status: [{}]", unready.join(" "));
-            for kind in ["Ready", "ContainersReady"] {
-                set_condition(
-                    &mut value,
-                    kind,
-                    "False",
-                    Some("ContainersNotReady"),
-                    Some(&message),
-                    &now_ts,
-                );
-            }
-        }
-        let mut status = value["status"].take();
-        status["phase"] = json!(phase);
-        if let Some(conditions) = status["conditions"].as_array_mut() {
-            let order = [
-                "PodReadyToStartContainers",
-                "Initialized",
-                "Ready",
-                "ContainersReady",
-                "PodScheduled",
-            ];
-            conditions.sort_by_key(|c| {
-                order
-                    .iter()
-                    .position(|o| c["type"] == *o)
-                    .unwrap_or(order.len())
-            });
-        }
-        status
-    }
-
     /// When the kubelet next has something to do (a step of some pod), if ever.
     pub(crate) fn kubelet_next_wakeup(&self) -> Option<SimTime> {
         self.kubelet
             .pods
             .values()
-            .flat_map(|p| {
-                p.sandbox_at
-                    .into_iter()
-                    .chain(
-                        p.containers
-                            .iter()
-                            .filter_map(|c| c.action.as_ref().map(|(t, _)| *t)),
-                    )
-                    .chain(p.containers.iter().filter_map(ContainerRun::next_probe_at))
-            })
+            .filter_map(KubeletPod::next_due)
             .min()
     }
+}
 
-    /// A container's log lines up to now with the instant each was written (`kubectl logs`):
-    /// the API server's checks (pod exists, container named or the pod has only one, pod on a
-    /// node), then the kubelet's (`previous` asks for the instance before the current one).
-    /// Errors carry the API server's and kubelet's messages.
-    pub fn logs(
-        &self,
-        namespace: &str,
-        pod: &str,
-        container: Option<&str>,
-        previous: bool,
-    ) -> Result<LogLines, ApiError> {
-        let resource = model::registry::resolve("pods").expect("registered");
-        let object = self.get(resource, namespace, pod)?.to_json_value();
-        let names = |key: &str| -> Vec<String> {
-            object["spec"][key]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|c| c["name"].as_str().map(str::to_string))
-                .collect()
-        };
-        let (app, init, ephemeral) = (
-            names("containers"),
-            names("initContainers"),
-            names("ephemeralContainers"),
-        );
-        let container = match container {
-            Some(c) => c.to_string(),
-            None if app.len() == 1 => app[0].clone(),
-            None => {
-                let mut message = format!(
-                    "a container name must be specified for pod {pod}, choose one of: [{}]",
-                    app.join(" ")
-                );
-                if !init.is_empty() {
-                    message.push_str(&format!(
-                        " or one of the init containers: [{}]",
-                        init.join(" ")
-                    ));
-                }
-                return Err(ApiError::bad_request(message));
-            }
-        };
-        if !app.contains(&container)
-            && !init.contains(&container)
-            && !ephemeral.contains(&container)
-        {
-            return Err(ApiError::bad_request(format!(
-                "container {container} is not valid for pod {pod}"
-            )));
-        }
-        if object["spec"]["nodeName"].as_str().unwrap_or("").is_empty() {
-            return Err(ApiError::bad_request(format!(
-                "pod {pod} does not have a host assigned"
-            )));
-        }
-        self.kubelet_logs(&object, &container, previous)
-    }
-
-    /// A container's log lines up to now, as the kubelet serves `GET …/pods/NAME/log`:
-    /// `previous` asks for the instance before the current one. Errors are the kubelet's.
-    pub(crate) fn kubelet_logs(
-        &self,
-        pod: &Value,
-        container: &str,
-        previous: bool,
-    ) -> Result<LogLines, ApiError> {
-        let now = self.now();
-        let pod_name = pod["metadata"]["name"].as_str().unwrap_or("");
-        let uid = pod["metadata"]["uid"].as_str().unwrap_or("");
-        let state = self.kubelet.pods.get(uid);
-        let run = state.and_then(|s| s.containers.iter().find(|c| c.name == container));
-        let Some(run) = run else {
-            return Err(ApiError::bad_request(format!(
-                "container \"{container}\" in pod \"{pod_name}\" is waiting to start: ContainerCreating"
-            )));
-        };
-        let lines = |p: &Process| p.lines_until(now).cloned().collect::<Vec<_>>();
-        if previous {
-            // Waiting to restart, the last instance is still the process the kubelet holds;
-            // once a new one runs (or ends), the previous one's log was set aside at restart.
-            return match (&run.last_terminated, &run.state) {
-                (Some(_), ContainerState::Waiting { .. }) => {
-                    Ok(run.process.as_ref().map(lines).unwrap_or_default())
-                }
-                (Some(_), _) => Ok(run.previous_log.clone().unwrap_or_default()),
-                _ => Err(ApiError::bad_request(format!(
-                    "previous terminated container \"{container}\" in pod \"{pod_name}\" not found"
-                ))),
-            };
-        }
-        match (&run.state, &run.process) {
-            (ContainerState::Running { .. } | ContainerState::Terminated(_), Some(p)) => Ok(lines(p)),
-            (ContainerState::Terminated(_), None) => Ok(Vec::new()),
-            (ContainerState::Waiting { .. }, Some(p)) if run.last_terminated.is_some() => Ok(lines(p)),
-            (ContainerState::Waiting { reason, .. }, _) => Err(ApiError::bad_request(match reason.as_str() {
-                "ErrImagePull" => format!("container \"{container}\" in pod \"{pod_name}\" is waiting to start: image can't be pulled"),
-                "ImagePullBackOff" => format!("container \"{container}\" in pod \"{pod_name}\" is waiting to start: trying and failing to pull image"),
-                other => format!("container \"{container}\" in pod \"{pod_name}\" is waiting to start: {other}"),
-            })),
-            (ContainerState::Running { .. }, None) => Ok(Vec::new()),
-        }
+impl KubeletPod {
+    /// The earliest instant something is due for this pod (sandbox, action or probe).
+    fn next_due(&self) -> Option<SimTime> {
+        self.sandbox_at
+            .into_iter()
+            .chain(
+                self.containers
+                    .iter()
+                    .filter_map(|c| c.action.as_ref().map(|(t, _)| *t)),
+            )
+            .chain(
+                self.containers
+                    .iter()
+                    .filter_map(ContainerRun::next_probe_at),
+            )
+            .min()
     }
 }
 
@@ -1619,115 +919,6 @@ fn string_list(value: &Value) -> Vec<String> {
         .collect()
 }
 
-/// `$(VAR)` references to earlier variables in an `env` value, as the kubelet expands them.
-fn expand_dependent(value: &str, earlier: &[(String, String)]) -> String {
-    let mut out = String::new();
-    let mut rest = value;
-    while let Some(start) = rest.find("$(") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        match after.find(')') {
-            Some(end) => {
-                let name = &after[..end];
-                match earlier.iter().rev().find(|(n, _)| n == name) {
-                    Some((_, v)) => out.push_str(v),
-                    None => out.push_str(&rest[start..start + 2 + end + 1]),
-                }
-                rest = &after[end + 1..];
-            }
-            None => {
-                out.push_str(&rest[start..]);
-                rest = "";
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-fn field_value(pod: &Value, field: &str, state: &KubeletPod) -> String {
-    let text = |v: &Value| v.as_str().unwrap_or("").to_string();
-    match field {
-        "metadata.name" => text(&pod["metadata"]["name"]),
-        "metadata.namespace" => text(&pod["metadata"]["namespace"]),
-        "metadata.uid" => text(&pod["metadata"]["uid"]),
-        "spec.nodeName" => state.node.clone(),
-        "spec.serviceAccountName" => text(&pod["spec"]["serviceAccountName"]),
-        "status.podIP" => state.pod_ip.clone().unwrap_or_default(),
-        "status.hostIP" => text(&pod["status"]["hostIP"]),
-        other => {
-            for (prefix, key) in [
-                ("metadata.labels['", "labels"),
-                ("metadata.annotations['", "annotations"),
-            ] {
-                if let Some(name) = other
-                    .strip_prefix(prefix)
-                    .and_then(|r| r.strip_suffix("']"))
-                {
-                    return text(&pod["metadata"][key][name]);
-                }
-            }
-            String::new()
-        }
-    }
-}
-
-/// The pod phase from its containers, as the kubelet's `getPhase` decides it.
-fn pod_phase(state: &KubeletPod) -> &'static str {
-    let (init, app) = state.containers.split_at(state.init_count);
-    let mut pending_init = 0;
-    let mut failed_init = 0;
-    for c in init.iter().filter(|c| !c.sidecar) {
-        match &c.state {
-            ContainerState::Terminated(t) if t.exit_code == 0 => {}
-            ContainerState::Terminated(_) => failed_init += 1,
-            ContainerState::Waiting { .. }
-                if c.last_terminated.as_ref().is_some_and(|t| t.exit_code != 0) =>
-            {
-                failed_init += 1
-            }
-            _ => pending_init += 1,
-        }
-    }
-    if failed_init > 0 && state.restart_policy == "Never" {
-        return "Failed";
-    }
-    if pending_init > 0 || failed_init > 0 {
-        return "Pending";
-    }
-    let (mut running, mut waiting, mut stopped, mut succeeded) = (0, 0, 0, 0);
-    for c in app {
-        match &c.state {
-            ContainerState::Running { .. } => running += 1,
-            ContainerState::Terminated(t) => {
-                stopped += 1;
-                if t.exit_code == 0 {
-                    succeeded += 1;
-                }
-            }
-            ContainerState::Waiting { .. } if c.last_terminated.is_some() => stopped += 1,
-            ContainerState::Waiting { .. } => waiting += 1,
-        }
-    }
-    if waiting > 0 {
-        "Pending"
-    } else if running > 0 {
-        "Running"
-    } else if stopped > 0 {
-        if state.restart_policy == "Always" {
-            "Running"
-        } else if stopped == succeeded {
-            "Succeeded"
-        } else if state.restart_policy == "Never" {
-            "Failed"
-        } else {
-            "Running"
-        }
-    } else {
-        "Pending"
-    }
-}
-
 fn new_pod(pod: &Value, node: &str, now: SimTime) -> KubeletPod {
     let mut containers = Vec::new();
     let init_specs: Vec<&Value> = pod["spec"]["initContainers"]
@@ -1777,6 +968,8 @@ fn new_pod(pod: &Value, node: &str, now: SimTime) -> KubeletPod {
             probes: Vec::new(),
             started_ok: false,
             ready: false,
+            oom_kill: false,
+            spec_changed: false,
         });
     }
     // Init containers wait as PodInitializing until they run; the first one is being created.
@@ -1792,6 +985,7 @@ fn new_pod(pod: &Value, node: &str, now: SimTime) -> KubeletPod {
         containers,
         init_count,
         terminating: false,
+        generation: pod["metadata"]["generation"].as_i64().unwrap_or(0),
     }
 }
 

@@ -1,0 +1,172 @@
+//! Pods that go away or change: graceful deletion (deletionTimestamp, `Killing` with SIGTERM
+//! or the end of the grace period, then removal) and containers whose image changed in the
+//! spec (killed and started again with the new image).
+
+use super::*;
+
+impl Cluster {
+    /// A container whose image changed in the spec (`kubectl set image` on a pod) is killed and
+    /// started again with the new image, as the kubelet does when a container's hash changes.
+    pub(super) fn apply_spec_changes(
+        &mut self,
+        pod: &Object,
+        value: &Value,
+        state: &mut KubeletPod,
+        now: SimTime,
+        source: &EventSource,
+    ) -> bool {
+        let specs: Vec<Value> = value["spec"]["initContainers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .chain(value["spec"]["containers"].as_array().into_iter().flatten())
+            .cloned()
+            .collect();
+        let mut changed = false;
+        for (container, spec) in state.containers.iter_mut().zip(specs) {
+            let image = spec["image"].as_str().unwrap_or("").to_string();
+            if image == container.image || container.init && !container.sidecar {
+                continue;
+            }
+            container.image = image;
+            container.spec = spec;
+            container.pulled = false;
+            changed = true;
+            match container.state {
+                ContainerState::Running { .. } => {
+                    let (exit_at, code) = match container.sigterm_exit {
+                        Some(code) => (SimTime(now.0 + 100), code),
+                        None => (SimTime(now.0 + 30_000), 137),
+                    };
+                    container.probes.clear();
+                    container.action = Some((exit_at, Action::Exited { code }));
+                    container.restart_at = None;
+                    container.crash_backoff = None;
+                    container.spec_changed = true;
+                    let message = format!(
+                        "Container {} definition changed, will be restarted",
+                        container.name
+                    );
+                    let _ = self.record_event(pod, EventType::Normal, "Killing", &message, source);
+                }
+                ContainerState::Waiting { ref reason, .. }
+                    if matches!(
+                        reason.as_str(),
+                        "InvalidImageName"
+                            | "ErrImagePull"
+                            | "ImagePullBackOff"
+                            | "ErrImageNeverPull"
+                            | "CrashLoopBackOff"
+                    ) =>
+                {
+                    // Stuck on the old image or crash-looping: try the new image now.
+                    container.action = Some((
+                        now,
+                        if container.process.is_some() {
+                            Action::Restart
+                        } else {
+                            Action::EnsureImage
+                        },
+                    ));
+                    container.pull_backoff = None;
+                    container.crash_backoff = None;
+                }
+                // Not started yet (it will use the new image) or finished for good.
+                _ => {}
+            }
+        }
+        changed
+    }
+
+    /// The pod got a deletionTimestamp: `Killing` each running container (SIGTERM — servers
+    /// stop at once, a shell as PID 1 ignores it and is killed when the grace period ends) and
+    /// cancel everything else.
+    pub(super) fn start_termination(
+        &mut self,
+        pod: &Object,
+        value: &Value,
+        state: &mut KubeletPod,
+        now: SimTime,
+        source: &EventSource,
+    ) {
+        state.terminating = true;
+        let grace_millis = value["metadata"]["deletionGracePeriodSeconds"]
+            .as_u64()
+            .unwrap_or(30)
+            .min(1 << 40)
+            * 1000;
+        let deadline = SimTime(now.0.saturating_add(grace_millis));
+        let mut stopping = Vec::new();
+        for container in &mut state.containers {
+            container.probes.clear();
+            container.restart_at = None;
+            if !matches!(container.state, ContainerState::Running { .. }) {
+                container.action = None;
+                continue;
+            }
+            let (exit_at, code) = match container.sigterm_exit {
+                Some(code) => (SimTime(now.0 + 100).min(deadline), code),
+                None => (deadline, 137),
+            };
+            let exit = match &container.action {
+                Some((t, Action::Exited { code })) if *t <= exit_at => (*t, *code),
+                _ => (exit_at, code),
+            };
+            container.action = Some((exit.0, Action::Exited { code: exit.1 }));
+            stopping.push(container.name.clone());
+        }
+        for name in stopping {
+            let _ = self.record_event(
+                pod,
+                EventType::Normal,
+                "Killing",
+                &format!("Stopping container {name}"),
+                source,
+            );
+        }
+    }
+
+    /// Deletes a pod as the API server does for a pod on a node: with a grace period
+    /// (`grace_period_seconds`, else the pod's `terminationGracePeriodSeconds`) the pod only gets
+    /// a deletionTimestamp and the kubelet stops its containers and then removes it. Returns
+    /// `None` when the deletion is immediate instead (not scheduled, finished, grace 0).
+    pub(crate) fn graceful_pod_deletion(
+        &mut self,
+        namespace: &str,
+        name: &str,
+        grace_period_seconds: Option<i64>,
+    ) -> Option<Result<std::rc::Rc<Object>, ApiError>> {
+        let resource = model::registry::resolve("pods")?;
+        let existing = self.get(resource, namespace, name).ok()?;
+        let value = existing.to_json_value();
+        if existing.metadata().deletion_timestamp.is_some() {
+            return Some(Ok(existing));
+        }
+        let on_node = !value["spec"]["nodeName"].as_str().unwrap_or("").is_empty();
+        let finished = matches!(
+            value["status"]["phase"].as_str(),
+            Some("Succeeded" | "Failed")
+        );
+        let grace = grace_period_seconds
+            .or_else(|| value["spec"]["terminationGracePeriodSeconds"].as_i64())
+            .unwrap_or(30);
+        if !on_node || finished || grace <= 0 {
+            return None;
+        }
+        let now = self.now();
+        let mut marked = (*existing).clone();
+        {
+            let meta = marked.metadata_mut();
+            meta.deletion_timestamp = Some(
+                SimTime(now.0.saturating_add((grace as u64).min(1 << 40) * 1000)).to_k8s_time(),
+            );
+            meta.deletion_grace_period_seconds = Some(grace);
+            // The API server bumps the generation when it marks an object for deletion.
+            meta.generation = meta.generation.map(|g| g + 1);
+        }
+        let marked = self.api.write_internal(marked);
+        // The kubelet watches its pods: it starts stopping the containers at once.
+        self.run_kubelet();
+        Some(Ok(self.get(resource, namespace, name).unwrap_or(marked)))
+    }
+}
