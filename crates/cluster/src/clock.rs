@@ -73,7 +73,7 @@ mod tests {
         let t = SimTime(365_000);
         assert_eq!(
             crate::clock::SimTime::from_k8s_time(&t.to_k8s_time()),
-            SimTime(65_000)
+            SimTime(365_000)
         );
         let json = serde_json::to_value(t.to_k8s_time()).unwrap();
         assert_eq!(json, serde_json::json!("2026-01-01T00:01:05Z"));

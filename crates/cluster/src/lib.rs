@@ -79,8 +79,31 @@ impl Cluster {
         Cluster::with_shape(seed, &nodes::ClusterShape::default())
     }
 
-    /// A fresh cluster with the given nodes.
+    /// A fresh cluster with the given nodes: bootstrapped and booted for
+    /// [`system::BOOT_SECONDS`]. Booting is deterministic, so each (seed, shape) is booted once
+    /// per thread and cloned afterwards (a clone is cheap: the store is persistent).
     pub fn with_shape(seed: u64, shape: &nodes::ClusterShape) -> Cluster {
+        thread_local! {
+            static BOOTED: std::cell::RefCell<std::collections::BTreeMap<(u64, String), Cluster>> =
+                const { std::cell::RefCell::new(std::collections::BTreeMap::new()) };
+        }
+        let key = (seed, format!("{shape:?}"));
+        if let Some(cluster) = BOOTED.with(|booted| booted.borrow().get(&key).cloned()) {
+            return cluster;
+        }
+        let cluster = Cluster::boot(seed, shape);
+        BOOTED.with(|booted| {
+            let mut booted = booted.borrow_mut();
+            // A handful of seeds is what tests and pages use; never grow without bound.
+            if booted.len() >= 16 {
+                booted.clear();
+            }
+            booted.insert(key, cluster.clone());
+        });
+        cluster
+    }
+
+    fn boot(seed: u64, shape: &nodes::ClusterShape) -> Cluster {
         let mut cluster = Cluster {
             clock: clock::Clock::default(),
             rng: rng::SimRng::new(seed),

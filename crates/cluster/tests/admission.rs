@@ -581,10 +581,10 @@ fn a_new_quota_reports_hard_and_current_usage() {
         hard,
         r#"{"configmaps":"5","count/deployments.apps":"2","count/services":"3","pods":"10","requests.cpu":"2","resourcequotas":"1","secrets":"4"}"#
     );
-    // The `kubernetes` Service counts; the quota counts itself.
+    // The `kubernetes` Service and the namespace's kube-root-ca.crt count; the quota counts itself.
     assert_eq!(
         used,
-        r#"{"configmaps":"1","count/deployments.apps":"0","count/services":"1","pods":"1","requests.cpu":"250m","resourcequotas":"1","secrets":"0"}"#
+        r#"{"configmaps":"2","count/deployments.apps":"0","count/services":"1","pods":"1","requests.cpu":"250m","resourcequotas":"1","secrets":"0"}"#
     );
 }
 
@@ -644,7 +644,7 @@ fn quota_admission_refuses_with_upstream_messages() {
         (
             "{configmaps: '0'}",
             "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n".to_string(),
-            forbidden(r#"configmaps "c" is forbidden: exceeded quota: q, requested: configmaps=1, used: configmaps=0, limited: configmaps=0"#),
+            forbidden(r#"configmaps "c" is forbidden: exceeded quota: q, requested: configmaps=1, used: configmaps=1, limited: configmaps=0"#),
         ),
         (
             "{count/deployments.apps: '0'}",
@@ -777,7 +777,8 @@ fn changing_a_quota_recomputes_its_status() {
         quota_status(&cluster, "default", "q"),
         (
             r#"{"count/configmaps":"1","pods":"5"}"#.to_string(),
-            r#"{"count/configmaps":"0","pods":"1"}"#.to_string()
+            // kube-root-ca.crt is the one ConfigMap.
+            r#"{"count/configmaps":"1","pods":"1"}"#.to_string()
         )
     );
 }

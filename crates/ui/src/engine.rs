@@ -120,7 +120,8 @@ pub fn run_terminal_line(session: &mut Session, line: &str) -> String {
 
 /// The simulated clock as the page shows it (`00:03:02`).
 pub fn clock_text(session: &Session) -> String {
-    let seconds = session.cluster.now().0 / 1000;
+    // The clock starts when the user gets the cluster, after its boot.
+    let seconds = (session.cluster.now().0 / 1000).saturating_sub(cluster::system::BOOT_SECONDS);
     format!(
         "{:02}:{:02}:{:02}",
         seconds / 3600,
@@ -288,7 +289,7 @@ mod tests {
         let text = run_terminal_line(&mut session, "kubectl get ns default");
         assert_eq!(
             text,
-            "$ kubectl get ns default\nNAME      STATUS   AGE\ndefault   Active   0s\n"
+            "$ kubectl get ns default\nNAME      STATUS   AGE\ndefault   Active   5m\n"
         );
     }
 }

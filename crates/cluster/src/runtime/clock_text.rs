@@ -115,19 +115,15 @@ mod tests {
 
     #[test]
     fn dates_print_like_busybox_date() {
-        assert_eq!(date_default(SimTime(5_000)), "Thu Jan  1 00:00:05 UTC 2026");
+        // The cluster boots for five minutes before 2026-01-01T00:00:00Z.
+        let at = |millis: u64| SimTime(crate::system::BOOT_SECONDS * 1000 + millis);
+        assert_eq!(date_default(at(5_000)), "Thu Jan  1 00:00:05 UTC 2026");
         assert_eq!(
-            date_default(SimTime(((31 + 28) * 86_400 + 3_661) * 1000)),
+            date_default(at(((31 + 28) * 86_400 + 3_661) * 1000)),
             "Sun Mar  1 01:01:01 UTC 2026"
         );
-        assert_eq!(
-            strftime("%F %T", SimTime(86_399_000)),
-            "2026-01-01 23:59:59"
-        );
-        assert_eq!(strftime("%s", SimTime(0)), "1767225600");
-        assert_eq!(
-            rfc3339_nanos(SimTime(5_123)),
-            "2026-01-01T00:00:05.123000000Z"
-        );
+        assert_eq!(strftime("%F %T", at(86_399_000)), "2026-01-01 23:59:59");
+        assert_eq!(strftime("%s", at(0)), "1767225600");
+        assert_eq!(rfc3339_nanos(at(5_123)), "2026-01-01T00:00:05.123000000Z");
     }
 }

@@ -290,8 +290,8 @@ mod tests {
                 "date; sleep 60; date",
                 100,
                 lines(&[
-                    (0, "Thu Jan  1 00:00:01 UTC 2026"),
-                    (60, "Thu Jan  1 00:01:01 UTC 2026"),
+                    (0, "Wed Dec 31 23:55:01 UTC 2025"),
+                    (60, "Wed Dec 31 23:56:01 UTC 2025"),
                 ]),
                 ProcessState::Exited(SimTime(61_000), 0),
             ),

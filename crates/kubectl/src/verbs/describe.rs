@@ -4584,7 +4584,7 @@ mod tests {
 
     #[test]
     fn events_table_shows_ages_and_repeats() {
-        let now = cluster::SimTime(300_000);
+        let now = cluster::SimTime(600_000); // five minutes after 2026-01-01T00:00:00Z (the cluster boots for five)
         let events = vec![
             serde_json::json!({
                 "type": "Warning", "reason": "BackOff", "count": 4,
