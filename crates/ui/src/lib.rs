@@ -14,6 +14,8 @@
 pub mod app;
 pub mod editor;
 pub mod engine;
+pub mod graph;
+pub mod share;
 pub mod storage;
 
 /// Mounts the app on `<body>`.
