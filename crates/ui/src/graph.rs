@@ -15,7 +15,7 @@ use serde_json::Value;
 /// Above this many visible pods the graph draws pixels on a canvas instead of SVG marks.
 pub const SVG_POD_LIMIT: usize = 2_000;
 /// The graph's drawing width (SVG viewBox units = canvas pixels).
-pub const GRAPH_WIDTH: f64 = 960.0;
+pub const GRAPH_WIDTH: f64 = 720.0;
 /// Cell size of one pod mark in the detailed view and in the pixel view.
 pub const SVG_CELL: f64 = 16.0;
 pub const PIXEL_CELL: f64 = 4.0;
@@ -260,7 +260,9 @@ fn rows_for(count: usize, across: usize) -> usize {
 /// as tall as its fullest node) and one cell per visible pod, in `pods` order.
 pub fn layout(nodes: &[GraphNode], pods: &[&GraphPod], cell: f64) -> Layout {
     let columns = nodes.len().clamp(1, MAX_COLUMNS);
-    let node_width = (GRAPH_WIDTH - 2.0 * MARGIN - GAP * (columns as f64 - 1.0)) / columns as f64;
+    // Whole units keep every box and cell on the pixel grid.
+    let node_width =
+        ((GRAPH_WIDTH - 2.0 * MARGIN - GAP * (columns as f64 - 1.0)) / columns as f64).floor();
     let node_across = cells_across(node_width, cell);
     let queue_width = GRAPH_WIDTH - 2.0 * MARGIN;
     let queue_across = cells_across(queue_width, cell);

@@ -1,0 +1,139 @@
+//! The page's own labels in English and Korean (`data-testid="language"` switches). kubectl's
+//! output is never translated: it prints what real kubectl prints.
+
+/// The page's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Language {
+    #[default]
+    English,
+    Korean,
+}
+
+/// Every label the page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Label {
+    Tagline,
+    Apply,
+    Delete,
+    Templates,
+    Share,
+    Play,
+    Pause,
+    Step,
+    Speed,
+    Cluster,
+    Namespace,
+    AllNamespaces,
+    SchedulingQueue,
+    DetailedView,
+    PixelView,
+    Pods,
+    Queued,
+    MoreThan,
+    NotTriedYet,
+    Objects,
+    Terminal,
+    Events,
+    Inspector,
+    InspectorHint,
+    Edit,
+    DeleteObject,
+    Describe,
+    Yaml,
+    RestorePrevious,
+    LanguageToggle,
+}
+
+impl Language {
+    /// The other language (what the toggle switches to).
+    pub fn other(self) -> Language {
+        match self {
+            Language::English => Language::Korean,
+            Language::Korean => Language::English,
+        }
+    }
+
+    /// `en` / `ko`: the `lang` attribute and the saved preference.
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::English => "en",
+            Language::Korean => "ko",
+        }
+    }
+
+    /// From a saved preference or the browser's `navigator.language` (`ko-KR` → Korean).
+    pub fn from_code(code: &str) -> Language {
+        if code.to_ascii_lowercase().starts_with("ko") {
+            Language::Korean
+        } else {
+            Language::English
+        }
+    }
+
+    pub fn text(self, label: Label) -> &'static str {
+        let (english, korean) = match label {
+            Label::Tagline => (
+                "a Kubernetes cluster in your browser",
+                "브라우저 속 쿠버네티스 클러스터",
+            ),
+            Label::Apply => ("Apply", "적용"),
+            Label::Delete => ("Delete", "삭제"),
+            Label::Templates => ("Templates…", "템플릿…"),
+            Label::Share => ("Share", "공유"),
+            Label::Play => ("▶ Play", "▶ 재생"),
+            Label::Pause => ("⏸ Pause", "⏸ 일시정지"),
+            Label::Step => ("Step +10s", "한 단계 +10초"),
+            Label::Speed => ("Speed", "속도"),
+            Label::Cluster => ("Cluster", "클러스터"),
+            Label::Namespace => ("Namespace", "네임스페이스"),
+            Label::AllNamespaces => ("all namespaces", "모든 네임스페이스"),
+            Label::SchedulingQueue => ("Scheduling queue", "스케줄링 대기열"),
+            Label::DetailedView => ("Detailed view", "상세 보기"),
+            Label::PixelView => ("Pixel view", "픽셀 보기"),
+            Label::Pods => ("pods", "파드"),
+            Label::Queued => ("waiting to be scheduled", "스케줄 대기 중"),
+            Label::MoreThan => (
+                "one block per pod: more than",
+                "파드당 한 칸: 표시 파드 수 초과",
+            ),
+            Label::NotTriedYet => (
+                "the scheduler has not tried this pod yet (time is paused?)",
+                "스케줄러가 아직 이 파드를 처리하지 않았습니다 (시간이 멈춰 있나요?)",
+            ),
+            Label::Objects => ("Objects", "오브젝트"),
+            Label::Terminal => ("Terminal", "터미널"),
+            Label::Events => ("Events", "이벤트"),
+            Label::Inspector => ("Inspector", "검사기"),
+            Label::InspectorHint => (
+                "Click a node, a pod or an object to inspect it.",
+                "노드, 파드 또는 오브젝트를 클릭하면 자세히 볼 수 있습니다.",
+            ),
+            Label::Edit => ("Edit", "편집"),
+            Label::DeleteObject => ("Delete", "삭제"),
+            Label::Describe => ("Describe", "Describe"),
+            Label::Yaml => ("YAML", "YAML"),
+            Label::RestorePrevious => ("Restore my previous text", "이전 텍스트 복원"),
+            Label::LanguageToggle => ("한국어", "English"),
+        };
+        match self {
+            Language::English => english,
+            Language::Korean => korean,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_languages_label_everything_and_the_toggle_names_the_other_language() {
+        assert_eq!(Language::English.text(Label::Apply), "Apply");
+        assert_eq!(Language::Korean.text(Label::Apply), "적용");
+        assert_eq!(Language::English.text(Label::LanguageToggle), "한국어");
+        assert_eq!(Language::Korean.other(), Language::English);
+        assert_eq!(Language::from_code("ko-KR"), Language::Korean);
+        assert_eq!(Language::from_code("en-US"), Language::English);
+        assert_eq!(Language::from_code(""), Language::English);
+    }
+}

@@ -1,0 +1,306 @@
+// End-to-end tests of the cluster graph, inspector, events pane, time controls, Delete, share
+// links and the language toggle, against the built page in headless Chromium.
+//
+//   node --test tests/e2e/        (after `trunk build index.html`; see support.mjs)
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+
+import {
+  OUTPUT,
+  TEST_TIMEOUT,
+  baseUrl,
+  openApp,
+  assertNoPageErrors,
+  replaceEditorText,
+  waitForText,
+} from './support.mjs';
+
+// Two pods that fit and one that cannot fit anywhere (100Gi of memory on 8Gi nodes).
+const PODS = `apiVersion: v1
+kind: Pod
+metadata:
+  name: small-1
+spec:
+  containers:
+  - name: nginx
+    image: nginx:1.27
+    resources:
+      requests:
+        cpu: 500m
+        memory: 256Mi
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: small-2
+spec:
+  containers:
+  - name: nginx
+    image: nginx:1.27
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: huge
+spec:
+  containers:
+  - name: nginx
+    image: nginx:1.27
+    resources:
+      requests:
+        memory: 100Gi
+`;
+
+const pod = (page, key) => page.locator(`[data-testid=graph] [data-pod="${key}"]`);
+
+async function applyPods(page) {
+  await replaceEditorText(page, PODS);
+  await page.locator('[data-testid=apply]').click();
+  await waitForText(page, '[data-testid=apply-output]', [/pod\/small-1 created/, /pod\/huge created/]);
+}
+
+/** The (x, y, width, height) of an element in page pixels. */
+async function box(locator) {
+  const b = await locator.boundingBox();
+  assert.ok(b, 'element has a box');
+  return b;
+}
+
+function inside(inner, outer) {
+  return (
+    inner.x >= outer.x - 0.5 &&
+    inner.y >= outer.y - 0.5 &&
+    inner.x + inner.width <= outer.x + outer.width + 0.5 &&
+    inner.y + inner.height <= outer.y + outer.height + 0.5
+  );
+}
+
+async function clockSeconds(page) {
+  const text = await page.locator('[data-testid=clock]').innerText();
+  const [h, m, s] = text.split(':').map(Number);
+  return h * 3600 + m * 60 + s;
+}
+
+test('the graph shows nodes, pods in their node with kubectl STATUS, and the scheduling queue', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { page, pageErrors, close } = await openApp(t);
+  try {
+    const graph = page.locator('[data-testid=graph]');
+    for (const name of ['control-plane', 'node-1', 'node-2', 'node-3']) {
+      await graph.locator(`[data-node="${name}"]`).waitFor();
+    }
+    await applyPods(page);
+    // The clock runs: the pods get scheduled and started.
+    await pod(page, 'default/small-1').and(page.locator('[data-phase=Running]')).waitFor();
+    await pod(page, 'default/small-2').and(page.locator('[data-phase=Running]')).waitFor();
+    await pod(page, 'default/huge').and(page.locator('[data-phase=Pending]')).waitFor();
+
+    // The graph's STATUS is exactly what kubectl prints.
+    const input = page.locator('[data-testid=terminal-input]');
+    await input.fill('kubectl get pods');
+    await input.press('Enter');
+    await waitForText(page, '[data-testid=terminal-output]', [/^small-1\s+1\/1\s+Running/m, /^huge\s+0\/1\s+Pending/m]);
+
+    // A bound pod sits inside its node's box; the unschedulable one inside the queue.
+    const smallBox = await box(pod(page, 'default/small-1'));
+    const nodeBoxes = await Promise.all(
+      ['node-1', 'node-2', 'node-3'].map(async (n) => [n, await box(graph.locator(`[data-node="${n}"] .node-frame`))]),
+    );
+    assert.equal(nodeBoxes.filter(([, b]) => inside(smallBox, b)).length, 1, 'small-1 is inside exactly one worker');
+    const queueBox = await box(graph.locator('.queue-frame'));
+    assert.ok(inside(await box(pod(page, 'default/huge')), queueBox), 'huge waits in the queue');
+    await waitForText(page, '[data-testid=graph-caption]', [/3 pods/, /1 waiting/]);
+
+    // The node's capacity bars count small-1's requests.
+    const title = await graph.locator('[data-bar=CPU] title').evaluateAll((els) => els.map((e) => e.textContent));
+    assert.ok(title.some((t) => /CPU: 500m \/ 4 \(12%\)/.test(t)), `cpu bars: ${title.join(' | ')}`);
+
+    // Hovering the queued pod shows the scheduler's message.
+    await pod(page, 'default/huge').hover();
+    await waitForText(page, '[data-testid=scheduling-message]', [
+      /default\/huge: 0\/4 nodes are available: .*Insufficient memory/,
+    ]);
+    await page.screenshot({ path: path.join(OUTPUT, 'graph.png'), fullPage: true });
+
+    // Namespace filter: kube-system has no pods, so the graph shows none.
+    await graph.locator('[data-testid=namespace-filter]').selectOption('default');
+    await waitForText(page, '[data-testid=graph-caption]', [/3 pods/]);
+    assertNoPageErrors(pageErrors);
+  } finally {
+    await close();
+  }
+});
+
+test('the inspector describes, prints YAML and events, edits and deletes', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { page, pageErrors, close } = await openApp(t);
+  try {
+    await applyPods(page);
+    await pod(page, 'default/small-1').and(page.locator('[data-phase=Running]')).waitFor();
+    await pod(page, 'default/small-1').click();
+    const inspector = '[data-testid=inspector-output]';
+    await waitForText(page, inspector, [
+      /^\$ kubectl describe pod small-1 -n default$/m,
+      /^Name:\s+small-1$/m,
+      /^Status:\s+Running$/m,
+    ]);
+    await page.locator('[data-testid=inspector] [data-tab=yaml]').click();
+    await waitForText(page, inspector, [/^apiVersion: v1$/m, /^kind: Pod$/m, /^  name: small-1$/m]);
+    await page.locator('[data-testid=inspector] [data-tab=events]').click();
+    await waitForText(page, inspector, [/Scheduled/, /Started/]);
+    await page.screenshot({ path: path.join(OUTPUT, 'inspector.png'), fullPage: true });
+
+    // A node from the graph.
+    await page.locator('[data-testid=graph] [data-node="node-2"]').click({ position: { x: 12, y: 12 } });
+    await page.locator('[data-testid=inspector] [data-tab=describe]').click();
+    await waitForText(page, inspector, [/^\$ kubectl describe node node-2$/m, /^Name:\s+node-2$/m]);
+
+    // An object from the list; Edit loads its YAML and keeps the old text restorable.
+    await page.locator('[data-object="Pod/default/small-2"]').click();
+    await page.locator('[data-testid=inspector-edit]').click();
+    await page.waitForFunction(() => window.kubeplayEditor.getText(0).includes('name: small-2'));
+    const edited = await page.evaluate(() => window.kubeplayEditor.getText(0));
+    assert.match(edited, /^apiVersion: v1\nkind: Pod\n/);
+    await page.locator('[data-testid=restore-previous]').click();
+    await page.waitForFunction((text) => window.kubeplayEditor.getText(0) === text, PODS);
+
+    // Delete from the inspector.
+    await page.locator('[data-testid=inspector-delete]').click();
+    await waitForText(page, '[data-testid=apply-output]', [/pod "small-2" deleted/]);
+    await page.locator('[data-object="Pod/default/small-2"]').waitFor({ state: 'detached' });
+    assertNoPageErrors(pageErrors);
+  } finally {
+    await close();
+  }
+});
+
+test('events pane, pause, step and speed', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { page, pageErrors, close } = await openApp(t);
+  try {
+    await page.locator('[data-testid=pause]').click();
+    await applyPods(page);
+    // Paused: the clock and the pods stay where they are.
+    const before = await clockSeconds(page);
+    await page.waitForTimeout(1200);
+    assert.equal(await clockSeconds(page), before, 'paused clock does not move');
+    await pod(page, 'default/small-1').and(page.locator('[data-phase=Pending]')).waitFor();
+
+    await page.locator('[data-testid=step]').click();
+    await page.waitForFunction(
+      (expected) => {
+        const [h, m, s] = document.querySelector('[data-testid=clock]').innerText.split(':').map(Number);
+        return h * 3600 + m * 60 + s === expected;
+      },
+      before + 10,
+      { timeout: 5_000 },
+    ).catch(async () => assert.equal(await clockSeconds(page), before + 10, 'step advances 10 simulated seconds'));
+    await pod(page, 'default/small-1').and(page.locator('[data-phase=Running]')).waitFor();
+    await waitForText(page, '[data-testid=events]', [
+      /^NAMESPACE\s+LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE$/m,
+      /Warning\s+FailedScheduling\s+Pod\/huge/,
+      /Normal\s+Scheduled\s+Pod\/small-1/,
+    ]);
+
+    // 64x: at least 20 simulated seconds pass in one wall-clock second.
+    await page.locator('[data-testid=speed]').selectOption('64');
+    await page.locator('[data-testid=play]').click();
+    const start = await clockSeconds(page);
+    await page.waitForTimeout(1000);
+    const moved = (await clockSeconds(page)) - start;
+    assert.ok(moved >= 20, `64x moved the clock ${moved}s in 1s`);
+    await page.screenshot({ path: path.join(OUTPUT, 'events.png'), fullPage: true });
+    assertNoPageErrors(pageErrors);
+  } finally {
+    await close();
+  }
+});
+
+test('Delete removes the objects the editor names', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { page, pageErrors, close } = await openApp(t);
+  try {
+    await applyPods(page);
+    await page.locator('[data-object="Pod/default/huge"]').waitFor();
+    await page.locator('[data-testid=delete]').click();
+    await waitForText(page, '[data-testid=apply-output]', [/pod "small-1" deleted/, /pod "huge" deleted/]);
+    await page.locator('[data-object="Pod/default/huge"]').waitFor({ state: 'detached' });
+    assertNoPageErrors(pageErrors);
+  } finally {
+    await close();
+  }
+});
+
+test('a share link opens the text in a fresh page and keeps the autosaved text', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { page, context, pageErrors, close } = await openApp(t);
+  try {
+    await replaceEditorText(page, PODS);
+    await page.locator('[data-testid=share]').click();
+    const link = await page.locator('[data-testid=share-link]').inputValue();
+    assert.match(link, /#s=[A-Za-z0-9_-]+$/);
+
+    // A fresh browser (no autosave) opens the link: the text is loaded, nothing applied.
+    const fresh = await openApp(t, link);
+    try {
+      await fresh.page.waitForFunction((text) => window.kubeplayEditor.getText(0) === text, PODS);
+      await waitForText(fresh.page, '[data-testid=notice]', [/shared link \(seed 1\)/]);
+      assert.equal(await fresh.page.locator('[data-object="Pod/default/huge"]').count(), 0, 'nothing applied');
+      await fresh.page.screenshot({ path: path.join(OUTPUT, 'share-opened.png'), fullPage: true });
+      assertNoPageErrors(fresh.pageErrors);
+    } finally {
+      await fresh.close();
+    }
+
+    // In the first browser, the user's autosave differs from the link: it is kept.
+    const mine = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: mine\n';
+    await replaceEditorText(page, mine);
+    const second = await context.newPage();
+    await second.goto(link, { waitUntil: 'load' });
+    await second.locator('[data-testid=editor] .cm-content').waitFor();
+    await second.waitForFunction((text) => window.kubeplayEditor.getText(0) === text, PODS);
+    await second.locator('[data-testid=restore-previous]').click();
+    await second.waitForFunction((text) => window.kubeplayEditor.getText(0) === text, mine);
+    assertNoPageErrors(pageErrors);
+  } finally {
+    await close();
+  }
+});
+
+test('a garbled or hostile link shows a message and loses nothing', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { page, context, close } = await openApp(t);
+  try {
+    const mine = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: mine\n';
+    await replaceEditorText(page, mine);
+    for (const [hash, message] of [
+      ['#s=%%%not-base64', /share link: the link is damaged \(not base64url\)/],
+      ['#s=AAAAAAAA', /share link: the link is damaged/],
+    ]) {
+      const other = await context.newPage();
+      const errors = [];
+      other.on('pageerror', (err) => errors.push(String(err)));
+      await other.goto(baseUrl + hash, { waitUntil: 'load' });
+      await other.locator('[data-testid=editor] .cm-content').waitFor();
+      await waitForText(other, '[data-testid=error-panel]', [message]);
+      assert.equal(await other.evaluate(() => window.kubeplayEditor.getText(0)), mine, 'the autosaved text stays');
+      await other.screenshot({ path: path.join(OUTPUT, 'share-garbled.png'), fullPage: true });
+      assert.deepEqual(errors, []);
+      await other.close();
+    }
+  } finally {
+    await close();
+  }
+});
+
+test('the language toggle switches the page labels to Korean and back', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { page, pageErrors, close } = await openApp(t);
+  try {
+    const toggle = page.locator('[data-testid=language]');
+    await toggle.click();
+    await waitForText(page, '[data-testid=apply]', [/^적용$/]);
+    await waitForText(page, '[data-testid=language]', [/^English$/]);
+    await page.screenshot({ path: path.join(OUTPUT, 'korean.png'), fullPage: true });
+    await toggle.click();
+    await waitForText(page, '[data-testid=apply]', [/^Apply$/]);
+    assertNoPageErrors(pageErrors);
+  } finally {
+    await close();
+  }
+});
