@@ -34,15 +34,24 @@ struct PageState {
     /// Whether simulated time runs by itself, and how fast.
     playing: bool,
     speed: f64,
-    /// The graph's model and the resourceVersion it was read at (re-read only on change).
+    /// The graph's model and the object list, and the resourceVersion they were read at
+    /// (re-read only when the cluster changed).
     graph: Rc<GraphModel>,
+    rows: Rc<Vec<engine::ObjectRow>>,
     graph_version: u64,
     selection: Option<Selection>,
     tab: InspectorTab,
     language: Language,
     /// Whether a replaced editor text can be restored.
     previous_text_available: bool,
+    /// The events pane and inspector texts, re-run only when the cluster or the simulated second
+    /// changed (ages print in seconds), not on every tick.
+    events_cache: Option<(ViewInstant, String)>,
+    inspector_cache: Option<(ViewInstant, Selection, InspectorTab, String)>,
 }
+
+/// What a kubectl read depends on: the store's resourceVersion and the simulated second.
+type ViewInstant = (u64, u64);
 
 impl PageState {
     fn current_text(&self) -> String {
@@ -95,13 +104,53 @@ impl PageState {
         self.show_result(result);
     }
 
-    /// Re-reads the graph's model when the cluster changed since the last read.
+    /// Re-reads the graph's model and the object list when the cluster changed since the last
+    /// read.
     fn refresh_graph(&mut self) {
         let version = self.session.cluster.resource_version();
         if version != self.graph_version {
             self.graph = Rc::new(graph::graph_model(&self.session.cluster.snapshot().store));
+            self.rows = Rc::new(engine::object_rows(&self.session));
             self.graph_version = version;
         }
+    }
+
+    fn view_instant(&self) -> ViewInstant {
+        (
+            self.session.cluster.resource_version(),
+            self.session.cluster.now().0 / 1000,
+        )
+    }
+
+    fn events_pane_text(&mut self) -> String {
+        let instant = self.view_instant();
+        if let Some((cached_at, text)) = &self.events_cache {
+            if *cached_at == instant {
+                return text.clone();
+            }
+        }
+        let text = engine::newest_rows(
+            &engine::events_text(&mut self.session),
+            engine::EVENTS_PANE_ROWS,
+        );
+        self.events_cache = Some((instant, text.clone()));
+        text
+    }
+
+    /// The selected object, the command its tab runs and what that printed.
+    fn inspector_view(&mut self) -> Option<(Selection, String, String)> {
+        let selection = self.selection.clone()?;
+        let tab = self.tab;
+        let command = engine::inspector_command(&selection, tab);
+        let instant = self.view_instant();
+        if let Some((cached_at, cached_selection, cached_tab, text)) = &self.inspector_cache {
+            if *cached_at == instant && *cached_selection == selection && *cached_tab == tab {
+                return Some((selection, command, text.clone()));
+            }
+        }
+        let text = engine::inspector_text(&mut self.session, &selection, tab);
+        self.inspector_cache = Some((instant, selection.clone(), tab, text.clone()));
+        Some((selection, command, text))
     }
 
     fn advance(&mut self, millis: u64) {
@@ -198,11 +247,14 @@ fn initial_state() -> PageState {
         playing: true,
         speed: 1.0,
         graph: Rc::new(GraphModel::default()),
+        rows: Rc::new(Vec::new()),
         graph_version: u64::MAX,
         selection: None,
         tab: InspectorTab::Describe,
         language: initial_language(),
         previous_text_available,
+        events_cache: None,
+        inspector_cache: None,
     }
 }
 
@@ -470,20 +522,13 @@ pub fn app() -> Html {
     let (events_text, inspector) = {
         let mut s = state.borrow_mut();
         s.refresh_graph();
-        let events_text = engine::events_text(&mut s.session);
-        let inspector = s.selection.clone().map(|selection| {
-            let tab = s.tab;
-            let command = engine::inspector_command(&selection, tab);
-            let output = engine::inspector_text(&mut s.session, &selection, tab);
-            (selection, command, output)
-        });
-        (events_text, inspector)
+        (s.events_pane_text(), s.inspector_view())
     };
 
     let s = state.borrow();
     let language = s.language;
     let text = |label: Label| language.text(label);
-    let rows = engine::object_rows(&s.session);
+    let rows = s.rows.clone();
     let editor_missing = s.editor.is_none() && !editor::available();
     let playing = s.playing;
     let selected_key = s.selection.as_ref().map(|sel| {
@@ -613,7 +658,12 @@ pub fn app() -> Html {
                         <div class="objects-panel">
                             <h2>{ text(Label::Objects) }</h2>
                             <ul class="objects" data-testid="object-list">
-                                { for rows.iter().map(object_row) }
+                                { for rows.iter().take(engine::OBJECT_LIST_ROWS).map(object_row) }
+                                if rows.len() > engine::OBJECT_LIST_ROWS {
+                                    <li class="object more" key="more">
+                                        { format!("… {} more: kubectl get lists them all", rows.len() - engine::OBJECT_LIST_ROWS) }
+                                    </li>
+                                }
                             </ul>
                         </div>
                         <div class="inspector" data-testid="inspector">

@@ -80,12 +80,14 @@ pub fn apply_text(session: &mut Session, text: &str) -> ApplyResult {
     }
 }
 
-/// Every object in the cluster, ordered by kind, namespace and name.
+/// Every object in the cluster but Events (the events pane shows those), ordered by kind,
+/// namespace and name.
 pub fn object_rows(session: &Session) -> Vec<ObjectRow> {
     let snapshot = session.cluster.snapshot();
     let mut rows: Vec<ObjectRow> = snapshot
         .store
         .values()
+        .filter(|o| o.kind() != "Event")
         .map(|o| ObjectRow {
             kind: o.kind().to_string(),
             namespace: o.namespace().to_string(),
@@ -95,6 +97,9 @@ pub fn object_rows(session: &Session) -> Vec<ObjectRow> {
     rows.sort_by(|a, b| (&a.kind, &a.namespace, &a.name).cmp(&(&b.kind, &b.namespace, &b.name)));
     rows
 }
+
+/// The most rows the object list draws (the rest are one `kubectl get` away).
+pub const OBJECT_LIST_ROWS: usize = 500;
 
 /// Runs one terminal line; returns the text to append (`$ line` then the output).
 pub fn run_terminal_line(session: &mut Session, line: &str) -> String {
@@ -253,6 +258,28 @@ pub fn events_text(session: &mut Session) -> String {
     run_read_only(session, "kubectl events -A")
 }
 
+/// The most event rows the events pane shows (the newest; the header stays).
+pub const EVENTS_PANE_ROWS: usize = 300;
+
+/// Keeps a table's header line and its newest `rows` rows, saying how many were left out.
+pub fn newest_rows(table: &str, rows: usize) -> String {
+    let mut lines = table.lines();
+    let Some(header) = lines.next() else {
+        return String::new();
+    };
+    let body: Vec<&str> = lines.collect();
+    if body.len() <= rows {
+        return table.to_string();
+    }
+    let skipped = body.len() - rows;
+    let mut text = format!("{header}\n… {skipped} older events not shown\n");
+    for line in &body[skipped..] {
+        text.push_str(line);
+        text.push('\n');
+    }
+    text
+}
+
 /// The speeds the speed control offers (simulated seconds per wall-clock second).
 pub const SPEEDS: [f64; 9] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0];
 
@@ -407,6 +434,10 @@ mod tests {
         let keys: Vec<String> = object_rows(&session).iter().map(ObjectRow::key).collect();
         assert!(keys.contains(&"Deployment/default/web".to_string()));
         assert!(keys.contains(&"Service/default/web".to_string()));
+        session.cluster.advance(cluster::SimDuration::from_secs(5));
+        run_terminal_line(&mut session, "kubectl run probe --image=nginx");
+        session.cluster.advance(cluster::SimDuration::from_secs(5));
+        assert!(!object_rows(&session).iter().any(|r| r.kind == "Event"));
     }
 
     #[test]
@@ -523,6 +554,17 @@ mod tests {
         let scheduled = text.find("Scheduled").expect("scheduled");
         let started = text.find("Started").expect("started");
         assert!(scheduled < started, "{text}");
+    }
+
+    #[test]
+    fn the_events_pane_keeps_the_header_and_the_newest_rows() {
+        assert_eq!(newest_rows("", 2), "");
+        assert_eq!(newest_rows("H\na\nb\n", 2), "H\na\nb\n");
+        assert_eq!(
+            newest_rows("H\na\nb\nc\n", 2),
+            "H\n… 1 older events not shown\nb\nc\n"
+        );
+        assert_eq!(newest_rows("No events found.\n", 2), "No events found.\n");
     }
 
     #[test]

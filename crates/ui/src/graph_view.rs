@@ -79,11 +79,14 @@ fn node_box(node: &GraphNode, rect: Rect, selected: bool, on_select: &Callback<S
         Callback::from(move |_: MouseEvent| on_select.emit(selection.clone()))
     };
     let role = if node.control_plane {
-        "control-plane"
+        "control plane"
     } else {
         "worker"
     };
     let mut class = String::from("node-box");
+    if node.control_plane {
+        class.push_str(" control-plane");
+    }
     if !node.ready {
         class.push_str(" not-ready");
     }
@@ -97,10 +100,10 @@ fn node_box(node: &GraphNode, rect: Rect, selected: bool, on_select: &Callback<S
     let inner_width = rect.width - 16.0;
     html! {
         <g key={node.name.clone()} class={class} data-node={node.name.clone()} onclick={onclick}>
+            <title>{ format!("{} ({role}{}{})", node.name, if node.ready { "" } else { ", NotReady" }, if node.unschedulable { ", SchedulingDisabled" } else { "" }) }</title>
             <rect class="node-frame" x={format!("{}", rect.x)} y={format!("{}", rect.y)}
                 width={format!("{}", rect.width)} height={format!("{}", rect.height)} rx="6" />
             <text class="node-name" x={format!("{inner_x}")} y={format!("{}", rect.y + 17.0)}>{ node.name.clone() }</text>
-            <text class="node-role" x={format!("{}", rect.x + rect.width - 8.0)} y={format!("{}", rect.y + 17.0)} text-anchor="end">{ role }</text>
             { bar("CPU", node.cpu, format!("{} / {}", graph::format_cpu(node.cpu.requested), graph::format_cpu(node.cpu.allocatable)), inner_x, rect.y + 26.0, inner_width) }
             { bar("Memory", node.memory, format!("{} / {}", graph::format_memory(node.memory.requested), graph::format_memory(node.memory.allocatable)), inner_x, rect.y + 40.0, inner_width) }
             { bar("Pods", node.pods, format!("{} / {}", node.pods.requested, node.pods.allocatable), inner_x, rect.y + 54.0, inner_width) }
@@ -260,14 +263,7 @@ pub fn graph_view(props: &GraphProps) -> Html {
             queued,
             language.text(Label::Queued)
         ),
-        Detail::Pixels => format!(
-            "{}: {} {} ({} {})",
-            language.text(Label::PixelView),
-            pods.len(),
-            language.text(Label::Pods),
-            language.text(Label::MoreThan),
-            graph::SVG_POD_LIMIT
-        ),
+        Detail::Pixels => language.pixel_caption(pods.len(), graph::SVG_POD_LIMIT),
     };
     let focused_message = focused_queue_pod.as_ref().and_then(|key| {
         pods.iter()
@@ -280,6 +276,39 @@ pub fn graph_view(props: &GraphProps) -> Html {
                 format!("{key}: {message}")
             })
     });
+    // In the pixel view a click selects the pod or node under the pointer.
+    let on_canvas_click = {
+        let model = model.clone();
+        let namespace = (*namespace).clone();
+        let on_select = props.on_select.clone();
+        Callback::from(move |event: MouseEvent| {
+            let Some(canvas) = event.target_dyn_into::<web_sys::HtmlCanvasElement>() else {
+                return;
+            };
+            let scale = f64::from(canvas.width()) / f64::from(canvas.client_width().max(1));
+            let (x, y) = (
+                f64::from(event.offset_x()) * scale,
+                f64::from(event.offset_y()) * scale,
+            );
+            let pods = graph::visible_pods(&model, namespace.as_deref());
+            let layout = graph::layout(&model.nodes, &pods, graph::PIXEL_CELL);
+            if let Some(pod) = layout
+                .pods
+                .iter()
+                .position(|r| r.contains(x, y))
+                .and_then(|i| pods.get(i))
+            {
+                on_select.emit(pod_selection(pod));
+            } else if let Some(node) = layout
+                .nodes
+                .iter()
+                .position(|r| r.contains(x, y))
+                .and_then(|i| model.nodes.get(i))
+            {
+                on_select.emit(node_selection(&node.name));
+            }
+        })
+    };
     let view_box = format!("0 0 {} {}", layout.width, layout.height);
     let queue = layout.queue;
 
@@ -317,7 +346,7 @@ pub fn graph_view(props: &GraphProps) -> Html {
                 </svg>
             } else {
                 <canvas class="graph-canvas" ref={canvas} width={format!("{}", layout.width)}
-                    height={format!("{}", layout.height)} />
+                    height={format!("{}", layout.height)} onclick={on_canvas_click} />
             }
             if let Some(message) = focused_message {
                 <div class="scheduling-message" data-testid="scheduling-message" role="status">{ message }</div>

@@ -26,10 +26,8 @@ pub enum Label {
     AllNamespaces,
     SchedulingQueue,
     DetailedView,
-    PixelView,
     Pods,
     Queued,
-    MoreThan,
     NotTriedYet,
     Objects,
     Terminal,
@@ -70,6 +68,19 @@ impl Language {
         }
     }
 
+    /// The graph caption of the pixel view: `Pixel view: 2050 pods — more than 2000 visible,
+    /// drawn as blocks`.
+    pub fn pixel_caption(self, pods: usize, limit: usize) -> String {
+        match self {
+            Language::English => {
+                format!("Pixel view: {pods} pods — more than {limit} visible, drawn as blocks")
+            }
+            Language::Korean => {
+                format!("픽셀 보기: 파드 {pods}개 — 표시 한도 {limit}개 초과, 블록으로 표시")
+            }
+        }
+    }
+
     pub fn text(self, label: Label) -> &'static str {
         let (english, korean) = match label {
             Label::Tagline => (
@@ -81,7 +92,7 @@ impl Language {
             Label::Templates => ("Templates…", "템플릿…"),
             Label::Share => ("Share", "공유"),
             Label::Play => ("▶ Play", "▶ 재생"),
-            Label::Pause => ("⏸ Pause", "⏸ 일시정지"),
+            Label::Pause => ("Pause", "일시정지"),
             Label::Step => ("Step +10s", "한 단계 +10초"),
             Label::Speed => ("Speed", "속도"),
             Label::Cluster => ("Cluster", "클러스터"),
@@ -89,13 +100,8 @@ impl Language {
             Label::AllNamespaces => ("all namespaces", "모든 네임스페이스"),
             Label::SchedulingQueue => ("Scheduling queue", "스케줄링 대기열"),
             Label::DetailedView => ("Detailed view", "상세 보기"),
-            Label::PixelView => ("Pixel view", "픽셀 보기"),
             Label::Pods => ("pods", "파드"),
             Label::Queued => ("waiting to be scheduled", "스케줄 대기 중"),
-            Label::MoreThan => (
-                "one block per pod: more than",
-                "파드당 한 칸: 표시 파드 수 초과",
-            ),
             Label::NotTriedYet => (
                 "the scheduler has not tried this pod yet (time is paused?)",
                 "스케줄러가 아직 이 파드를 처리하지 않았습니다 (시간이 멈춰 있나요?)",
@@ -135,5 +141,9 @@ mod tests {
         assert_eq!(Language::from_code("ko-KR"), Language::Korean);
         assert_eq!(Language::from_code("en-US"), Language::English);
         assert_eq!(Language::from_code(""), Language::English);
+        assert_eq!(
+            Language::English.pixel_caption(2050, 2000),
+            "Pixel view: 2050 pods — more than 2000 visible, drawn as blocks"
+        );
     }
 }
