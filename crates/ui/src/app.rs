@@ -354,7 +354,9 @@ pub fn app() -> Html {
 
     let on_play = with_state(|s| s.playing = true);
     let on_pause = with_state(|s| s.playing = false);
-    let on_step = with_state(|s| s.advance(engine::STEP_MILLIS));
+    let on_step = with_state(|s| {
+        engine::step_to_next_change(&mut s.session);
+    });
     let on_apply_click = {
         let apply = apply.clone();
         Callback::from(move |_: MouseEvent| apply.emit(()))
@@ -590,7 +592,7 @@ pub fn app() -> Html {
                     } else {
                         <button data-testid="play" onclick={on_play} title="Run simulated time">{ text(Label::Play) }</button>
                     }
-                    <button data-testid="step" onclick={on_step} title="Advance 10 simulated seconds">{ text(Label::Step) }</button>
+                    <button data-testid="step" onclick={on_step} title="Advance to the next change in the cluster (at most 10 simulated seconds)">{ text(Label::Step) }</button>
                     <label class="speed">
                         { text(Label::Speed) }{ " " }
                         <select data-testid="speed" onchange={on_speed} aria-label={text(Label::Speed)}>

@@ -297,9 +297,30 @@ pub fn speed_label(speed: f64) -> String {
     format!("{speed}×")
 }
 
-/// What the step button advances by: the engine does not expose its next due event to the page
-/// yet, so a step is a fixed 10 simulated seconds.
+/// The longest a step advances when nothing happens.
 pub const STEP_MILLIS: u64 = 10_000;
+/// The slice a step advances by while looking for the next change.
+pub const STEP_SLICE_MILLIS: u64 = 250;
+
+/// The step button: advances simulated time to the next moment the cluster changes (a write to
+/// the store: a binding, a status update, an event), at most [`STEP_MILLIS`]. The engine does not
+/// expose its next due time, so the page advances in [`STEP_SLICE_MILLIS`] slices and stops after
+/// the first slice that changed something; the engine stops at every due time inside a slice, so
+/// slicing does not change what happens. Returns the simulated milliseconds advanced.
+pub fn step_to_next_change(session: &mut Session) -> u64 {
+    let version = session.cluster.resource_version();
+    let mut advanced = 0;
+    while advanced < STEP_MILLIS {
+        session
+            .cluster
+            .advance(cluster::SimDuration(STEP_SLICE_MILLIS));
+        advanced += STEP_SLICE_MILLIS;
+        if session.cluster.resource_version() != version {
+            break;
+        }
+    }
+    advanced
+}
 
 /// The simulated clock as the page shows it (`00:03:02`).
 pub fn clock_text(session: &Session) -> String {
@@ -565,6 +586,49 @@ mod tests {
             "H\n… 1 older events not shown\nb\nc\n"
         );
         assert_eq!(newest_rows("No events found.\n", 2), "No events found.\n");
+    }
+
+    #[test]
+    fn a_step_stops_at_the_next_change_or_after_ten_seconds() {
+        let mut session = Session::new(1);
+        // Nothing to do: a step is the full ten seconds.
+        assert_eq!(step_to_next_change(&mut session), STEP_MILLIS);
+        apply_text(&mut session, TEMPLATES[0].1);
+        // The scheduler binds the new pod at once: the first slice changes the cluster.
+        assert_eq!(step_to_next_change(&mut session), STEP_SLICE_MILLIS);
+        let mut steps = 1;
+        let mut statuses = vec![];
+        for _ in 0..40 {
+            let model = crate::graph::graph_model(&session.cluster.snapshot().store);
+            let status = model.pods[0].status.clone();
+            if statuses.last() != Some(&status) {
+                statuses.push(status.clone());
+            }
+            if status == "Running" {
+                break;
+            }
+            assert!(step_to_next_change(&mut session) <= STEP_MILLIS);
+            steps += 1;
+        }
+        assert_eq!(
+            statuses.last().map(String::as_str),
+            Some("Running"),
+            "{statuses:?}"
+        );
+        assert!(
+            steps > 2,
+            "the pod's start is spread over several steps ({steps})"
+        );
+        // Slicing does not change what happens: the same run in two advances ends identically.
+        let mut whole = Session::new(1);
+        whole.cluster.advance(cluster::SimDuration(STEP_MILLIS));
+        apply_text(&mut whole, TEMPLATES[0].1);
+        let elapsed = session.cluster.now().0 - STEP_MILLIS;
+        whole.cluster.advance(cluster::SimDuration(elapsed));
+        assert_eq!(
+            run_terminal_line(&mut whole, "kubectl get pod nginx -o yaml"),
+            run_terminal_line(&mut session, "kubectl get pod nginx -o yaml")
+        );
     }
 
     #[test]
