@@ -150,6 +150,11 @@ test('the inspector describes, prints YAML and events, edits and deletes', { tim
     await waitForText(page, inspector, [/Scheduled/, /Started/]);
     await page.screenshot({ path: path.join(OUTPUT, 'inspector.png'), fullPage: true });
 
+    // The keyboard reaches the marks too: focus a pod, press Enter.
+    await pod(page, 'default/huge').focus();
+    await page.keyboard.press('Enter');
+    await waitForText(page, '[data-testid=inspector-title]', [/^Pod default\/huge$/]);
+
     // A node from the graph.
     await page.locator('[data-testid=graph] [data-node="node-2"]').click({ position: { x: 12, y: 12 } });
     await page.locator('[data-testid=inspector] [data-tab=describe]').click();

@@ -36,6 +36,20 @@ impl PartialEq for GraphProps {
     }
 }
 
+/// Enter or Space on a focused mark acts like a click (marks are keyboard-focusable).
+fn on_activate_key(
+    selection: Selection,
+    on_select: &Callback<Selection>,
+) -> Callback<KeyboardEvent> {
+    let on_select = on_select.clone();
+    Callback::from(move |event: KeyboardEvent| {
+        if matches!(event.key().as_str(), "Enter" | " ") {
+            event.prevent_default();
+            on_select.emit(selection.clone());
+        }
+    })
+}
+
 fn pod_selection(pod: &GraphPod) -> Selection {
     Selection {
         kind: "Pod".into(),
@@ -99,7 +113,9 @@ fn node_box(node: &GraphNode, rect: Rect, selected: bool, on_select: &Callback<S
     let inner_x = rect.x + 8.0;
     let inner_width = rect.width - 16.0;
     html! {
-        <g key={node.name.clone()} class={class} data-node={node.name.clone()} onclick={onclick}>
+        <g key={node.name.clone()} class={class} data-node={node.name.clone()} onclick={onclick}
+            tabindex="0" role="button" aria-label={format!("node {}", node.name)}
+            onkeydown={on_activate_key(node_selection(&node.name), on_select)}>
             <title>{ format!("{} ({role}{}{})", node.name, if node.ready { "" } else { ", NotReady" }, if node.unschedulable { ", SchedulingDisabled" } else { "" }) }</title>
             <rect class="node-frame" x={format!("{}", rect.x)} y={format!("{}", rect.y)}
                 width={format!("{}", rect.width)} height={format!("{}", rect.height)} rx="6" />
@@ -156,7 +172,9 @@ fn pod_mark(
         <rect key={key.clone()} class={class} data-pod={key} data-phase={pod.status.clone()}
             x={format!("{}", rect.x + inset)} y={format!("{}", rect.y + inset)}
             width={format!("{}", rect.width - 2.0 * inset)} height={format!("{}", rect.height - 2.0 * inset)}
-            rx="3" onclick={onclick} onmouseenter={onmouseenter}>
+            rx="3" onclick={onclick} onmouseenter={onmouseenter}
+            tabindex="0" role="button" aria-label={format!("pod {} {}", pod.key(), pod.status)}
+            onkeydown={on_activate_key(pod_selection(pod), on_select)}>
             <title>{ tooltip }</title>
         </rect>
     }

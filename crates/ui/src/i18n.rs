@@ -93,7 +93,7 @@ impl Language {
             Label::Share => ("Share", "공유"),
             Label::Play => ("▶ Play", "▶ 재생"),
             Label::Pause => ("Pause", "일시정지"),
-            Label::Step => ("Step ⏵", "한 단계 ⏵"),
+            Label::Step => ("Step ▸", "한 단계 ▸"),
             Label::Speed => ("Speed", "속도"),
             Label::Cluster => ("Cluster", "클러스터"),
             Label::Namespace => ("Namespace", "네임스페이스"),
