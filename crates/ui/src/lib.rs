@@ -7,6 +7,8 @@
 //!   canvas rendering.
 //! - [`share`]: share links (compressed editor text + seed in the URL fragment, size-capped).
 //! - [`i18n`]: the page's own labels in English and Korean.
+//! - `page_state`: what the page keeps between renders and how a load starts it;
+//!   [`address`]: the address bar's fragment.
 //! - [`editor`]: the CodeMirror 6 editor behind `window.kubeplayEditor` (web/editor.js, bundled
 //!   by esbuild in Trunk's pre-build hook), with a plain textarea if the bundle is missing.
 //! - [`storage`]: autosave of the editor text and terminal history (localStorage).
@@ -16,12 +18,14 @@
 //! Not built yet (issue 8): animation of pods travelling from the queue, services and traffic,
 //! zoom/pan, logs/exec in the inspector, fault menus, tutorials, embed mode.
 
+pub mod address;
 pub mod app;
 pub mod editor;
 pub mod engine;
 pub mod graph;
 pub mod graph_view;
 pub mod i18n;
+mod page_state;
 pub mod share;
 pub mod storage;
 
