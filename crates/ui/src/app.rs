@@ -11,7 +11,7 @@ use crate::address::{page_address, replace_address_fragment};
 use crate::editor;
 use crate::engine::{self, EditorError, InspectorTab, Selection};
 use crate::graph_view::GraphView;
-use crate::i18n::Label;
+use crate::i18n::{Label, Notice};
 use crate::page_state::{initial_state, PageState};
 use crate::share;
 
@@ -125,11 +125,10 @@ pub fn app() -> Html {
             Ok(fragment) => {
                 replace_address_fragment(Some(&fragment));
                 s.share_link = Some(format!("{}#{fragment}", page_address()));
-                s.notice = format!(
-                    "Share link made ({} characters): it opens these manifests with seed {}.",
-                    fragment.len(),
-                    s.session.cluster.seed()
-                );
+                s.notice = Some(Notice::ShareLinkMade {
+                    characters: fragment.len(),
+                    seed: s.session.cluster.seed(),
+                });
             }
             Err(error) => {
                 s.share_link = None;
@@ -144,7 +143,7 @@ pub fn app() -> Html {
     let on_restore_previous = with_state(|s| {
         if let Some(previous) = crate::storage::load_previous_text() {
             s.replace_editor_text(previous);
-            s.notice = "Your previous text is back in the editor.".into();
+            s.notice = Some(Notice::PreviousTextRestored);
         }
     });
     let on_language = with_state(|s| {
@@ -158,12 +157,15 @@ pub fn app() -> Html {
         match engine::object_yaml(&mut s.session, &selection) {
             Some(yaml) => {
                 s.replace_editor_text(yaml);
-                s.notice = format!(
-                    "{} is in the editor; your previous text is one Ctrl+Z (or the restore button) away.",
-                    selection.title()
-                );
+                s.notice = Some(Notice::EditLoaded {
+                    title: selection.title(),
+                });
             }
-            None => s.notice = format!("{} is gone.", selection.title()),
+            None => {
+                s.notice = Some(Notice::Gone {
+                    title: selection.title(),
+                })
+            }
         }
     });
     let on_delete_selection = with_state(|s| {
@@ -377,9 +379,9 @@ pub fn app() -> Html {
                         </select>
                     </div>
                     <span class="apply-output" data-testid="apply-output">{ s.apply_output.trim_end().to_string() }</span>
-                    if !s.notice.is_empty() || s.previous_text_available {
+                    if s.notice.is_some() || s.previous_text_available {
                         <div class="notice" data-testid="notice" role="status">
-                            { s.notice.clone() }
+                            { s.notice.as_ref().map(|notice| language.notice(notice)).unwrap_or_default() }
                             if s.previous_text_available {
                                 { " " }
                                 <button class="link" data-testid="restore-previous" onclick={on_restore_previous}>{ text(Label::RestorePrevious) }</button>

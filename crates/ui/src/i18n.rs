@@ -42,7 +42,48 @@ pub enum Label {
     LanguageToggle,
 }
 
+/// What the page just did, told in the notice bar in the page's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    SharedLinkOpened { seed: u64 },
+    ShareLinkMade { characters: usize, seed: u64 },
+    PreviousTextRestored,
+    EditLoaded { title: String },
+    Gone { title: String },
+}
+
 impl Language {
+    pub fn notice(self, notice: &Notice) -> String {
+        match (self, notice) {
+            (Language::English, Notice::SharedLinkOpened { seed }) => format!(
+                "Opened a shared link (seed {seed}): its manifests are in the editor, nothing applied yet."
+            ),
+            (Language::Korean, Notice::SharedLinkOpened { seed }) => format!(
+                "공유 링크를 열었습니다 (시드 {seed}): 매니페스트가 편집기에 있으며 아직 적용되지 않았습니다."
+            ),
+            (Language::English, Notice::ShareLinkMade { characters, seed }) => format!(
+                "Share link made ({characters} characters): it opens these manifests with seed {seed}."
+            ),
+            (Language::Korean, Notice::ShareLinkMade { characters, seed }) => format!(
+                "공유 링크를 만들었습니다 ({characters}자): 이 매니페스트를 시드 {seed}로 엽니다."
+            ),
+            (Language::English, Notice::PreviousTextRestored) => {
+                "Your previous text is back in the editor.".to_string()
+            }
+            (Language::Korean, Notice::PreviousTextRestored) => {
+                "이전 텍스트를 편집기에 되돌렸습니다.".to_string()
+            }
+            (Language::English, Notice::EditLoaded { title }) => format!(
+                "{title} is in the editor; your previous text is one Ctrl+Z (or the restore button) away."
+            ),
+            (Language::Korean, Notice::EditLoaded { title }) => format!(
+                "{title}을(를) 편집기에 불러왔습니다. 이전 텍스트는 Ctrl+Z(또는 복원 버튼)로 되돌릴 수 있습니다."
+            ),
+            (Language::English, Notice::Gone { title }) => format!("{title} is gone."),
+            (Language::Korean, Notice::Gone { title }) => format!("{title}은(는) 더 이상 없습니다."),
+        }
+    }
+
     /// The other language (what the toggle switches to).
     pub fn other(self) -> Language {
         match self {
@@ -141,6 +182,9 @@ mod tests {
         assert_eq!(Language::from_code("ko-KR"), Language::Korean);
         assert_eq!(Language::from_code("en-US"), Language::English);
         assert_eq!(Language::from_code(""), Language::English);
+        let opened = Notice::SharedLinkOpened { seed: 7 };
+        assert!(Language::English.notice(&opened).contains("seed 7"));
+        assert!(Language::Korean.notice(&opened).contains("시드 7"));
         assert_eq!(
             Language::English.pixel_caption(2050, 2000),
             "Pixel view: 2050 pods — more than 2000 visible, drawn as blocks"

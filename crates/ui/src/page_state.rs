@@ -9,7 +9,7 @@ use scenario::Session;
 use crate::editor::EditorHandle;
 use crate::engine::{self, EditorError, InspectorTab, Selection};
 use crate::graph::{self, GraphModel};
-use crate::i18n::Language;
+use crate::i18n::{Language, Notice};
 use crate::share;
 
 /// Everything the page keeps between renders. Behind `Rc<RefCell<…>>`: the engine is mutated by
@@ -21,7 +21,7 @@ pub(crate) struct PageState {
     pub(crate) errors: Vec<EditorError>,
     pub(crate) apply_output: String,
     /// A one-line notice about what the page just did (share link made or opened, Edit).
-    pub(crate) notice: String,
+    pub(crate) notice: Option<Notice>,
     /// The link the Share button made, shown for copying.
     pub(crate) share_link: Option<String>,
     pub(crate) terminal: String,
@@ -170,7 +170,7 @@ pub(crate) fn initial_state() -> PageState {
         .clone()
         .unwrap_or_else(|| engine::STARTER_MANIFEST.to_string());
     let mut errors = Vec::new();
-    let mut notice = String::new();
+    let mut notice = None;
     let mut previous_text_available = false;
     match share::decode_fragment(&crate::address::location_hash()) {
         Ok(None) => {}
@@ -180,10 +180,7 @@ pub(crate) fn initial_state() -> PageState {
                 previous_text_available = true;
             }
             crate::storage::save_editor_text(&shared.text);
-            notice = format!(
-                "Opened a shared link (seed {}): its manifests are in the editor, nothing applied yet.",
-                shared.seed
-            );
+            notice = Some(Notice::SharedLinkOpened { seed: shared.seed });
             seed = shared.seed;
             editor_text = shared.text;
             // A reload now restores the autosave rather than re-opening the link.
