@@ -379,3 +379,31 @@ test('above 2,000 visible pods the graph switches to the pixel view and says so'
     await close();
   }
 });
+
+test('a newly scheduled pod travels from the queue to its node', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { page, pageErrors, close } = await openApp(t);
+  try {
+    await page.locator('[data-testid=pause]').click();
+    await replaceEditorText(page, 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: traveller\nspec:\n  containers:\n  - name: c\n    image: nginx\n');
+    await page.locator('[data-testid=apply]').click();
+    const mark = pod(page, 'default/traveller');
+    await mark.waitFor();
+    const top = () => mark.evaluate((e) => e.getBoundingClientRect().y);
+    const start = await top();
+    await page.locator('[data-testid=step]').click();
+    const samples = [];
+    for (let i = 0; i < 15; i++) {
+      samples.push(await top());
+      await page.waitForTimeout(80);
+    }
+    const end = samples.at(-1);
+    assert.ok(end > start + 20, `the mark moved down into a node: ${start} → ${end}`);
+    assert.ok(
+      samples.some((y) => y > start + 2 && y < end - 2),
+      `seen on its way, not only at both ends: ${samples.map(Math.round).join(', ')}`,
+    );
+    assertNoPageErrors(pageErrors);
+  } finally {
+    await close();
+  }
+});

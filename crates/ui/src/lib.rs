@@ -15,7 +15,7 @@
 //! - [`engine`]: the page's bridge to the engine — applying editor text, listing objects, running
 //!   terminal lines — plain Rust with no DOM, so it is tested natively and in the browser alike.
 //!
-//! Not built yet (issue 8): animation of pods travelling from the queue, services and traffic,
+//! Not built yet (issue 8): restart pulses, services and traffic,
 //! zoom/pan, logs/exec in the inspector, fault menus, tutorials, embed mode.
 
 pub mod address;
