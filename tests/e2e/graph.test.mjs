@@ -123,9 +123,19 @@ test('the graph shows nodes, pods in their node with kubectl STATUS, and the sch
     ]);
     await page.screenshot({ path: path.join(OUTPUT, 'graph.png'), fullPage: true });
 
-    // Namespace filter: kube-system has no pods, so the graph shows none.
-    await graph.locator('[data-testid=namespace-filter]').selectOption('default');
+    // Namespace filter: a pod in kube-public shows under "all namespaces" and under its own
+    // namespace only.
+    await input.fill('kubectl run other --image=nginx -n kube-public');
+    await input.press('Enter');
+    await waitForText(page, '[data-testid=graph-caption]', [/4 pods/]);
+    const filter = graph.locator('[data-testid=namespace-filter]');
+    await filter.selectOption('default');
     await waitForText(page, '[data-testid=graph-caption]', [/3 pods/]);
+    assert.equal(await pod(page, 'kube-public/other').count(), 0);
+    await filter.selectOption('kube-public');
+    await waitForText(page, '[data-testid=graph-caption]', [/^Detailed view: 1 pod, 0 waiting to be scheduled$/]);
+    assert.equal(await pod(page, 'default/small-1').count(), 0);
+    await pod(page, 'kube-public/other').waitFor();
     assertNoPageErrors(pageErrors);
   } finally {
     await close();

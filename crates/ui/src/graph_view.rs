@@ -273,14 +273,7 @@ pub fn graph_view(props: &GraphProps) -> Html {
     };
 
     let caption = match detail {
-        Detail::Svg => format!(
-            "{}: {} {}, {} {}",
-            language.text(Label::DetailedView),
-            pods.len(),
-            language.text(Label::Pods),
-            queued,
-            language.text(Label::Queued)
-        ),
+        Detail::Svg => language.detailed_caption(pods.len(), queued),
         Detail::Pixels => language.pixel_caption(pods.len(), graph::SVG_POD_LIMIT),
     };
     let focused_message = focused_queue_pod.as_ref().and_then(|key| {

@@ -25,9 +25,6 @@ pub enum Label {
     Namespace,
     AllNamespaces,
     SchedulingQueue,
-    DetailedView,
-    Pods,
-    Queued,
     NotTriedYet,
     Objects,
     Terminal,
@@ -109,6 +106,17 @@ impl Language {
         }
     }
 
+    /// The graph caption of the detailed view: `Detailed view: 3 pods, 1 waiting to be scheduled`.
+    pub fn detailed_caption(self, pods: usize, queued: usize) -> String {
+        match self {
+            Language::English => {
+                let plural = if pods == 1 { "" } else { "s" };
+                format!("Detailed view: {pods} pod{plural}, {queued} waiting to be scheduled")
+            }
+            Language::Korean => format!("상세 보기: 파드 {pods}개, 스케줄 대기 {queued}개"),
+        }
+    }
+
     /// The graph caption of the pixel view: `Pixel view: 2050 pods — more than 2000 visible,
     /// drawn as blocks`.
     pub fn pixel_caption(self, pods: usize, limit: usize) -> String {
@@ -140,9 +148,6 @@ impl Language {
             Label::Namespace => ("Namespace", "네임스페이스"),
             Label::AllNamespaces => ("all namespaces", "모든 네임스페이스"),
             Label::SchedulingQueue => ("Scheduling queue", "스케줄링 대기열"),
-            Label::DetailedView => ("Detailed view", "상세 보기"),
-            Label::Pods => ("pods", "파드"),
-            Label::Queued => ("waiting to be scheduled", "스케줄 대기 중"),
             Label::NotTriedYet => (
                 "the scheduler has not tried this pod yet (time is paused?)",
                 "스케줄러가 아직 이 파드를 처리하지 않았습니다 (시간이 멈춰 있나요?)",
@@ -185,6 +190,10 @@ mod tests {
         let opened = Notice::SharedLinkOpened { seed: 7 };
         assert!(Language::English.notice(&opened).contains("seed 7"));
         assert!(Language::Korean.notice(&opened).contains("시드 7"));
+        assert_eq!(
+            Language::English.detailed_caption(1, 0),
+            "Detailed view: 1 pod, 0 waiting to be scheduled"
+        );
         assert_eq!(
             Language::English.pixel_caption(2050, 2000),
             "Pixel view: 2050 pods — more than 2000 visible, drawn as blocks"
