@@ -8,8 +8,11 @@
 //! pod the scheduler could not place, its FailedScheduling message. [`layout`] places node boxes
 //! in a grid and pod marks in cells inside their node; pods without a node sit in the queue.
 
+use std::rc::Rc;
+
 use cluster::{Store, StoreExt};
 use model::quantity::Quantity;
+use model::Object;
 use serde_json::Value;
 
 /// Above this many visible pods the graph draws pixels on a canvas instead of SVG marks.
@@ -118,31 +121,28 @@ fn scheduling_message(pod: &Value) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Reads nodes and pods from a snapshot of the store.
-pub fn graph_model(store: &Store) -> GraphModel {
-    let mut model = GraphModel::default();
-    let (Some(pods_type), Some(nodes_type)) = (
-        model::registry::resolve("pods"),
-        model::registry::resolve("nodes"),
-    ) else {
-        return model;
-    };
-    let mut requested: std::collections::BTreeMap<String, (i128, i128, i128)> = Default::default();
-    for object in store.list(pods_type, None) {
-        let pod = object.to_json_value();
-        let node = Some(text(&pod, "/spec/nodeName"))
-            .filter(|n| !n.is_empty())
-            .map(str::to_string);
-        if let Some(node) = &node {
-            if holds_resources(&pod) {
-                let (cpu, memory) = cluster::scheduler::pod_requests(&pod);
-                let entry = requested.entry(node.clone()).or_default();
-                entry.0 += cpu;
-                entry.1 += memory;
-                entry.2 += 1;
-            }
+/// What the graph takes from one pod: its mark, and what it holds on its node (requests).
+#[derive(Debug, Clone)]
+struct PodReading {
+    pod: GraphPod,
+    /// (node, cpu millicores, memory bytes) while the pod holds resources on a node.
+    holds: Option<(String, i128, i128)>,
+}
+
+fn read_pod(object: &Object) -> PodReading {
+    let pod = object.to_json_value();
+    let node = Some(text(&pod, "/spec/nodeName"))
+        .filter(|n| !n.is_empty())
+        .map(str::to_string);
+    let holds = match &node {
+        Some(node) if holds_resources(&pod) => {
+            let (cpu, memory) = cluster::scheduler::pod_requests(&pod);
+            Some((node.clone(), cpu, memory))
         }
-        model.pods.push(GraphPod {
+        _ => None,
+    };
+    PodReading {
+        pod: GraphPod {
             namespace: object.namespace().to_string(),
             name: object.name().to_string(),
             scheduling_message: if node.is_none() {
@@ -152,8 +152,79 @@ pub fn graph_model(store: &Store) -> GraphModel {
             },
             node,
             status: kubectl::printers::pod_status(&pod),
-        });
+        },
+        holds,
     }
+}
+
+/// Reads the graph's model again and again, re-reading only the pods whose stored object
+/// changed since the last read (stored objects are immutable `Rc`s: an unchanged pod is the
+/// same pointer), so a refresh at thousands of pods costs little more than a walk.
+#[derive(Default)]
+pub struct GraphReader {
+    pods: std::collections::BTreeMap<(String, String), (Rc<Object>, PodReading)>,
+    /// How many pod objects were converted and read so far (the work the cache saves).
+    pods_read: usize,
+}
+
+impl GraphReader {
+    pub fn pods_read(&self) -> usize {
+        self.pods_read
+    }
+
+    pub fn read(&mut self, store: &Store) -> GraphModel {
+        let mut model = GraphModel::default();
+        let (Some(pods_type), Some(nodes_type)) = (
+            model::registry::resolve("pods"),
+            model::registry::resolve("nodes"),
+        ) else {
+            return model;
+        };
+        let mut requested: std::collections::BTreeMap<String, (i128, i128, i128)> =
+            Default::default();
+        let mut readings = std::collections::BTreeMap::new();
+        for object in store.list(pods_type, None) {
+            let key = (object.namespace().to_string(), object.name().to_string());
+            let reading = match self.pods.remove(&key) {
+                Some((previous, reading)) if Rc::ptr_eq(&previous, &object) => reading,
+                _ => {
+                    self.pods_read += 1;
+                    read_pod(&object)
+                }
+            };
+            if let Some((node, cpu, memory)) = &reading.holds {
+                let entry = requested.entry(node.clone()).or_default();
+                entry.0 += cpu;
+                entry.1 += memory;
+                entry.2 += 1;
+            }
+            model.pods.push(reading.pod.clone());
+            readings.insert(key, (object, reading));
+        }
+        // Pods gone from the store are dropped with the old map.
+        self.pods = readings;
+        read_nodes(store, nodes_type, &requested, &mut model);
+        let mut namespaces: Vec<String> = model.pods.iter().map(|p| p.namespace.clone()).collect();
+        namespaces.dedup();
+        namespaces.sort();
+        namespaces.dedup();
+        model.namespaces = namespaces;
+        model
+    }
+}
+
+/// Reads nodes and pods from a snapshot of the store.
+pub fn graph_model(store: &Store) -> GraphModel {
+    GraphReader::default().read(store)
+}
+
+/// Every node with its allocatable resources and what its pods request; control plane first.
+fn read_nodes(
+    store: &Store,
+    nodes_type: &model::ResourceType,
+    requested: &std::collections::BTreeMap<String, (i128, i128, i128)>,
+    model: &mut GraphModel,
+) {
     for object in store.list(nodes_type, None) {
         let node = object.to_json_value();
         let allocatable = &node["status"]["allocatable"];
@@ -186,12 +257,6 @@ pub fn graph_model(store: &Store) -> GraphModel {
     }
     // Control plane first, then workers by name (the store already orders by name).
     model.nodes.sort_by_key(|n| !n.control_plane);
-    let mut namespaces: Vec<String> = model.pods.iter().map(|p| p.namespace.clone()).collect();
-    namespaces.dedup();
-    namespaces.sort();
-    namespaces.dedup();
-    model.namespaces = namespaces;
-    model
 }
 
 /// The pods the namespace filter lets through (`None`: all namespaces).
@@ -507,6 +572,41 @@ mod tests {
         assert_eq!(status_class("Init:CrashLoopBackOff"), "failed");
         assert_eq!(status_class("ImagePullBackOff"), "failed");
         assert_eq!(status_class("Completed"), "completed");
+    }
+
+    #[test]
+    fn the_incremental_reader_agrees_with_a_fresh_read_as_the_cluster_changes() {
+        let mut session = scenario::Session::new(1);
+        let mut reader = GraphReader::default();
+        let steps: [fn(&mut scenario::Session); 6] = [
+            |s| {
+                crate::engine::apply_text(s, crate::engine::TEMPLATES[0].1);
+            },
+            |s| s.cluster.advance(cluster::SimDuration::from_secs(1)),
+            |s| {
+                crate::engine::run_terminal_line(s, "kubectl run b --image=nginx -n kube-public");
+            },
+            |s| s.cluster.advance(cluster::SimDuration::from_secs(20)),
+            |s| {
+                crate::engine::run_terminal_line(s, "kubectl delete pod nginx");
+            },
+            |s| s.cluster.advance(cluster::SimDuration::from_secs(5)),
+        ];
+        for (i, step) in steps.iter().enumerate() {
+            step(&mut session);
+            let store = session.cluster.snapshot().store;
+            assert_eq!(reader.read(&store), graph_model(&store), "after step {i}");
+        }
+        let read_so_far = reader.pods_read();
+        let model = reader.read(&session.cluster.snapshot().store);
+        assert_eq!(
+            reader.pods_read(),
+            read_so_far,
+            "an unchanged pod is not read again"
+        );
+        assert_eq!(model.pods.len(), 1);
+        assert_eq!(model.pods[0].key(), "kube-public/b");
+        assert_eq!(model.pods[0].status, "Running");
     }
 
     #[test]

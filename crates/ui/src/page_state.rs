@@ -33,6 +33,7 @@ pub(crate) struct PageState {
     /// The graph's model and the object list, and the resourceVersion they were read at
     /// (re-read only when the cluster changed).
     pub(crate) graph: Rc<GraphModel>,
+    pub(crate) graph_reader: graph::GraphReader,
     pub(crate) rows: Rc<Vec<engine::ObjectRow>>,
     pub(crate) graph_version: u64,
     pub(crate) selection: Option<Selection>,
@@ -105,7 +106,8 @@ impl PageState {
     pub(crate) fn refresh_graph(&mut self) {
         let version = self.session.cluster.resource_version();
         if version != self.graph_version {
-            self.graph = Rc::new(graph::graph_model(&self.session.cluster.snapshot().store));
+            let store = self.session.cluster.snapshot().store;
+            self.graph = Rc::new(self.graph_reader.read(&store));
             self.rows = Rc::new(engine::object_rows(&self.session));
             self.graph_version = version;
         }
@@ -206,6 +208,7 @@ pub(crate) fn initial_state() -> PageState {
         playing: true,
         speed: 1.0,
         graph: Rc::new(GraphModel::default()),
+        graph_reader: graph::GraphReader::default(),
         rows: Rc::new(Vec::new()),
         graph_version: u64::MAX,
         selection: None,
