@@ -234,6 +234,13 @@ pub fn graph_view(props: &GraphProps) -> Html {
     let model = props.model.clone();
     // A filter naming a namespace that has no pods any more shows nothing, which is what the
     // user asked for; the choice stays in the menu until they change it.
+    let mut namespace_choices = model.namespaces.clone();
+    if let Some(chosen) = namespace.as_ref() {
+        if !namespace_choices.contains(chosen) {
+            namespace_choices.push(chosen.clone());
+            namespace_choices.sort();
+        }
+    }
     let pods = graph::visible_pods(&model, namespace.as_deref());
     let detail = graph::level_of_detail(pods.len());
     let cell = match detail {
@@ -331,7 +338,7 @@ pub fn graph_view(props: &GraphProps) -> Html {
                     { language.text(Label::Namespace) }{ " " }
                     <select data-testid="namespace-filter" onchange={on_namespace}>
                         <option value="" selected={namespace.is_none()}>{ language.text(Label::AllNamespaces) }</option>
-                        { for model.namespaces.iter().map(|ns| html! {
+                        { for namespace_choices.iter().map(|ns| html! {
                             <option value={ns.clone()} selected={namespace.as_deref() == Some(ns.as_str())}>{ ns.clone() }</option>
                         }) }
                     </select>
