@@ -74,28 +74,20 @@ pub fn apply_text(session: &mut Session, text: &str) -> ApplyResult {
         stdin: Some(text.to_string()),
     };
     let output = session.execute(&command, &NoFiles);
-    let errors = output
-        .stderr
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| EditorError {
-            line: None,
-            column: None,
-            message: l.to_string(),
-        })
-        .collect();
     ApplyResult {
         output: output.stdout,
-        errors,
+        errors: stderr_errors(&output.stderr),
     }
 }
 
-/// Every object in the cluster, ordered by kind, namespace and name.
+/// Every object in the cluster but Events (the events pane shows those), ordered by kind,
+/// namespace and name.
 pub fn object_rows(session: &Session) -> Vec<ObjectRow> {
     let snapshot = session.cluster.snapshot();
     let mut rows: Vec<ObjectRow> = snapshot
         .store
         .values()
+        .filter(|o| o.kind() != "Event")
         .map(|o| ObjectRow {
             kind: o.kind().to_string(),
             namespace: o.namespace().to_string(),
@@ -105,6 +97,9 @@ pub fn object_rows(session: &Session) -> Vec<ObjectRow> {
     rows.sort_by(|a, b| (&a.kind, &a.namespace, &a.name).cmp(&(&b.kind, &b.namespace, &b.name)));
     rows
 }
+
+/// The most rows the object list draws (the rest are one `kubectl get` away).
+pub const OBJECT_LIST_ROWS: usize = 500;
 
 /// Runs one terminal line; returns the text to append (`$ line` then the output).
 pub fn run_terminal_line(session: &mut Session, line: &str) -> String {
@@ -116,6 +111,215 @@ pub fn run_terminal_line(session: &mut Session, line: &str) -> String {
         text.push('\n');
     }
     text
+}
+
+/// What the inspector looks at: one object, named as the object list names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selection {
+    pub kind: String,
+    /// Empty for cluster-scoped objects.
+    pub namespace: String,
+    pub name: String,
+}
+
+impl Selection {
+    /// The resource argument kubectl takes for this object: the kind in lower case (`pod`,
+    /// `deployment`), which kubectl resolves as it resolves `kubectl get pod`.
+    fn resource_argument(&self) -> String {
+        self.kind.to_ascii_lowercase()
+    }
+
+    /// ` -n NAMESPACE`, or nothing for a cluster-scoped object.
+    fn namespace_flag(&self) -> String {
+        if self.namespace.is_empty() {
+            String::new()
+        } else {
+            format!(" -n {}", self.namespace)
+        }
+    }
+
+    /// `Pod default/web-1` for the inspector's title.
+    pub fn title(&self) -> String {
+        if self.namespace.is_empty() {
+            format!("{} {}", self.kind, self.name)
+        } else {
+            format!("{} {}/{}", self.kind, self.namespace, self.name)
+        }
+    }
+}
+
+/// The inspector's tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InspectorTab {
+    Describe,
+    Yaml,
+    Events,
+}
+
+impl InspectorTab {
+    pub const ALL: [InspectorTab; 3] = [
+        InspectorTab::Describe,
+        InspectorTab::Yaml,
+        InspectorTab::Events,
+    ];
+
+    /// The `data-tab` attribute and the label.
+    pub fn name(self) -> &'static str {
+        match self {
+            InspectorTab::Describe => "describe",
+            InspectorTab::Yaml => "yaml",
+            InspectorTab::Events => "events",
+        }
+    }
+}
+
+/// The kubectl command line a tab runs (shown above its output, as a terminal would).
+pub fn inspector_command(selection: &Selection, tab: InspectorTab) -> String {
+    let resource = selection.resource_argument();
+    let namespace = selection.namespace_flag();
+    let name = &selection.name;
+    match tab {
+        InspectorTab::Describe => format!("kubectl describe {resource} {name}{namespace}"),
+        InspectorTab::Yaml => format!("kubectl get {resource} {name}{namespace} -o yaml"),
+        InspectorTab::Events => format!("kubectl events --for {resource}/{name}{namespace}"),
+    }
+}
+
+/// Runs a read-only kubectl line and returns what it printed (stdout, then stderr).
+fn run_read_only(session: &mut Session, line: &str) -> String {
+    let output = session.run_line(line, &NoFiles);
+    let mut text = output.stdout;
+    text.push_str(&output.stderr);
+    text
+}
+
+/// What the inspector shows in a tab: our kubectl's own output for the object.
+pub fn inspector_text(session: &mut Session, selection: &Selection, tab: InspectorTab) -> String {
+    run_read_only(session, &inspector_command(selection, tab))
+}
+
+/// The object's YAML as `kubectl get -o yaml` prints it (the inspector's Edit button), or
+/// `None` when it is gone.
+pub fn object_yaml(session: &mut Session, selection: &Selection) -> Option<String> {
+    let output = session.run_line(&inspector_command(selection, InspectorTab::Yaml), &NoFiles);
+    (output.stderr.is_empty() && !output.stdout.is_empty()).then_some(output.stdout)
+}
+
+/// Deletes the selected object as `kubectl delete KIND NAME -n NS` would; returns what kubectl
+/// printed.
+pub fn delete_selection(session: &mut Session, selection: &Selection) -> ApplyResult {
+    let line = format!(
+        "kubectl delete {} {}{}",
+        selection.resource_argument(),
+        selection.name,
+        selection.namespace_flag()
+    );
+    let output = session.run_line(&line, &NoFiles);
+    ApplyResult {
+        output: output.stdout,
+        errors: stderr_errors(&output.stderr),
+    }
+}
+
+fn stderr_errors(stderr: &str) -> Vec<EditorError> {
+    stderr
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| EditorError {
+            line: None,
+            column: None,
+            message: l.to_string(),
+        })
+        .collect()
+}
+
+/// Deletes the objects the editor's text names, as `kubectl delete -f -` would.
+pub fn delete_text(session: &mut Session, text: &str) -> ApplyResult {
+    let errors = diagnose(text);
+    if !errors.is_empty() {
+        return ApplyResult {
+            output: String::new(),
+            errors,
+        };
+    }
+    let command = scenario::script::Command::Kubectl {
+        args: vec!["delete".into(), "-f".into(), "-".into()],
+        stdin: Some(text.to_string()),
+    };
+    let output = session.execute(&command, &NoFiles);
+    ApplyResult {
+        output: output.stdout,
+        errors: stderr_errors(&output.stderr),
+    }
+}
+
+/// The events pane: every namespace's events, oldest first, as `kubectl events -A` prints them.
+pub fn events_text(session: &mut Session) -> String {
+    run_read_only(session, "kubectl events -A")
+}
+
+/// The most event rows the events pane shows (the newest; the header stays).
+pub const EVENTS_PANE_ROWS: usize = 300;
+
+/// Keeps a table's header line and its newest `rows` rows, saying how many were left out.
+pub fn newest_rows(table: &str, rows: usize) -> String {
+    let mut lines = table.lines();
+    let Some(header) = lines.next() else {
+        return String::new();
+    };
+    let body: Vec<&str> = lines.collect();
+    if body.len() <= rows {
+        return table.to_string();
+    }
+    let skipped = body.len() - rows;
+    let mut text = format!("{header}\n… {skipped} older events not shown\n");
+    for line in &body[skipped..] {
+        text.push_str(line);
+        text.push('\n');
+    }
+    text
+}
+
+/// The speeds the speed control offers (simulated seconds per wall-clock second).
+pub const SPEEDS: [f64; 9] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0];
+
+/// How often the page advances the clock while playing.
+pub const TICK_MILLIS: u64 = 200;
+
+/// Simulated milliseconds one tick advances at `speed` (an unknown speed runs at 1×).
+pub fn simulated_millis_per_tick(speed: f64) -> u64 {
+    let speed = if SPEEDS.contains(&speed) { speed } else { 1.0 };
+    (TICK_MILLIS as f64 * speed).round() as u64
+}
+
+/// The speed control's label: `0.25×`, `1×`, `64×`.
+pub fn speed_label(speed: f64) -> String {
+    format!("{speed}×")
+}
+
+/// The longest a step advances when nothing happens.
+pub const STEP_MILLIS: u64 = 10_000;
+/// The slice a step advances by while looking for the next change.
+pub const STEP_SLICE_MILLIS: u64 = 250;
+
+/// The step button: advances simulated time to the next moment the cluster changes (a write to
+/// the store: a binding, a status update, an event), at most [`STEP_MILLIS`]. The engine does not
+/// expose its next due time, so the page advances in [`STEP_SLICE_MILLIS`] slices and stops after
+/// the first slice that changed something; the engine stops at every due time inside a slice, so
+/// slicing does not change what happens. Returns the simulated milliseconds advanced.
+pub fn step_to_next_change(session: &mut Session) -> u64 {
+    let version = session.cluster.resource_version();
+    let mut advanced = 0;
+    while advanced < STEP_MILLIS {
+        session
+            .cluster
+            .advance(cluster::SimDuration(STEP_SLICE_MILLIS));
+        advanced += STEP_SLICE_MILLIS;
+        if session.cluster.resource_version() != version {
+            break;
+        }
+    }
+    advanced
 }
 
 /// The simulated clock as the page shows it (`00:03:02`).
@@ -252,6 +456,10 @@ mod tests {
         let keys: Vec<String> = object_rows(&session).iter().map(ObjectRow::key).collect();
         assert!(keys.contains(&"Deployment/default/web".to_string()));
         assert!(keys.contains(&"Service/default/web".to_string()));
+        session.cluster.advance(cluster::SimDuration::from_secs(5));
+        run_terminal_line(&mut session, "kubectl run probe --image=nginx");
+        session.cluster.advance(cluster::SimDuration::from_secs(5));
+        assert!(!object_rows(&session).iter().any(|r| r.kind == "Event"));
     }
 
     #[test]
@@ -291,5 +499,146 @@ mod tests {
             text,
             "$ kubectl get ns default\nNAME      STATUS   AGE\ndefault   Active   5m\n"
         );
+    }
+
+    #[test]
+    fn the_inspector_runs_our_kubectl_for_the_selected_object() {
+        let mut session = Session::new(1);
+        apply_text(&mut session, TEMPLATES[0].1);
+        session.cluster.advance(cluster::SimDuration::from_secs(20));
+        let pod = Selection {
+            kind: "Pod".into(),
+            namespace: "default".into(),
+            name: "nginx".into(),
+        };
+        assert_eq!(
+            inspector_command(&pod, InspectorTab::Describe),
+            "kubectl describe pod nginx -n default"
+        );
+        assert_eq!(
+            inspector_command(&pod, InspectorTab::Events),
+            "kubectl events --for pod/nginx -n default"
+        );
+        let describe = inspector_text(&mut session, &pod, InspectorTab::Describe);
+        assert!(describe.starts_with("Name:"), "{describe}");
+        assert!(describe.contains("Status:           Running"), "{describe}");
+        let yaml = inspector_text(&mut session, &pod, InspectorTab::Yaml);
+        assert!(yaml.starts_with("apiVersion: v1\nkind: Pod\n"), "{yaml}");
+        assert_eq!(object_yaml(&mut session, &pod), Some(yaml));
+        let events = inspector_text(&mut session, &pod, InspectorTab::Events);
+        assert!(events.contains("Scheduled"), "{events}");
+        let node = Selection {
+            kind: "Node".into(),
+            namespace: String::new(),
+            name: "node-1".into(),
+        };
+        assert_eq!(
+            inspector_command(&node, InspectorTab::Yaml),
+            "kubectl get node node-1 -o yaml"
+        );
+        assert!(inspector_text(&mut session, &node, InspectorTab::Describe).starts_with("Name:"));
+        let deleted = delete_selection(&mut session, &pod);
+        assert_eq!(
+            deleted.output,
+            "pod \"nginx\" deleted from default namespace\n"
+        );
+        assert_eq!(object_yaml(&mut session, &pod), None);
+    }
+
+    #[test]
+    fn the_delete_button_deletes_what_the_editor_names() {
+        let mut session = Session::new(1);
+        apply_text(&mut session, STARTER_MANIFEST);
+        let result = delete_text(&mut session, STARTER_MANIFEST);
+        assert_eq!(result.errors, vec![]);
+        assert!(
+            result.output.contains("deployment.apps \"web\" deleted"),
+            "{}",
+            result.output
+        );
+        let again = delete_text(&mut session, STARTER_MANIFEST);
+        assert!(
+            again.errors[0].message.contains("NotFound"),
+            "{:?}",
+            again.errors
+        );
+        let broken = delete_text(&mut session, "kind: [\n");
+        assert!(broken.errors[0].line.is_some());
+    }
+
+    #[test]
+    fn the_events_pane_lists_events_oldest_first() {
+        let mut session = Session::new(1);
+        apply_text(&mut session, TEMPLATES[0].1);
+        session.cluster.advance(cluster::SimDuration::from_secs(20));
+        let text = events_text(&mut session);
+        assert!(text.starts_with("NAMESPACE"), "{text}");
+        let scheduled = text.find("Scheduled").expect("scheduled");
+        let started = text.find("Started").expect("started");
+        assert!(scheduled < started, "{text}");
+    }
+
+    #[test]
+    fn the_events_pane_keeps_the_header_and_the_newest_rows() {
+        assert_eq!(newest_rows("", 2), "");
+        assert_eq!(newest_rows("H\na\nb\n", 2), "H\na\nb\n");
+        assert_eq!(
+            newest_rows("H\na\nb\nc\n", 2),
+            "H\n… 1 older events not shown\nb\nc\n"
+        );
+        assert_eq!(newest_rows("No events found.\n", 2), "No events found.\n");
+    }
+
+    #[test]
+    fn a_step_stops_at_the_next_change_or_after_ten_seconds() {
+        let mut session = Session::new(1);
+        // Nothing to do: a step is the full ten seconds.
+        assert_eq!(step_to_next_change(&mut session), STEP_MILLIS);
+        apply_text(&mut session, TEMPLATES[0].1);
+        // The scheduler binds the new pod at once: the first slice changes the cluster.
+        assert_eq!(step_to_next_change(&mut session), STEP_SLICE_MILLIS);
+        let mut steps = 1;
+        let mut statuses = vec![];
+        for _ in 0..40 {
+            let model = crate::graph::graph_model(&session.cluster.snapshot().store);
+            let status = model.pods[0].status.clone();
+            if statuses.last() != Some(&status) {
+                statuses.push(status.clone());
+            }
+            if status == "Running" {
+                break;
+            }
+            assert!(step_to_next_change(&mut session) <= STEP_MILLIS);
+            steps += 1;
+        }
+        assert_eq!(
+            statuses.last().map(String::as_str),
+            Some("Running"),
+            "{statuses:?}"
+        );
+        assert!(
+            steps > 2,
+            "the pod's start is spread over several steps ({steps})"
+        );
+        // Slicing does not change what happens: the same run in two advances ends identically.
+        let mut whole = Session::new(1);
+        whole.cluster.advance(cluster::SimDuration(STEP_MILLIS));
+        apply_text(&mut whole, TEMPLATES[0].1);
+        let elapsed = session.cluster.now().0 - STEP_MILLIS;
+        whole.cluster.advance(cluster::SimDuration(elapsed));
+        assert_eq!(
+            run_terminal_line(&mut whole, "kubectl get pod nginx -o yaml"),
+            run_terminal_line(&mut session, "kubectl get pod nginx -o yaml")
+        );
+    }
+
+    #[test]
+    fn speeds_map_to_simulated_time_per_tick() {
+        assert_eq!(simulated_millis_per_tick(1.0), TICK_MILLIS);
+        assert_eq!(simulated_millis_per_tick(0.25), TICK_MILLIS / 4);
+        assert_eq!(simulated_millis_per_tick(64.0), TICK_MILLIS * 64);
+        assert_eq!(simulated_millis_per_tick(1000.0), TICK_MILLIS);
+        assert_eq!(speed_label(0.25), "0.25×");
+        assert_eq!(speed_label(64.0), "64×");
     }
 }

@@ -1,19 +1,32 @@
 //! The playground page: a yew app, the only crate that knows the browser.
 //!
-//! - [`app`]: the page — editor panel (Apply, error panel), the list of objects in the cluster,
-//!   the kubectl terminal and the simulated clock.
+//! - [`app`]: the page — editor panel (Apply, Delete, Share, templates, error panel), the
+//!   kubectl terminal, the cluster graph, the object list and inspector, the events pane and the
+//!   time controls (play/pause, step, speed), in English or Korean.
+//! - [`graph`] / [`graph_view`]: the graph's model and layout maths (DOM-free) and its SVG /
+//!   canvas rendering.
+//! - [`share`]: share links (compressed editor text + seed in the URL fragment, size-capped).
+//! - [`i18n`]: the page's own labels in English and Korean.
+//! - `page_state`: what the page keeps between renders and how a load starts it;
+//!   [`address`]: the address bar's fragment.
 //! - [`editor`]: the CodeMirror 6 editor behind `window.kubeplayEditor` (web/editor.js, bundled
 //!   by esbuild in Trunk's pre-build hook), with a plain textarea if the bundle is missing.
 //! - [`storage`]: autosave of the editor text and terminal history (localStorage).
 //! - [`engine`]: the page's bridge to the engine — applying editor text, listing objects, running
 //!   terminal lines — plain Rust with no DOM, so it is tested natively and in the browser alike.
 //!
-//! The animated graph, inspector, time controls, tutorials and share links come with the
-//! playground-page issue.
+//! Not built yet (issue 8): restart pulses, services and traffic,
+//! zoom/pan, logs/exec in the inspector, fault menus, tutorials, embed mode.
 
+pub mod address;
 pub mod app;
 pub mod editor;
 pub mod engine;
+pub mod graph;
+pub mod graph_view;
+pub mod i18n;
+mod page_state;
+pub mod share;
 pub mod storage;
 
 /// Mounts the app on `<body>`.

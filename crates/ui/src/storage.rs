@@ -1,4 +1,5 @@
-//! Autosave: the editor's text and the terminal history live in the browser's localStorage, so a
+//! Autosave: the editor's text (and the text a share link or Edit replaced), the language
+//! choice and the terminal history live in the browser's localStorage, so a
 //! reload (or a crash) never loses what the user typed. Storage may be unavailable (private
 //! windows, quotas): then nothing is saved and nothing fails.
 
@@ -32,5 +33,30 @@ pub fn save_history(history: &[String]) {
     if let Some(storage) = storage() {
         let start = history.len().saturating_sub(HISTORY_LIMIT);
         let _ = storage.set_item(HISTORY_KEY, &history[start..].join("\n"));
+    }
+}
+
+const PREVIOUS_TEXT_KEY: &str = "kubeplay.editor.previous";
+const LANGUAGE_KEY: &str = "kubeplay.language";
+
+/// Keeps the editor's text before something replaced it (a share link, the inspector's Edit),
+/// so the page can offer it back.
+pub fn save_previous_text(text: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(PREVIOUS_TEXT_KEY, text);
+    }
+}
+
+pub fn load_previous_text() -> Option<String> {
+    storage()?.get_item(PREVIOUS_TEXT_KEY).ok().flatten()
+}
+
+pub fn load_language() -> Option<String> {
+    storage()?.get_item(LANGUAGE_KEY).ok().flatten()
+}
+
+pub fn save_language(code: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(LANGUAGE_KEY, code);
     }
 }

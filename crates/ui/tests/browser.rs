@@ -71,6 +71,15 @@ async fn the_page_mounts_with_its_parts_and_lists_bootstrap_objects() {
         "terminal-input",
         "terminal-output",
         "clock",
+        "delete",
+        "share",
+        "graph",
+        "inspector",
+        "events",
+        "pause",
+        "step",
+        "speed",
+        "language",
     ] {
         let selector = format!("[data-testid={id}]");
         assert!(
@@ -92,4 +101,67 @@ async fn the_page_mounts_with_its_parts_and_lists_bootstrap_objects() {
         .query_selector("[data-object=\"Service/default/kubernetes\"]")
         .unwrap()
         .is_some());
+    // The graph drew the default cluster's four nodes.
+    for node in ["control-plane", "node-1", "node-2", "node-3"] {
+        let selector = format!("[data-testid=graph] [data-node=\"{node}\"]");
+        assert!(
+            document.query_selector(&selector).unwrap().is_some(),
+            "missing {selector}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn share_links_round_trip_and_refuse_hostile_input_in_the_browser() {
+    let fragment = ui::share::encode_fragment(engine::STARTER_MANIFEST, 42).unwrap();
+    let opened = ui::share::decode_fragment(&format!("#{fragment}")).unwrap();
+    assert_eq!(
+        opened,
+        Some(ui::share::SharedScenario {
+            seed: 42,
+            text: engine::STARTER_MANIFEST.to_string()
+        })
+    );
+    for hostile in ["#s=%%%", "#s=AAAA", "#s=", "#s=eJwDAAAAAAE"] {
+        let result = ui::share::decode_fragment(hostile);
+        let error = result.expect_err(hostile);
+        assert!(error.message().starts_with("share link: "), "{hostile}");
+    }
+    // A bomb: 4 MiB of one byte inflates past the cap and stops there.
+    let mut payload = vec![1u8, 0, 0, 0, 0, 0, 0, 0, 0];
+    payload.extend(std::iter::repeat_n(b'a', 4 * 1024 * 1024));
+    let compressed = miniz_oxide::deflate::compress_to_vec(&payload, 6);
+    use base64::Engine as _;
+    let bomb = format!(
+        "#s={}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(compressed)
+    );
+    assert_eq!(
+        ui::share::decode_fragment(&bomb),
+        Err(ui::share::ShareLinkError::InflatesTooFar)
+    );
+}
+
+#[wasm_bindgen_test]
+fn graph_model_and_layout_in_the_browser() {
+    let mut session = scenario::Session::new(1);
+    let result = engine::apply_text(&mut session, engine::TEMPLATES[0].1);
+    assert_eq!(result.errors, vec![]);
+    session.cluster.advance(cluster::SimDuration::from_secs(30));
+    let model = ui::graph::graph_model(&session.cluster.snapshot().store);
+    let pods = ui::graph::visible_pods(&model, Some("default"));
+    assert_eq!(pods.len(), 1);
+    assert_eq!(pods[0].status, "Running");
+    let layout = ui::graph::layout(&model.nodes, &pods, ui::graph::SVG_CELL);
+    let home = model
+        .nodes
+        .iter()
+        .position(|n| Some(&n.name) == pods[0].node.as_ref())
+        .unwrap();
+    let cell = layout.pods[0];
+    assert!(layout.nodes[home].contains(cell.x + cell.width / 2.0, cell.y + cell.height / 2.0));
+    assert_eq!(
+        ui::graph::level_of_detail(pods.len()),
+        ui::graph::Detail::Svg
+    );
 }

@@ -1,0 +1,647 @@
+//! The cluster graph's data and layout maths, with no DOM: what the page draws for nodes, pods
+//! and the scheduling queue, where it draws them, and when it switches from the detailed SVG
+//! view to the pixel view (../shared/DESIGN.md: SVG holds 60 fps up to ~2,000 pods).
+//!
+//! [`graph_model`] reads one snapshot of the store: nodes with their allocatable CPU / memory /
+//! pods and what the pods bound to them request (as `kubectl describe node` sums it), and every
+//! pod with the STATUS `kubectl get pods` prints ([`kubectl::printers::pod_status`]) and, for a
+//! pod the scheduler could not place, its FailedScheduling message. [`layout`] places node boxes
+//! in a grid and pod marks in cells inside their node; pods without a node sit in the queue.
+
+use std::rc::Rc;
+
+use cluster::{Store, StoreExt};
+use model::quantity::Quantity;
+use model::Object;
+use serde_json::Value;
+
+/// Above this many visible pods the graph draws pixels on a canvas instead of SVG marks.
+pub const SVG_POD_LIMIT: usize = 2_000;
+/// The graph's drawing width (SVG viewBox units = canvas pixels).
+pub const GRAPH_WIDTH: f64 = 720.0;
+/// Cell size of one pod mark in the detailed view and in the pixel view.
+pub const SVG_CELL: f64 = 16.0;
+pub const PIXEL_CELL: f64 = 4.0;
+
+const MARGIN: f64 = 10.0;
+const GAP: f64 = 10.0;
+const NODE_PADDING: f64 = 8.0;
+/// Name line plus three capacity bars.
+const NODE_HEADER: f64 = 74.0;
+const QUEUE_HEADER: f64 = 24.0;
+const MAX_COLUMNS: usize = 4;
+
+/// One node as the graph shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GraphNode {
+    pub name: String,
+    pub control_plane: bool,
+    pub ready: bool,
+    pub unschedulable: bool,
+    pub cpu: Usage,
+    pub memory: Usage,
+    pub pods: Usage,
+}
+
+/// Requested vs allocatable, in the resource's base unit (millicores, bytes, pods).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Usage {
+    pub requested: i128,
+    pub allocatable: i128,
+}
+
+impl Usage {
+    /// The bar's fill, 0.0 to 1.0 (over-commitment shows as a full bar).
+    pub fn fraction(self) -> f64 {
+        if self.allocatable <= 0 {
+            return if self.requested > 0 { 1.0 } else { 0.0 };
+        }
+        (self.requested as f64 / self.allocatable as f64).clamp(0.0, 1.0)
+    }
+
+    /// Whole percent, as `kubectl describe node` prints it (rounded down).
+    pub fn percent(self) -> i128 {
+        if self.allocatable <= 0 {
+            return 0;
+        }
+        self.requested * 100 / self.allocatable
+    }
+}
+
+/// One pod as the graph shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GraphPod {
+    pub namespace: String,
+    pub name: String,
+    /// `spec.nodeName`; `None` while the pod waits in the scheduling queue.
+    pub node: Option<String>,
+    /// Exactly what `kubectl get pods` prints in STATUS.
+    pub status: String,
+    /// The scheduler's message when it could not place the pod (`0/4 nodes are available: …`).
+    pub scheduling_message: Option<String>,
+}
+
+impl GraphPod {
+    /// `namespace/name`, the `data-pod` attribute and the list key.
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.namespace, self.name)
+    }
+}
+
+/// Everything the graph draws, read from one snapshot.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GraphModel {
+    pub nodes: Vec<GraphNode>,
+    pub pods: Vec<GraphPod>,
+    /// Namespaces that have pods, sorted (the namespace filter's choices).
+    pub namespaces: Vec<String>,
+}
+
+fn quantity_of(value: &Value) -> Option<Quantity> {
+    value.as_str().and_then(|s| Quantity::parse(s).ok())
+}
+
+fn text<'a>(value: &'a Value, pointer: &str) -> &'a str {
+    value.pointer(pointer).and_then(Value::as_str).unwrap_or("")
+}
+
+/// Whether a pod still holds its node's resources (terminal pods do not).
+fn holds_resources(pod: &Value) -> bool {
+    !matches!(text(pod, "/status/phase"), "Succeeded" | "Failed")
+}
+
+fn scheduling_message(pod: &Value) -> Option<String> {
+    pod.pointer("/status/conditions")?
+        .as_array()?
+        .iter()
+        .find(|c| {
+            c["type"] == "PodScheduled" && c["status"] == "False" && c["reason"] == "Unschedulable"
+        })
+        .and_then(|c| c["message"].as_str())
+        .map(str::to_string)
+}
+
+/// What the graph takes from one pod: its mark, and what it holds on its node (requests).
+#[derive(Debug, Clone)]
+struct PodReading {
+    pod: GraphPod,
+    /// (node, cpu millicores, memory bytes) while the pod holds resources on a node.
+    holds: Option<(String, i128, i128)>,
+}
+
+fn read_pod(object: &Object) -> PodReading {
+    let pod = object.to_json_value();
+    let node = Some(text(&pod, "/spec/nodeName"))
+        .filter(|n| !n.is_empty())
+        .map(str::to_string);
+    let holds = match &node {
+        Some(node) if holds_resources(&pod) => {
+            let (cpu, memory) = cluster::scheduler::pod_requests(&pod);
+            Some((node.clone(), cpu, memory))
+        }
+        _ => None,
+    };
+    PodReading {
+        pod: GraphPod {
+            namespace: object.namespace().to_string(),
+            name: object.name().to_string(),
+            scheduling_message: if node.is_none() {
+                scheduling_message(&pod)
+            } else {
+                None
+            },
+            node,
+            status: kubectl::printers::pod_status(&pod),
+        },
+        holds,
+    }
+}
+
+/// Reads the graph's model again and again, re-reading only the pods whose stored object
+/// changed since the last read (stored objects are immutable `Rc`s: an unchanged pod is the
+/// same pointer), so a refresh at thousands of pods costs little more than a walk.
+#[derive(Default)]
+pub struct GraphReader {
+    pods: std::collections::BTreeMap<(String, String), (Rc<Object>, PodReading)>,
+    /// How many pod objects were converted and read so far (the work the cache saves).
+    pods_read: usize,
+}
+
+impl GraphReader {
+    pub fn pods_read(&self) -> usize {
+        self.pods_read
+    }
+
+    pub fn read(&mut self, store: &Store) -> GraphModel {
+        let mut model = GraphModel::default();
+        let (Some(pods_type), Some(nodes_type)) = (
+            model::registry::resolve("pods"),
+            model::registry::resolve("nodes"),
+        ) else {
+            return model;
+        };
+        let mut requested: std::collections::BTreeMap<String, (i128, i128, i128)> =
+            Default::default();
+        let mut readings = std::collections::BTreeMap::new();
+        for object in store.list(pods_type, None) {
+            let key = (object.namespace().to_string(), object.name().to_string());
+            let reading = match self.pods.remove(&key) {
+                Some((previous, reading)) if Rc::ptr_eq(&previous, &object) => reading,
+                _ => {
+                    self.pods_read += 1;
+                    read_pod(&object)
+                }
+            };
+            if let Some((node, cpu, memory)) = &reading.holds {
+                let entry = requested.entry(node.clone()).or_default();
+                entry.0 += cpu;
+                entry.1 += memory;
+                entry.2 += 1;
+            }
+            model.pods.push(reading.pod.clone());
+            readings.insert(key, (object, reading));
+        }
+        // Pods gone from the store are dropped with the old map.
+        self.pods = readings;
+        read_nodes(store, nodes_type, &requested, &mut model);
+        let mut namespaces: Vec<String> = model.pods.iter().map(|p| p.namespace.clone()).collect();
+        namespaces.dedup();
+        namespaces.sort();
+        namespaces.dedup();
+        model.namespaces = namespaces;
+        model
+    }
+}
+
+/// Reads nodes and pods from a snapshot of the store.
+pub fn graph_model(store: &Store) -> GraphModel {
+    GraphReader::default().read(store)
+}
+
+/// Every node with its allocatable resources and what its pods request; control plane first.
+fn read_nodes(
+    store: &Store,
+    nodes_type: &model::ResourceType,
+    requested: &std::collections::BTreeMap<String, (i128, i128, i128)>,
+    model: &mut GraphModel,
+) {
+    for object in store.list(nodes_type, None) {
+        let node = object.to_json_value();
+        let allocatable = &node["status"]["allocatable"];
+        let (cpu, memory, pods) = requested.get(object.name()).copied().unwrap_or_default();
+        let labels = &node["metadata"]["labels"];
+        model.nodes.push(GraphNode {
+            name: object.name().to_string(),
+            control_plane: labels
+                .get("node-role.kubernetes.io/control-plane")
+                .is_some(),
+            ready: node["status"]["conditions"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|c| c["type"] == "Ready" && c["status"] == "True"),
+            unschedulable: node["spec"]["unschedulable"].as_bool() == Some(true),
+            cpu: Usage {
+                requested: cpu,
+                allocatable: quantity_of(&allocatable["cpu"]).map_or(0, |q| q.milli_value()),
+            },
+            memory: Usage {
+                requested: memory,
+                allocatable: quantity_of(&allocatable["memory"]).map_or(0, |q| q.value()),
+            },
+            pods: Usage {
+                requested: pods,
+                allocatable: quantity_of(&allocatable["pods"]).map_or(0, |q| q.value()),
+            },
+        });
+    }
+    // Control plane first, then workers by name (the store already orders by name).
+    model.nodes.sort_by_key(|n| !n.control_plane);
+}
+
+/// The pods the namespace filter lets through (`None`: all namespaces).
+pub fn visible_pods<'a>(model: &'a GraphModel, namespace: Option<&str>) -> Vec<&'a GraphPod> {
+    model
+        .pods
+        .iter()
+        .filter(|p| namespace.is_none_or(|ns| p.namespace == ns))
+        .collect()
+}
+
+/// How the graph is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// SVG with one mark per pod (labels, hover, `data-*` attributes).
+    Svg,
+    /// One canvas, pods as pixels.
+    Pixels,
+}
+
+/// The level of detail for this many visible pods.
+pub fn level_of_detail(visible_pods: usize) -> Detail {
+    if visible_pods > SVG_POD_LIMIT {
+        Detail::Pixels
+    } else {
+        Detail::Svg
+    }
+}
+
+/// An axis-aligned rectangle in graph units.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Rect {
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+impl Rect {
+    pub fn contains(&self, x: f64, y: f64) -> bool {
+        x >= self.x && x < self.x + self.width && y >= self.y && y < self.y + self.height
+    }
+}
+
+/// Where everything goes. `pods[i]` is the cell of the i-th visible pod.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Layout {
+    pub width: f64,
+    pub height: f64,
+    pub cell: f64,
+    pub queue: Rect,
+    pub nodes: Vec<Rect>,
+    pub pods: Vec<Rect>,
+}
+
+/// How many cells fit across `width` after the padding (at least one).
+fn cells_across(width: f64, cell: f64) -> usize {
+    (((width - 2.0 * NODE_PADDING) / cell).floor() as usize).max(1)
+}
+
+fn rows_for(count: usize, across: usize) -> usize {
+    count.div_ceil(across.max(1))
+}
+
+/// Lays out the queue (top, full width), node boxes (a grid of up to four columns, each grid row
+/// as tall as its fullest node) and one cell per visible pod, in `pods` order.
+pub fn layout(nodes: &[GraphNode], pods: &[&GraphPod], cell: f64) -> Layout {
+    let columns = nodes.len().clamp(1, MAX_COLUMNS);
+    // Whole units keep every box and cell on the pixel grid.
+    let node_width =
+        ((GRAPH_WIDTH - 2.0 * MARGIN - GAP * (columns as f64 - 1.0)) / columns as f64).floor();
+    let node_across = cells_across(node_width, cell);
+    let queue_width = GRAPH_WIDTH - 2.0 * MARGIN;
+    let queue_across = cells_across(queue_width, cell);
+
+    // Which pods go where: the node's index, or None for the queue (no node, or a node that
+    // is not in the list any more).
+    let node_index = |name: &str| nodes.iter().position(|n| n.name == name);
+    let homes: Vec<Option<usize>> = pods
+        .iter()
+        .map(|p| p.node.as_deref().and_then(node_index))
+        .collect();
+    let mut per_node = vec![0usize; nodes.len()];
+    let mut in_queue = 0usize;
+    for home in &homes {
+        match home {
+            Some(i) => per_node[*i] += 1,
+            None => in_queue += 1,
+        }
+    }
+
+    let queue_rows = rows_for(in_queue, queue_across).max(1);
+    let queue = Rect {
+        x: MARGIN,
+        y: MARGIN,
+        width: queue_width,
+        height: QUEUE_HEADER + queue_rows as f64 * cell + NODE_PADDING,
+    };
+
+    let mut node_rects = Vec::with_capacity(nodes.len());
+    let mut y = queue.y + queue.height + GAP;
+    for (row, chunk) in per_node.chunks(columns).enumerate() {
+        let rows = chunk
+            .iter()
+            .map(|count| rows_for(*count, node_across))
+            .max()
+            .unwrap_or(0)
+            .max(1);
+        let height = NODE_HEADER + rows as f64 * cell + NODE_PADDING;
+        for column in 0..chunk.len() {
+            debug_assert!(row * columns + column < nodes.len());
+            node_rects.push(Rect {
+                x: MARGIN + column as f64 * (node_width + GAP),
+                y,
+                width: node_width,
+                height,
+            });
+        }
+        y += height + GAP;
+    }
+    let mut next_in_node = vec![0usize; nodes.len()];
+    let mut next_in_queue = 0usize;
+    let place = |area: Rect, header: f64, across: usize, index: usize| Rect {
+        x: area.x + NODE_PADDING + (index % across) as f64 * cell,
+        y: area.y + header + (index / across) as f64 * cell,
+        width: cell,
+        height: cell,
+    };
+    let pod_rects = homes
+        .iter()
+        .map(|home| match home {
+            Some(i) => {
+                let index = next_in_node[*i];
+                next_in_node[*i] += 1;
+                place(node_rects[*i], NODE_HEADER, node_across, index)
+            }
+            None => {
+                let index = next_in_queue;
+                next_in_queue += 1;
+                place(queue, QUEUE_HEADER, queue_across, index)
+            }
+        })
+        .collect();
+
+    Layout {
+        width: GRAPH_WIDTH,
+        height: y - GAP + MARGIN,
+        cell,
+        queue,
+        nodes: node_rects,
+        pods: pod_rects,
+    }
+}
+
+/// The colour family of a STATUS (a CSS class suffix and the pixel view's colour).
+pub fn status_class(status: &str) -> &'static str {
+    match status {
+        "Running" => "running",
+        "Completed" | "Succeeded" => "completed",
+        "Terminating" => "terminating",
+        "Pending" | "ContainerCreating" | "PodInitializing" => "pending",
+        s if s.starts_with("Init:") && !s.contains("Err") && !s.contains("BackOff") => "pending",
+        _ => "failed",
+    }
+}
+
+/// The pixel view's RGB colour of a status class.
+pub fn status_rgb(class: &str) -> (u8, u8, u8) {
+    match class {
+        "running" => (46, 160, 67),
+        "completed" => (140, 149, 159),
+        "terminating" => (200, 200, 200),
+        "pending" => (219, 154, 4),
+        _ => (207, 34, 46),
+    }
+}
+
+/// A human-readable quantity for the bars' tooltips: `250m`, `1.5`, `512Mi`, `2Gi`.
+pub fn format_cpu(millicores: i128) -> String {
+    if millicores % 1000 == 0 {
+        format!("{}", millicores / 1000)
+    } else {
+        format!("{millicores}m")
+    }
+}
+
+pub fn format_memory(bytes: i128) -> String {
+    const MI: i128 = 1024 * 1024;
+    const GI: i128 = 1024 * MI;
+    if bytes != 0 && bytes % GI == 0 {
+        format!("{}Gi", bytes / GI)
+    } else if bytes % MI == 0 {
+        format!("{}Mi", bytes / MI)
+    } else {
+        format!("{bytes}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(name: &str) -> GraphNode {
+        GraphNode {
+            name: name.into(),
+            control_plane: name == "control-plane",
+            ready: true,
+            unschedulable: false,
+            cpu: Usage::default(),
+            memory: Usage::default(),
+            pods: Usage::default(),
+        }
+    }
+
+    fn pod(name: &str, node: Option<&str>) -> GraphPod {
+        GraphPod {
+            namespace: "default".into(),
+            name: name.into(),
+            node: node.map(str::to_string),
+            status: "Running".into(),
+            scheduling_message: None,
+        }
+    }
+
+    #[test]
+    fn pods_sit_inside_their_node_and_unscheduled_ones_in_the_queue() {
+        let nodes = vec![node("control-plane"), node("node-1"), node("node-2")];
+        let pods = [
+            pod("a", Some("node-1")),
+            pod("b", None),
+            pod("c", Some("node-1")),
+            pod("d", Some("gone")),
+        ];
+        let refs: Vec<&GraphPod> = pods.iter().collect();
+        let layout = layout(&nodes, &refs, SVG_CELL);
+        assert_eq!(layout.nodes.len(), 3);
+        assert_eq!(layout.pods.len(), 4);
+        let centre = |r: Rect| (r.x + r.width / 2.0, r.y + r.height / 2.0);
+        for (i, home) in [Some(1), None, Some(1), None].into_iter().enumerate() {
+            let (x, y) = centre(layout.pods[i]);
+            let area = home.map_or(layout.queue, |n| layout.nodes[n]);
+            assert!(area.contains(x, y), "pod {i} at {x},{y} outside {area:?}");
+        }
+        // a and c are neighbours in node-1's first row.
+        assert_eq!(layout.pods[0].y, layout.pods[2].y);
+        assert_eq!(layout.pods[2].x - layout.pods[0].x, SVG_CELL);
+        // Nothing overlaps: node boxes are side by side below the queue.
+        assert!(layout.nodes[0].y >= layout.queue.y + layout.queue.height);
+        assert!(layout.nodes[1].x >= layout.nodes[0].x + layout.nodes[0].width);
+        assert!(layout.height >= layout.nodes[2].y + layout.nodes[2].height);
+        assert!(layout.nodes[2].x + layout.nodes[2].width <= GRAPH_WIDTH);
+    }
+
+    #[test]
+    fn a_full_node_grows_its_grid_row_and_wraps_its_pods() {
+        let nodes: Vec<GraphNode> = (1..=6).map(|i| node(&format!("node-{i}"))).collect();
+        let pods: Vec<GraphPod> = (0..100)
+            .map(|i| pod(&format!("p{i}"), Some("node-2")))
+            .collect();
+        let refs: Vec<&GraphPod> = pods.iter().collect();
+        let layout = layout(&nodes, &refs, SVG_CELL);
+        // Four columns: node-5 starts a second grid row below the tallest of the first.
+        assert_eq!(layout.nodes[4].x, layout.nodes[0].x);
+        assert_eq!(layout.nodes[0].height, layout.nodes[1].height);
+        assert!(layout.nodes[4].y >= layout.nodes[1].y + layout.nodes[1].height);
+        for r in &layout.pods {
+            let (x, y) = (r.x + r.width / 2.0, r.y + r.height / 2.0);
+            assert!(layout.nodes[1].contains(x, y));
+        }
+        let mut cells: Vec<(i64, i64)> = layout
+            .pods
+            .iter()
+            .map(|r| (r.x as i64, r.y as i64))
+            .collect();
+        cells.sort();
+        cells.dedup();
+        assert_eq!(cells.len(), 100, "no two pods share a cell");
+    }
+
+    #[test]
+    fn no_nodes_and_no_pods_still_lay_out() {
+        let layout = layout(&[], &[], SVG_CELL);
+        assert!(layout.height > 0.0 && layout.queue.height > 0.0);
+    }
+
+    #[test]
+    fn the_view_switches_to_pixels_above_the_limit() {
+        assert_eq!(level_of_detail(0), Detail::Svg);
+        assert_eq!(level_of_detail(SVG_POD_LIMIT), Detail::Svg);
+        assert_eq!(level_of_detail(SVG_POD_LIMIT + 1), Detail::Pixels);
+    }
+
+    #[test]
+    fn usage_bars_and_labels() {
+        let half = Usage {
+            requested: 2000,
+            allocatable: 4000,
+        };
+        assert_eq!(half.fraction(), 0.5);
+        assert_eq!(half.percent(), 50);
+        let over = Usage {
+            requested: 5,
+            allocatable: 4,
+        };
+        assert_eq!(over.fraction(), 1.0);
+        assert_eq!(Usage::default().fraction(), 0.0);
+        assert_eq!(format_cpu(250), "250m");
+        assert_eq!(format_cpu(4000), "4");
+        assert_eq!(format_memory(512 * 1024 * 1024), "512Mi");
+        assert_eq!(format_memory(8 * 1024 * 1024 * 1024), "8Gi");
+        assert_eq!(status_class("Running"), "running");
+        assert_eq!(status_class("Init:0/1"), "pending");
+        assert_eq!(status_class("Init:CrashLoopBackOff"), "failed");
+        assert_eq!(status_class("ImagePullBackOff"), "failed");
+        assert_eq!(status_class("Completed"), "completed");
+    }
+
+    #[test]
+    fn the_incremental_reader_agrees_with_a_fresh_read_as_the_cluster_changes() {
+        let mut session = scenario::Session::new(1);
+        let mut reader = GraphReader::default();
+        let steps: [fn(&mut scenario::Session); 6] = [
+            |s| {
+                crate::engine::apply_text(s, crate::engine::TEMPLATES[0].1);
+            },
+            |s| s.cluster.advance(cluster::SimDuration::from_secs(1)),
+            |s| {
+                crate::engine::run_terminal_line(s, "kubectl run b --image=nginx -n kube-public");
+            },
+            |s| s.cluster.advance(cluster::SimDuration::from_secs(20)),
+            |s| {
+                crate::engine::run_terminal_line(s, "kubectl delete pod nginx");
+            },
+            |s| s.cluster.advance(cluster::SimDuration::from_secs(5)),
+        ];
+        for (i, step) in steps.iter().enumerate() {
+            step(&mut session);
+            let store = session.cluster.snapshot().store;
+            assert_eq!(reader.read(&store), graph_model(&store), "after step {i}");
+        }
+        let read_so_far = reader.pods_read();
+        let model = reader.read(&session.cluster.snapshot().store);
+        assert_eq!(
+            reader.pods_read(),
+            read_so_far,
+            "an unchanged pod is not read again"
+        );
+        assert_eq!(model.pods.len(), 1);
+        assert_eq!(model.pods[0].key(), "kube-public/b");
+        assert_eq!(model.pods[0].status, "Running");
+    }
+
+    #[test]
+    fn the_model_reads_pods_nodes_requests_and_scheduling_messages() {
+        let mut session = scenario::Session::new(1);
+        let manifest = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: small\nspec:\n  containers:\n  - name: c\n    image: nginx\n    resources:\n      requests:\n        cpu: 500m\n        memory: 256Mi\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: huge\nspec:\n  containers:\n  - name: c\n    image: nginx\n    resources:\n      requests:\n        memory: 100Gi\n";
+        let result = crate::engine::apply_text(&mut session, manifest);
+        assert_eq!(result.errors, vec![]);
+        session.cluster.advance(cluster::SimDuration::from_secs(30));
+        let model = graph_model(&session.cluster.snapshot().store);
+        assert_eq!(model.nodes[0].name, "control-plane");
+        assert!(model.nodes[0].control_plane);
+        assert_eq!(model.nodes.len(), 4);
+        assert_eq!(model.namespaces, vec!["default".to_string()]);
+        let small = model
+            .pods
+            .iter()
+            .find(|p| p.name == "small")
+            .expect("small");
+        assert_eq!(small.status, "Running");
+        let host = model
+            .nodes
+            .iter()
+            .find(|n| Some(&n.name) == small.node.as_ref())
+            .expect("bound to a listed node");
+        assert_eq!(host.cpu.requested, 500);
+        assert_eq!(host.cpu.allocatable, 4000);
+        assert_eq!(host.memory.requested, 256 * 1024 * 1024);
+        assert_eq!(host.pods.requested, 1);
+        assert_eq!(host.pods.allocatable, 110);
+        let huge = model.pods.iter().find(|p| p.name == "huge").expect("huge");
+        assert_eq!(huge.node, None);
+        assert_eq!(huge.status, "Pending");
+        let message = huge.scheduling_message.as_deref().unwrap_or("");
+        assert!(message.starts_with("0/4 nodes are available:"), "{message}");
+        assert!(message.contains("Insufficient memory"), "{message}");
+    }
+}

@@ -1,0 +1,197 @@
+// Shared helpers for the Playwright end-to-end tests: a static server over dist/, the system
+// Chromium, a fresh page with error collection, editor and text helpers. Not a test file itself
+// (node --test picks up *.test.mjs only).
+
+import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { execSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const require = createRequire(new URL('../../web/package.json', import.meta.url));
+const { chromium } = require('playwright-core');
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const DIST = path.resolve(process.env.KUBEPLAY_DIST || path.join(REPO, 'dist'));
+export const OUTPUT = fileURLToPath(new URL('./output/', import.meta.url));
+export const TEST_TIMEOUT = 60_000;
+export const STEP_TIMEOUT = 30_000;
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+function chromiumPath() {
+  if (process.env.CHROMIUM) return process.env.CHROMIUM;
+  try {
+    return execSync('command -v chromium', { shell: '/bin/sh', encoding: 'utf8' }).trim();
+  } catch {
+    throw new Error('no chromium on PATH; set CHROMIUM=/path/to/chromium');
+  }
+}
+
+/** A tiny static file server over `root`; resolves to { server, url }. */
+function serve(root) {
+  const server = http.createServer((req, res) => {
+    let pathname;
+    try {
+      pathname = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    let file = path.join(root, pathname);
+    if (!file.startsWith(root + path.sep) && file !== root) {
+      res.writeHead(403).end();
+      return;
+    }
+    if (pathname.endsWith('/')) file = path.join(file, 'index.html');
+    fs.stat(file, (err, st) => {
+      if (err || !st.isFile()) {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+        return;
+      }
+      res.writeHead(200, {
+        'content-type': MIME[path.extname(file).toLowerCase()] || 'application/octet-stream',
+        'content-length': st.size,
+        'cache-control': 'no-store',
+      });
+      if (req.method === 'HEAD') {
+        res.end();
+        return;
+      }
+      fs.createReadStream(file).pipe(res);
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      resolve({ server, url: `http://127.0.0.1:${port}/` });
+    });
+  });
+}
+
+let server;
+export let baseUrl;
+export let browser;
+
+before(async () => {
+  assert.ok(
+    fs.existsSync(path.join(DIST, 'index.html')),
+    `${DIST}/index.html not found: build the app first (trunk build index.html --release) or set KUBEPLAY_DIST`,
+  );
+  fs.mkdirSync(OUTPUT, { recursive: true });
+  ({ server, url: baseUrl } = await serve(DIST));
+  browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+}, { timeout: TEST_TIMEOUT });
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) await new Promise((resolve) => server.close(resolve));
+});
+
+/**
+ * A fresh page on the app, with error collection. Returns
+ * { page, pageErrors, consoleErrors, close }.
+ */
+export async function openApp(t, url) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(STEP_TIMEOUT);
+  const pageErrors = [];
+  const consoleErrors = [];
+  page.on('pageerror', (err) => pageErrors.push(String(err && err.stack ? err.stack : err)));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') {
+      const where = msg.location()?.url;
+      consoleErrors.push(where ? `${msg.text()} (${where})` : msg.text());
+    }
+  });
+  page.on('requestfailed', (req) =>
+    consoleErrors.push(`request failed: ${req.url()} ${req.failure()?.errorText ?? ''}`),
+  );
+  page.on('response', (res) => {
+    if (res.status() >= 400) consoleErrors.push(`HTTP ${res.status()} ${res.url()}`);
+  });
+  await page.goto(url ?? baseUrl, { waitUntil: 'load' });
+  await page.locator('[data-testid=editor] .cm-content').waitFor({ state: 'visible' });
+  const close = async () => {
+    for (const e of consoleErrors) t.diagnostic(`console error: ${e}`);
+    await context.close();
+  };
+  return { page, context, pageErrors, consoleErrors, close };
+}
+
+export function assertNoPageErrors(pageErrors) {
+  assert.deepEqual(pageErrors, [], `uncaught page errors:\n${pageErrors.join('\n')}`);
+}
+
+/** Replace the whole editor document the way a user's paste does. */
+export async function replaceEditorText(page, text) {
+  const content = page.locator('[data-testid=editor] .cm-content');
+  await content.click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.insertText(text);
+  // The editor must now hold exactly what was pasted.
+  await page.waitForFunction(
+    (expected) => window.kubeplayEditor.getText(0) === expected,
+    text,
+    { timeout: 5_000 },
+  ).catch(async () => {
+    const actual = await page.evaluate(() => window.kubeplayEditor.getText(0));
+    assert.equal(actual, text, 'editor text after paste');
+  });
+}
+
+/** Wait until the element's rendered text (innerText) matches every regex. */
+export async function waitForText(page, selector, regexes) {
+  const sources = regexes.map((r) => [r.source, r.flags]);
+  try {
+    await page.waitForFunction(
+      ({ selector, sources }) => {
+        const el = document.querySelector(selector);
+        if (!el) return false;
+        const text = el.innerText ?? el.textContent ?? '';
+        return sources.every(([s, f]) => new RegExp(s, f).test(text));
+      },
+      { selector, sources },
+      { timeout: STEP_TIMEOUT },
+    );
+  } catch (err) {
+    const text = await page
+      .locator(selector)
+      .first()
+      .innerText({ timeout: 1_000 })
+      .catch(() => '<element missing>');
+    assert.fail(`${selector} never matched ${regexes.join(' and ')}; text was:\n${text}`);
+  }
+}
+
