@@ -264,6 +264,21 @@ impl Cluster {
         }
     }
 
+    /// The next moment something in the cluster is due to happen on its own (a container
+    /// starting or exiting, a probe, a retry, a controller's timer), if any: what the page's
+    /// Step button jumps to.
+    pub fn next_wakeup(&self) -> Option<SimTime> {
+        [
+            self.kubelet_next_wakeup(),
+            self.scheduler_next_wakeup(),
+            self.controllers_next_wakeup(),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|t| *t > self.now())
+        .min()
+    }
+
     fn scheduler_next_wakeup(&self) -> Option<SimTime> {
         self.scheduler_backoff
             .values()

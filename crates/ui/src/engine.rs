@@ -299,27 +299,21 @@ pub fn speed_label(speed: f64) -> String {
 
 /// The longest a step advances when nothing happens.
 pub const STEP_MILLIS: u64 = 10_000;
-/// The slice a step advances by while looking for the next change.
-pub const STEP_SLICE_MILLIS: u64 = 250;
 
-/// The step button: advances simulated time to the next moment the cluster changes (a write to
-/// the store: a binding, a status update, an event), at most [`STEP_MILLIS`]. The engine does not
-/// expose its next due time, so the page advances in [`STEP_SLICE_MILLIS`] slices and stops after
-/// the first slice that changed something; the engine stops at every due time inside a slice, so
-/// slicing does not change what happens. Returns the simulated milliseconds advanced.
+/// The step button: advances simulated time to the next moment the cluster has something due
+/// (the engine's [`cluster::Cluster::next_wakeup`]), at most [`STEP_MILLIS`]. Returns the
+/// simulated milliseconds advanced.
 pub fn step_to_next_change(session: &mut Session) -> u64 {
-    let version = session.cluster.resource_version();
-    let mut advanced = 0;
-    while advanced < STEP_MILLIS {
-        session
-            .cluster
-            .advance(cluster::SimDuration(STEP_SLICE_MILLIS));
-        advanced += STEP_SLICE_MILLIS;
-        if session.cluster.resource_version() != version {
-            break;
-        }
-    }
-    advanced
+    let now = session.cluster.now();
+    let limit = cluster::SimTime(now.0 + STEP_MILLIS);
+    let target = session
+        .cluster
+        .next_wakeup()
+        .filter(|t| *t <= limit)
+        .unwrap_or(limit);
+    let millis = target.0.saturating_sub(now.0);
+    session.cluster.advance(cluster::SimDuration(millis));
+    millis
 }
 
 /// The simulated clock as the page shows it (`00:03:02`).
@@ -595,8 +589,9 @@ mod tests {
         // Nothing to do: a step is the full ten seconds.
         assert_eq!(step_to_next_change(&mut session), STEP_MILLIS);
         apply_text(&mut session, TEMPLATES[0].1);
-        // The scheduler binds the new pod at once: the first slice changes the cluster.
-        assert_eq!(step_to_next_change(&mut session), STEP_SLICE_MILLIS);
+        // The scheduler bound the new pod at once; the next step is the kubelet's sandbox.
+        let first = step_to_next_change(&mut session);
+        assert!(first > 0 && first < STEP_MILLIS, "{first}");
         let mut steps = 1;
         let mut statuses = vec![];
         for _ in 0..40 {

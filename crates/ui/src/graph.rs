@@ -604,15 +604,22 @@ mod tests {
             read_so_far,
             "an unchanged pod is not read again"
         );
-        assert_eq!(model.pods.len(), 1);
-        assert_eq!(model.pods[0].key(), "kube-public/b");
-        assert_eq!(model.pods[0].status, "Running");
+        let user_pods: Vec<_> = model
+            .pods
+            .iter()
+            .filter(|p| p.namespace != "kube-system")
+            .collect();
+        assert_eq!(user_pods.len(), 1);
+        assert_eq!(user_pods[0].key(), "kube-public/b");
+        assert_eq!(user_pods[0].status, "Running");
     }
 
     #[test]
     fn the_model_reads_pods_nodes_requests_and_scheduling_messages() {
         let mut session = scenario::Session::new(1);
         let manifest = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: small\nspec:\n  containers:\n  - name: c\n    image: nginx\n    resources:\n      requests:\n        cpu: 500m\n        memory: 256Mi\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: huge\nspec:\n  containers:\n  - name: c\n    image: nginx\n    resources:\n      requests:\n        memory: 100Gi\n";
+        // kube-system's pods are there from the start: measure what the new pods add.
+        let before = graph_model(&session.cluster.snapshot().store);
         let result = crate::engine::apply_text(&mut session, manifest);
         assert_eq!(result.errors, vec![]);
         session.cluster.advance(cluster::SimDuration::from_secs(30));
@@ -620,7 +627,10 @@ mod tests {
         assert_eq!(model.nodes[0].name, "control-plane");
         assert!(model.nodes[0].control_plane);
         assert_eq!(model.nodes.len(), 4);
-        assert_eq!(model.namespaces, vec!["default".to_string()]);
+        assert_eq!(
+            model.namespaces,
+            vec!["default".to_string(), "kube-system".to_string()]
+        );
         let small = model
             .pods
             .iter()
@@ -632,10 +642,18 @@ mod tests {
             .iter()
             .find(|n| Some(&n.name) == small.node.as_ref())
             .expect("bound to a listed node");
-        assert_eq!(host.cpu.requested, 500);
+        let host_before = before
+            .nodes
+            .iter()
+            .find(|n| n.name == host.name)
+            .expect("same nodes");
+        assert_eq!(host.cpu.requested - host_before.cpu.requested, 500);
         assert_eq!(host.cpu.allocatable, 4000);
-        assert_eq!(host.memory.requested, 256 * 1024 * 1024);
-        assert_eq!(host.pods.requested, 1);
+        assert_eq!(
+            host.memory.requested - host_before.memory.requested,
+            256 * 1024 * 1024
+        );
+        assert_eq!(host.pods.requested - host_before.pods.requested, 1);
         assert_eq!(host.pods.allocatable, 110);
         let huge = model.pods.iter().find(|p| p.name == "huge").expect("huge");
         assert_eq!(huge.node, None);
