@@ -4,7 +4,9 @@
 //!   file through `kubectl apply -f`, beside a bare `serde_yaml` decode of the same bytes (the
 //!   ratio is the figure that matters);
 //! - `kubectl get pods -o wide` over 10,000 pods;
-//! - memory: bytes of store per pod (DESIGN.md budgets 3 KB).
+//! - memory: bytes of store per pod (DESIGN.md budgets 3 KB);
+//! - a running cluster: 300 pods of a Deployment scheduled, started and rolled to a new image
+//!   (`run`), and 2,000 bare pods applied and run for a simulated minute (`crowd`).
 //!
 //! A benchmark measures the wall clock by definition, so this file (and only this file) may call
 //! `Instant::now`; the engine itself never does.
@@ -113,5 +115,50 @@ fn main() {
                 bytes as f64 / 10_000.0 / 1024.0
             );
         }
+    }
+
+    if wanted("run") {
+        let started = Instant::now();
+        let mut session = Session::new(1);
+        let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 300\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: nginx\n        image: nginx:1.27\n        resources:\n          requests: {cpu: 10m, memory: 16Mi}\n".to_string();
+        let output = kubectl(&mut session, &["apply", "-f", "-"], Some(deployment));
+        assert_eq!(output.exit_code, 0, "{}", output.stderr);
+        let t = Instant::now();
+        let output = kubectl(&mut session, &["rollout", "status", "deployment/web"], None);
+        assert_eq!(output.exit_code, 0, "{}", output.stderr);
+        let rollout_in = t.elapsed();
+        let t = Instant::now();
+        kubectl(
+            &mut session,
+            &["set", "image", "deployment/web", "nginx=nginx:1.28"],
+            None,
+        );
+        let output = kubectl(&mut session, &["rollout", "status", "deployment/web"], None);
+        assert_eq!(output.exit_code, 0, "{}", output.stderr);
+        println!(
+            "Deployment of 300 pods: up in {:.2} s, rolled to a new image in {:.2} s (total with boot {:.2} s)",
+            rollout_in.as_secs_f64(),
+            t.elapsed().as_secs_f64(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+
+    if wanted("crowd") {
+        let mut session = Session::new(1);
+        let mut text = manifest(2000);
+        text = text
+            .replace("cpu: 100m", "cpu: 1m")
+            .replace("memory: 64Mi", "memory: 1Mi");
+        let t = Instant::now();
+        let output = kubectl(&mut session, &["apply", "-f", "-"], Some(text));
+        assert_eq!(output.exit_code, 0, "{}", output.stderr);
+        let applied = t.elapsed();
+        let t = Instant::now();
+        session.execute(&Command::Sleep { millis: 60_000 }, &NoFiles);
+        println!(
+            "2,000 bare pods: applied and scheduled in {:.2} s; the next simulated minute in {:.2} s",
+            applied.as_secs_f64(),
+            t.elapsed().as_secs_f64()
+        );
     }
 }

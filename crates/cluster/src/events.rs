@@ -69,16 +69,27 @@ impl Cluster {
         };
         let uid = involved.metadata().uid.clone().unwrap_or_default();
         let timestamp = serde_json::to_value(now.to_k8s_time()).unwrap_or_default();
+        // Repeats aggregate into one Event: found through the cluster's index of series (what
+        // client-go's event correlator keeps in memory), checked against the stored object.
+        let series_key = format!(
+            "{namespace}\0{uid}\0{}\0{reason}\0{}\0{message}",
+            event_type.as_str(),
+            source.component
+        );
         let existing = self
-            .list(events_resource(), Some(&namespace))
-            .into_iter()
-            .find(|event| {
-                let e = event.to_json_value();
-                e["involvedObject"]["uid"] == json!(uid)
-                    && e["type"] == json!(event_type.as_str())
-                    && e["reason"] == json!(reason)
-                    && e["message"] == json!(message)
-                    && e["source"]["component"] == json!(source.component)
+            .event_series
+            .get(&series_key)
+            .and_then(|name| self.get(events_resource(), &namespace, name).ok())
+            .filter(|event| match &**event {
+                Object::Event(e) => {
+                    e.involved_object.uid.as_deref() == Some(uid.as_str())
+                        && e.type_.as_deref() == Some(event_type.as_str())
+                        && e.reason.as_deref() == Some(reason)
+                        && e.message.as_deref() == Some(message)
+                        && e.source.as_ref().and_then(|s| s.component.as_deref())
+                            == Some(source.component.as_str())
+                }
+                _ => false,
             });
         if let Some(existing) = existing {
             let mut e = existing.to_json_value();
@@ -128,7 +139,10 @@ impl Cluster {
         });
         let object =
             Object::from_json_value(event).map_err(|err| ApiError::bad_request(err.message))?;
-        self.create(object)
+        let created = self.create(object)?;
+        self.event_series
+            .insert(series_key, created.name().to_string());
+        Ok(created)
     }
 
     /// Events about an object (by uid), oldest first.
@@ -160,26 +174,55 @@ impl Cluster {
             .filter(|e| now.since(last_seen(e)) >= EVENT_TTL)
             .map(|e| (e.namespace().to_string(), e.name().to_string()))
             .collect();
+        let any_expired = !expired.is_empty();
         for (namespace, name) in expired {
             let _ = self.delete(events_resource(), &namespace, &name);
+        }
+        if any_expired {
+            let api = &self.api;
+            self.event_series.retain(|key, name| {
+                let namespace = key.split('\0').next().unwrap_or("");
+                api.get(events_resource(), namespace, name).is_ok()
+            });
         }
     }
 }
 
 /// When an event was last seen (lastTimestamp, else eventTime, else creation).
 pub fn last_seen(event: &Object) -> SimTime {
-    let e = event.to_json_value();
-    let text = e["lastTimestamp"]
-        .as_str()
-        .or_else(|| e["eventTime"].as_str())
-        .or_else(|| e["metadata"]["creationTimestamp"].as_str())
-        .unwrap_or("");
-    match text.parse::<model::k8s_openapi::jiff::Timestamp>() {
-        Ok(t) => {
-            SimTime::from_k8s_time(&model::k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(t))
-        }
-        Err(_) => SimTime::default(),
-    }
+    let time = match event {
+        Object::Event(e) => e
+            .last_timestamp
+            .as_ref()
+            .map(SimTime::from_k8s_time)
+            .or_else(|| {
+                e.event_time.as_ref().map(|t| {
+                    SimTime::from_k8s_time(
+                        &model::k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(t.0),
+                    )
+                })
+            }),
+        Object::EventsEvent(e) => e
+            .deprecated_last_timestamp
+            .as_ref()
+            .map(SimTime::from_k8s_time)
+            .or_else(|| {
+                e.event_time.as_ref().map(|t| {
+                    SimTime::from_k8s_time(
+                        &model::k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(t.0),
+                    )
+                })
+            }),
+        _ => None,
+    };
+    time.or_else(|| {
+        event
+            .metadata()
+            .creation_timestamp
+            .as_ref()
+            .map(SimTime::from_k8s_time)
+    })
+    .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -49,6 +49,9 @@ pub struct Cluster {
     scheduler_backoff: std::collections::BTreeMap<String, SimTime>,
     /// What kube-controller-manager's loops remember between runs.
     controllers: controllers::ControllerState,
+    /// Event series (namespace, object, type, reason, source, message) → the Event recording
+    /// them, for aggregation without scanning every event.
+    event_series: std::collections::BTreeMap<String, String>,
 }
 
 /// The most stops one `advance` makes (each stop runs the scheduler and the kubelet once).
@@ -112,6 +115,7 @@ impl Cluster {
             kubelet: Default::default(),
             scheduler_backoff: Default::default(),
             controllers: Default::default(),
+            event_series: Default::default(),
         };
         cluster.bootstrap(shape);
         cluster.boot_system_workloads(shape);

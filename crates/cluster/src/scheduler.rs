@@ -248,15 +248,18 @@ impl Cluster {
         let pods = self.list(model::registry::resolve("pods").expect("registered"), None);
         let mut bound: BTreeMap<String, Vec<Value>> = BTreeMap::new();
         for pod in &pods {
-            let value = pod.to_json_value();
-            let phase = value["status"]["phase"].as_str().unwrap_or("");
-            if let Some(node) = value["spec"]["nodeName"].as_str() {
-                if phase != "Succeeded" && phase != "Failed" {
-                    bound
-                        .entry(node.to_string())
-                        .or_default()
-                        .push(value.clone());
-                }
+            let Object::Pod(typed) = &**pod else { continue };
+            let phase = typed
+                .status
+                .as_ref()
+                .and_then(|s| s.phase.as_deref())
+                .unwrap_or("");
+            let node = typed.spec.as_ref().and_then(|s| s.node_name.as_deref());
+            if let Some(node) = node.filter(|_| phase != "Succeeded" && phase != "Failed") {
+                bound
+                    .entry(node.to_string())
+                    .or_default()
+                    .push(pod.to_json_value());
             }
         }
         nodes
@@ -298,19 +301,32 @@ impl Cluster {
     pub(crate) fn run_scheduler(&mut self) {
         let now = self.now();
         let pods = self.list(model::registry::resolve("pods").expect("registered"), None);
+        // The node cache (upstream's NodeInfo snapshot) is built once per run, only if some pod
+        // waits, and kept up to date as this run binds pods.
+        let mut infos: Option<Vec<NodeInfo>> = None;
         for pod in pods {
-            let value = pod.to_json_value();
-            if !value["spec"]["nodeName"].is_null()
-                || value["metadata"]["deletionTimestamp"].is_string()
-                || value["spec"]["schedulerName"]
-                    .as_str()
-                    .unwrap_or("default-scheduler")
-                    != "default-scheduler"
-                || value["status"]["phase"].as_str().unwrap_or("Pending") != "Pending"
+            // Cheap typed checks first: most pods are bound, finished or being deleted.
+            let Object::Pod(typed) = &*pod else { continue };
+            let spec = typed.spec.as_ref();
+            let bound = spec
+                .and_then(|s| s.node_name.as_deref())
+                .is_some_and(|n| !n.is_empty());
+            let phase = typed
+                .status
+                .as_ref()
+                .and_then(|s| s.phase.as_deref())
+                .unwrap_or("Pending");
+            let scheduler = spec
+                .and_then(|s| s.scheduler_name.as_deref())
+                .unwrap_or("default-scheduler");
+            if bound
+                || typed.metadata.deletion_timestamp.is_some()
+                || scheduler != "default-scheduler"
+                || phase != "Pending"
             {
                 continue;
             }
-            let uid = value["metadata"]["uid"].as_str().unwrap_or("").to_string();
+            let uid = typed.metadata.uid.clone().unwrap_or_default();
             if self
                 .scheduler_backoff
                 .get(&uid)
@@ -318,6 +334,7 @@ impl Cluster {
             {
                 continue;
             }
+            let value = pod.to_json_value();
             if value["spec"]["schedulingGates"]
                 .as_array()
                 .is_some_and(|g| !g.is_empty())
@@ -331,16 +348,16 @@ impl Cluster {
                 self.scheduler_backoff.insert(uid, crate::SimTime(u64::MAX));
                 continue;
             }
-            self.schedule_one(&pod, &value);
+            let infos = infos.get_or_insert_with(|| self.node_infos());
+            self.schedule_one(&pod, &value, infos);
         }
     }
 
-    fn schedule_one(&mut self, pod: &Rc<Object>, value: &Value) {
-        let infos = self.node_infos();
+    fn schedule_one(&mut self, pod: &Rc<Object>, value: &Value, infos: &mut [NodeInfo]) {
         let requests = pod_requests(value);
         let mut failures = Vec::new();
         let mut feasible: Vec<&NodeInfo> = Vec::new();
-        for info in &infos {
+        for info in infos.iter() {
             match filter(value, info, requests) {
                 Ok(()) => feasible.push(info),
                 Err(failure) => failures.push(failure),
@@ -388,6 +405,17 @@ impl Cluster {
         let top: Vec<&&NodeInfo> = feasible.iter().filter(|i| score(i) == best).collect();
         let chosen = top[(self.rng.next_u32() as usize) % top.len()].name.clone();
         self.scheduler_backoff.remove(&uid);
+        if let Some(info) = infos.iter_mut().find(|i| i.name == chosen) {
+            info.requested_cpu += requests.0;
+            info.requested_memory += requests.1;
+            info.pod_count += 1;
+            info.scored_cpu += if requests.0 == 0 { 100 } else { requests.0 };
+            info.scored_memory += if requests.1 == 0 {
+                200 * 1024 * 1024
+            } else {
+                requests.1
+            };
+        }
         self.bind_pod(pod, &chosen);
     }
 
