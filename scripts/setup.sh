@@ -53,6 +53,13 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   fi
 fi
 
+# A Korean font so the page's 한국어 labels render in headless screenshots (cosmetic: tests do
+# not need it, so a machine without root just goes on without it).
+if [ ! -d /usr/share/fonts/truetype/nanum ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  say "installing Debian's fonts-nanum (Korean glyphs for screenshots)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-nanum >&2 || say "fonts-nanum not installed; Korean labels may show as boxes in screenshots"
+fi
+
 # npm packages (CodeMirror, esbuild, binaryen's wasm-opt, playwright-core), exactly as locked.
 if [ ! -f web/node_modules/.package-lock.json ] || ! cmp -s web/package-lock.json web/node_modules/.kubeplay-installed-lock; then
   say "installing npm packages (npm ci)"

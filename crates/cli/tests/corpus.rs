@@ -2,9 +2,9 @@
 //! fresh cluster (after creating the namespace its tutorial creates first) and must be accepted
 //! — except the three the corpus breaks on purpose, which must fail with kubectl's own error.
 //!
-//! What INDEX.tsv says happens *after* admission (pods Running, quota and LimitRange rejections,
-//! PVCs binding) needs the scheduler, kubelet, controllers and admission plugins of later issues;
-//! this test checks the API-server half that exists today.
+//! A second test applies each workload INDEX.tsv promises "N pods Running" for, lets the cluster
+//! run two simulated minutes and counts Running, fully ready pods (13 rows today). Outcomes that
+//! need storage binding, networking or HPA are not checked yet (they say so when skipped).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -108,4 +108,129 @@ fn corpus_manifests_are_admitted_as_by_a_real_api_server() {
         checked += 1;
     }
     assert_eq!(checked, 127);
+}
+
+/// The first "N pods Running" / "N pod Running" an INDEX.tsv description promises, if any.
+fn promised_running_pods(description: &str) -> Option<usize> {
+    let words: Vec<&str> = description.split_whitespace().collect();
+    words.windows(3).find_map(|w| {
+        let running = w[2].trim_end_matches([',', '.', ';', ')']) == "Running";
+        (running && (w[1] == "pods" || w[1] == "pod"))
+            .then(|| w[0].parse().ok())
+            .flatten()
+    })
+}
+
+/// Rows whose promise needs what this playground does not simulate yet, and why.
+const NOT_YET: &[(&str, &str)] = &[(
+    "application/mysql/mysql-deployment.yaml",
+    "storage: the PVC it mounts is not bound yet",
+)];
+
+/// Rows whose promise holds only after a step the tutorial takes first: what applying the file
+/// alone gives instead (INDEX.tsv's "else" branch), and why.
+const APPLIED_ALONE: &[(&str, usize, &str)] = &[
+    (
+        "application/wordpress/mysql-deployment.yaml",
+        0,
+        "no Secret mysql-pass: CreateContainerConfigError",
+    ),
+    (
+        "application/wordpress/wordpress-deployment.yaml",
+        0,
+        "no Secret mysql-pass: CreateContainerConfigError",
+    ),
+];
+
+#[test]
+fn corpus_workloads_reach_the_running_pods_index_promises() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+    let Ok(index) = std::fs::read_to_string(dir.join("INDEX.tsv")) else {
+        eprintln!(
+            "SKIPPED: ../shared/corpus is not beside this checkout; workload outcomes not tested"
+        );
+        return;
+    };
+    let files = CorpusFiles { base: dir.clone() };
+    let mut checked = 0;
+    let mut failures: Vec<String> = Vec::new();
+    for line in index.lines() {
+        let mut columns = line.split('\t');
+        let (Some(path), Some(kinds), Some(description)) =
+            (columns.next(), columns.next(), columns.next())
+        else {
+            continue;
+        };
+        let Some(mut expected) = promised_running_pods(description) else {
+            continue;
+        };
+        if let Some((_, alone, _)) = APPLIED_ALONE.iter().find(|(p, _, _)| *p == path) {
+            expected = *alone;
+        }
+        if !kinds.split(',').any(|k| {
+            [
+                "Deployment",
+                "ReplicaSet",
+                "StatefulSet",
+                "DaemonSet",
+                "Pod",
+            ]
+            .contains(&k)
+        }) {
+            continue;
+        }
+        if let Some((_, why)) = NOT_YET.iter().find(|(p, _)| *p == path) {
+            eprintln!("not checked yet: {path}: {why}");
+            continue;
+        }
+        let mut session = Session::new(1);
+        let text = std::fs::read_to_string(dir.join(path)).unwrap();
+        let Ok(objects) = model::decode_documents(&text) else {
+            continue;
+        };
+        let namespaces: BTreeSet<String> = objects
+            .iter()
+            .map(|o| o.namespace().to_string())
+            .filter(|n| !n.is_empty())
+            .collect();
+        for namespace in &namespaces {
+            kubectl(&mut session, &files, &["create", "namespace", namespace]);
+        }
+        let output = kubectl(&mut session, &files, &["apply", "-f", path]);
+        if output.exit_code != 0 {
+            continue; // admission outcomes are the other test's business
+        }
+        session.execute(&Command::Sleep { millis: 120_000 }, &files);
+        let namespace = namespaces
+            .iter()
+            .next()
+            .cloned()
+            .unwrap_or_else(|| "default".into());
+        let pods = kubectl(
+            &mut session,
+            &files,
+            &["get", "pods", "-n", &namespace, "--no-headers"],
+        );
+        let running = pods
+            .stdout
+            .lines()
+            .filter(|l| {
+                let cells: Vec<&str> = l.split_whitespace().collect();
+                cells.get(2) == Some(&"Running")
+                    && cells
+                        .get(1)
+                        .is_some_and(|ready| ready.split_once('/').is_some_and(|(a, b)| a == b))
+            })
+            .count();
+        if running != expected {
+            failures.push(format!(
+                "{path}: {running} Running, INDEX.tsv says {description}\n{}",
+                pods.stdout
+            ));
+        }
+        checked += 1;
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    eprintln!("{checked} corpus workloads reached the Running pods INDEX.tsv promises");
+    assert!(checked >= 10, "only {checked} rows checked");
 }
