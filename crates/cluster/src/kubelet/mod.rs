@@ -545,7 +545,11 @@ impl Cluster {
             }
             Action::Start => {
                 let environment = match self.container_environment(value, state, index) {
-                    Ok(env) => env,
+                    Ok(mut env) => {
+                        env.files
+                            .extend(environment::shared_empty_dir_files(value, state, index, at));
+                        env
+                    }
                     Err(message) if message.starts_with(MOUNT_FAILURE) => {
                         // A volume that cannot be set up keeps the pod ContainerCreating; the
                         // kubelet retries the mount.

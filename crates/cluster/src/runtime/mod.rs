@@ -287,6 +287,12 @@ mod tests {
                 ProcessState::Exited(SimTime(1000), 0),
             ),
             (
+                "items=(foo bar baz)\nI=2\necho ${items[$I]} ${items[0]} $items; echo ${items[@]}",
+                5,
+                lines(&[(0, "baz foo foo"), (0, "foo bar baz")]),
+                ProcessState::Exited(SimTime(1000), 0),
+            ),
+            (
                 "date; sleep 60; date",
                 100,
                 lines(&[

@@ -28,6 +28,9 @@ pub enum Part {
     CommandSubstitution(String),
     /// `$((expression))`.
     Arithmetic(String),
+    /// `${NAME[index]}` (bash's indexed arrays; `@`/`*` for every element). Arrays are stored
+    /// as the variables `NAME[0]`, `NAME[1]`, … and `NAME` is the first element, as in bash.
+    ArrayElement(String, Vec<Part>),
 }
 
 /// A word: what becomes zero or more fields after expansion.
@@ -378,6 +381,14 @@ fn lex_dollar(chars: &[char], i: usize, depth: usize) -> Result<(Part, usize), P
             let close = find_char(chars, i + 2, '}')
                 .ok_or_else(|| ParseError("syntax error: bad substitution".into()))?;
             let inner: String = chars[i + 2..close].iter().collect();
+            let array = inner
+                .strip_suffix(']')
+                .and_then(|body| body.split_once('['))
+                .filter(|(name, _)| is_name(name));
+            if let Some((name, index)) = array {
+                let (word, _) = lex_word(&index.chars().collect::<Vec<_>>(), 0, depth + 1)?;
+                return Ok((Part::ArrayElement(name.to_string(), word.parts), close + 1));
+            }
             let part = match inner.split_once(":-").or_else(|| inner.split_once('-')) {
                 Some((name, default)) if is_name(name) => {
                     let (word, _) = lex_word(&default.chars().collect::<Vec<_>>(), 0, depth + 1)?;
@@ -654,6 +665,32 @@ impl Parser {
                     self.position += 1;
                     if words.is_empty() {
                         if let Some((name, value)) = split_assignment(&word) {
+                            // `NAME=(a b c)`: a bash array, element by element.
+                            if value.parts.is_empty() && self.peek() == Some(&Token::Operator("("))
+                            {
+                                self.position += 1;
+                                let mut index = 0usize;
+                                loop {
+                                    match self.peek().cloned() {
+                                        Some(Token::Word(element)) => {
+                                            self.position += 1;
+                                            if index == 0 {
+                                                assignments.push((name.clone(), element.clone()));
+                                            }
+                                            assignments.push((format!("{name}[{index}]"), element));
+                                            index += 1;
+                                        }
+                                        Some(Token::Operator("\n")) => self.position += 1,
+                                        Some(Token::Operator(")")) => {
+                                            self.position += 1;
+                                            break;
+                                        }
+                                        Some(t) => return Err(unexpected(&token_text(&t))),
+                                        None => return Err(unexpected("end of file")),
+                                    }
+                                }
+                                continue;
+                            }
                             assignments.push((name, value));
                             continue;
                         }

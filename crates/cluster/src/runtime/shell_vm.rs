@@ -671,6 +671,9 @@ pub fn expand_word(word: &Word, state: &mut ShellState, depth: usize) -> Vec<Str
     fields
 }
 
+/// The most elements `${NAME[@]}` reads.
+const MAX_ARRAY_ELEMENTS: usize = 10_000;
+
 /// Expands parts without splitting (inside double quotes, assignments).
 fn expand_quoted(parts: &[Part], state: &mut ShellState, depth: usize) -> String {
     let mut text = String::new();
@@ -679,6 +682,19 @@ fn expand_quoted(parts: &[Part], state: &mut ShellState, depth: usize) -> String
             Part::Literal(t) | Part::Quoted(t) => text.push_str(t),
             Part::DoubleQuoted(inner) => text.push_str(&expand_quoted(inner, state, depth)),
             Part::Variable(name) => text.push_str(&variable(name, state)),
+            Part::ArrayElement(name, index) => {
+                let index = expand_quoted(index, state, depth);
+                let index = index.trim();
+                if index == "@" || index == "*" {
+                    let elements: Vec<String> = (0..MAX_ARRAY_ELEMENTS)
+                        .map_while(|i| state.variables.get(&format!("{name}[{i}]")).cloned())
+                        .collect();
+                    text.push_str(&elements.join(" "));
+                } else {
+                    let position = index.parse::<i64>().unwrap_or(0).max(0);
+                    text.push_str(&variable(&format!("{name}[{position}]"), state));
+                }
+            }
             Part::VariableDefault(name, default) => {
                 let value = variable(name, state);
                 if value.is_empty() {
