@@ -650,6 +650,18 @@ pub(crate) fn text(path: &[&str]) -> Option<String> {
             METADATA_MAP_FLAGS,
             "kubectl annotate [--overwrite] (TYPE NAME | TYPE/NAME | TYPE -l label | TYPE --all) KEY_1=VAL_1 ... KEY_N=VAL_N [options]",
         ),
+        "wait" => (
+            "Wait until resources meet a condition.\n\n --for=condition=NAME[=VALUE] waits for a status condition (VALUE defaults to True), --for=delete waits until the objects are gone, --for=jsonpath='{EXPRESSION}'=VALUE waits for a field to have a value. In this playground the wait lets simulated time run, one second at a time, until the condition holds or --timeout passes.",
+            &[
+                ("Wait until the pod busybox is Ready", "kubectl wait --for=condition=Ready pod/busybox"),
+                ("Wait until a deployment is available, for at most two minutes", "kubectl wait --for=condition=Available deployment/web --timeout=2m"),
+                ("Wait until a job has completed", "kubectl wait --for=condition=complete job/pi"),
+                ("Wait until the pods labelled app=web are gone", "kubectl wait --for=delete pod -l app=web"),
+                ("Wait until a pod is Running", "kubectl wait --for=jsonpath='{.status.phase}'=Running pod/busybox"),
+            ],
+            WAIT_FLAGS,
+            "kubectl wait ([-f FILENAME] | resource.group/resource.name | resource.group [(-l label | --all)]) [--for=create|--for=delete|--for condition=available|--for=jsonpath='{}'[=value]] [options]",
+        ),
         "cordon" | "uncordon" => (
             if page == "cordon" {
                 "Mark a node unschedulable: the scheduler places no new pods on it; the pods already there keep running."
@@ -988,6 +1000,13 @@ fn config_text(sub: &str) -> Option<String> {
     };
     Some(render(&page))
 }
+
+const WAIT_FLAGS: &[Flag] = &[
+    Flag::new("all", Bool, "false", "Wait for every object of the type in the namespace."),
+    Flag::new("for", Str, "", "The condition to wait for: condition=NAME[=VALUE], delete, or jsonpath='{EXPRESSION}'=VALUE."),
+    Flag::new("selector", Str, "", "Wait for the objects whose labels match this selector, e.g. -l app=web.").short('l'),
+    Flag::new("timeout", Str, "30s", "How long (in simulated time) to wait before giving up."),
+];
 
 const NODE_SELECT_FLAGS: &[Flag] = &[
     DRY_RUN_NOT_SIMULATED,

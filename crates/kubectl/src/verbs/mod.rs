@@ -16,6 +16,7 @@ mod modify;
 mod node;
 mod rollout;
 mod run;
+mod wait;
 
 use cluster::Cluster;
 
@@ -40,7 +41,6 @@ const NOT_YET_IMPLEMENTED: &[&str] = &[
     "proxy",
     "replace",
     "top",
-    "wait",
 ];
 
 pub(crate) fn dispatch(
@@ -95,6 +95,7 @@ pub(crate) fn dispatch(
         "uncordon" => node::cordon(kubectl, cluster, &rest, false),
         "drain" => node::drain(kubectl, cluster, &rest),
         "taint" => node::taint(kubectl, cluster, &rest),
+        "wait" => wait::wait(kubectl, cluster, &rest),
         "version" => info::version(&rest),
         "api-resources" => info::api_resources(&rest),
         "api-versions" => info::api_versions(),
