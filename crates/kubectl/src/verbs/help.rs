@@ -650,6 +650,17 @@ pub(crate) fn text(path: &[&str]) -> Option<String> {
             METADATA_MAP_FLAGS,
             "kubectl annotate [--overwrite] (TYPE NAME | TYPE/NAME | TYPE -l label | TYPE --all) KEY_1=VAL_1 ... KEY_N=VAL_N [options]",
         ),
+        "expose" => (
+            "Make a Service for a pod, deployment, replica set, replication controller, stateful set or service.\n\n The Service selects what the object selects (a pod: its labels) and listens on --port, or on the ports the pod template declares; --target-port is where the pods listen (the same port if not given). Types: ClusterIP (the default), NodePort, LoadBalancer.",
+            &[
+                ("A ClusterIP Service for the web deployment on port 80", "kubectl expose deployment web --port=80"),
+                ("Listen on 80, send to the pods' 8080", "kubectl expose deployment web --port=80 --target-port=8080"),
+                ("Reach the deployment on every node's IP", "kubectl expose deployment web --type=NodePort --port=80"),
+                ("A second Service under another name", "kubectl expose service web --name=web-internal --port=8080 --target-port=80"),
+            ],
+            EXPOSE_FLAGS,
+            "kubectl expose (-f FILENAME | TYPE NAME) [--port=port] [--protocol=TCP|UDP|SCTP] [--target-port=number-or-name] [--name=name] [--external-ip=external-ip-of-service] [--type=type] [options]",
+        ),
         "wait" => (
             "Wait until resources meet a condition.\n\n --for=condition=NAME[=VALUE] waits for a status condition (VALUE defaults to True), --for=delete waits until the objects are gone, --for=jsonpath='{EXPRESSION}'=VALUE waits for a field to have a value. In this playground the wait lets simulated time run, one second at a time, until the condition holds or --timeout passes.",
             &[
@@ -1000,6 +1011,62 @@ fn config_text(sub: &str) -> Option<String> {
     };
     Some(render(&page))
 }
+
+const EXPOSE_FLAGS: &[Flag] = &[
+    Flag::new(
+        "cluster-ip",
+        Str,
+        "",
+        "The ClusterIP to ask for; None makes a headless Service.",
+    ),
+    DRY_RUN_NOT_SIMULATED,
+    Flag::new(
+        "external-ip",
+        Str,
+        "",
+        "An extra external IP the Service accepts traffic on.",
+    ),
+    Flag::new(
+        "labels",
+        Str,
+        "",
+        "Labels for the Service (default: the exposed object's labels).",
+    )
+    .short('l'),
+    Flag::new(
+        "name",
+        Str,
+        "",
+        "The Service's name (default: the exposed object's name).",
+    ),
+    RESULT_OUTPUT,
+    Flag::new(
+        "port",
+        Str,
+        "",
+        "The port the Service listens on (several: comma-separated).",
+    ),
+    Flag::new("protocol", Str, "", "TCP (the default), UDP or SCTP."),
+    Flag::new(
+        "selector",
+        Str,
+        "",
+        "The label selector to use instead of the exposed object's.",
+    ),
+    Flag::new("session-affinity", Str, "", "None or ClientIP."),
+    Flag::new(
+        "target-port",
+        Str,
+        "",
+        "The port (number or name) the pods listen on; default: --port.",
+    ),
+    Flag::new(
+        "type",
+        Str,
+        "",
+        "ClusterIP, NodePort, LoadBalancer or ExternalName (default ClusterIP).",
+    ),
+];
 
 const WAIT_FLAGS: &[Flag] = &[
     Flag::new("all", Bool, "false", "Wait for every object of the type in the namespace."),

@@ -7,6 +7,7 @@ mod create_input;
 mod delete;
 mod describe;
 mod events;
+mod expose;
 mod generators;
 mod get;
 mod help;
@@ -34,7 +35,6 @@ const NOT_YET_IMPLEMENTED: &[&str] = &[
     "edit",
     "exec",
     "explain",
-    "expose",
     "kustomize",
     "plugin",
     "port-forward",
@@ -96,6 +96,7 @@ pub(crate) fn dispatch(
         "drain" => node::drain(kubectl, cluster, &rest),
         "taint" => node::taint(kubectl, cluster, &rest),
         "wait" => wait::wait(kubectl, cluster, &rest),
+        "expose" => expose::expose(kubectl, cluster, &rest),
         "version" => info::version(&rest),
         "api-resources" => info::api_resources(&rest),
         "api-versions" => info::api_versions(),
