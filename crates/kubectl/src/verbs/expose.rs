@@ -9,11 +9,11 @@ use serde_json::{json, Map, Value};
 use crate::flags::{self, value};
 use crate::{Kubectl, Output};
 
-/// The selector and ports (port, protocol) of the object being exposed.
-fn selector_and_ports(
-    object: &Value,
-    kind: &str,
-) -> Result<(Map<String, Value>, Vec<(i64, String)>), String> {
+/// A selector and the ports `(port, protocol)` found on the exposed object.
+type SelectorAndPorts = (Map<String, Value>, Vec<(i64, String)>);
+
+/// The selector and ports of the object being exposed.
+fn selector_and_ports(object: &Value, kind: &str) -> Result<SelectorAndPorts, String> {
     let (selector, pod_spec) = match kind {
         "Pod" => (object["metadata"]["labels"].clone(), &object["spec"]),
         "Service" => (object["spec"]["selector"].clone(), &Value::Null),
