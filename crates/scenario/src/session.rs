@@ -8,6 +8,9 @@ use crate::script::{Command, Files};
 pub struct Session {
     pub cluster: Cluster,
     pub kubectl: Kubectl,
+    /// Whether the control loops react to a kubectl request at once (as on a real cluster).
+    /// The page turns this off while paused, so that a learner sees each stage on Step.
+    pub react_instantly: bool,
 }
 
 /// The default seed: what `kubeplay run` and the page use unless told otherwise.
@@ -18,6 +21,7 @@ impl Session {
         Session {
             cluster: Cluster::new(seed),
             kubectl: Kubectl::default(),
+            react_instantly: true,
         }
     }
 
@@ -29,7 +33,9 @@ impl Session {
                 let output = self.kubectl.run(&mut self.cluster, args, &workspace);
                 // The control loops react to a request within milliseconds on a real cluster:
                 // a Deployment's pods exist (Pending) by the time the next command runs.
-                self.cluster.advance(SimDuration(0));
+                if self.react_instantly {
+                    self.cluster.advance(SimDuration(0));
+                }
                 output
             }
             Command::Sleep { millis } => {

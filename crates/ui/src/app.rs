@@ -109,8 +109,15 @@ pub fn app() -> Html {
         });
     }
 
-    let on_play = with_state(|s| s.playing = true);
-    let on_pause = with_state(|s| s.playing = false);
+    // While paused, requests wait for Step: the control loops do not react at once.
+    let on_play = with_state(|s| {
+        s.playing = true;
+        s.session.react_instantly = true;
+    });
+    let on_pause = with_state(|s| {
+        s.playing = false;
+        s.session.react_instantly = false;
+    });
     let on_step = with_state(|s| {
         engine::step_to_next_change(&mut s.session);
     });

@@ -304,6 +304,12 @@ pub const STEP_MILLIS: u64 = 10_000;
 /// (the engine's [`cluster::Cluster::next_wakeup`]), at most [`STEP_MILLIS`]. Returns the
 /// simulated milliseconds advanced.
 pub fn step_to_next_change(session: &mut Session) -> u64 {
+    // Work waiting at this instant (a request made while paused) is the first step.
+    let version = session.cluster.resource_version();
+    session.cluster.advance(cluster::SimDuration(0));
+    if session.cluster.resource_version() != version {
+        return 0;
+    }
     let now = session.cluster.now();
     let limit = cluster::SimTime(now.0 + STEP_MILLIS);
     let target = session
@@ -581,6 +587,26 @@ mod tests {
             "H\n… 1 older events not shown\nb\nc\n"
         );
         assert_eq!(newest_rows("No events found.\n", 2), "No events found.\n");
+    }
+
+    #[test]
+    fn while_paused_a_request_waits_for_the_first_step() {
+        let mut session = Session::new(1);
+        session.react_instantly = false;
+        apply_text(&mut session, TEMPLATES[0].1);
+        let unbound = |session: &Session| {
+            crate::graph::graph_model(&session.cluster.snapshot().store)
+                .pods
+                .iter()
+                .any(|p| p.node.is_none())
+        };
+        assert!(unbound(&session), "the new pod waits in the queue");
+        assert_eq!(
+            step_to_next_change(&mut session),
+            0,
+            "the first step lets the loops react"
+        );
+        assert!(!unbound(&session), "and the scheduler has bound it");
     }
 
     #[test]
