@@ -62,6 +62,12 @@ pub fn diagnose(text: &str) -> Vec<EditorError> {
 /// Applies the editor's text as `kubectl apply -f -` would. A text that does not decode applies
 /// nothing and reports where it is broken.
 pub fn apply_text(session: &mut Session, text: &str) -> ApplyResult {
+    run_editor_text(session, "apply", text)
+}
+
+/// Runs `kubectl VERB -f -` on the editor's text, unless the text does not decode: then nothing
+/// runs and the errors say where the text is broken.
+fn run_editor_text(session: &mut Session, verb: &str, text: &str) -> ApplyResult {
     let errors = diagnose(text);
     if !errors.is_empty() {
         return ApplyResult {
@@ -70,7 +76,7 @@ pub fn apply_text(session: &mut Session, text: &str) -> ApplyResult {
         };
     }
     let command = scenario::script::Command::Kubectl {
-        args: vec!["apply".into(), "-f".into(), "-".into()],
+        args: vec![verb.into(), "-f".into(), "-".into()],
         stdin: Some(text.to_string()),
     };
     let output = session.execute(&command, &NoFiles);
@@ -235,22 +241,7 @@ fn stderr_errors(stderr: &str) -> Vec<EditorError> {
 
 /// Deletes the objects the editor's text names, as `kubectl delete -f -` would.
 pub fn delete_text(session: &mut Session, text: &str) -> ApplyResult {
-    let errors = diagnose(text);
-    if !errors.is_empty() {
-        return ApplyResult {
-            output: String::new(),
-            errors,
-        };
-    }
-    let command = scenario::script::Command::Kubectl {
-        args: vec!["delete".into(), "-f".into(), "-".into()],
-        stdin: Some(text.to_string()),
-    };
-    let output = session.execute(&command, &NoFiles);
-    ApplyResult {
-        output: output.stdout,
-        errors: stderr_errors(&output.stderr),
-    }
+    run_editor_text(session, "delete", text)
 }
 
 /// The events pane: every namespace's events, oldest first, as `kubectl events -A` prints them.

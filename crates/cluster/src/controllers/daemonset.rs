@@ -18,8 +18,8 @@ use serde_json::{json, Value};
 use super::deployment::util::{pod_template_hash, scaled_value};
 use super::replicaset::{available_at, is_active, is_available, ready_since};
 use super::{
-    controller_reference, controller_uid, is_terminating, ControllerView, EventToRecord,
-    Reconciled, Write,
+    controller_reference, controller_uid, is_terminating, label, pod_phase, ControllerView,
+    EventToRecord, Reconciled, Write,
 };
 use crate::events::EventType;
 use crate::scheduler::{node_matches_affinity, tolerates};
@@ -119,21 +119,6 @@ fn node_of(pod: &Object) -> String {
         .to_string()
 }
 
-fn pod_hash(pod: &Object) -> Option<&str> {
-    pod.metadata()
-        .labels
-        .as_ref()?
-        .get(HASH_LABEL)
-        .map(String::as_str)
-}
-
-fn phase(pod: &Object) -> String {
-    pod.to_json_value()["status"]["phase"]
-        .as_str()
-        .unwrap_or("Pending")
-        .to_string()
-}
-
 pub(crate) fn reconcile(set: &Rc<Object>, view: &ControllerView<'_>) -> Reconciled {
     let mut out = Reconciled::default();
     let Object::DaemonSet(daemon_set) = &**set else {
@@ -184,7 +169,7 @@ pub(crate) fn reconcile(set: &Rc<Object>, view: &ControllerView<'_>) -> Reconcil
         if eligible {
             desired += 1;
             let (failed, running): (Vec<_>, Vec<_>) =
-                live.iter().cloned().partition(|p| phase(p) == "Failed");
+                live.iter().cloned().partition(|p| pod_phase(p) == "Failed");
             to_delete.extend(failed);
             match running.len() {
                 0 => {
@@ -215,7 +200,7 @@ pub(crate) fn reconcile(set: &Rc<Object>, view: &ControllerView<'_>) -> Reconcil
                     if let Some(at) = available_at(pod, min_ready, view.now) {
                         out.requeue_no_later_than(at);
                     }
-                    if pod_hash(pod) == Some(hash.as_str()) {
+                    if label(pod, HASH_LABEL) == Some(hash.as_str()) {
                         updated += 1;
                     } else {
                         outdated.push(pod.clone());

@@ -171,6 +171,28 @@ pub(crate) fn controller_reference(
     }
 }
 
+/// A pod's phase (`Pending` until the kubelet reports one; empty for anything not a pod).
+pub(crate) fn pod_phase(pod: &Object) -> &str {
+    match pod {
+        Object::Pod(p) => p
+            .status
+            .as_ref()
+            .and_then(|s| s.phase.as_deref())
+            .unwrap_or("Pending"),
+        _ => "",
+    }
+}
+
+/// The value of one of an object's labels.
+pub(crate) fn label<'a>(object: &'a Object, key: &str) -> Option<&'a str> {
+    object
+        .metadata()
+        .labels
+        .as_ref()?
+        .get(key)
+        .map(String::as_str)
+}
+
 /// Whether an object is being deleted.
 pub(crate) fn is_terminating(object: &Object) -> bool {
     object.metadata().deletion_timestamp.is_some()

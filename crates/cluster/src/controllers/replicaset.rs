@@ -18,7 +18,7 @@ use model::Object;
 use serde_json::{json, Value};
 
 use super::{
-    controller_reference, controller_uid, is_terminating, ControllerView, EventToRecord,
+    controller_reference, controller_uid, is_terminating, pod_phase, ControllerView, EventToRecord,
     Reconciled, Write,
 };
 use crate::events::EventType;
@@ -96,20 +96,9 @@ pub(crate) fn available_at(pod: &Object, min_ready_seconds: i64, now: SimTime) -
     (at > now).then_some(at)
 }
 
-fn phase(pod: &Object) -> &str {
-    match pod {
-        Object::Pod(p) => p
-            .status
-            .as_ref()
-            .and_then(|s| s.phase.as_deref())
-            .unwrap_or("Pending"),
-        _ => "",
-    }
-}
-
 /// Counted towards `replicas`: not finished, not being deleted.
 pub(crate) fn is_active(pod: &Object) -> bool {
-    !is_terminating(pod) && !matches!(phase(pod), "Succeeded" | "Failed")
+    !is_terminating(pod) && !matches!(pod_phase(pod), "Succeeded" | "Failed")
 }
 
 fn restarts(pod: &Object) -> i32 {
@@ -142,7 +131,7 @@ pub(crate) fn deletion_order(pods: &mut [Rc<Object>]) {
     for pod in pods.iter() {
         *per_node.entry(node_name(pod).to_string()).or_default() += 1;
     }
-    let phase_rank = |pod: &Object| match phase(pod) {
+    let phase_rank = |pod: &Object| match pod_phase(pod) {
         "Pending" => 0,
         "Unknown" => 1,
         "Running" => 2,

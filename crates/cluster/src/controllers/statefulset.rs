@@ -16,8 +16,8 @@ use serde_json::{json, Value};
 use super::deployment::util::pod_template_hash;
 use super::replicaset::{available_at, is_active, is_available, ready_since};
 use super::{
-    controller_reference, controller_uid, is_terminating, ControllerView, EventToRecord,
-    Reconciled, Write,
+    controller_reference, controller_uid, is_terminating, label, pod_phase, ControllerView,
+    EventToRecord, Reconciled, Write,
 };
 use crate::events::EventType;
 
@@ -32,24 +32,9 @@ fn ordinal_of(set_name: &str, pod_name: &str) -> Option<i64> {
         .ok()
 }
 
-fn revision_of(pod: &Object) -> Option<&str> {
-    pod.metadata()
-        .labels
-        .as_ref()?
-        .get(REVISION_LABEL)
-        .map(String::as_str)
-}
-
-fn phase(pod: &Object) -> String {
-    pod.to_json_value()["status"]["phase"]
-        .as_str()
-        .unwrap_or("Pending")
-        .to_string()
-}
-
 /// Running and Ready: what OrderedReady waits for.
 fn running_and_ready(pod: &Object) -> bool {
-    phase(pod) == "Running" && ready_since(pod).is_some()
+    pod_phase(pod) == "Running" && ready_since(pod).is_some()
 }
 
 /// The pod for `ordinal`, as the template says at `revision`.
@@ -183,8 +168,8 @@ pub(crate) fn reconcile(set: &Rc<Object>, view: &ControllerView<'_>) -> Reconcil
     let count = |f: &dyn Fn(&Object) -> bool| live.iter().filter(|p| f(p)).count();
     let ready = count(&|p| ready_since(p).is_some());
     let available = count(&|p| is_available(p, min_ready, view.now));
-    let updated = count(&|p| revision_of(p) == Some(update_revision.as_str()));
-    let current = count(&|p| revision_of(p) == Some(current_revision.as_str()));
+    let updated = count(&|p| label(p, REVISION_LABEL) == Some(update_revision.as_str()));
+    let current = count(&|p| label(p, REVISION_LABEL) == Some(current_revision.as_str()));
     for pod in &live {
         if let Some(at) = available_at(pod, min_ready, view.now) {
             out.requeue_no_later_than(at);
@@ -219,7 +204,7 @@ pub(crate) fn reconcile(set: &Rc<Object>, view: &ControllerView<'_>) -> Reconcil
 
     // Replace failed pods; wait for terminating ones.
     for (_, pod) in &pods {
-        if phase(pod) == "Failed" && !is_terminating(pod) {
+        if pod_phase(pod) == "Failed" && !is_terminating(pod) {
             out.writes.push(Write::Delete {
                 target: pod.clone(),
                 owner: Some(set.clone()),
@@ -324,7 +309,7 @@ pub(crate) fn reconcile(set: &Rc<Object>, view: &ControllerView<'_>) -> Reconcil
     if let Some((_, pod)) = in_range
         .iter()
         .rev()
-        .find(|(o, p)| *o >= partition && revision_of(p) != Some(target.as_str()))
+        .find(|(o, p)| *o >= partition && label(p, REVISION_LABEL) != Some(target.as_str()))
     {
         out.writes.push(Write::Delete {
             target: pod.clone(),

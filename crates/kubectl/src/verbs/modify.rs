@@ -12,7 +12,7 @@ use crate::flags::{self, boolean, value};
 use crate::{Kubectl, Output};
 
 /// Resolves `TYPE NAME…`, `TYPE/NAME…` or `TYPE -l selector|--all` into objects.
-fn targets(
+pub(super) fn targets(
     cluster: &Cluster,
     parsed: &flags::ParsedArgs,
     namespace: &str,

@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use cluster::{Cluster, SimDuration};
-use model::{Object, ResourceType, Selector};
+use model::{Object, ResourceType};
 use serde_json::Value;
 
 use crate::flags::{self, boolean, value};
@@ -83,49 +83,19 @@ fn met(condition: &Condition, object: Option<&Object>) -> bool {
     }
 }
 
+/// The objects to wait for: modify's resolver of `TYPE NAME…`, `TYPE/NAME…` and
+/// `TYPE -l …|--all`, with wait's own wording when there is nothing to resolve.
 fn targets(
     cluster: &Cluster,
     parsed: &flags::ParsedArgs,
     namespace: &str,
 ) -> Result<Vec<(&'static ResourceType, String)>, Output> {
-    let words = &parsed.positionals;
-    let Some(first) = words.first() else {
-        return Err(Output::error(
-            "error: resource(s) were provided, but no name was specified",
-        ));
-    };
-    if first.contains('/') {
-        return words
-            .iter()
-            .map(|w| {
-                let (kind, name) = w.split_once('/').unwrap_or((w, ""));
-                super::resolve_resource(kind).map(|r| (r, name.to_string()))
-            })
-            .collect();
-    }
-    let resource = super::resolve_resource(first)?;
-    if words.len() > 1 {
-        return Ok(words[1..].iter().map(|n| (resource, n.clone())).collect());
-    }
-    let selector = match parsed.value("selector").map(Selector::parse).transpose() {
-        Ok(s) => s,
-        Err(e) => return Err(Output::error(format!("error: {e}"))),
-    };
-    if selector.is_none() && !parsed.flag("all") {
+    if parsed.positionals.is_empty() {
         return Err(Output::error(
             "error: resource(s) were provided, but no name was specified",
         ));
     }
-    let found: Vec<(&'static ResourceType, String)> = cluster
-        .list(resource, Some(namespace))
-        .iter()
-        .filter(|o| {
-            selector
-                .as_ref()
-                .is_none_or(|s| s.matches(o.metadata().labels.as_ref()))
-        })
-        .map(|o| (resource, o.name().to_string()))
-        .collect();
+    let found = super::modify::targets(cluster, parsed, namespace, &parsed.positionals)?;
     if found.is_empty() {
         return Err(Output::error("error: no matching resources found"));
     }

@@ -19,7 +19,9 @@ use std::rc::Rc;
 use model::k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use model::Object;
 
-use super::{controller_uid, is_terminating, ControllerView, EventToRecord, Reconciled, Write};
+use super::{
+    controller_uid, is_terminating, pod_phase, ControllerView, EventToRecord, Reconciled, Write,
+};
 use crate::events::EventType;
 
 /// One reconcile's working state: the ReplicaSets as this reconcile plans them, and the writes
@@ -104,17 +106,6 @@ impl Rollout<'_> {
                 controller_uid(pod).is_some_and(|uid| old_uids.contains(&uid))
                     && !matches!(pod_phase(pod), "Succeeded" | "Failed")
             })
-    }
-}
-
-fn pod_phase(pod: &Object) -> &str {
-    match pod {
-        Object::Pod(p) => p
-            .status
-            .as_ref()
-            .and_then(|s| s.phase.as_deref())
-            .unwrap_or("Pending"),
-        _ => "",
     }
 }
 
