@@ -131,7 +131,7 @@ fn fnv1a(mut hash: u64, bytes: &[u8]) -> u64 {
     hash
 }
 
-fn key_for(resource: &ResourceType, namespace: &str, name: &str) -> ObjectKey {
+pub(crate) fn key_for(resource: &ResourceType, namespace: &str, name: &str) -> ObjectKey {
     ObjectKey {
         resource: resource.plural_key(),
         namespace: if resource.namespaced {

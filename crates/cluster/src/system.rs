@@ -1,7 +1,8 @@
 //! `kube-system` as kubeadm leaves it: the control plane's static pods on the control-plane
 //! node (etcd, kube-apiserver, kube-controller-manager, kube-scheduler — mirror pods owned by
 //! their Node), kube-proxy as a DaemonSet on every node, CoreDNS as a two-replica Deployment
-//! behind the `kube-dns` Service at 10.96.0.10, and their ServiceAccounts and ConfigMaps.
+//! behind the `kube-dns` Service at 10.96.0.10, their ServiceAccounts and ConfigMaps, and (as
+//! kind adds) the default StorageClass `standard`.
 //! [`Cluster::new`](crate::Cluster::new) creates them and lets the cluster run for
 //! [`BOOT_SECONDS`] so that a new cluster is up and settled, as one is when a tutorial starts.
 
@@ -82,6 +83,21 @@ pub fn manifests(shape: &ClusterShape) -> Vec<String> {
             "100m",
         ));
     }
+    // The default StorageClass, as kind installs it (its provisioner is simulated by the
+    // PersistentVolume controller).
+    documents.push(
+        "apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: standard
+  annotations:
+    storageclass.kubernetes.io/is-default-class: \"true\"
+provisioner: rancher.io/local-path
+reclaimPolicy: Delete
+volumeBindingMode: WaitForFirstConsumer
+"
+        .to_string(),
+    );
     for account in ["coredns", "kube-proxy"] {
         documents.push(format!("apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {account}\n  namespace: kube-system\n"));
     }

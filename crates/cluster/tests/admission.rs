@@ -519,6 +519,14 @@ fn storage_class(name: &str, default: bool) -> String {
 #[test]
 fn claims_without_a_class_get_the_newest_default_class() {
     let mut cluster = Cluster::new(1);
+    // The cluster's own default class (kind's `standard`) goes first.
+    cluster
+        .delete(
+            model::registry::resolve("storageclasses").unwrap(),
+            "",
+            "standard",
+        )
+        .expect("the default class exists");
     let class_of = |cluster: &Cluster, name: &str| {
         get(cluster, "pvc", "default", name)["spec"]["storageClassName"].clone()
     };

@@ -857,7 +857,9 @@ pub fn row(object: &Object, now: SimTime, wide: bool) -> Vec<String> {
                 },
                 {
                     let p = text(&v, "status.phase");
-                    if p.is_empty() {
+                    if v["metadata"]["deletionTimestamp"].is_string() {
+                        "Terminating".into()
+                    } else if p.is_empty() {
                         "Pending".into()
                     } else {
                         p
@@ -883,7 +885,9 @@ pub fn row(object: &Object, now: SimTime, wide: bool) -> Vec<String> {
                 name,
                 {
                     let p = text(&v, "status.phase");
-                    if p.is_empty() {
+                    if v["metadata"]["deletionTimestamp"].is_string() {
+                        "Terminating".into()
+                    } else if p.is_empty() {
                         "Pending".into()
                     } else {
                         p

@@ -3,7 +3,7 @@
 //! (which may only refuse). Plugins run in upstream's order (`AllOrderedPlugins`):
 //!
 //! - mutating: NamespaceLifecycle, [`limit_ranger`] (container defaults), [`service_account`],
-//!   [`priority`], [`default_storage_class`];
+//!   [`priority`], [`default_storage_class`], [`storage_object_in_use_protection`];
 //! - validating: [`limit_ranger`] (min / max / ratio), [`priority`] (one global default),
 //!   [`resource_quota`] (last: it charges the quota only once everything else has agreed).
 //!
@@ -17,6 +17,7 @@ mod priority;
 pub mod resource_quota;
 mod resources;
 mod service_account;
+mod storage_object_in_use_protection;
 
 use std::fmt::Display;
 
@@ -52,6 +53,7 @@ pub fn admit_mutating(request: &AdmissionRequest<'_>, object: &mut Object) -> Re
     priority::admit(request, object)?;
     default_toleration_seconds::admit(request, object)?;
     default_storage_class::admit(request, object)?;
+    storage_object_in_use_protection::admit(request, object)?;
     Ok(())
 }
 

@@ -23,6 +23,8 @@ pub(crate) mod endpoints;
 pub(crate) mod endpointslice;
 pub(crate) mod job;
 pub(crate) mod nodelifecycle;
+pub(crate) mod persistentvolume;
+pub(crate) mod pvprotection;
 pub(crate) mod replicaset;
 pub(crate) mod rootca;
 pub(crate) mod statefulset;
@@ -70,6 +72,13 @@ pub(crate) enum Write {
     Event {
         involved: Rc<Object>,
         event: EventToRecord,
+    },
+    /// An event reported by another component than the controller itself (an external
+    /// provisioner, say).
+    EventFrom {
+        involved: Rc<Object>,
+        event: EventToRecord,
+        component: String,
     },
 }
 
@@ -129,6 +138,37 @@ impl ControllerView<'_> {
     /// Every object of a cluster-scoped resource.
     pub fn list_in_cluster(&self, plural: &str) -> Vec<Rc<Object>> {
         self.store.list(resource(plural), None)
+    }
+
+    /// One object, if it exists.
+    pub fn get(&self, plural: &str, namespace: &str, name: &str) -> Option<Rc<Object>> {
+        self.store
+            .get(&crate::api::key_for(resource(plural), namespace, name))
+            .cloned()
+    }
+
+    /// Whether an event with this reason was recorded about `involved` at or after `since`
+    /// (controllers that re-report a condition on every periodic sync use it to keep upstream's
+    /// cadence instead of reporting on every round).
+    pub fn event_recorded_since(&self, involved: &Object, reason: &str, since: SimTime) -> bool {
+        let uid = involved.metadata().uid.as_deref();
+        let namespace = if involved.namespace().is_empty() {
+            "default"
+        } else {
+            involved.namespace()
+        };
+        self.list_in("events", namespace)
+            .iter()
+            .any(|event| match &**event {
+                Object::Event(e) => {
+                    e.involved_object.uid.as_deref() == uid
+                        && e.reason.as_deref() == Some(reason)
+                        && e.last_timestamp
+                            .as_ref()
+                            .is_some_and(|t| SimTime::from_k8s_time(t) >= since)
+                }
+                _ => false,
+            })
     }
 
     /// Every node, by name.
@@ -223,6 +263,26 @@ const CONTROLLERS: &[(&str, &str, ReconcileFn)] = &[
     ("endpoint-orphan", "endpoints", endpoints::reconcile_orphan),
     ("endpointslice", "services", endpointslice::reconcile),
     ("disruption", "poddisruptionbudgets", disruption::reconcile),
+    (
+        "persistentvolume",
+        "persistentvolumeclaims",
+        persistentvolume::reconcile_claim,
+    ),
+    (
+        "persistentvolume",
+        "persistentvolumes",
+        persistentvolume::reconcile_volume,
+    ),
+    (
+        "pvc-protection",
+        "persistentvolumeclaims",
+        pvprotection::reconcile_claim,
+    ),
+    (
+        "pv-protection",
+        "persistentvolumes",
+        pvprotection::reconcile_volume,
+    ),
     ("node-lifecycle", "nodes", nodelifecycle::reconcile),
     ("root-ca-cert-publisher", "namespaces", rootca::reconcile),
     (
@@ -381,6 +441,19 @@ impl Cluster {
                             &source,
                         );
                     }
+                }
+                Write::EventFrom {
+                    involved,
+                    event,
+                    component,
+                } => {
+                    let _ = self.record_event(
+                        &involved,
+                        event.event_type,
+                        event.reason,
+                        &event.message,
+                        &EventSource::component(&component),
+                    );
                 }
                 Write::Event { involved, event } => {
                     let _ = self.record_event(

@@ -64,6 +64,9 @@ fn describe_writes(reconciled: &Reconciled) -> Vec<String> {
             Write::UpdateStatus(object) => format!("status {}", object.name()),
             Write::Delete { target, .. } => format!("delete {} {}", target.kind(), target.name()),
             Write::Event { event, .. } => format!("event {}: {}", event.reason, event.message),
+            Write::EventFrom {
+                event, component, ..
+            } => format!("event {} from {component}: {}", event.reason, event.message),
         })
         .filter(|line| !line.starts_with("status"))
         .collect()
@@ -383,4 +386,104 @@ fn job_runs_until_completions_and_fails_past_its_backoff_limit() {
         let cluster = job_store(spec, &pods);
         assert_eq!(job_outcome(&cluster), expected, "{what}");
     }
+}
+
+fn volume(name: &str, class: &str, size: &str, modes: &str, labels: &str) -> String {
+    format!(
+        "---\napiVersion: v1\nkind: PersistentVolume\nmetadata: {{name: {name}, labels: {{{labels}}}}}\nspec:\n  storageClassName: \"{class}\"\n  capacity: {{storage: {size}}}\n  accessModes: [{modes}]\n  hostPath: {{path: /mnt/{name}}}\n"
+    )
+}
+
+fn claim(name: &str, class: &str, size: &str, modes: &str, selector: &str) -> String {
+    format!(
+        "---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {{name: {name}}}\nspec:\n  storageClassName: \"{class}\"\n  accessModes: [{modes}]\n  resources: {{requests: {{storage: {size}}}}}\n{selector}"
+    )
+}
+
+#[test]
+fn claims_bind_to_the_smallest_volume_that_satisfies_them() {
+    let volumes = [
+        volume("big", "manual", "10Gi", "ReadWriteOnce", ""),
+        volume("small", "manual", "2Gi", "ReadWriteOnce", ""),
+        volume("tiny", "manual", "1Gi", "ReadWriteOnce", ""),
+        volume(
+            "shared",
+            "manual",
+            "5Gi",
+            "ReadWriteOnce, ReadWriteMany",
+            "tier: gold",
+        ),
+        volume("other-class", "fast", "3Gi", "ReadWriteOnce", ""),
+    ]
+    .concat();
+    let cases: &[(&str, &str)] = &[
+        // Smallest capacity that is large enough.
+        (
+            &claim("c", "manual", "1500Mi", "ReadWriteOnce", ""),
+            "update PersistentVolume small replicas=null | update PersistentVolumeClaim c replicas=null",
+        ),
+        // Access modes must all be offered.
+        (
+            &claim("c", "manual", "1Gi", "ReadWriteMany", ""),
+            "update PersistentVolume shared replicas=null | update PersistentVolumeClaim c replicas=null",
+        ),
+        // A selector narrows the choice.
+        (
+            &claim("c", "manual", "1Gi", "ReadWriteOnce", "  selector: {matchLabels: {tier: gold}}\n"),
+            "update PersistentVolume shared replicas=null | update PersistentVolumeClaim c replicas=null",
+        ),
+        // Nothing large enough, and no class to provision from.
+        (
+            &claim("c", "", "20Gi", "ReadWriteOnce", ""),
+            "event FailedBinding: no persistent volumes available for this claim and no storage class is set",
+        ),
+        // A class that does not exist.
+        (
+            &claim("c", "gold", "1Gi", "ReadWriteOnce", ""),
+            "event ProvisioningFailed: storageclass.storage.k8s.io \"gold\" not found",
+        ),
+    ];
+    for (claim_yaml, expected) in cases {
+        let cluster = store_of(&format!("{volumes}{claim_yaml}"));
+        let writes = reconcile_in(
+            &cluster,
+            "persistentvolumeclaims",
+            "c",
+            super::persistentvolume::reconcile_claim,
+        );
+        assert_eq!(writes.join(" | "), *expected, "claim:\n{claim_yaml}");
+    }
+}
+
+#[test]
+fn default_class_claims_wait_for_a_consumer_then_get_a_provisioned_volume() {
+    let claim_yaml = claim("c", "standard", "1Gi", "ReadWriteOnce", "");
+    let cluster = store_of(&claim_yaml);
+    let writes = reconcile_in(
+        &cluster,
+        "persistentvolumeclaims",
+        "c",
+        super::persistentvolume::reconcile_claim,
+    );
+    assert_eq!(
+        writes,
+        ["event WaitForFirstConsumer: waiting for first consumer to be created before binding"]
+    );
+    let consumer = "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  nodeName: node-2\n  containers: [{name: c, image: nginx}]\n  volumes: [{name: v, persistentVolumeClaim: {claimName: c}}]\n";
+    let cluster = store_of(&format!("{claim_yaml}{consumer}"));
+    let writes = reconcile_in(
+        &cluster,
+        "persistentvolumeclaims",
+        "c",
+        super::persistentvolume::reconcile_claim,
+    );
+    assert_eq!(writes.len(), 5, "{writes:?}");
+    assert!(
+        writes[0].starts_with("update PersistentVolumeClaim c"),
+        "{writes:?}"
+    );
+    assert!(writes[1].starts_with("event ExternalProvisioning: Waiting for a volume to be created either by the external provisioner 'rancher.io/local-path'"));
+    assert!(writes[2].starts_with("event Provisioning from rancher.io/local-path_"));
+    assert!(writes[3].starts_with("create PersistentVolume pvc-"));
+    assert!(writes[4].starts_with("event ProvisioningSucceeded from rancher.io/local-path_"));
 }

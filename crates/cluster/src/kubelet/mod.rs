@@ -38,6 +38,7 @@ mod logs;
 mod probes;
 mod status;
 mod termination;
+mod volumes;
 
 #[cfg(test)]
 use environment::decode_base64;
@@ -179,6 +180,11 @@ pub(crate) struct KubeletPod {
     terminating: bool,
     /// The pod's generation when the kubelet last looked at its spec.
     generation: i64,
+    namespace: String,
+    /// The containers' mounts of PersistentVolumeClaims, and until when their writes have been
+    /// kept with the volumes.
+    claim_mounts: Vec<volumes::ClaimMount>,
+    volumes_synced_at: SimTime,
 }
 
 /// The kubelet's state across all nodes: pods it runs, images each node has, pod IPs handed out.
@@ -187,6 +193,8 @@ pub(crate) struct KubeletState {
     pods: BTreeMap<String, KubeletPod>,
     images: BTreeSet<(String, String)>,
     next_host: BTreeMap<String, u32>,
+    /// The files of PersistentVolumes (volume name → path inside the volume → contents).
+    volume_files: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 fn fnv(text: &str) -> u64 {
@@ -225,7 +233,18 @@ impl Cluster {
             .iter()
             .filter_map(|p| p.metadata().uid.clone())
             .collect();
+        let gone: Vec<String> = self
+            .kubelet
+            .pods
+            .keys()
+            .filter(|uid| !live.contains(*uid))
+            .cloned()
+            .collect();
+        for uid in &gone {
+            self.keep_persistent_volume_writes(uid, now);
+        }
         self.kubelet.pods.retain(|uid, _| live.contains(uid));
+        self.forget_deleted_volumes();
         for pod in pods {
             // Skip (cheaply, without rendering JSON) pods that have nothing due now.
             let uid = pod.metadata().uid.clone().unwrap_or_default();
@@ -257,6 +276,7 @@ impl Cluster {
                 self.kubelet.pods.insert(uid.clone(), plan);
             }
             self.sync_pod(&pod, &value, &uid, now, first_report);
+            self.keep_persistent_volume_writes(&uid, now);
         }
     }
 
@@ -548,9 +568,22 @@ impl Cluster {
                     Ok(mut env) => {
                         env.files
                             .extend(environment::shared_empty_dir_files(value, state, index, at));
-                        env
+                        match self.persistent_volume_files(state, index) {
+                            Ok(files) => {
+                                env.files.extend(files);
+                                Ok(env)
+                            }
+                            Err(message) => Err(message),
+                        }
                     }
-                    Err(message) if message.starts_with(MOUNT_FAILURE) => {
+                    Err(message) => Err(message),
+                };
+                let environment = match environment {
+                    Ok(env) => env,
+                    Err(message)
+                        if message.starts_with(MOUNT_FAILURE)
+                            || message.starts_with(volumes::UNABLE_TO_MOUNT) =>
+                    {
                         // A volume that cannot be set up keeps the pod ContainerCreating; the
                         // kubelet retries the mount.
                         let container = &mut state.containers[index];
@@ -990,6 +1023,12 @@ fn new_pod(pod: &Value, node: &str, now: SimTime) -> KubeletPod {
         init_count,
         terminating: false,
         generation: pod["metadata"]["generation"].as_i64().unwrap_or(0),
+        namespace: pod["metadata"]["namespace"]
+            .as_str()
+            .unwrap_or("default")
+            .to_string(),
+        claim_mounts: volumes::claim_mounts(pod),
+        volumes_synced_at: now,
     }
 }
 

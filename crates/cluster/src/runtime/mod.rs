@@ -188,6 +188,19 @@ impl Process {
     }
 
     /// The container's files as they were at `at` (what `kubectl exec` or an exec probe sees).
+    /// The changes to files made after `from` and at or before `until`, oldest first (a path
+    /// with `None` was removed).
+    pub fn file_changes_between(
+        &self,
+        from: SimTime,
+        until: SimTime,
+    ) -> impl Iterator<Item = (String, Option<String>)> + '_ {
+        self.file_log
+            .iter()
+            .filter(move |(t, _, _)| *t > from && *t <= until)
+            .map(|(_, path, content)| (path.clone(), content.clone()))
+    }
+
     pub fn files_at(&self, at: SimTime) -> BTreeMap<String, String> {
         let mut files = BTreeMap::new();
         for (time, path, content) in self.file_log.iter().take_while(|(t, _, _)| *t <= at) {
