@@ -29,6 +29,9 @@ pub mod rng;
 pub mod runtime;
 pub mod scheduler;
 pub mod system;
+pub mod traffic;
+
+pub use kubelet::exec::{ExecOutcome, ExecRefusal};
 
 use std::rc::Rc;
 
@@ -52,7 +55,13 @@ pub struct Cluster {
     /// Event series (namespace, object, type, reason, source, message) → the Event recording
     /// them, for aggregation without scanning every event.
     event_series: std::collections::BTreeMap<String, String>,
+    /// The network as it stood at (instant, resourceVersion), reused until either moves.
+    network_cache: std::cell::RefCell<NetworkCacheEntry>,
+    /// How many clients have been given a view of the network (seeds kube-proxy's choices).
+    network_clients: std::cell::Cell<u64>,
 }
+
+type NetworkCacheEntry = Option<((SimTime, u64), std::rc::Rc<traffic::NetworkView>)>;
 
 /// The most stops one `advance` makes (each stop runs the scheduler and the kubelet once).
 pub const MAX_STEPS_PER_ADVANCE: usize = 100_000;
@@ -116,6 +125,8 @@ impl Cluster {
             scheduler_backoff: Default::default(),
             controllers: Default::default(),
             event_series: Default::default(),
+            network_cache: Default::default(),
+            network_clients: Default::default(),
         };
         cluster.bootstrap(shape);
         cluster.boot_system_workloads(shape);

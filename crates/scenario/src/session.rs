@@ -46,9 +46,7 @@ impl Session {
                 "error: \"cluster {}\" is not available yet: nodes, the kubelet and fault injection arrive with the scheduler/kubelet issue",
                 args.first().map(String::as_str).unwrap_or("")
             )),
-            Command::Curl { .. } => Output::error(
-                "curl: (7) this playground does not route traffic yet: Services and kube-proxy arrive with the networking issue",
-            ),
+            Command::Curl { args } => crate::outside::curl(&mut self.cluster, args),
         }
     }
 

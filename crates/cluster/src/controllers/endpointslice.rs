@@ -169,6 +169,16 @@ pub(crate) fn reconcile(service: &Rc<Object>, view: &ControllerView<'_>) -> Reco
         if let Some(zone) = zones.get(&endpoint.node) {
             entry["zone"] = json!(zone);
         }
+        // A pod whose subdomain is this Service gets its hostname published (the DNS record
+        // `web-0.nginx.default.svc.cluster.local` of a StatefulSet pod).
+        if let Object::Pod(pod) = &*endpoint.pod {
+            let spec = pod.spec.as_ref();
+            let hostname = spec.and_then(|s| s.hostname.as_deref()).unwrap_or("");
+            let subdomain = spec.and_then(|s| s.subdomain.as_deref()).unwrap_or("");
+            if !hostname.is_empty() && subdomain == service.name() {
+                entry["hostname"] = json!(hostname);
+            }
+        }
         groups
             .entry(ports.to_string())
             .or_insert_with(|| (ports, Vec::new()))

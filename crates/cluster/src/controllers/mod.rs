@@ -22,6 +22,7 @@ pub(crate) mod disruption;
 pub(crate) mod endpoints;
 pub(crate) mod endpointslice;
 pub(crate) mod job;
+pub(crate) mod loadbalancer;
 pub(crate) mod nodelifecycle;
 pub(crate) mod persistentvolume;
 pub(crate) mod pvprotection;
@@ -262,6 +263,7 @@ const CONTROLLERS: &[(&str, &str, ReconcileFn)] = &[
     ("endpoint", "services", endpoints::reconcile),
     ("endpoint-orphan", "endpoints", endpoints::reconcile_orphan),
     ("endpointslice", "services", endpointslice::reconcile),
+    ("metallb", "services", loadbalancer::reconcile),
     ("disruption", "poddisruptionbudgets", disruption::reconcile),
     (
         "persistentvolume",

@@ -34,6 +34,8 @@ use crate::scheduler::set_condition;
 use crate::{ApiError, Cluster, SimTime};
 
 mod environment;
+pub mod exec;
+pub(crate) mod listeners;
 mod logs;
 mod probes;
 mod status;
@@ -181,6 +183,9 @@ pub(crate) struct KubeletPod {
     /// The pod's generation when the kubelet last looked at its spec.
     generation: i64,
     namespace: String,
+    name: String,
+    /// `spec.hostname`, else the pod's name.
+    hostname: String,
     /// The containers' mounts of PersistentVolumeClaims, and until when their writes have been
     /// kept with the volumes.
     claim_mounts: Vec<volumes::ClaimMount>,
@@ -689,6 +694,12 @@ impl Cluster {
                         .iter()
                         .any(|p| p.kind == ProbeKind::Readiness);
                 let mut process = Process::start(&program, &environment, at);
+                if process.uses_network() {
+                    process.set_network(self.network_handle_for_pod(
+                        &state.namespace,
+                        state.pod_ip.as_deref().unwrap_or(""),
+                    ));
+                }
                 let progress = process.run_until(SimTime(at.0 + LOOKAHEAD_MILLIS));
                 container.process = Some(process);
                 container.state = ContainerState::Running { started_at: at };
@@ -721,8 +732,21 @@ impl Cluster {
                 }
             }
             Action::Extend => {
+                let uses_network = state.containers[index]
+                    .process
+                    .as_ref()
+                    .is_some_and(Process::uses_network);
+                let network = uses_network.then(|| {
+                    self.network_handle_for_pod(
+                        &state.namespace,
+                        state.pod_ip.as_deref().unwrap_or(""),
+                    )
+                });
                 let container = &mut state.containers[index];
                 if let Some(process) = container.process.as_mut() {
+                    if let Some(network) = network {
+                        process.set_network(network);
+                    }
                     let progress = process.run_until(SimTime(at.0 + LOOKAHEAD_MILLIS));
                     container.action = action_for(progress);
                 }
@@ -1026,6 +1050,12 @@ fn new_pod(pod: &Value, node: &str, now: SimTime) -> KubeletPod {
         namespace: pod["metadata"]["namespace"]
             .as_str()
             .unwrap_or("default")
+            .to_string(),
+        name: pod["metadata"]["name"].as_str().unwrap_or("").to_string(),
+        hostname: pod["spec"]["hostname"]
+            .as_str()
+            .or(pod["metadata"]["name"].as_str())
+            .unwrap_or("")
             .to_string(),
         claim_mounts: volumes::claim_mounts(pod),
         volumes_synced_at: now,

@@ -123,6 +123,21 @@ impl Cluster {
         source: &EventSource,
     ) -> bool {
         let pod_ip = state.pod_ip.clone().unwrap_or_default();
+        let probes_use_network = state.containers.iter().any(|c| {
+            c.probes.iter().any(|p| match &p.action {
+                probe::ProbeAction::Exec(argv) => argv.iter().any(|a| {
+                    crate::runtime::network::NETWORK_TOOLS
+                        .iter()
+                        .any(|tool| a.contains(tool))
+                }),
+                _ => false,
+            })
+        });
+        let network = if probes_use_network {
+            self.network_handle_for_pod(&state.namespace, &pod_ip)
+        } else {
+            Default::default()
+        };
         let hostname = pod.name().to_string();
         let grace_millis = match pod {
             Object::Pod(typed) => typed
@@ -158,6 +173,7 @@ impl Cluster {
                     pod_ip: &pod_ip,
                     environment: &container.environment,
                     hostname: &hostname,
+                    network: &network,
                 },
                 at,
                 container.probes[i].timeout_millis,

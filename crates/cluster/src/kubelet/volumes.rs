@@ -192,6 +192,37 @@ impl Cluster {
         }
     }
 
+    /// Writes changes made in container `index` of a pod (by `kubectl exec`) through to the
+    /// volumes of the claims it mounts.
+    pub(super) fn write_through_claims(
+        &mut self,
+        uid: &str,
+        index: usize,
+        changes: &[(String, Option<String>)],
+    ) {
+        let Some(state) = self.kubelet.pods.get(uid) else {
+            return;
+        };
+        let mut writes = Vec::new();
+        for mount in state.claim_mounts.iter().filter(|m| m.container == index) {
+            let Ok(volume) = self.bound_volume_of(&state.namespace, &mount.claim) else {
+                continue;
+            };
+            for (path, content) in changes {
+                if let Some(relative) = volume_path(mount, path) {
+                    writes.push((volume.clone(), relative, content.clone()));
+                }
+            }
+        }
+        for (volume, relative, content) in writes {
+            let files = self.kubelet.volume_files.entry(volume).or_default();
+            match content {
+                Some(text) => files.insert(relative, text),
+                None => files.remove(&relative),
+            };
+        }
+    }
+
     /// Drops the files of volumes that were deleted.
     pub(super) fn forget_deleted_volumes(&mut self) {
         if self.kubelet.volume_files.is_empty() {

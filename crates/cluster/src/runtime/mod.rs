@@ -13,6 +13,7 @@
 
 pub mod catalog;
 pub mod clock_text;
+pub mod network;
 pub mod pi;
 pub mod probe;
 pub mod programs;
@@ -67,6 +68,12 @@ pub struct ProcessEnvironment {
 impl Process {
     /// Starts `program` at `started`.
     pub fn start(program: &Program, environment: &ProcessEnvironment, started: SimTime) -> Process {
+        // The files the container starts with, as the first entries of its file log.
+        let initial_files: Vec<(SimTime, String, Option<String>)> = environment
+            .files
+            .iter()
+            .map(|(path, text)| (started, path.clone(), Some(text.clone())))
+            .collect();
         match program {
             Program::Shell {
                 shell_name,
@@ -97,6 +104,7 @@ impl Process {
                     now: started,
                     random_state: environment.seed,
                     exported,
+                    network: network::NetworkHandle::default(),
                     file_log: environment
                         .files
                         .iter()
@@ -117,7 +125,7 @@ impl Process {
                     .map(|(offset, line)| (SimTime(started.0 + offset), line.clone()))
                     .collect(),
                 state: ProcessState::Forever,
-                file_log: Vec::new(),
+                file_log: initial_files,
             },
             Program::Finite {
                 lines,
@@ -130,7 +138,7 @@ impl Process {
                     .map(|(offset, line)| (SimTime(started.0 + offset), line.clone()))
                     .collect(),
                 state: ProcessState::Exited(SimTime(started.0 + exit_after), *code),
-                file_log: Vec::new(),
+                file_log: initial_files,
             },
             Program::StartError(_) => Process {
                 machine: None,
@@ -168,6 +176,7 @@ impl Process {
             Progress::SleepingUntil(_) => ProcessState::RunningUntil(until),
             Progress::Forever => ProcessState::Forever,
             Progress::Exited(at, code) => ProcessState::Exited(at, code),
+            Progress::NeedsNetworkAt(at) => ProcessState::RunningUntil(at),
         };
         if !matches!(self.state, ProcessState::RunningUntil(_)) {
             self.machine = None;
@@ -199,6 +208,32 @@ impl Process {
             .iter()
             .filter(move |(t, _, _)| *t > from && *t <= until)
             .map(|(_, path, content)| (path.clone(), content.clone()))
+    }
+
+    /// Records a change made to the container's files from outside the program (`kubectl
+    /// exec`), at `at`; a running shell sees it too.
+    pub fn record_file_change(&mut self, at: SimTime, path: &str, content: Option<String>) {
+        let position = self.file_log.partition_point(|(t, _, _)| *t <= at);
+        self.file_log
+            .insert(position, (at, path.to_string(), content.clone()));
+        if let Some(machine) = self.machine.as_mut() {
+            match content {
+                Some(text) => machine.state.files.insert(path.to_string(), text),
+                None => machine.state.files.remove(path),
+            };
+        }
+    }
+
+    /// Whether the program ever uses the network (only such programs are given a view of it).
+    pub fn uses_network(&self) -> bool {
+        self.machine.as_ref().is_some_and(|m| m.uses_network())
+    }
+
+    /// Gives the program a fresh view of the network (before running it further).
+    pub fn set_network(&mut self, network: network::NetworkHandle) {
+        if let Some(machine) = self.machine.as_mut() {
+            machine.state.network = network;
+        }
     }
 
     pub fn files_at(&self, at: SimTime) -> BTreeMap<String, String> {

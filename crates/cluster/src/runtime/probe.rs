@@ -39,6 +39,8 @@ pub struct Target<'a> {
     pub pod_ip: &'a str,
     pub environment: &'a [(String, String)],
     pub hostname: &'a str,
+    /// What an exec probe's `wget`/`curl` reach.
+    pub network: &'a super::network::NetworkHandle,
 }
 
 /// Runs `action` against a container at `at`.
@@ -55,13 +57,22 @@ pub fn check(
         pod_ip,
         environment,
         hostname,
+        network,
     } = *target;
     let listening = |port: u16| {
         listener
             .is_some_and(|l| l.ports.contains(&port) && at.since(started).0 >= l.ready_after_millis)
     };
     match action {
-        ProbeAction::Exec(argv) => exec(argv, process, at, timeout_millis, environment, hostname),
+        ProbeAction::Exec(argv) => exec(
+            argv,
+            process,
+            at,
+            timeout_millis,
+            environment,
+            hostname,
+            network,
+        ),
         ProbeAction::Http { port, path, scheme } => {
             let url = format!("{}://{pod_ip}:{port}{path}", scheme.to_lowercase());
             if !listening(*port) {
@@ -124,6 +135,7 @@ fn exec(
     timeout_millis: u64,
     environment: &[(String, String)],
     hostname: &str,
+    network: &super::network::NetworkHandle,
 ) -> ProbeResult {
     let Some(first) = argv.first() else {
         return Err("command is empty".to_string());
@@ -161,6 +173,7 @@ fn exec(
         random_state: 1,
         exported: Default::default(),
         file_log: Vec::new(),
+        network: network.clone(),
     };
     let mut machine = ShellMachine::new(&script, state);
     let progress = machine.run_until(SimTime(at.0 + timeout_millis));
@@ -168,7 +181,7 @@ fn exec(
     match progress {
         Progress::Exited(_, 0) => Ok(()),
         Progress::Exited(_, _) => Err(output.join("\n")),
-        Progress::SleepingUntil(_) | Progress::Forever => {
+        Progress::SleepingUntil(_) | Progress::Forever | Progress::NeedsNetworkAt(_) => {
             Err(format!("command \"{}\" timed out", argv.join(" ")))
         }
     }

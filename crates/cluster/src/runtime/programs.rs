@@ -49,11 +49,29 @@ pub enum HttpBehaviour {
     None,
 }
 
+/// What an HTTP server answers with (the body of a 200).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Site {
+    /// nginx's default page.
+    NginxWelcome,
+    /// httpd's default page.
+    HttpdItWorks,
+    /// google-samples hello-app: greeting, version, hostname.
+    HelloApp,
+    /// The pod's hostname (agnhost serve-hostname, netexec /hostname, whoami-style servers).
+    Hostname,
+    /// echoserver: a report of the request.
+    Echo,
+    /// An empty body.
+    Blank,
+}
+
 /// What a program listens on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listener {
     pub ports: Vec<u16>,
     pub http: HttpBehaviour,
+    pub site: Site,
     /// How long after start the port opens.
     pub ready_after_millis: u64,
 }
@@ -69,9 +87,21 @@ pub fn listener_for(
         return None;
     };
     let listener = |ports: Vec<u16>, http: HttpBehaviour, ready_after_millis: u64| {
+        let site = match image_kind(launch.image) {
+            ImageKind::Nginx => Site::NginxWelcome,
+            ImageKind::Httpd => Site::HttpdItWorks,
+            ImageKind::HelloApp => match launch.image.short_name() {
+                "hello-app" => Site::HelloApp,
+                _ => Site::Hostname,
+            },
+            ImageKind::EchoServer => Site::Echo,
+            ImageKind::Agnhost => Site::Hostname,
+            _ => Site::Blank,
+        };
         Some(Listener {
             ports,
             http,
+            site,
             ready_after_millis,
         })
     };
@@ -86,7 +116,7 @@ pub fn listener_for(
             ports.extend(declared.iter().copied());
             listener(ports, HttpBehaviour::AnyPath, 30)
         }
-        ImageKind::Agnhost => match launch.args.first().map(String::as_str) {
+        ImageKind::Agnhost => match agnhost_subcommand(launch) {
             Some("liveness") => listener(vec![8080], HttpBehaviour::HealthyFor(10_000), 30),
             Some("serve-hostname") => listener(vec![9376], HttpBehaviour::AnyPath, 30),
             _ => listener(vec![8080], HttpBehaviour::AnyPath, 30),
@@ -96,6 +126,16 @@ pub fn listener_for(
         ImageKind::Postgres => listener(vec![5432], HttpBehaviour::None, 2_200),
         ImageKind::Mongo => listener(vec![27017], HttpBehaviour::None, 500),
         _ => listener(declared.to_vec(), HttpBehaviour::AnyPath, 0),
+    }
+}
+
+/// agnhost's subcommand: the word after the binary (`command: [/agnhost, serve-hostname]`), or
+/// the first argument when the image's entrypoint runs (`args: [netexec]`).
+fn agnhost_subcommand<'a>(launch: &'a ContainerLaunch) -> Option<&'a str> {
+    let argv: Vec<&'a String> = launch.command.iter().chain(launch.args.iter()).collect();
+    match argv.first() {
+        Some(first) if basename(first) == "agnhost" => argv.get(1).map(|s| s.as_str()),
+        _ => launch.args.first().map(String::as_str),
     }
 }
 
@@ -190,7 +230,9 @@ fn image_kind(image: &ImageReference) -> ImageKind {
         "busybox" | "alpine" => ImageKind::Shell("sh"),
         "debian" | "ubuntu" | "bash" | "centos" | "fedora" | "rockylinux" | "amazonlinux"
         | "curl" | "netshoot" | "dnsutils" | "jessie-dnsutils" => ImageKind::Shell("bash"),
-        "nginx" | "nginx-unprivileged" | "hello" if image.repository != "library/hello-world" => {
+        "nginx" | "nginx-slim" | "nginx-unprivileged" | "hello"
+            if image.repository != "library/hello-world" =>
+        {
             ImageKind::Nginx
         }
         "httpd" => ImageKind::Httpd,
@@ -483,7 +525,7 @@ fn default_program(kind: ImageKind, launch: &ContainerLaunch) -> Program {
             lines(vec![(30, format!("{} Server listening on port {port}", go_log_time(at(30))))])
         }
         ImageKind::Agnhost => {
-            let sub = launch.args.first().map(String::as_str).unwrap_or("");
+            let sub = agnhost_subcommand(launch).unwrap_or("");
             let line = match sub {
                 "netexec" => "Started HTTP server on port 8080".to_string(),
                 "serve-hostname" => "Serving on port 9376.".to_string(),

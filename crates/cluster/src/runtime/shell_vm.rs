@@ -25,7 +25,8 @@ const MAX_SUBSTITUTION_DEPTH: usize = 8;
 
 #[derive(Debug, Clone)]
 enum Instruction {
-    Run(Rc<Node>),
+    /// A command; `true` when it uses the network.
+    Run(Rc<Node>, bool),
     Jump(usize),
     JumpIfFailure(usize),
     JumpIfSuccess(usize),
@@ -87,7 +88,14 @@ impl Compiler {
         match node {
             Node::Simple { words, .. } if self.loop_control(words) => {}
             Node::Simple { .. } | Node::Pipeline { .. } | Node::Background(_) => {
-                self.code.push(Instruction::Run(Rc::new(node.clone())))
+                let uses_network = {
+                    let text = format!("{node:?}");
+                    super::network::NETWORK_TOOLS
+                        .iter()
+                        .any(|tool| text.contains(&format!("\"{tool}\"")))
+                };
+                self.code
+                    .push(Instruction::Run(Rc::new(node.clone()), uses_network))
             }
             Node::Sequence(items) => items.iter().for_each(|n| self.node(n)),
             Node::AndOr(first, rest) => {
@@ -229,6 +237,9 @@ pub enum Progress {
     Forever,
     /// The script ended with this exit code at this instant.
     Exited(SimTime, i32),
+    /// The next command uses the network at this instant, later than the shell's view of the
+    /// network: resume it (with a fresh view) when the clock gets there.
+    NeedsNetworkAt(SimTime),
 }
 
 /// The state a shell shares with the commands it runs.
@@ -250,6 +261,8 @@ pub struct ShellState {
     /// Every change to `files` with its instant (`None` = removed), so that what a probe sees
     /// at some instant can be replayed although the script runs ahead of the clock.
     pub file_log: Vec<(SimTime, String, Option<String>)>,
+    /// What `wget`, `curl` and `nslookup` reach.
+    pub network: super::network::NetworkHandle,
 }
 
 impl ShellState {
@@ -301,6 +314,13 @@ pub struct ShellMachine {
 
 impl ShellMachine {
     /// A machine for `script`, or the syntax error the shell would print (exit code 2).
+    /// Whether the script has commands that use the network.
+    pub fn uses_network(&self) -> bool {
+        self.code
+            .iter()
+            .any(|i| matches!(i, Instruction::Run(_, true)))
+    }
+
     pub fn new(script: &str, state: ShellState) -> ShellMachine {
         let (code, error) = match shell_parse::parse(script) {
             Ok(node) => (compile(&node), None),
@@ -419,7 +439,11 @@ impl ShellMachine {
                 Instruction::PopFor => {
                     self.frames.pop();
                 }
-                Instruction::Run(node) => {
+                Instruction::Run(node, uses_network) => {
+                    if uses_network && self.state.now > self.state.network.valid_until {
+                        self.pc -= 1;
+                        return Progress::NeedsNetworkAt(self.state.now);
+                    }
                     let outcome = run_node(&node, &mut self.state, 0);
                     self.print(&outcome.output);
                     self.state.status = outcome.status;

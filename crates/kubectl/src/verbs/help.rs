@@ -465,6 +465,16 @@ const EVENTS_FLAGS: &[Flag] = &[
     .short('w'),
 ];
 
+/// `kubectl exec`.
+pub(crate) const EXEC_FLAGS: &[Flag] = &[
+    Flag::new("container", Str, "", "The container to run the command in; without it, the one the kubectl.kubernetes.io/default-container annotation names, else the pod's first.").short('c'),
+    Flag::new("filename", Array, "", "A file naming the resource to exec into.").short('f'),
+    Flag::new("pod-running-timeout", Str, "1m0s", "How long to wait for a pod to run (like 5s, 2m or 3h, above zero)."),
+    Flag::new("quiet", Bool, "false", "Print only what the command prints.").short('q'),
+    Flag::new("stdin", Bool, "false", "Pass stdin to the container (accepted; the command reads no input here).").short('i'),
+    Flag::new("tty", Bool, "false", "Stdin is a TTY (accepted; interactive sessions are not simulated).").short('t'),
+];
+
 /// `kubectl logs`.
 const LOGS_FLAGS: &[Flag] = &[
     Flag::new("all-containers", Bool, "false", "The logs of every container of the pod(s)."),
@@ -771,6 +781,19 @@ pub(crate) fn text(path: &[&str]) -> Option<String> {
             ],
             LOGS_FLAGS,
             "kubectl logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER] [options]",
+        ),
+        "exec" => (
+            "Run a command in a container of a running pod.\n\n The command runs in the container's simulated shell, against its files and environment and with the pod's view of the cluster network (wget, curl, nslookup). What it writes stays in the container. Interactive sessions (-it … -- sh) are not simulated: run one command at a time.",
+            &[
+                ("Run 'date' in the first container of pod mypod", "kubectl exec mypod -- date"),
+                ("Run 'date' in container ruby-container of pod mypod", "kubectl exec mypod -c ruby-container -- date"),
+                ("Write a file through a shell", "kubectl exec web-0 -- sh -c 'echo $(hostname) > /usr/share/nginx/html/index.html'"),
+                ("Ask a Service from inside the cluster", "kubectl exec mypod -- wget -qO- http://web"),
+                ("Run 'date' in the first pod of deployment mydeployment", "kubectl exec deploy/mydeployment -- date"),
+                ("Run 'date' in the first pod of service myservice", "kubectl exec svc/myservice -- date"),
+            ],
+            EXEC_FLAGS,
+            "kubectl exec (POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...] [options]",
         ),
         "events" => (
             "List events, oldest first.\n\n Shows the events of the current namespace, of every namespace with -A, or only those about one object with --for. Each row tells when the event was last seen (and how often it repeated), its type and reason, the object it is about and its message.",
@@ -1300,6 +1323,7 @@ mod tests {
         ("auth whoami", WHOAMI_FLAGS),
         ("events", EVENTS_FLAGS),
         ("logs pod/x", LOGS_FLAGS),
+        ("exec pod/x", EXEC_FLAGS),
     ];
 
     /// The pages above leave out no flag their parser takes: every other flag name any page or

@@ -296,7 +296,11 @@ fn check_log_access(
 
 /// `NAME`, `pod/NAME`, or `TYPE/NAME` of a workload (its first pod by its selector, as
 /// kubectl's attachable-pod lookup picks one).
-fn pod_for_name(cluster: &Cluster, namespace: &str, text: &str) -> Result<Value, Output> {
+pub(super) fn pod_for_name(
+    cluster: &Cluster,
+    namespace: &str,
+    text: &str,
+) -> Result<Value, Output> {
     let pods = model::registry::resolve("pods").ok_or_else(|| Output::error("error: no pods"))?;
     let (kind, name) = match text.split_once('/') {
         Some((k, n)) => (k, n),
@@ -361,7 +365,7 @@ fn pod_for_name(cluster: &Cluster, namespace: &str, text: &str) -> Result<Value,
 
 /// The container kubectl picks without `-c`, and the `Defaulted container …` note it prints
 /// when the pod has several and no default-container annotation.
-fn default_container(pod: &Value) -> (String, Option<String>) {
+pub(super) fn default_container(pod: &Value) -> (String, Option<String>) {
     let names = |key: &str| -> Vec<String> {
         pod["spec"][key]
             .as_array()

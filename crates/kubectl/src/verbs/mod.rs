@@ -7,6 +7,7 @@ mod create_input;
 mod delete;
 mod describe;
 mod events;
+mod exec;
 mod expose;
 mod generators;
 mod get;
@@ -33,7 +34,6 @@ const NOT_YET_IMPLEMENTED: &[&str] = &[
     "debug",
     "diff",
     "edit",
-    "exec",
     "explain",
     "kustomize",
     "plugin",
@@ -85,6 +85,7 @@ pub(crate) fn dispatch(
         "auth" => auth::auth(kubectl, cluster, &rest),
         "events" => events::events(kubectl, cluster, &rest),
         "logs" => logs::logs(kubectl, cluster, &rest),
+        "exec" => exec::exec(kubectl, cluster, &rest),
         "patch" => modify::patch(kubectl, cluster, &rest),
         "label" => modify::label(kubectl, cluster, &rest),
         "annotate" => modify::annotate(kubectl, cluster, &rest),

@@ -1,0 +1,176 @@
+//! `kubectl exec`: a command run in a running container, through the mini shell, against the
+//! container's files as they are now, with its environment and the pod's view of the network.
+//! What the command writes stays in the container (and, under a claim's mount, in the volume).
+//! Commands run at the current instant: their own `sleep`s pass inside the command, not on the
+//! cluster's clock.
+
+use super::*;
+use crate::runtime::shell_vm::{Progress, ShellMachine, ShellState};
+
+/// How long an exec'd command may run (simulated) before it is cut off.
+const EXEC_LIMIT_MILLIS: u64 = 600_000;
+
+/// What an exec'd command did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecOutcome {
+    /// stdout and stderr as they interleaved.
+    pub output: String,
+    pub exit_code: i32,
+}
+
+/// Why an exec did not run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExecRefusal {
+    /// From the API server (`Error from server (…)`).
+    Api(ApiError),
+    /// What kubectl itself prints (`error: …`).
+    Client(String),
+}
+
+impl Cluster {
+    /// Runs `argv` in `container` (the first one when `None`) of a pod.
+    pub fn exec(
+        &mut self,
+        namespace: &str,
+        pod: &str,
+        container: &str,
+        argv: &[String],
+    ) -> Result<ExecOutcome, ExecRefusal> {
+        let resource = model::registry::resolve("pods").expect("registered");
+        let object = self
+            .get(resource, namespace, pod)
+            .map_err(ExecRefusal::Api)?
+            .to_json_value();
+        let phase = object["status"]["phase"].as_str().unwrap_or("Pending");
+        if phase == "Succeeded" || phase == "Failed" {
+            return Err(ExecRefusal::Client(format!(
+                "cannot exec into a container in a completed pod; current phase is {phase}"
+            )));
+        }
+        let declared = ["containers", "initContainers", "ephemeralContainers"]
+            .iter()
+            .flat_map(|key| object["spec"][*key].as_array().into_iter().flatten())
+            .any(|c| c["name"] == container);
+        if !declared {
+            return Err(ExecRefusal::Api(ApiError::bad_request(format!(
+                "container {container} is not valid for pod {pod}"
+            ))));
+        }
+        let uid = object["metadata"]["uid"].as_str().unwrap_or("").to_string();
+        let not_running = || {
+            ExecRefusal::Client(format!(
+                "unable to upgrade connection: container not found (\"{container}\")"
+            ))
+        };
+        let now = self.now();
+        let (index, state_snapshot) = {
+            let Some(state) = self.kubelet.pods.get(&uid) else {
+                return Err(not_running());
+            };
+            let Some(index) = state.containers.iter().position(|c| c.name == container) else {
+                return Err(not_running());
+            };
+            if !matches!(
+                state.containers[index].state,
+                ContainerState::Running { .. }
+            ) {
+                return Err(not_running());
+            }
+            (index, state.clone())
+        };
+        let run = &state_snapshot.containers[index];
+        let files = run
+            .process
+            .as_ref()
+            .map(|p| p.files_at(now))
+            .unwrap_or_default();
+        let Some(first) = argv.first() else {
+            return Err(ExecRefusal::Client(
+                "you must specify at least one command for the container".into(),
+            ));
+        };
+        let program = first.rsplit('/').next().unwrap_or(first);
+        let (shell_name, script, positional) = if ["sh", "bash", "ash"].contains(&program)
+            && argv.get(1).map(String::as_str) == Some("-c")
+        {
+            (
+                program.to_string(),
+                argv.get(2).cloned().unwrap_or_default(),
+                argv.iter().skip(3).cloned().collect::<Vec<_>>(),
+            )
+        } else if ["sh", "bash", "ash"].contains(&program) && argv.len() == 1 {
+            return Err(ExecRefusal::Client(
+                "an interactive shell is not simulated in this playground; run one command at a time: kubectl exec POD -- sh -c \"…\"".into(),
+            ));
+        } else {
+            let quoted: Vec<String> = argv
+                .iter()
+                .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
+                .collect();
+            ("sh".to_string(), quoted.join(" "), Vec::new())
+        };
+        let mut variables: BTreeMap<String, String> = run.environment.iter().cloned().collect();
+        variables.insert("HOSTNAME".into(), state_snapshot.hostname.clone());
+        let exported = variables.keys().cloned().collect();
+        let network = {
+            let mut handle = self
+                .network_handle_for_pod(namespace, state_snapshot.pod_ip.as_deref().unwrap_or(""));
+            handle.valid_until = SimTime(now.0 + EXEC_LIMIT_MILLIS);
+            handle
+        };
+        let state = ShellState {
+            shell_name,
+            variables,
+            positional: if positional.is_empty() {
+                vec!["sh".to_string()]
+            } else {
+                positional
+            },
+            files,
+            status: 0,
+            now,
+            random_state: fnv(&format!("{uid}/{container}/{}", now.0)),
+            exported,
+            file_log: Vec::new(),
+            network,
+        };
+        let mut machine = ShellMachine::new(&script, state);
+        let progress = machine.run_until(SimTime(now.0 + EXEC_LIMIT_MILLIS));
+        let output: String = machine
+            .output
+            .iter()
+            .map(|(_, line)| format!("{line}\n"))
+            .collect();
+        let exit_code = match progress {
+            Progress::Exited(_, code) => code,
+            _ => {
+                return Err(ExecRefusal::Client(
+                    "the command did not finish within 10 simulated minutes; exec runs commands that end (no servers, no `sleep infinity`)".into(),
+                ))
+            }
+        };
+        // What the command wrote stays in the container (and its claims' volumes).
+        let changes: Vec<(String, Option<String>)> = machine
+            .state
+            .file_log
+            .iter()
+            .map(|(_, path, content)| (path.clone(), content.clone()))
+            .collect();
+        if !changes.is_empty() {
+            if let Some(process) = self
+                .kubelet
+                .pods
+                .get_mut(&uid)
+                .and_then(|s| s.containers.get_mut(index))
+                .and_then(|c| c.process.as_mut())
+            {
+                for (path, content) in &changes {
+                    process.record_file_change(now, path, content.clone());
+                }
+            }
+            self.write_through_claims(&uid, index, &changes);
+            self.network_cache.borrow_mut().take();
+        }
+        Ok(ExecOutcome { output, exit_code })
+    }
+}

@@ -1,0 +1,514 @@
+//! What a container's network tools see: a [`Network`] (implemented by the cluster's traffic
+//! module over a snapshot of the store) answers name lookups and HTTP requests, and the
+//! commands here — busybox `wget` and `nslookup`, `curl` — print what the real tools print.
+//!
+//! A shell reaches the network through its [`NetworkHandle`], valid up to an instant: the
+//! kubelet runs programs ahead of the clock, so a network command later than that instant makes
+//! the shell stop there (see `Progress::NeedsNetworkAt`) until the cluster's clock gets there
+//! and the kubelet resumes it with a fresh view.
+
+use std::rc::Rc;
+
+use super::shell_commands::CommandOutcome;
+use super::shell_vm::ShellState;
+use crate::SimTime;
+
+/// Commands that touch the network (a shell waits for the clock before running them).
+pub const NETWORK_TOOLS: &[&str] = &["wget", "curl", "nslookup", "nc", "ping", "dig", "telnet"];
+
+/// The answer to a name lookup.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    /// The fully qualified name found and its addresses.
+    Addresses {
+        name: String,
+        addresses: Vec<String>,
+    },
+    /// An ExternalName Service: the name it is an alias of (which this cluster cannot resolve
+    /// further: there is no internet).
+    Alias {
+        name: String,
+        target: String,
+    },
+    NotFound,
+}
+
+/// An HTTP request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    pub host: String,
+    pub port: u16,
+    pub path: String,
+    /// `Host:` header override (`curl -H "Host: shop.example"`).
+    pub host_header: Option<String>,
+    pub user_agent: String,
+}
+
+/// What came back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HttpOutcome {
+    Response {
+        /// The address connected to (`10.96.12.3`).
+        address: String,
+        status: u16,
+        body: String,
+        /// The pod that answered (`default/web-7d4b9c8f5-x2x4q`).
+        served_by: String,
+    },
+    /// The name did not resolve.
+    UnknownHost,
+    /// Connection refused (nothing listening, or a Service without ready endpoints).
+    Refused { address: String },
+    /// The packets were dropped (a NetworkPolicy, `externalTrafficPolicy: Local` on a node
+    /// without endpoints, a Service port that does not exist).
+    TimedOut { address: String },
+}
+
+/// The network as one client sees it.
+pub trait Network {
+    fn lookup(&self, name: &str) -> Lookup;
+    fn request(&self, request: &HttpRequest) -> HttpOutcome;
+    /// The cluster DNS server's address (what `nslookup` prints as its server).
+    fn dns_server(&self) -> String;
+}
+
+/// A shell's access to the network.
+#[derive(Clone, Default)]
+pub struct NetworkHandle {
+    pub network: Option<Rc<dyn Network>>,
+    /// The view is of the cluster at this instant; commands later than it wait.
+    pub valid_until: SimTime,
+}
+
+impl std::fmt::Debug for NetworkHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NetworkHandle")
+            .field("connected", &self.network.is_some())
+            .field("valid_until", &self.valid_until)
+            .finish()
+    }
+}
+
+impl NetworkHandle {
+    pub fn new(network: Rc<dyn Network>, valid_until: SimTime) -> NetworkHandle {
+        NetworkHandle {
+            network: Some(network),
+            valid_until,
+        }
+    }
+}
+
+/// The reason phrase of a status code.
+pub fn reason_phrase(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        302 => "Found",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        _ => "Unknown",
+    }
+}
+
+/// A URL split as the tools split it: (scheme, host, port, path).
+pub fn parse_url(url: &str) -> Option<(String, String, u16, String)> {
+    let (scheme, rest) = match url.split_once("://") {
+        Some((scheme, rest)) => (scheme.to_ascii_lowercase(), rest),
+        None => ("http".to_string(), url),
+    };
+    if scheme != "http" && scheme != "https" {
+        return None;
+    }
+    let (authority, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], rest[i..].to_string()),
+        None => (rest, "/".to_string()),
+    };
+    let default_port = if scheme == "https" { 443 } else { 80 };
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((host, port)) => (host, port.parse().ok()?),
+        None => (authority, default_port),
+    };
+    if host.is_empty() {
+        return None;
+    }
+    Some((scheme, host.to_string(), port, path))
+}
+
+fn outcome(output: String, errors: String, status: i32) -> CommandOutcome {
+    CommandOutcome {
+        output,
+        errors,
+        status,
+        ..Default::default()
+    }
+}
+
+fn network_of(state: &ShellState) -> Option<Rc<dyn Network>> {
+    state.network.network.clone()
+}
+
+/// busybox `wget [-q] [-O FILE|-] [-T SEC] [--header H] URL`.
+pub fn wget(args: &[String], state: &mut ShellState) -> CommandOutcome {
+    let mut quiet = false;
+    let mut output_file: Option<String> = None;
+    let mut spider = false;
+    let mut host_header = None;
+    let mut url = None;
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "-q" => quiet = true,
+            "-qO-" | "-qO" | "-Oq-" => {
+                quiet = true;
+                output_file = Some(if arg == "-qO" {
+                    iter.next().cloned().unwrap_or_default()
+                } else {
+                    "-".into()
+                });
+            }
+            "-O" => output_file = iter.next().cloned(),
+            "-O-" => output_file = Some("-".into()),
+            "--spider" => spider = true,
+            "-T" | "--timeout" | "-t" | "--tries" | "-U" | "--user-agent" => {
+                iter.next();
+            }
+            "--header" => {
+                if let Some(header) = iter.next() {
+                    if let Some((name, value)) = header.split_once(':') {
+                        if name.trim().eq_ignore_ascii_case("host") {
+                            host_header = Some(value.trim().to_string());
+                        }
+                    }
+                }
+            }
+            other if other.starts_with("-O") => output_file = Some(other[2..].to_string()),
+            other if other.starts_with('-') && other.len() > 1 => {
+                if other.contains('q') {
+                    quiet = true;
+                }
+            }
+            other => url = Some(other.to_string()),
+        }
+    }
+    let Some(url) = url else {
+        return outcome(
+            String::new(),
+            "BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]\n\t[--post-data STR | --post-file FILE] [-Y on/off]\n\t[-P DIR] [-U AGENT] [-T SEC] URL...\n".into(),
+            1,
+        );
+    };
+    let Some((_, host, port, path)) = parse_url(&url) else {
+        return outcome(
+            String::new(),
+            format!("wget: not an http or ftp url: {url}\n"),
+            1,
+        );
+    };
+    let Some(network) = network_of(state) else {
+        return outcome(String::new(), format!("wget: bad address '{host}'\n"), 1);
+    };
+    let request = HttpRequest {
+        host: host.clone(),
+        port,
+        path,
+        host_header,
+        user_agent: "Wget".into(),
+    };
+    match network.request(&request) {
+        HttpOutcome::UnknownHost => {
+            outcome(String::new(), format!("wget: bad address '{host}'\n"), 1)
+        }
+        HttpOutcome::Refused { address } => outcome(
+            String::new(),
+            format!(
+                "{}wget: can't connect to remote host ({address}): Connection refused\n",
+                connecting(quiet, &host, &address, port)
+            ),
+            1,
+        ),
+        HttpOutcome::TimedOut { address } => outcome(
+            String::new(),
+            format!(
+                "{}wget: download timed out\n",
+                connecting(quiet, &host, &address, port)
+            ),
+            1,
+        ),
+        HttpOutcome::Response {
+            address,
+            status,
+            body,
+            ..
+        } => {
+            let mut errors = connecting(quiet, &host, &address, port);
+            if status >= 400 {
+                errors.push_str(&format!(
+                    "wget: server returned error: HTTP/1.1 {status} {}\n",
+                    reason_phrase(status)
+                ));
+                return outcome(String::new(), errors, 1);
+            }
+            if spider {
+                if !quiet {
+                    errors.push_str("remote file exists\n");
+                }
+                return outcome(String::new(), errors, 0);
+            }
+            let target = output_file.unwrap_or_else(|| {
+                let name = request.path.rsplit('/').next().unwrap_or("");
+                if name.is_empty() {
+                    "index.html".into()
+                } else {
+                    name.to_string()
+                }
+            });
+            let size = body.len();
+            if target == "-" {
+                if quiet {
+                    return outcome(body, errors, 0);
+                }
+                // busybox interleaves its progress (stderr) around the body (stdout); the shell
+                // here keeps one order per command, so all of it goes out in that order.
+                outcome(
+                    format!(
+                        "{errors}writing to stdout\n{body}-                    100% |********************************|   {size}  0:00:00 ETA\nwritten to stdout\n"
+                    ),
+                    String::new(),
+                    0,
+                )
+            } else {
+                if state.files.contains_key(&target) && !quiet {
+                    // busybox refuses to overwrite without -O.
+                }
+                state.write_file(&target, &body, false);
+                if !quiet {
+                    errors.push_str(&format!(
+                        "saving to '{target}'\n{target:<20} 100% |********************************|   {size}  0:00:00 ETA\n'{target}' saved\n"
+                    ));
+                }
+                outcome(String::new(), errors, 0)
+            }
+        }
+    }
+}
+
+fn connecting(quiet: bool, host: &str, address: &str, port: u16) -> String {
+    if quiet {
+        String::new()
+    } else {
+        format!("Connecting to {host} ({address}:{port})\n")
+    }
+}
+
+/// `curl [-s] [-S] [-i] [-I] [-o FILE] [-H H] [-m SEC] [-f] URL`.
+pub fn curl(args: &[String], state: &mut ShellState) -> CommandOutcome {
+    let mut include_headers = false;
+    let mut head_only = false;
+    let mut fail_on_error = false;
+    let mut output_file: Option<String> = None;
+    let mut host_header = None;
+    let mut write_status = false;
+    let mut url = None;
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "-i" | "--include" => include_headers = true,
+            "-I" | "--head" => head_only = true,
+            "-f" | "--fail" => fail_on_error = true,
+            "-o" | "--output" => output_file = iter.next().cloned(),
+            "-H" | "--header" => {
+                if let Some(header) = iter.next() {
+                    if let Some((name, value)) = header.split_once(':') {
+                        if name.trim().eq_ignore_ascii_case("host") {
+                            host_header = Some(value.trim().to_string());
+                        }
+                    }
+                }
+            }
+            "-w" | "--write-out" => {
+                write_status = iter.next().is_some_and(|w| w.contains("http_code"));
+            }
+            "-m" | "--max-time" | "--connect-timeout" | "-A" | "--user-agent" | "-X" => {
+                iter.next();
+            }
+            other if other.starts_with('-') && other.len() > 1 => {
+                for flag in other[1..].chars() {
+                    match flag {
+                        'i' => include_headers = true,
+                        'I' => head_only = true,
+                        'f' => fail_on_error = true,
+                        _ => {}
+                    }
+                }
+            }
+            other => url = Some(other.to_string()),
+        }
+    }
+    let Some(url) = url else {
+        return outcome(
+            String::new(),
+            "curl: try 'curl --help' or 'curl --manual' for more information\n".into(),
+            2,
+        );
+    };
+    let Some((_, host, port, path)) = parse_url(&url) else {
+        return outcome(
+            String::new(),
+            format!(
+                "curl: (1) Protocol \"{}\" not supported\n",
+                url.split("://").next().unwrap_or("")
+            ),
+            1,
+        );
+    };
+    let Some(network) = network_of(state) else {
+        return outcome(
+            String::new(),
+            format!("curl: (6) Could not resolve host: {host}\n"),
+            6,
+        );
+    };
+    let request = HttpRequest {
+        host: host.clone(),
+        port,
+        path,
+        host_header,
+        user_agent: "curl/8.5.0".into(),
+    };
+    match network.request(&request) {
+        HttpOutcome::UnknownHost => {
+            outcome(String::new(), format!("curl: (6) Could not resolve host: {host}\n"), 6)
+        }
+        HttpOutcome::Refused { .. } => outcome(
+            String::new(),
+            format!(
+                "curl: (7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server\n"
+            ),
+            7,
+        ),
+        HttpOutcome::TimedOut { .. } => outcome(
+            String::new(),
+            format!(
+                "curl: (28) Failed to connect to {host} port {port} after 10000 ms: Timeout was reached\n"
+            ),
+            28,
+        ),
+        HttpOutcome::Response { status, body, .. } => {
+            if fail_on_error && status >= 400 {
+                return outcome(
+                    String::new(),
+                    format!("curl: (22) The requested URL returned error: {status}\n"),
+                    22,
+                );
+            }
+            let headers = format!(
+                "HTTP/1.1 {status} {}\ncontent-length: {}\n\n",
+                reason_phrase(status),
+                body.len()
+            );
+            let mut text = if head_only {
+                headers
+            } else if include_headers {
+                format!("{headers}{body}")
+            } else {
+                body
+            };
+            if write_status {
+                text.push_str(&status.to_string());
+            }
+            match output_file {
+                Some(file) if file != "-" => {
+                    state.write_file(&file, &text, false);
+                    outcome(String::new(), String::new(), 0)
+                }
+                _ => outcome(text, String::new(), 0),
+            }
+        }
+    }
+}
+
+/// busybox `nslookup NAME [SERVER]`.
+pub fn nslookup(args: &[String], state: &mut ShellState) -> CommandOutcome {
+    let Some(name) = args.iter().find(|a| !a.starts_with('-')) else {
+        return outcome(
+            String::new(),
+            "BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n".into(),
+            1,
+        );
+    };
+    let Some(network) = network_of(state) else {
+        return outcome(
+            String::new(),
+            ";; connection timed out; no servers could be reached\n\n".into(),
+            1,
+        );
+    };
+    let server = network.dns_server();
+    let header = format!("Server:\t\t{server}\nAddress:\t{server}:53\n\n");
+    match network.lookup(name) {
+        Lookup::Addresses { name, addresses } => {
+            let mut text = header;
+            for address in addresses {
+                text.push_str(&format!("Name:\t{name}\nAddress: {address}\n"));
+            }
+            text.push('\n');
+            outcome(text, String::new(), 0)
+        }
+        Lookup::Alias { name, target } => outcome(
+            format!("{header}{name}\tcanonical name = {target}\n\n"),
+            String::new(),
+            0,
+        ),
+        Lookup::NotFound => outcome(
+            format!("{header}** server can't find {name}: NXDOMAIN\n\n"),
+            String::new(),
+            1,
+        ),
+    }
+}
+
+/// `nc -z [-v] [-w SEC] HOST PORT`: whether something accepts connections.
+pub fn nc(args: &[String], state: &mut ShellState) -> CommandOutcome {
+    let words: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    let verbose = args.iter().any(|a| a.starts_with('-') && a.contains('v'));
+    let (Some(host), Some(port)) = (
+        words.first(),
+        words.get(1).and_then(|p| p.parse::<u16>().ok()),
+    ) else {
+        return outcome(
+            String::new(),
+            "nc: only listening (-l) with a port is not simulated; use nc -z HOST PORT\n".into(),
+            1,
+        );
+    };
+    let Some(network) = network_of(state) else {
+        return outcome(String::new(), format!("nc: bad address '{host}'\n"), 1);
+    };
+    let request = HttpRequest {
+        host: host.to_string(),
+        port,
+        path: "/".into(),
+        host_header: None,
+        user_agent: "nc".into(),
+    };
+    match network.request(&request) {
+        HttpOutcome::Response { address, .. } => outcome(
+            String::new(),
+            if verbose {
+                format!("{host} ({address}:{port}) open\n")
+            } else {
+                String::new()
+            },
+            0,
+        ),
+        HttpOutcome::UnknownHost => {
+            outcome(String::new(), format!("nc: bad address '{host}'\n"), 1)
+        }
+        HttpOutcome::Refused { .. } => outcome(String::new(), String::new(), 1),
+        HttpOutcome::TimedOut { .. } => outcome(String::new(), "nc: timed out\n".into(), 1),
+    }
+}

@@ -1,0 +1,314 @@
+//! Requests travelling through the simulated cluster: cluster DNS (CoreDNS's records for
+//! Services, headless Services, StatefulSet pods and ExternalNames, with the pod's search
+//! path), kube-proxy (a ClusterIP, NodePort or LoadBalancer address and port → a ready
+//! endpoint from the Service's EndpointSlices, chosen at random as iptables mode does, or
+//! pinned per client with `sessionAffinity: ClientIP`; no ready endpoint → connection refused),
+//! and the container that answers (its program's listener: nginx's page or the files under its
+//! web root, hello-app's greeting, the pod's hostname, echoserver's report…).
+//!
+//! - [`NetworkView`]: what the network looks like at one instant (built from the store and the
+//!   kubelet's running containers; cached per instant and resourceVersion).
+//! - [`ClientNetwork`]: the network as one client (a pod, or "outside") sees it; it implements
+//!   the runtime's [`Network`] for the shells' `wget`/`curl`/`nslookup`.
+//! - [`Cluster::send_traffic`](crate::Cluster::send_traffic): the traffic API (N requests,
+//!   optionally spread over simulated time, counted per endpoint).
+
+mod answer;
+mod view;
+
+use std::cell::Cell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+pub use view::NetworkView;
+
+use crate::runtime::network::{HttpOutcome, HttpRequest, Lookup, Network, NetworkHandle};
+use crate::{Cluster, SimDuration, SimTime};
+
+/// The cluster DNS Service's address.
+pub const DNS_SERVER: &str = "10.96.0.10";
+/// The address requests from outside the cluster come from (the host's bridge gateway).
+pub const OUTSIDE_ADDRESS: &str = "192.168.49.1";
+
+/// Who sends a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Client {
+    /// The pod's namespace (its DNS search path); `None` for a client outside the cluster.
+    pub namespace: Option<String>,
+    pub address: String,
+}
+
+impl Client {
+    pub fn outside() -> Client {
+        Client {
+            namespace: None,
+            address: OUTSIDE_ADDRESS.to_string(),
+        }
+    }
+}
+
+/// The network as one client sees it at one instant.
+pub struct ClientNetwork {
+    view: Rc<NetworkView>,
+    client: Client,
+    /// Drives kube-proxy's random choice of endpoint (deterministic per client and instant).
+    draws: Cell<u64>,
+    seed: u64,
+}
+
+fn fnv(parts: &[&str]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for byte in part.bytes().chain(std::iter::once(0)) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
+}
+
+impl ClientNetwork {
+    pub fn new(view: Rc<NetworkView>, client: Client, seed: u64) -> ClientNetwork {
+        ClientNetwork {
+            view,
+            client,
+            draws: Cell::new(0),
+            seed,
+        }
+    }
+
+    fn draw(&self) -> u64 {
+        let n = self.draws.get();
+        self.draws.set(n + 1);
+        let mut x = self
+            .seed
+            .wrapping_add(n.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        x ^= x >> 30;
+        x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        x ^= x >> 27;
+        x = x.wrapping_mul(0x94d0_49bb_1331_11eb);
+        x ^ (x >> 31)
+    }
+
+    /// Resolves a host to one address (the first A record; a headless Service's records are
+    /// shuffled per query as CoreDNS's `loadbalance` plugin does).
+    fn address_of(&self, host: &str) -> Option<String> {
+        if host.parse::<std::net::Ipv4Addr>().is_ok() {
+            return Some(host.to_string());
+        }
+        match self.lookup(host) {
+            Lookup::Addresses { addresses, .. } if !addresses.is_empty() => {
+                let index = (self.draw() % addresses.len() as u64) as usize;
+                Some(addresses[index].clone())
+            }
+            _ => None,
+        }
+    }
+
+    /// A request with the endpoint that answered it (for the traffic API's counts).
+    pub fn send(&self, request: &HttpRequest) -> HttpOutcome {
+        let Some(address) = self.address_of(&request.host) else {
+            return HttpOutcome::UnknownHost;
+        };
+        let draw = self.draw();
+        self.view
+            .route(&self.client, &address, request.port, request, draw)
+    }
+}
+
+impl Network for ClientNetwork {
+    fn lookup(&self, name: &str) -> Lookup {
+        self.view.lookup(name, self.client.namespace.as_deref())
+    }
+
+    fn request(&self, request: &HttpRequest) -> HttpOutcome {
+        self.send(request)
+    }
+
+    fn dns_server(&self) -> String {
+        DNS_SERVER.to_string()
+    }
+}
+
+/// What a burst of requests did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrafficReport {
+    pub sent: usize,
+    /// Answers per pod (`namespace/name`).
+    pub by_endpoint: BTreeMap<String, usize>,
+    /// Answers per HTTP status.
+    pub by_status: BTreeMap<u16, usize>,
+    /// Failures per kind (`connection refused`, `timed out`, `unknown host`).
+    pub failures: BTreeMap<String, usize>,
+    /// The body of the first answer.
+    pub first_body: Option<String>,
+    /// Simulated latency of the answered requests, in milliseconds (min, max).
+    pub latency_millis: Option<(u64, u64)>,
+}
+
+impl TrafficReport {
+    pub fn failed(&self) -> usize {
+        self.failures.values().sum()
+    }
+}
+
+impl Cluster {
+    /// The network as it stands now (cached for this instant and resourceVersion).
+    pub fn network_view(&self) -> Rc<NetworkView> {
+        let key = (self.now(), self.resource_version());
+        if let Some((cached_key, view)) = self.network_cache.borrow().as_ref() {
+            if *cached_key == key {
+                return view.clone();
+            }
+        }
+        let view = Rc::new(NetworkView::build(self));
+        *self.network_cache.borrow_mut() = Some((key, view.clone()));
+        view
+    }
+
+    /// A fresh seed for a client's random choices: the cluster's seed, the instant, the client
+    /// and how many clients came before (so two bursts at one instant differ).
+    fn client_seed(&self, address: &str) -> u64 {
+        let sequence = self.network_clients.get();
+        self.network_clients.set(sequence + 1);
+        fnv(&[
+            address,
+            &self.now().0.to_string(),
+            &self.seed.to_string(),
+            &sequence.to_string(),
+        ])
+    }
+
+    /// The network as a pod sees it now.
+    pub(crate) fn network_handle_for_pod(&self, namespace: &str, pod_ip: &str) -> NetworkHandle {
+        let now = self.now();
+        let client = Client {
+            namespace: Some(namespace.to_string()),
+            address: pod_ip.to_string(),
+        };
+        let seed = self.client_seed(pod_ip);
+        NetworkHandle::new(
+            Rc::new(ClientNetwork::new(self.network_view(), client, seed)),
+            now,
+        )
+    }
+
+    /// Sends `count` requests for `url` from `client`, one every `interval` of simulated time
+    /// (all at once when `None`; the clock advances otherwise), and counts what answered.
+    pub fn send_traffic(
+        &mut self,
+        client: &Client,
+        url: &str,
+        host_header: Option<&str>,
+        count: usize,
+        interval: Option<SimDuration>,
+    ) -> Result<TrafficReport, String> {
+        let Some((_, host, port, path)) = crate::runtime::network::parse_url(url) else {
+            return Err(format!("not an http URL: {url}"));
+        };
+        let request = HttpRequest {
+            host,
+            port,
+            path,
+            host_header: host_header.map(str::to_string),
+            user_agent: "curl/8.5.0".into(),
+        };
+        let mut report = TrafficReport::default();
+        let mut network: Option<(SimTime, ClientNetwork)> = None;
+        for index in 0..count.min(100_000) {
+            if index > 0 {
+                if let Some(interval) = interval {
+                    self.advance(interval);
+                }
+            }
+            let now = self.now();
+            let stale = network.as_ref().is_none_or(|(at, _)| *at != now);
+            if stale {
+                let seed = self.client_seed(&client.address);
+                network = Some((
+                    now,
+                    ClientNetwork::new(self.network_view(), client.clone(), seed),
+                ));
+            }
+            let Some((_, current)) = network.as_ref() else {
+                continue;
+            };
+            report.sent += 1;
+            match current.send(&request) {
+                HttpOutcome::Response {
+                    status,
+                    body,
+                    served_by,
+                    ..
+                } => {
+                    *report.by_endpoint.entry(served_by).or_default() += 1;
+                    *report.by_status.entry(status).or_default() += 1;
+                    let latency = 1 + current.draw() % 4;
+                    report.latency_millis = Some(match report.latency_millis {
+                        Some((low, high)) => (low.min(latency), high.max(latency)),
+                        None => (latency, latency),
+                    });
+                    report.first_body.get_or_insert(body);
+                }
+                HttpOutcome::UnknownHost => {
+                    *report.failures.entry("unknown host".into()).or_default() += 1
+                }
+                HttpOutcome::Refused { .. } => {
+                    *report
+                        .failures
+                        .entry("connection refused".into())
+                        .or_default() += 1
+                }
+                HttpOutcome::TimedOut { .. } => {
+                    *report.failures.entry("timed out".into()).or_default() += 1
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// `curl ARGS…` run from outside the cluster (the host a kind cluster runs on): node
+    /// names and addresses, NodePorts and load-balancer addresses are reachable; cluster DNS
+    /// names only fully qualified. Returns (stdout, stderr, exit code) as curl would.
+    pub fn curl_from_outside(&self, args: &[String]) -> (String, String, i32) {
+        let now = self.now();
+        let client = Client::outside();
+        let seed = self.client_seed(&client.address);
+        let network = ClientNetwork::new(self.network_view(), client, seed);
+        let mut state = crate::runtime::shell_vm::ShellState {
+            shell_name: "sh".into(),
+            variables: Default::default(),
+            positional: vec!["sh".into()],
+            files: Default::default(),
+            status: 0,
+            now,
+            random_state: seed,
+            exported: Default::default(),
+            file_log: Vec::new(),
+            network: NetworkHandle::new(Rc::new(network), now),
+        };
+        let outcome = crate::runtime::network::curl(args, &mut state);
+        (outcome.output, outcome.errors, outcome.status)
+    }
+
+    /// One request from `client`, answered now.
+    pub fn send_request(
+        &self,
+        client: &Client,
+        url: &str,
+        host_header: Option<&str>,
+    ) -> Result<HttpOutcome, String> {
+        let Some((_, host, port, path)) = crate::runtime::network::parse_url(url) else {
+            return Err(format!("not an http URL: {url}"));
+        };
+        let seed = self.client_seed(&client.address);
+        let network = ClientNetwork::new(self.network_view(), client.clone(), seed);
+        Ok(network.send(&HttpRequest {
+            host,
+            port,
+            path,
+            host_header: host_header.map(str::to_string),
+            user_agent: "curl/8.5.0".into(),
+        }))
+    }
+}

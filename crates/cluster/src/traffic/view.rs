@@ -1,0 +1,470 @@
+//! The network at one instant: Services with their ready endpoints (from EndpointSlices),
+//! node and load-balancer addresses, and the listening containers by pod address; name lookup
+//! as CoreDNS answers it and routing as kube-proxy's rules send packets.
+
+use std::collections::BTreeMap;
+
+use model::Object;
+use serde_json::Value;
+
+use super::{answer, Client};
+use crate::api::StoreExt;
+use crate::kubelet::listeners::RunningListener;
+use crate::runtime::network::{HttpOutcome, HttpRequest, Lookup};
+use crate::{Cluster, SimTime};
+
+const CLUSTER_DOMAIN: &str = "cluster.local";
+
+#[derive(Debug, Clone)]
+struct ServicePort {
+    name: String,
+    port: u16,
+    node_port: Option<u16>,
+}
+
+#[derive(Debug, Clone)]
+struct Endpoint {
+    address: String,
+    ready: bool,
+    node: String,
+    hostname: Option<String>,
+    /// Port name → port number on the pod.
+    ports: BTreeMap<String, u16>,
+}
+
+#[derive(Debug, Clone)]
+struct ServiceEntry {
+    namespace: String,
+    name: String,
+    cluster_ip: Option<String>,
+    external_name: Option<String>,
+    ports: Vec<ServicePort>,
+    client_ip_affinity: bool,
+    external_traffic_local: bool,
+    publish_not_ready: bool,
+    load_balancer_ips: Vec<String>,
+    endpoints: Vec<Endpoint>,
+}
+
+/// The network at one instant.
+#[derive(Debug, Clone, Default)]
+pub struct NetworkView {
+    now: SimTime,
+    services: Vec<ServiceEntry>,
+    node_addresses: BTreeMap<String, String>,
+    listeners: BTreeMap<String, Vec<RunningListener>>,
+    /// Pod address → (namespace, name), for `a-b-c-d.ns.pod` records.
+    pods: BTreeMap<String, (String, String)>,
+}
+
+fn resource(plural: &str) -> &'static model::ResourceType {
+    model::registry::resolve(plural).expect("the network's resources are registered")
+}
+
+fn text(value: &Value, pointer: &str) -> Option<String> {
+    value
+        .pointer(pointer)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+impl NetworkView {
+    pub(crate) fn build(cluster: &Cluster) -> NetworkView {
+        let store = cluster.api.store();
+        let mut slices_by_service: BTreeMap<(String, String), Vec<Value>> = BTreeMap::new();
+        for slice in store.list(resource("endpointslices"), None) {
+            let value = slice.to_json_value();
+            if let Some(service) = text(&value, "/metadata/labels/kubernetes.io~1service-name") {
+                slices_by_service
+                    .entry((slice.namespace().to_string(), service))
+                    .or_default()
+                    .push(value);
+            }
+        }
+        let mut services = Vec::new();
+        for service in store.list(resource("services"), None) {
+            let value = service.to_json_value();
+            let spec = &value["spec"];
+            let namespace = service.namespace().to_string();
+            let name = service.name().to_string();
+            let mut endpoints = Vec::new();
+            for slice in slices_by_service
+                .get(&(namespace.clone(), name.clone()))
+                .into_iter()
+                .flatten()
+            {
+                let ports: BTreeMap<String, u16> = slice["ports"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|p| {
+                        Some((
+                            p["name"].as_str().unwrap_or("").to_string(),
+                            u16::try_from(p["port"].as_i64()?).ok()?,
+                        ))
+                    })
+                    .collect();
+                for endpoint in slice["endpoints"].as_array().into_iter().flatten() {
+                    let ready = endpoint["conditions"]["ready"].as_bool().unwrap_or(true);
+                    for address in endpoint["addresses"].as_array().into_iter().flatten() {
+                        let Some(address) = address.as_str() else {
+                            continue;
+                        };
+                        endpoints.push(Endpoint {
+                            address: address.to_string(),
+                            ready,
+                            node: text(endpoint, "/nodeName").unwrap_or_default(),
+                            hostname: text(endpoint, "/hostname"),
+                            ports: ports.clone(),
+                        });
+                    }
+                }
+            }
+            let cluster_ip = text(spec, "/clusterIP").filter(|ip| ip != "None");
+            services.push(ServiceEntry {
+                namespace,
+                name,
+                cluster_ip,
+                external_name: (spec["type"] == "ExternalName")
+                    .then(|| text(spec, "/externalName"))
+                    .flatten(),
+                ports: spec["ports"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|p| {
+                        Some(ServicePort {
+                            name: p["name"].as_str().unwrap_or("").to_string(),
+                            port: u16::try_from(p["port"].as_i64()?).ok()?,
+                            node_port: p["nodePort"].as_i64().and_then(|n| u16::try_from(n).ok()),
+                        })
+                    })
+                    .collect(),
+                client_ip_affinity: spec["sessionAffinity"] == "ClientIP",
+                external_traffic_local: spec["externalTrafficPolicy"] == "Local",
+                publish_not_ready: spec["publishNotReadyAddresses"] == true,
+                load_balancer_ips: value["status"]["loadBalancer"]["ingress"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|i| i["ip"].as_str().map(str::to_string))
+                    .collect(),
+                endpoints,
+            });
+        }
+        let mut node_addresses = BTreeMap::new();
+        for node in store.list(resource("nodes"), None) {
+            if let Object::Node(typed) = &*node {
+                for address in typed
+                    .status
+                    .as_ref()
+                    .and_then(|s| s.addresses.as_ref())
+                    .into_iter()
+                    .flatten()
+                    .filter(|a| a.type_ == "InternalIP")
+                {
+                    node_addresses.insert(address.address.clone(), node.name().to_string());
+                }
+            }
+        }
+        let mut listeners: BTreeMap<String, Vec<RunningListener>> = BTreeMap::new();
+        let mut pods = BTreeMap::new();
+        for listener in cluster.running_listeners() {
+            pods.insert(
+                listener.pod_ip.clone(),
+                (listener.namespace.clone(), listener.pod_name.clone()),
+            );
+            listeners
+                .entry(listener.pod_ip.clone())
+                .or_default()
+                .push(listener);
+        }
+        NetworkView {
+            now: cluster.now(),
+            services,
+            node_addresses,
+            listeners,
+            pods,
+        }
+    }
+
+    /// Looks a name up as a pod in `namespace` does (search path `ns.svc.cluster.local`,
+    /// `svc.cluster.local`, `cluster.local`, ndots 5), or as an outside client does (only
+    /// fully qualified cluster names, as if the cluster's DNS were asked directly).
+    pub fn lookup(&self, name: &str, namespace: Option<&str>) -> Lookup {
+        let name = name.trim_end_matches('.').to_ascii_lowercase();
+        let mut candidates = Vec::new();
+        if let Some(namespace) = namespace {
+            if name.matches('.').count() < 5 {
+                candidates.push(format!("{name}.{namespace}.svc.{CLUSTER_DOMAIN}"));
+                candidates.push(format!("{name}.svc.{CLUSTER_DOMAIN}"));
+                candidates.push(format!("{name}.{CLUSTER_DOMAIN}"));
+            }
+        }
+        candidates.push(name.clone());
+        // From outside, node names resolve as the host's /etc/hosts has them.
+        if namespace.is_none() {
+            if let Some((address, node)) = self.node_addresses.iter().find(|(_, n)| **n == name) {
+                return Lookup::Addresses {
+                    name: node.clone(),
+                    addresses: vec![address.clone()],
+                };
+            }
+        }
+        for candidate in &candidates {
+            match self.resolve_fully_qualified(candidate) {
+                Lookup::NotFound => continue,
+                found => return found,
+            }
+        }
+        Lookup::NotFound
+    }
+
+    fn service(&self, namespace: &str, name: &str) -> Option<&ServiceEntry> {
+        self.services
+            .iter()
+            .find(|s| s.namespace == namespace && s.name == name)
+    }
+
+    fn resolve_fully_qualified(&self, fqdn: &str) -> Lookup {
+        let Some(rest) = fqdn.strip_suffix(&format!(".{CLUSTER_DOMAIN}")) else {
+            return Lookup::NotFound;
+        };
+        let found = |addresses: Vec<String>| {
+            if addresses.is_empty() {
+                Lookup::NotFound
+            } else {
+                Lookup::Addresses {
+                    name: fqdn.to_string(),
+                    addresses,
+                }
+            }
+        };
+        if let Some(service_part) = rest.strip_suffix(".svc") {
+            let labels: Vec<&str> = service_part.split('.').collect();
+            match labels.as_slice() {
+                [service, namespace] => {
+                    let Some(entry) = self.service(namespace, service) else {
+                        return Lookup::NotFound;
+                    };
+                    if let Some(target) = &entry.external_name {
+                        return Lookup::Alias {
+                            name: fqdn.to_string(),
+                            target: target.clone(),
+                        };
+                    }
+                    match &entry.cluster_ip {
+                        Some(ip) => found(vec![ip.clone()]),
+                        None => {
+                            let mut addresses: Vec<String> = entry
+                                .endpoints
+                                .iter()
+                                .filter(|e| e.ready || entry.publish_not_ready)
+                                .map(|e| e.address.clone())
+                                .collect();
+                            addresses.sort();
+                            addresses.dedup();
+                            found(addresses)
+                        }
+                    }
+                }
+                [host, service, namespace] => {
+                    let Some(entry) = self.service(namespace, service) else {
+                        return Lookup::NotFound;
+                    };
+                    found(
+                        entry
+                            .endpoints
+                            .iter()
+                            .filter(|e| e.ready || entry.publish_not_ready)
+                            .filter(|e| e.hostname.as_deref() == Some(host))
+                            .map(|e| e.address.clone())
+                            .take(1)
+                            .collect(),
+                    )
+                }
+                _ => Lookup::NotFound,
+            }
+        } else if let Some(pod_part) = rest.strip_suffix(".pod") {
+            let labels: Vec<&str> = pod_part.split('.').collect();
+            match labels.as_slice() {
+                [dashed, _namespace] => {
+                    let address = dashed.replace('-', ".");
+                    if address.parse::<std::net::Ipv4Addr>().is_ok() {
+                        found(vec![address])
+                    } else {
+                        Lookup::NotFound
+                    }
+                }
+                _ => Lookup::NotFound,
+            }
+        } else {
+            Lookup::NotFound
+        }
+    }
+
+    /// Where a packet to `address:port` goes, and what answers.
+    pub(super) fn route(
+        &self,
+        client: &Client,
+        address: &str,
+        port: u16,
+        request: &HttpRequest,
+        draw: u64,
+    ) -> HttpOutcome {
+        if let Some(service) = self
+            .services
+            .iter()
+            .find(|s| s.cluster_ip.as_deref() == Some(address))
+        {
+            return match service.ports.iter().find(|p| p.port == port) {
+                Some(service_port) => {
+                    self.to_endpoint(service, service_port, None, client, address, request, draw)
+                }
+                None => HttpOutcome::TimedOut {
+                    address: address.to_string(),
+                },
+            };
+        }
+        if let Some(service) = self
+            .services
+            .iter()
+            .find(|s| s.load_balancer_ips.iter().any(|ip| ip == address))
+        {
+            return match service.ports.iter().find(|p| p.port == port) {
+                Some(service_port) => {
+                    self.to_endpoint(service, service_port, None, client, address, request, draw)
+                }
+                None => HttpOutcome::TimedOut {
+                    address: address.to_string(),
+                },
+            };
+        }
+        if let Some(node) = self.node_addresses.get(address) {
+            let found = self.services.iter().find_map(|s| {
+                s.ports
+                    .iter()
+                    .find(|p| p.node_port == Some(port))
+                    .map(|p| (s, p))
+            });
+            return match found {
+                Some((service, service_port)) => {
+                    let only_node = service.external_traffic_local.then_some(node.as_str());
+                    self.to_endpoint(
+                        service,
+                        service_port,
+                        only_node,
+                        client,
+                        address,
+                        request,
+                        draw,
+                    )
+                }
+                None => HttpOutcome::Refused {
+                    address: address.to_string(),
+                },
+            };
+        }
+        if self.pods.contains_key(address) || self.listeners.contains_key(address) {
+            return self.to_pod(address, port, client, request);
+        }
+        // A pod address with nothing listening, or an address nobody has.
+        let pod_network = address.starts_with("10.244.");
+        if pod_network {
+            HttpOutcome::Refused {
+                address: address.to_string(),
+            }
+        } else {
+            HttpOutcome::TimedOut {
+                address: address.to_string(),
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn to_endpoint(
+        &self,
+        service: &ServiceEntry,
+        service_port: &ServicePort,
+        only_node: Option<&str>,
+        client: &Client,
+        address: &str,
+        request: &HttpRequest,
+        draw: u64,
+    ) -> HttpOutcome {
+        let candidates: Vec<(&Endpoint, u16)> = service
+            .endpoints
+            .iter()
+            .filter(|e| e.ready)
+            .filter(|e| only_node.is_none_or(|n| e.node == n))
+            .filter_map(|e| e.ports.get(&service_port.name).map(|p| (e, *p)))
+            .collect();
+        if candidates.is_empty() {
+            // kube-proxy rejects traffic to a Service without endpoints; with
+            // externalTrafficPolicy Local a node without one drops it.
+            return if only_node.is_some() {
+                HttpOutcome::TimedOut {
+                    address: address.to_string(),
+                }
+            } else {
+                HttpOutcome::Refused {
+                    address: address.to_string(),
+                }
+            };
+        }
+        let index = if service.client_ip_affinity {
+            (super::fnv(&[&client.address, &service.namespace, &service.name])
+                % candidates.len() as u64) as usize
+        } else {
+            (draw % candidates.len() as u64) as usize
+        };
+        let (endpoint, target_port) = candidates[index];
+        match self.to_pod(&endpoint.address, target_port, client, request) {
+            // The packet was sent to the Service's address: report that one.
+            HttpOutcome::Refused { .. } => HttpOutcome::Refused {
+                address: address.to_string(),
+            },
+            HttpOutcome::Response {
+                status,
+                body,
+                served_by,
+                ..
+            } => HttpOutcome::Response {
+                address: address.to_string(),
+                status,
+                body,
+                served_by,
+            },
+            other => other,
+        }
+    }
+
+    fn to_pod(
+        &self,
+        address: &str,
+        port: u16,
+        client: &Client,
+        request: &HttpRequest,
+    ) -> HttpOutcome {
+        let listening = self.listeners.get(address).and_then(|containers| {
+            containers
+                .iter()
+                .find(|l| l.ports.contains(&port) && l.listening_from <= self.now)
+        });
+        match listening {
+            Some(listener) => {
+                let (status, body) = answer::respond(listener, request, client, port, self.now);
+                HttpOutcome::Response {
+                    address: address.to_string(),
+                    status,
+                    body,
+                    served_by: format!("{}/{}", listener.namespace, listener.pod_name),
+                }
+            }
+            None => HttpOutcome::Refused {
+                address: address.to_string(),
+            },
+        }
+    }
+}
