@@ -131,9 +131,121 @@ pub(crate) fn run(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String])
         .map(|o| super::apply::with_request_namespace(o, &namespace, false))
     {
         Ok(Ok(object)) => {
-            super::create::create_object(cluster, object, "", dry_run, parsed.value("output"))
+            let attached = (parsed.flag("stdin") || parsed.flag("attach")) && dry_run.is_none();
+            if !attached {
+                return super::create::create_object(
+                    cluster,
+                    object,
+                    "",
+                    dry_run,
+                    parsed.value("output"),
+                );
+            }
+            let created = super::create::create_object(cluster, object, "", None, Some("name"));
+            if created.exit_code != 0 {
+                return created;
+            }
+            let interactive_shell = parsed.flag("stdin")
+                && match parsed.after_dash_dash.as_deref() {
+                    None | Some([]) => true,
+                    Some([program]) => {
+                        ["sh", "bash", "ash", "/bin/sh", "/bin/bash"].contains(&program.as_str())
+                    }
+                    Some(_) => false,
+                };
+            attach(
+                cluster,
+                &namespace,
+                &name,
+                parsed.flag("rm"),
+                interactive_shell,
+            )
         }
         Ok(Err(e)) => Output::error(e),
         Err(e) => Output::error(format!("error: {}", e.message)),
     }
+}
+
+/// How long `kubectl run -i`/`--attach` waits (simulated) for the container to finish.
+const ATTACH_LIMIT_MILLIS: u64 = 300_000;
+
+/// `kubectl run -i`/`--attach`: time passes until the pod's container has run and ended; what it
+/// printed is shown, and with `--rm` the pod is deleted afterwards. An interactive shell cannot
+/// be simulated: it says so (and still cleans up).
+fn attach(
+    cluster: &mut Cluster,
+    namespace: &str,
+    name: &str,
+    remove: bool,
+    interactive_shell: bool,
+) -> Output {
+    let Some(pods) = model::registry::resolve("pods") else {
+        return Output::error("error: the server doesn't have a resource type \"pods\"");
+    };
+    let started = cluster.now();
+    let mut out = Output::ok("");
+    let finished = loop {
+        let pod = match cluster.get(pods, namespace, name) {
+            Ok(p) => p.to_json_value(),
+            Err(e) => return Output::error(e.to_string()),
+        };
+        let status = &pod["status"]["containerStatuses"][0];
+        let ended = pod["status"]["phase"] == "Succeeded"
+            || pod["status"]["phase"] == "Failed"
+            || status["lastState"]["terminated"].is_object()
+            || status["state"]["terminated"].is_object();
+        let running = status["state"]["running"].is_object();
+        if interactive_shell && (running || ended) {
+            break false;
+        }
+        if ended {
+            break true;
+        }
+        if cluster.now().since(started).as_millis() >= ATTACH_LIMIT_MILLIS {
+            break false;
+        }
+        cluster.advance(cluster::SimDuration(1_000));
+    };
+    if interactive_shell && !finished {
+        out.stdout
+            .push_str("If you don't see a command prompt, try pressing enter.\n");
+        out.stderr.push_str("error: an interactive session is not simulated in this playground; run one command at a time, e.g. kubectl exec POD -- sh -c \"…\"\n");
+        out.exit_code = 1;
+    } else if !finished {
+        out.stderr
+            .push_str("error: timed out waiting for the condition\n");
+        out.exit_code = 1;
+    } else {
+        let lines = cluster
+            .logs(namespace, name, None, false)
+            .or_else(|_| cluster.logs(namespace, name, None, true))
+            .unwrap_or_default();
+        for (_, line) in lines {
+            out.stdout.push_str(&line);
+            out.stdout.push('\n');
+        }
+        let pod = cluster
+            .get(pods, namespace, name)
+            .map(|p| p.to_json_value())
+            .unwrap_or_default();
+        let status = &pod["status"]["containerStatuses"][0];
+        let code = status["state"]["terminated"]["exitCode"]
+            .as_i64()
+            .or_else(|| status["lastState"]["terminated"]["exitCode"].as_i64())
+            .unwrap_or(0);
+        if code != 0 {
+            out.stderr
+                .push_str(&format!("pod {namespace}/{name} terminated (Error)\n"));
+            out.exit_code = 1;
+        }
+    }
+    if remove {
+        match cluster.delete(pods, namespace, name) {
+            Ok(_) => out.stdout.push_str(&format!(
+                "pod \"{name}\" deleted from {namespace} namespace\n"
+            )),
+            Err(e) => out.stderr.push_str(&format!("{e}\n")),
+        }
+    }
+    out
 }
