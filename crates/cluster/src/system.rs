@@ -2,7 +2,8 @@
 //! node (etcd, kube-apiserver, kube-controller-manager, kube-scheduler — mirror pods owned by
 //! their Node), kube-proxy as a DaemonSet on every node, CoreDNS as a two-replica Deployment
 //! behind the `kube-dns` Service at 10.96.0.10, their ServiceAccounts and ConfigMaps, and (as
-//! kind adds) the default StorageClass `standard`.
+//! kind adds) the default StorageClass `standard`; and ingress-nginx in its own namespace with the
+//! default IngressClass `nginx` behind a LoadBalancer Service.
 //! [`Cluster::new`](crate::Cluster::new) creates them and lets the cluster run for
 //! [`BOOT_SECONDS`] so that a new cluster is up and settled, as one is when a tutorial starts.
 
@@ -98,6 +99,7 @@ volumeBindingMode: WaitForFirstConsumer
 "
         .to_string(),
     );
+    documents.extend(ingress_nginx());
     for account in ["coredns", "kube-proxy"] {
         documents.push(format!("apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {account}\n  namespace: kube-system\n"));
     }
@@ -269,4 +271,154 @@ spec:
         .to_string(),
     );
     documents
+}
+
+/// ingress-nginx as its install manifest leaves it: the namespace, the controller's
+/// ServiceAccount, the default IngressClass `nginx`, the controller Deployment and its
+/// LoadBalancer Service `ingress-nginx-controller` (plus the admission webhook's Service). Like
+/// CoreDNS here, the controller has no probes: a probe is a wake-up every ten seconds, and an
+/// idle cluster stays idle until the user does something.
+fn ingress_nginx() -> Vec<String> {
+    let labels = "app.kubernetes.io/component: controller
+    app.kubernetes.io/instance: ingress-nginx
+    app.kubernetes.io/name: ingress-nginx";
+    vec![
+        "apiVersion: v1
+kind: Namespace
+metadata:
+  name: ingress-nginx
+  labels:
+    app.kubernetes.io/instance: ingress-nginx
+    app.kubernetes.io/name: ingress-nginx
+"
+        .to_string(),
+        "apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: ingress-nginx
+  namespace: ingress-nginx
+"
+        .to_string(),
+        format!(
+            "apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata:
+  name: nginx
+  annotations:
+    ingressclass.kubernetes.io/is-default-class: \"true\"
+  labels:
+    {labels}
+spec:
+  controller: k8s.io/ingress-nginx
+"
+        ),
+        format!(
+            "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ingress-nginx-controller
+  namespace: ingress-nginx
+  labels:
+    {labels}
+spec:
+  replicas: 1
+  revisionHistoryLimit: 10
+  selector:
+    matchLabels:
+      app.kubernetes.io/component: controller
+      app.kubernetes.io/instance: ingress-nginx
+      app.kubernetes.io/name: ingress-nginx
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/component: controller
+        app.kubernetes.io/instance: ingress-nginx
+        app.kubernetes.io/name: ingress-nginx
+    spec:
+      serviceAccountName: ingress-nginx
+      nodeSelector:
+        kubernetes.io/os: linux
+      terminationGracePeriodSeconds: 300
+      containers:
+      - name: controller
+        image: registry.k8s.io/ingress-nginx/controller:v1.12.1
+        args:
+        - /nginx-ingress-controller
+        - --publish-service=$(POD_NAMESPACE)/ingress-nginx-controller
+        - --election-id=ingress-nginx-leader
+        - --controller-class=k8s.io/ingress-nginx
+        - --ingress-class=nginx
+        - --validating-webhook=:8443
+        env:
+        - name: POD_NAME
+          valueFrom:
+            fieldRef:
+              fieldPath: metadata.name
+        - name: POD_NAMESPACE
+          valueFrom:
+            fieldRef:
+              fieldPath: metadata.namespace
+        ports:
+        - containerPort: 80
+          name: http
+          protocol: TCP
+        - containerPort: 443
+          name: https
+          protocol: TCP
+        - containerPort: 8443
+          name: webhook
+          protocol: TCP
+        resources:
+          requests:
+            cpu: 100m
+            memory: 90Mi
+"
+        ),
+        format!(
+            "apiVersion: v1
+kind: Service
+metadata:
+  name: ingress-nginx-controller
+  namespace: ingress-nginx
+  labels:
+    {labels}
+spec:
+  type: LoadBalancer
+  externalTrafficPolicy: Local
+  selector:
+    app.kubernetes.io/component: controller
+    app.kubernetes.io/instance: ingress-nginx
+    app.kubernetes.io/name: ingress-nginx
+  ports:
+  - name: http
+    port: 80
+    targetPort: http
+    protocol: TCP
+  - name: https
+    port: 443
+    targetPort: https
+    protocol: TCP
+"
+        ),
+        format!(
+            "apiVersion: v1
+kind: Service
+metadata:
+  name: ingress-nginx-controller-admission
+  namespace: ingress-nginx
+  labels:
+    {labels}
+spec:
+  type: ClusterIP
+  selector:
+    app.kubernetes.io/component: controller
+    app.kubernetes.io/instance: ingress-nginx
+    app.kubernetes.io/name: ingress-nginx
+  ports:
+  - name: https-webhook
+    port: 443
+    targetPort: webhook
+"
+        ),
+    ]
 }

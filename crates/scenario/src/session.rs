@@ -29,6 +29,21 @@ impl Session {
     pub fn execute(&mut self, command: &Command, files: &dyn Files) -> Output {
         match command {
             Command::Kubectl { args, stdin } => {
+                // `$(kubectl …)` in an argument or a heredoc is replaced by what it prints, as
+                // the shell would (so a script can use a generated name or uid).
+                let mut expanded_args = Vec::with_capacity(args.len());
+                for arg in args {
+                    match self.substitute(arg, files) {
+                        Ok(a) => expanded_args.push(a),
+                        Err(e) => return Output::error(e),
+                    }
+                }
+                let stdin = match stdin.as_deref().map(|s| self.substitute(s, files)) {
+                    Some(Ok(s)) => Some(s),
+                    Some(Err(e)) => return Output::error(e),
+                    None => None,
+                };
+                let args = &expanded_args;
                 let workspace = WorkspaceWithStdin { files, stdin: stdin.as_deref() };
                 let output = self.kubectl.run(&mut self.cluster, args, &workspace);
                 // The control loops react to a request within milliseconds on a real cluster:
@@ -48,6 +63,41 @@ impl Session {
             )),
             Command::Curl { args } => crate::outside::curl(&mut self.cluster, args),
         }
+    }
+
+    /// Replaces each `$(kubectl …)` in `text` by that command's output (trailing newlines
+    /// removed). At most 16 per text; no nesting.
+    fn substitute(&mut self, text: &str, files: &dyn Files) -> Result<String, String> {
+        if !text.contains("$(") {
+            return Ok(text.to_string());
+        }
+        let mut result = String::new();
+        let mut rest = text;
+        for _ in 0..16 {
+            let Some(start) = rest.find("$(") else {
+                break;
+            };
+            let Some(length) = rest[start + 2..].find(')') else {
+                return Err(format!("error: unterminated $( in {text:?}"));
+            };
+            let inner = &rest[start + 2..start + 2 + length];
+            if inner.contains("$(") {
+                return Err("error: nested $( … ) is not supported in scripts".to_string());
+            }
+            let output = match crate::script::parse_command(inner, None) {
+                Ok(Some(command @ Command::Kubectl { .. })) => self.execute(&command, files),
+                _ => {
+                    return Err(format!(
+                        "error: only $(kubectl …) can be substituted in scripts, not $({inner})"
+                    ))
+                }
+            };
+            result.push_str(&rest[..start]);
+            result.push_str(output.stdout.trim_end_matches('\n'));
+            rest = &rest[start + 2 + length + 1..];
+        }
+        result.push_str(rest);
+        Ok(result)
     }
 
     /// Runs one line typed into a terminal (no heredocs): the page's terminal entry point.

@@ -607,7 +607,7 @@ mod tests {
         let user_pods: Vec<_> = model
             .pods
             .iter()
-            .filter(|p| p.namespace != "kube-system")
+            .filter(|p| p.namespace != "kube-system" && p.namespace != "ingress-nginx")
             .collect();
         assert_eq!(user_pods.len(), 1);
         assert_eq!(user_pods[0].key(), "kube-public/b");
@@ -629,7 +629,11 @@ mod tests {
         assert_eq!(model.nodes.len(), 4);
         assert_eq!(
             model.namespaces,
-            vec!["default".to_string(), "kube-system".to_string()]
+            vec![
+                "default".to_string(),
+                "ingress-nginx".to_string(),
+                "kube-system".to_string()
+            ]
         );
         let small = model
             .pods

@@ -3,13 +3,15 @@
 //! (which may only refuse). Plugins run in upstream's order (`AllOrderedPlugins`):
 //!
 //! - mutating: NamespaceLifecycle, [`limit_ranger`] (container defaults), [`service_account`],
-//!   [`priority`], [`default_storage_class`], [`storage_object_in_use_protection`];
+//!   [`priority`], [`default_storage_class`], [`default_ingress_class`],
+//!   [`storage_object_in_use_protection`];
 //! - validating: [`limit_ranger`] (min / max / ratio), [`priority`] (one global default),
 //!   [`resource_quota`] (last: it charges the quota only once everything else has agreed).
 //!
 //! A plugin's refusal is `admission.NewForbidden`: `pods "x" is forbidden: <reason>` (see
 //! [`forbidden`]).
 
+mod default_ingress_class;
 mod default_storage_class;
 mod default_toleration_seconds;
 mod limit_ranger;
@@ -53,6 +55,7 @@ pub fn admit_mutating(request: &AdmissionRequest<'_>, object: &mut Object) -> Re
     priority::admit(request, object)?;
     default_toleration_seconds::admit(request, object)?;
     default_storage_class::admit(request, object)?;
+    default_ingress_class::admit(request, object)?;
     storage_object_in_use_protection::admit(request, object)?;
     Ok(())
 }

@@ -21,6 +21,7 @@ pub(crate) mod deployment;
 pub(crate) mod disruption;
 pub(crate) mod endpoints;
 pub(crate) mod endpointslice;
+pub(crate) mod ingress;
 pub(crate) mod job;
 pub(crate) mod loadbalancer;
 pub(crate) mod nodelifecycle;
@@ -264,6 +265,7 @@ const CONTROLLERS: &[(&str, &str, ReconcileFn)] = &[
     ("endpoint-orphan", "endpoints", endpoints::reconcile_orphan),
     ("endpointslice", "services", endpointslice::reconcile),
     ("metallb", "services", loadbalancer::reconcile),
+    ("nginx-ingress", "ingresses", ingress::reconcile),
     ("disruption", "poddisruptionbudgets", disruption::reconcile),
     (
         "persistentvolume",

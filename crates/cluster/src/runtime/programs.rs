@@ -64,6 +64,8 @@ pub enum Site {
     Echo,
     /// An empty body.
     Blank,
+    /// The ingress-nginx controller: Ingress rules decide (and `/healthz` on 10254).
+    IngressController,
 }
 
 /// What a program listens on.
@@ -96,6 +98,7 @@ pub fn listener_for(
             },
             ImageKind::EchoServer => Site::Echo,
             ImageKind::Agnhost => Site::Hostname,
+            ImageKind::IngressNginx => Site::IngressController,
             _ => Site::Blank,
         };
         Some(Listener {
@@ -109,9 +112,22 @@ pub fn listener_for(
         ImageKind::Nginx | ImageKind::Httpd => listener(vec![80], HttpBehaviour::StaticSite, 60),
         ImageKind::EchoServer => listener(vec![8080, 8443], HttpBehaviour::AnyPath, 450),
         ImageKind::HelloApp => {
-            let port = environment(launch, "PORT")
-                .and_then(|p| p.parse().ok())
-                .unwrap_or(8080);
+            // http-echo listens on 5678 unless `-listen=:PORT` says otherwise.
+            let listen_flag = launch
+                .command
+                .iter()
+                .chain(launch.args.iter())
+                .find_map(|a| a.strip_prefix("-listen=").or(a.strip_prefix("--listen=")))
+                .and_then(|l| l.rsplit(':').next())
+                .and_then(|p| p.parse().ok());
+            let default_port = if launch.image.short_name() == "http-echo" {
+                5678
+            } else {
+                8080
+            };
+            let port = listen_flag
+                .or_else(|| environment(launch, "PORT").and_then(|p| p.parse().ok()))
+                .unwrap_or(default_port);
             let mut ports = vec![port];
             ports.extend(declared.iter().copied());
             listener(ports, HttpBehaviour::AnyPath, 30)
@@ -121,6 +137,9 @@ pub fn listener_for(
             Some("serve-hostname") => listener(vec![9376], HttpBehaviour::AnyPath, 30),
             _ => listener(vec![8080], HttpBehaviour::AnyPath, 30),
         },
+        ImageKind::IngressNginx => {
+            listener(vec![80, 443, 8443, 10254], HttpBehaviour::AnyPath, 1_500)
+        }
         ImageKind::Redis => listener(vec![6379], HttpBehaviour::None, 16),
         ImageKind::Mysql => listener(vec![3306], HttpBehaviour::None, 5_000),
         ImageKind::Postgres => listener(vec![5432], HttpBehaviour::None, 2_200),
@@ -222,10 +241,15 @@ enum ImageKind {
     Interpreter,
     HelloWorld,
     Pause,
+    /// The ingress-nginx controller.
+    IngressNginx,
     Generic,
 }
 
 fn image_kind(image: &ImageReference) -> ImageKind {
+    if image.repository.ends_with("ingress-nginx/controller") {
+        return ImageKind::IngressNginx;
+    }
     match image.short_name() {
         "busybox" | "alpine" => ImageKind::Shell("sh"),
         "debian" | "ubuntu" | "bash" | "centos" | "fedora" | "rockylinux" | "amazonlinux"
@@ -318,6 +342,14 @@ pub fn program_for(launch: &ContainerLaunch) -> Program {
         ImageKind::Postgres => &["postgres", "docker-entrypoint.sh"],
         ImageKind::Mongo => &["mongod", "docker-entrypoint.sh"],
         ImageKind::Agnhost => &["agnhost"],
+        ImageKind::IngressNginx => &["nginx-ingress-controller", "/nginx-ingress-controller"],
+        ImageKind::HelloApp => &[
+            "http-echo",
+            "hello-app",
+            "whoami",
+            "podinfo",
+            "hello-kubernetes",
+        ],
         _ => &[],
     };
     if server_binaries.contains(&program) {
@@ -607,6 +639,20 @@ fn default_program(kind: ImageKind, launch: &ContainerLaunch) -> Program {
             500,
             format!("{{\"t\":{{\"$date\":\"{}\"}},\"s\":\"I\",  \"c\":\"NETWORK\",  \"id\":23016,   \"ctx\":\"listener\",\"msg\":\"Waiting for connections\",\"attr\":{{\"port\":27017,\"ssl\":\"off\"}}}}", clock_text::strftime("%FT%T.000+00:00", at(500))),
         )]),
+        ImageKind::IngressNginx => {
+            let version = version_or(launch.image, "v1.12.1");
+            lines(vec![
+                (10, "-------------------------------------------------------------------------------".to_string()),
+                (10, "NGINX Ingress controller".to_string()),
+                (10, format!("  Release:       {version}")),
+                (10, "  Repository:    https://github.com/kubernetes/ingress-nginx".to_string()),
+                (10, "  nginx version: nginx/1.25.5".to_string()),
+                (10, String::new()),
+                (10, "-------------------------------------------------------------------------------".to_string()),
+                (1_200, format!("{}       7 controller.go:214] \"Configuration changes detected, backend reload required\"", klog_time(at(1_200)))),
+                (1_400, format!("{}       7 controller.go:227] \"Backend successfully reloaded\"", klog_time(at(1_400)))),
+            ])
+        }
         ImageKind::Pause | ImageKind::Generic => lines(Vec::new()),
     }
 }

@@ -20,7 +20,7 @@ use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-pub use view::NetworkView;
+pub use view::{NetworkView, INGRESS_CLASS};
 
 use crate::runtime::network::{HttpOutcome, HttpRequest, Lookup, Network, NetworkHandle};
 use crate::{Cluster, SimDuration, SimTime};

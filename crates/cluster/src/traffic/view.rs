@@ -46,9 +46,32 @@ struct ServiceEntry {
     endpoints: Vec<Endpoint>,
 }
 
+/// Which port of a backend Service an Ingress names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum PortReference {
+    Number(u16),
+    Name(String),
+}
+
+/// One path of an Ingress rule (or an Ingress's default backend: no host, no path).
+#[derive(Debug, Clone)]
+struct IngressRoute {
+    namespace: String,
+    host: Option<String>,
+    path: Option<String>,
+    /// `Exact`, `Prefix` or `ImplementationSpecific`.
+    path_type: String,
+    service: String,
+    port: PortReference,
+}
+
+/// The class the simulated ingress-nginx serves.
+pub const INGRESS_CLASS: &str = "nginx";
+
 /// The network at one instant.
 #[derive(Debug, Clone, Default)]
 pub struct NetworkView {
+    ingress_routes: Vec<IngressRoute>,
     now: SimTime,
     services: Vec<ServiceEntry>,
     node_addresses: BTreeMap<String, String>,
@@ -180,7 +203,54 @@ impl NetworkView {
                 .or_default()
                 .push(listener);
         }
+        let mut ingress_routes = Vec::new();
+        for ingress in store.list(resource("ingresses"), None) {
+            let value = ingress.to_json_value();
+            let class = text(&value, "/spec/ingressClassName")
+                .or_else(|| text(&value, "/metadata/annotations/kubernetes.io~1ingress.class"));
+            if class.as_deref() != Some(INGRESS_CLASS)
+                || ingress.metadata().deletion_timestamp.is_some()
+            {
+                continue;
+            }
+            let namespace = ingress.namespace().to_string();
+            let backend_of = |backend: &Value| -> Option<(String, PortReference)> {
+                let service = text(backend, "/service/name")?;
+                let port = match backend["service"]["port"]["number"].as_i64() {
+                    Some(n) => PortReference::Number(u16::try_from(n).ok()?),
+                    None => PortReference::Name(text(backend, "/service/port/name")?),
+                };
+                Some((service, port))
+            };
+            for rule in value["spec"]["rules"].as_array().into_iter().flatten() {
+                let host = text(rule, "/host").map(|h| h.to_ascii_lowercase());
+                for path in rule["http"]["paths"].as_array().into_iter().flatten() {
+                    if let Some((service, port)) = backend_of(&path["backend"]) {
+                        ingress_routes.push(IngressRoute {
+                            namespace: namespace.clone(),
+                            host: host.clone(),
+                            path: Some(text(path, "/path").unwrap_or_else(|| "/".into())),
+                            path_type: text(path, "/pathType")
+                                .unwrap_or_else(|| "ImplementationSpecific".into()),
+                            service,
+                            port,
+                        });
+                    }
+                }
+            }
+            if let Some((service, port)) = backend_of(&value["spec"]["defaultBackend"]) {
+                ingress_routes.push(IngressRoute {
+                    namespace,
+                    host: None,
+                    path: None,
+                    path_type: String::new(),
+                    service,
+                    port,
+                });
+            }
+        }
         NetworkView {
+            ingress_routes,
             now: cluster.now(),
             services,
             node_addresses,
@@ -203,8 +273,25 @@ impl NetworkView {
             }
         }
         candidates.push(name.clone());
-        // From outside, node names resolve as the host's /etc/hosts has them.
+        // From outside, node names resolve as the host's /etc/hosts has them, and an Ingress's
+        // hosts to the ingress controller's external address (as a tutorial's /etc/hosts line
+        // or DNS record would make them).
         if namespace.is_none() {
+            if self
+                .ingress_routes
+                .iter()
+                .any(|r| r.host.as_deref() == Some(name.as_str()))
+            {
+                if let Some(address) = self
+                    .service("ingress-nginx", "ingress-nginx-controller")
+                    .and_then(|s| s.load_balancer_ips.first())
+                {
+                    return Lookup::Addresses {
+                        name: name.clone(),
+                        addresses: vec![address.clone()],
+                    };
+                }
+            }
             if let Some((address, node)) = self.node_addresses.iter().find(|(_, n)| **n == name) {
                 return Lookup::Addresses {
                     name: node.clone(),
@@ -367,7 +454,7 @@ impl NetworkView {
             };
         }
         if self.pods.contains_key(address) || self.listeners.contains_key(address) {
-            return self.to_pod(address, port, client, request);
+            return self.to_pod(address, port, client, request, draw);
         }
         // A pod address with nothing listening, or an address nobody has.
         let pod_network = address.starts_with("10.244.");
@@ -420,7 +507,7 @@ impl NetworkView {
             (draw % candidates.len() as u64) as usize
         };
         let (endpoint, target_port) = candidates[index];
-        match self.to_pod(&endpoint.address, target_port, client, request) {
+        match self.to_pod(&endpoint.address, target_port, client, request, draw / 7) {
             // The packet was sent to the Service's address: report that one.
             HttpOutcome::Refused { .. } => HttpOutcome::Refused {
                 address: address.to_string(),
@@ -446,6 +533,7 @@ impl NetworkView {
         port: u16,
         client: &Client,
         request: &HttpRequest,
+        draw: u64,
     ) -> HttpOutcome {
         let listening = self.listeners.get(address).and_then(|containers| {
             containers
@@ -453,6 +541,12 @@ impl NetworkView {
                 .find(|l| l.ports.contains(&port) && l.listening_from <= self.now)
         });
         match listening {
+            Some(listener)
+                if listener.site == crate::runtime::programs::Site::IngressController
+                    && (port == 80 || port == 443) =>
+            {
+                self.through_ingress(address, client, request, draw)
+            }
             Some(listener) => {
                 let (status, body) = answer::respond(listener, request, client, port, self.now);
                 HttpOutcome::Response {
@@ -465,6 +559,112 @@ impl NetworkView {
             None => HttpOutcome::Refused {
                 address: address.to_string(),
             },
+        }
+    }
+
+    /// ingress-nginx: the host (the `Host:` header, else the URL's) picks the rules (exact
+    /// host, then `*.` wildcard, then rules without a host), the longest matching path wins
+    /// (`Exact` before `Prefix` of the same length), and the request goes to a ready endpoint
+    /// of the backend Service; nothing matching → the controller's 404, a backend without
+    /// endpoints → 503.
+    fn through_ingress(
+        &self,
+        address: &str,
+        client: &Client,
+        request: &HttpRequest,
+        draw: u64,
+    ) -> HttpOutcome {
+        let host = request
+            .host_header
+            .clone()
+            .unwrap_or_else(|| request.host.clone())
+            .to_ascii_lowercase();
+        let host = host.split(':').next().unwrap_or("").to_string();
+        let path = request.path.split('?').next().unwrap_or("/").to_string();
+        let host_rank = |route: &IngressRoute| -> Option<u8> {
+            match route.host.as_deref() {
+                Some(h) if h == host => Some(0),
+                Some(h) => h
+                    .strip_prefix("*.")
+                    .filter(|suffix| {
+                        host.strip_suffix(suffix)
+                            .and_then(|rest| rest.strip_suffix('.'))
+                            .is_some_and(|label| !label.is_empty() && !label.contains('.'))
+                    })
+                    .map(|_| 1),
+                None => Some(2),
+            }
+        };
+        let path_matches = |route: &IngressRoute| -> Option<(usize, bool)> {
+            let wanted = route.path.as_deref()?;
+            match route.path_type.as_str() {
+                "Exact" => (path == wanted).then_some((wanted.len(), true)),
+                "Prefix" => {
+                    let trimmed = wanted.trim_end_matches('/');
+                    let matches = trimmed.is_empty()
+                        || path == trimmed
+                        || path.starts_with(&format!("{trimmed}/"));
+                    matches.then_some((trimmed.len(), false))
+                }
+                _ => path.starts_with(wanted).then_some((wanted.len(), false)),
+            }
+        };
+        let best_host = self.ingress_routes.iter().filter_map(host_rank).min();
+        let chosen = best_host.and_then(|rank| {
+            self.ingress_routes
+                .iter()
+                .filter(|r| host_rank(r) == Some(rank))
+                .filter_map(|r| path_matches(r).map(|m| (r, m)))
+                .max_by_key(|(_, (length, exact))| (*length, *exact))
+                .map(|(r, _)| r)
+        });
+        let chosen = chosen.or_else(|| self.ingress_routes.iter().find(|r| r.path.is_none()));
+        let respond = |status: u16, reason: &str| {
+            HttpOutcome::Response {
+            address: address.to_string(),
+            status,
+            body: format!(
+                "<html>\n<head><title>{status} {reason}</title></head>\n<body>\n<center><h1>{status} {reason}</h1></center>\n<hr><center>nginx</center>\n</body>\n</html>\n"
+            ),
+            served_by: "ingress-nginx/ingress-nginx-controller".to_string(),
+        }
+        };
+        let Some(route) = chosen else {
+            return respond(404, "Not Found");
+        };
+        let Some(service) = self.service(&route.namespace, &route.service) else {
+            return respond(503, "Service Temporarily Unavailable");
+        };
+        let port_name = match &route.port {
+            PortReference::Number(n) => service.ports.iter().find(|p| p.port == *n),
+            PortReference::Name(name) => service.ports.iter().find(|p| &p.name == name),
+        };
+        let Some(service_port) = port_name else {
+            return respond(503, "Service Temporarily Unavailable");
+        };
+        let candidates: Vec<(&Endpoint, u16)> = service
+            .endpoints
+            .iter()
+            .filter(|e| e.ready)
+            .filter_map(|e| e.ports.get(&service_port.name).map(|p| (e, *p)))
+            .collect();
+        if candidates.is_empty() {
+            return respond(503, "Service Temporarily Unavailable");
+        }
+        let (endpoint, target_port) = candidates[(draw % candidates.len() as u64) as usize];
+        match self.to_pod(&endpoint.address, target_port, client, request, draw / 7) {
+            HttpOutcome::Response {
+                status,
+                body,
+                served_by,
+                ..
+            } => HttpOutcome::Response {
+                address: address.to_string(),
+                status,
+                body,
+                served_by,
+            },
+            _ => respond(502, "Bad Gateway"),
         }
     }
 }
