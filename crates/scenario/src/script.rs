@@ -85,14 +85,100 @@ fn split_heredoc(line: &str) -> (String, Option<String>) {
     (before.trim_end().to_string(), Some(word.to_string()))
 }
 
+/// Marks a placeholder for a `$( … )` span while the line is split into words.
+const SUBSTITUTION_MARK: char = '\u{1}';
+
+/// Replaces each `$( … )` of a line by a placeholder (so that splitting keeps it one word, as
+/// the shell does), and refuses what scripts cannot do: an unquoted `|`, `>`, `;` or `&&`.
+fn protect_substitutions(line: &str) -> Result<(String, Vec<String>), String> {
+    let mut out = String::new();
+    let mut substitutions = Vec::new();
+    let mut chars = line.char_indices().peekable();
+    let (mut single, mut double) = (false, false);
+    while let Some((index, c)) = chars.next() {
+        match c {
+            SUBSTITUTION_MARK => return Err("control characters are not allowed".into()),
+            '\\' if !single => {
+                out.push(c);
+                if let Some((_, next)) = chars.next() {
+                    out.push(next);
+                }
+            }
+            '\'' if !double => {
+                single = !single;
+                out.push(c);
+            }
+            '"' if !single => {
+                double = !double;
+                out.push(c);
+            }
+            '$' if !single && line[index..].starts_with("$(") => {
+                let Some(length) = line[index + 2..].find(')') else {
+                    return Err("unterminated $( … ) substitution".into());
+                };
+                substitutions.push(line[index..index + 2 + length + 1].to_string());
+                out.push(SUBSTITUTION_MARK);
+                out.push_str(&(substitutions.len() - 1).to_string());
+                out.push(SUBSTITUTION_MARK);
+                // Skip the span.
+                while let Some((i, _)) = chars.peek() {
+                    if *i > index + 2 + length {
+                        break;
+                    }
+                    chars.next();
+                }
+            }
+            '|' | ';' | '>' | '&' if !single && !double => {
+                return Err(format!(
+                    "`{c}` is not supported in script lines: one kubectl command per line (pipes, redirections and command lists belong to a real shell)"
+                ));
+            }
+            _ => out.push(c),
+        }
+    }
+    Ok((out, substitutions))
+}
+
+fn restore_substitutions(word: &str, substitutions: &[String]) -> String {
+    if !word.contains(SUBSTITUTION_MARK) {
+        return word.to_string();
+    }
+    let mut out = String::new();
+    let mut parts = word.split(SUBSTITUTION_MARK);
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    let mut inside = true;
+    for part in parts {
+        if inside {
+            match part
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| substitutions.get(i))
+            {
+                Some(text) => out.push_str(text),
+                None => out.push_str(part),
+            }
+        } else {
+            out.push_str(part);
+        }
+        inside = !inside;
+    }
+    out
+}
+
 /// Parses one command line. `Ok(None)` for blank lines and comments.
 pub fn parse_command(line: &str, stdin: Option<String>) -> Result<Option<Command>, String> {
     let trimmed = line.trim();
     if trimmed.is_empty() || trimmed.starts_with('#') {
         return Ok(None);
     }
-    let words = shlex::split(trimmed)
-        .ok_or_else(|| "unterminated quote or trailing backslash".to_string())?;
+    let (protected, substitutions) = protect_substitutions(trimmed)?;
+    let words: Vec<String> = shlex::split(&protected)
+        .ok_or_else(|| "unterminated quote or trailing backslash".to_string())?
+        .into_iter()
+        .map(|word| restore_substitutions(&word, &substitutions))
+        .collect();
     let Some((program, args)) = words.split_first() else {
         return Ok(None);
     };
@@ -251,5 +337,37 @@ mod tests {
             1
         );
         assert!(parse("sleep forever\n", false).is_err());
+    }
+
+    #[test]
+    fn substitutions_stay_one_word_and_shell_operators_are_refused() {
+        let command = parse_command(
+            "kubectl exec c -- wget -qO- http://$(kubectl get svc web -o jsonpath={.spec.clusterIP}):80/",
+            None,
+        )
+        .unwrap()
+        .unwrap();
+        let Command::Kubectl { args, .. } = command else {
+            panic!("a kubectl line");
+        };
+        assert_eq!(
+            args.last().unwrap(),
+            "http://$(kubectl get svc web -o jsonpath={.spec.clusterIP}):80/"
+        );
+        for line in [
+            "kubectl get pods | grep web",
+            "kubectl get pods > out.txt",
+            "kubectl get pods; kubectl get svc",
+            "kubectl get pods && echo ok",
+        ] {
+            let error = parse_command(line, None).unwrap_err();
+            assert!(
+                error.contains("is not supported in script lines"),
+                "{line}: {error}"
+            );
+        }
+        // Quoted, they are arguments like any other.
+        assert!(parse_command("kubectl exec p -- sh -c 'a | b; c > d && e'", None).is_ok());
+        assert!(parse_command("kubectl get pods $(unterminated", None).is_err());
     }
 }

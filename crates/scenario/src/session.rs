@@ -66,7 +66,8 @@ impl Session {
     }
 
     /// Replaces each `$(kubectl …)` in `text` by that command's output (trailing newlines
-    /// removed). At most 16 per text; no nesting.
+    /// removed); other `$( … )` are left as they are (for the container's shell). At most 16
+    /// per text; no nesting.
     fn substitute(&mut self, text: &str, files: &dyn Files) -> Result<String, String> {
         if !text.contains("$(") {
             return Ok(text.to_string());
@@ -84,16 +85,15 @@ impl Session {
             if inner.contains("$(") {
                 return Err("error: nested $( … ) is not supported in scripts".to_string());
             }
-            let output = match crate::script::parse_command(inner, None) {
-                Ok(Some(command @ Command::Kubectl { .. })) => self.execute(&command, files),
-                _ => {
-                    return Err(format!(
-                        "error: only $(kubectl …) can be substituted in scripts, not $({inner})"
-                    ))
-                }
-            };
             result.push_str(&rest[..start]);
-            result.push_str(output.stdout.trim_end_matches('\n'));
+            match crate::script::parse_command(inner, None) {
+                Ok(Some(command @ Command::Kubectl { .. })) => {
+                    let output = self.execute(&command, files);
+                    result.push_str(output.stdout.trim_end_matches('\n'));
+                }
+                // Anything else is left for the container's shell to expand.
+                _ => result.push_str(&rest[start..start + 2 + length + 1]),
+            }
             rest = &rest[start + 2 + length + 1..];
         }
         result.push_str(rest);

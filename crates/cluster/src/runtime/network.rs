@@ -31,6 +31,8 @@ pub enum Lookup {
         target: String,
     },
     NotFound,
+    /// The DNS server could not be reached (a NetworkPolicy denies the client's egress to it).
+    Unreachable,
 }
 
 /// An HTTP request.
@@ -465,6 +467,11 @@ pub fn nslookup(args: &[String], state: &mut ShellState) -> CommandOutcome {
         ),
         Lookup::NotFound => outcome(
             format!("{header}** server can't find {name}: NXDOMAIN\n\n"),
+            String::new(),
+            1,
+        ),
+        Lookup::Unreachable => outcome(
+            ";; connection timed out; no servers could be reached\n\n".to_string(),
             String::new(),
             1,
         ),

@@ -14,6 +14,7 @@
 //!   optionally spread over simulated time, counted per endpoint).
 
 mod answer;
+mod policy;
 mod view;
 
 use std::cell::Cell;
@@ -118,6 +119,9 @@ impl ClientNetwork {
 
 impl Network for ClientNetwork {
     fn lookup(&self, name: &str) -> Lookup {
+        if !self.view.dns_reachable_from(&self.client) {
+            return Lookup::Unreachable;
+        }
         self.view.lookup(name, self.client.namespace.as_deref())
     }
 

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use model::Object;
 use serde_json::Value;
 
+use super::policy::{PodIdentity, Policies};
 use super::{answer, Client};
 use crate::api::StoreExt;
 use crate::kubelet::listeners::RunningListener;
@@ -72,6 +73,9 @@ pub const INGRESS_CLASS: &str = "nginx";
 #[derive(Debug, Clone, Default)]
 pub struct NetworkView {
     ingress_routes: Vec<IngressRoute>,
+    policies: Policies,
+    /// Every pod with an address of its own (not host-network), for NetworkPolicy.
+    identities: BTreeMap<String, PodIdentity>,
     now: SimTime,
     services: Vec<ServiceEntry>,
     node_addresses: BTreeMap<String, String>,
@@ -249,8 +253,42 @@ impl NetworkView {
                 });
             }
         }
+        let mut identities = BTreeMap::new();
+        for pod in store.list(resource("pods"), None) {
+            let Object::Pod(typed) = &*pod else {
+                continue;
+            };
+            let spec = typed.spec.as_ref();
+            if spec.and_then(|s| s.host_network) == Some(true) {
+                continue;
+            }
+            let Some(ip) = typed.status.as_ref().and_then(|s| s.pod_ip.clone()) else {
+                continue;
+            };
+            let named_ports = spec
+                .map(|s| s.containers.iter())
+                .into_iter()
+                .flatten()
+                .flat_map(|c| c.ports.iter().flatten())
+                .filter_map(|p| Some((p.name.clone()?, u16::try_from(p.container_port).ok()?)))
+                .collect();
+            identities.insert(
+                ip,
+                PodIdentity {
+                    namespace: pod.namespace().to_string(),
+                    labels: pod.metadata().labels.clone().unwrap_or_default(),
+                    named_ports,
+                },
+            );
+        }
+        let policies = Policies::build(
+            &store.list(resource("networkpolicies"), None),
+            &store.list(resource("namespaces"), None),
+        );
         NetworkView {
             ingress_routes,
+            policies,
+            identities,
             now: cluster.now(),
             services,
             node_addresses,
@@ -535,6 +573,20 @@ impl NetworkView {
         request: &HttpRequest,
         draw: u64,
     ) -> HttpOutcome {
+        if !self.policies.is_empty()
+            && !self.policies.allows(
+                self.identities.get(&client.address),
+                &client.address,
+                self.identities.get(address),
+                address,
+                port,
+                "TCP",
+            )
+        {
+            return HttpOutcome::TimedOut {
+                address: address.to_string(),
+            };
+        }
         let listening = self.listeners.get(address).and_then(|containers| {
             containers
                 .iter()
@@ -570,7 +622,7 @@ impl NetworkView {
     fn through_ingress(
         &self,
         address: &str,
-        client: &Client,
+        _client: &Client,
         request: &HttpRequest,
         draw: u64,
     ) -> HttpOutcome {
@@ -652,7 +704,18 @@ impl NetworkView {
             return respond(503, "Service Temporarily Unavailable");
         }
         let (endpoint, target_port) = candidates[(draw % candidates.len() as u64) as usize];
-        match self.to_pod(&endpoint.address, target_port, client, request, draw / 7) {
+        // The controller pod is who connects to the backend.
+        let controller = Client {
+            namespace: self.identities.get(address).map(|i| i.namespace.clone()),
+            address: address.to_string(),
+        };
+        match self.to_pod(
+            &endpoint.address,
+            target_port,
+            &controller,
+            request,
+            draw / 7,
+        ) {
             HttpOutcome::Response {
                 status,
                 body,
@@ -666,5 +729,26 @@ impl NetworkView {
             },
             _ => respond(502, "Bad Gateway"),
         }
+    }
+
+    /// Whether the client may reach the cluster DNS (its egress policies allow UDP 53 to a
+    /// CoreDNS pod). Clients outside the cluster and pods without egress policies always can.
+    pub(super) fn dns_reachable_from(&self, client: &Client) -> bool {
+        if self.policies.is_empty() {
+            return true;
+        }
+        let Some(source) = self.identities.get(&client.address) else {
+            return true;
+        };
+        self.identities
+            .iter()
+            .filter(|(_, pod)| {
+                pod.namespace == "kube-system"
+                    && pod.labels.get("k8s-app").map(String::as_str) == Some("kube-dns")
+            })
+            .any(|(address, pod)| {
+                self.policies
+                    .allows(Some(source), &client.address, Some(pod), address, 53, "UDP")
+            })
     }
 }
