@@ -21,6 +21,7 @@ pub mod clock;
 pub(crate) mod controllers;
 pub mod events;
 mod eviction;
+pub mod faults;
 mod kubelet;
 pub mod network;
 pub mod nodes;
@@ -59,6 +60,8 @@ pub struct Cluster {
     network_cache: std::cell::RefCell<NetworkCacheEntry>,
     /// How many clients have been given a view of the network (seeds kube-proxy's choices).
     network_clients: std::cell::Cell<u64>,
+    /// What the user broke (failed nodes, a stopped control plane).
+    faults: faults::Faults,
 }
 
 type NetworkCacheEntry = Option<((SimTime, u64), std::rc::Rc<traffic::NetworkView>)>;
@@ -127,6 +130,7 @@ impl Cluster {
             event_series: Default::default(),
             network_cache: Default::default(),
             network_clients: Default::default(),
+            faults: Default::default(),
         };
         cluster.bootstrap(shape);
         cluster.boot_system_workloads(shape);
@@ -270,8 +274,10 @@ impl Cluster {
     fn run_components(&mut self) {
         for _ in 0..controllers::MAX_ROUNDS_PER_INSTANT {
             let before = self.resource_version();
-            self.run_controllers();
-            self.run_scheduler();
+            if !self.faults.control_plane_stopped {
+                self.run_controllers();
+                self.run_scheduler();
+            }
             self.run_kubelet();
             if self.resource_version() == before {
                 break;
@@ -283,10 +289,11 @@ impl Cluster {
     /// starting or exiting, a probe, a retry, a controller's timer), if any: what the page's
     /// Step button jumps to.
     pub fn next_wakeup(&self) -> Option<SimTime> {
+        let control_plane = !self.faults.control_plane_stopped;
         [
             self.kubelet_next_wakeup(),
-            self.scheduler_next_wakeup(),
-            self.controllers_next_wakeup(),
+            self.scheduler_next_wakeup().filter(|_| control_plane),
+            self.controllers_next_wakeup().filter(|_| control_plane),
         ]
         .into_iter()
         .flatten()

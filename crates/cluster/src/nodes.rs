@@ -13,6 +13,10 @@ pub struct NodeShape {
     pub pods: u32,
     pub zone: String,
     pub control_plane: bool,
+    /// Labels besides the well-known ones.
+    pub labels: Vec<(String, String)>,
+    /// Taints (key, value, effect) besides the control plane's.
+    pub taints: Vec<(String, String, String)>,
 }
 
 /// The nodes a cluster starts with.
@@ -30,6 +34,8 @@ impl Default for ClusterShape {
             pods: 110,
             zone: zone.to_string(),
             control_plane,
+            labels: Vec::new(),
+            taints: Vec::new(),
         };
         ClusterShape {
             nodes: vec![
@@ -116,9 +122,27 @@ spec:
         memory = shape.memory,
         pods = shape.pods,
     );
-    model::decode_documents(&manifest)
+    let mut node = model::decode_documents(&manifest)
         .ok()
-        .and_then(|mut objects| objects.pop())
+        .and_then(|mut objects| objects.pop())?;
+    if !shape.labels.is_empty() || !shape.taints.is_empty() {
+        let mut value = node.to_json_value();
+        for (key, label) in &shape.labels {
+            value["metadata"]["labels"][key] = serde_json::json!(label);
+        }
+        for (key, taint_value, effect) in &shape.taints {
+            let mut taint = serde_json::json!({ "key": key, "effect": effect });
+            if !taint_value.is_empty() {
+                taint["value"] = serde_json::json!(taint_value);
+            }
+            match value["spec"]["taints"].as_array_mut() {
+                Some(taints) => taints.push(taint),
+                None => value["spec"]["taints"] = serde_json::json!([taint]),
+            }
+        }
+        node = Object::from_json_value(value).ok()?;
+    }
+    Some(node)
 }
 
 #[cfg(test)]

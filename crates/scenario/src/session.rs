@@ -44,7 +44,10 @@ impl Session {
                     None => None,
                 };
                 let args = &expanded_args;
-                let workspace = WorkspaceWithStdin { files, stdin: stdin.as_deref() };
+                let workspace = WorkspaceWithStdin {
+                    files,
+                    stdin: stdin.as_deref(),
+                };
                 let output = self.kubectl.run(&mut self.cluster, args, &workspace);
                 // The control loops react to a request within milliseconds on a real cluster:
                 // a Deployment's pods exist (Pending) by the time the next command runs.
@@ -53,15 +56,25 @@ impl Session {
                 }
                 output
             }
+            Command::Cluster { args } | Command::Curl { args } => {
+                let mut expanded = Vec::with_capacity(args.len());
+                for arg in args {
+                    match self.substitute(arg, files) {
+                        Ok(a) => expanded.push(a),
+                        Err(e) => return Output::error(e),
+                    }
+                }
+                match command {
+                    Command::Cluster { .. } => {
+                        crate::cluster_commands::run(&mut self.cluster, &expanded)
+                    }
+                    _ => crate::outside::curl(&mut self.cluster, &expanded),
+                }
+            }
             Command::Sleep { millis } => {
                 self.cluster.advance(SimDuration(*millis));
                 Output::default()
             }
-            Command::Cluster { args } => Output::error(format!(
-                "error: \"cluster {}\" is not available yet: nodes, the kubelet and fault injection arrive with the scheduler/kubelet issue",
-                args.first().map(String::as_str).unwrap_or("")
-            )),
-            Command::Curl { args } => crate::outside::curl(&mut self.cluster, args),
         }
     }
 

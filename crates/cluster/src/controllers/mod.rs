@@ -120,6 +120,9 @@ pub(crate) struct ControllerView<'a> {
     pub store: &'a Store,
     pub now: SimTime,
     pub failures: &'a BTreeMap<String, Failure>,
+    /// Nodes whose kubelet stopped posting status, since when (what the node lifecycle
+    /// controller infers from missed heartbeats).
+    pub kubelet_stopped: &'a BTreeMap<String, SimTime>,
 }
 
 pub(crate) fn resource(plural: &str) -> &'static ResourceType {
@@ -318,6 +321,7 @@ impl Cluster {
                         store: self.api.store(),
                         now,
                         failures: &self.controllers.failures,
+                        kubelet_stopped: &self.faults.stopped_kubelets,
                     };
                     reconcile(&current, &view)
                 };

@@ -85,6 +85,7 @@ fn reconcile_in(
         store: cluster.api.store(),
         now: cluster.now(),
         failures: &cluster.controllers.failures,
+        kubelet_stopped: &cluster.faults.stopped_kubelets,
     };
     describe_writes(&reconcile(&object, &view))
 }
@@ -291,6 +292,7 @@ fn job_outcome(cluster: &Cluster) -> Vec<String> {
         store: cluster.api.store(),
         now: cluster.now(),
         failures: &cluster.controllers.failures,
+        kubelet_stopped: &cluster.faults.stopped_kubelets,
     };
     let reconciled = super::job::reconcile(&job, &view);
     let mut lines = describe_writes(&reconciled);

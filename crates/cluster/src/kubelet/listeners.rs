@@ -32,6 +32,16 @@ pub struct RunningListener {
 pub const WEB_ROOTS: &[&str] = &["/usr/share/nginx/html", "/usr/local/apache2/htdocs"];
 
 impl Cluster {
+    /// The addresses of pods on nodes whose machine failed (their packets go nowhere).
+    pub(crate) fn unreachable_pod_addresses(&self) -> std::collections::BTreeSet<String> {
+        self.kubelet
+            .pods
+            .values()
+            .filter(|state| !self.kubelet_is_up(&state.node))
+            .filter_map(|state| state.pod_ip.clone())
+            .collect()
+    }
+
     /// Every listening container that is running now.
     pub(crate) fn running_listeners(&self) -> Vec<RunningListener> {
         let now = self.now();
@@ -40,6 +50,10 @@ impl Cluster {
             let Some(pod_ip) = state.pod_ip.as_ref() else {
                 continue;
             };
+            // A failed machine answers nothing.
+            if !self.kubelet_is_up(&state.node) {
+                continue;
+            }
             for container in &state.containers {
                 let (Some(listener), ContainerState::Running { started_at }) =
                     (container.listener.as_ref(), &container.state)

@@ -233,6 +233,7 @@ impl Cluster {
     /// Brings every bound pod's status up to the current time.
     pub(crate) fn run_kubelet(&mut self) {
         let now = self.now();
+        self.post_node_status(now);
         let pods = self.list(model::registry::resolve("pods").expect("registered"), None);
         let live: BTreeSet<String> = pods
             .iter()
@@ -254,6 +255,9 @@ impl Cluster {
             // Skip (cheaply, without rendering JSON) pods that have nothing due now.
             let uid = pod.metadata().uid.clone().unwrap_or_default();
             if let Some(state) = self.kubelet.pods.get(&uid) {
+                if !self.kubelet_is_up(&state.node) {
+                    continue;
+                }
                 let deleting = pod.metadata().deletion_timestamp.is_some();
                 let due = state.next_due().is_some_and(|t| t <= now);
                 let spec_changed = pod.metadata().generation.unwrap_or(0) != state.generation;
@@ -274,6 +278,9 @@ impl Cluster {
             let Some(node) = value["spec"]["nodeName"].as_str().map(str::to_string) else {
                 continue;
             };
+            if !self.kubelet_is_up(&node) {
+                continue;
+            }
             let uid = value["metadata"]["uid"].as_str().unwrap_or("").to_string();
             let first_report = !self.kubelet.pods.contains_key(&uid);
             if first_report {
@@ -887,10 +894,116 @@ impl Cluster {
     }
 
     /// When the kubelet next has something to do (a step of some pod), if ever.
+    /// Each running kubelet posts its node Ready (again, after it was silent).
+    fn post_node_status(&mut self, now: SimTime) {
+        let nodes = model::registry::resolve("nodes").expect("registered");
+        for node in self.list(nodes, None) {
+            if !self.kubelet_is_up(node.name()) {
+                continue;
+            }
+            let Object::Node(typed) = &*node else {
+                continue;
+            };
+            let ready = typed
+                .status
+                .as_ref()
+                .and_then(|s| s.conditions.as_ref())
+                .and_then(|c| c.iter().find(|c| c.type_ == "Ready"))
+                .map(|c| c.status.as_str());
+            if matches!(ready, Some("True") | None) {
+                continue;
+            }
+            let mut value = node.to_json_value();
+            let time = serde_json::to_value(now.to_k8s_time()).unwrap_or_default();
+            for condition in value["status"]["conditions"]
+                .as_array_mut()
+                .into_iter()
+                .flatten()
+            {
+                let (status, reason, message) = match condition["type"].as_str() {
+                    Some("Ready") => ("True", "KubeletReady", "kubelet is posting ready status"),
+                    Some("MemoryPressure") => (
+                        "False",
+                        "KubeletHasSufficientMemory",
+                        "kubelet has sufficient memory available",
+                    ),
+                    Some("DiskPressure") => (
+                        "False",
+                        "KubeletHasNoDiskPressure",
+                        "kubelet has no disk pressure",
+                    ),
+                    Some("PIDPressure") => (
+                        "False",
+                        "KubeletHasSufficientPID",
+                        "kubelet has sufficient PID available",
+                    ),
+                    _ => continue,
+                };
+                condition["status"] = serde_json::json!(status);
+                condition["reason"] = serde_json::json!(reason);
+                condition["message"] = serde_json::json!(message);
+                condition["lastHeartbeatTime"] = time.clone();
+                condition["lastTransitionTime"] = time.clone();
+            }
+            if let Ok(object) = Object::from_json_value(value) {
+                self.update_status(object);
+                let _ = self.record_event(
+                    &node,
+                    EventType::Normal,
+                    "NodeReady",
+                    &format!("Node {} status is now: NodeReady", node.name()),
+                    &EventSource {
+                        component: "kubelet".into(),
+                        host: Some(node.name().to_string()),
+                    },
+                );
+            }
+        }
+    }
+
+    /// Makes the running containers of a pod exit now with `code` (all of them, or the one
+    /// named): `cluster crash` (1) and `cluster kill` (137).
+    pub fn inject_container_exit(
+        &mut self,
+        namespace: &str,
+        pod: &str,
+        container: Option<&str>,
+        code: i32,
+    ) -> Result<usize, String> {
+        let pods = model::registry::resolve("pods").expect("registered");
+        let object = self.get(pods, namespace, pod).map_err(|e| e.to_string())?;
+        let uid = object.metadata().uid.clone().unwrap_or_default();
+        let now = self.now();
+        let Some(state) = self.kubelet.pods.get_mut(&uid) else {
+            return Err(format!("pod \"{pod}\" has no running containers"));
+        };
+        if let Some(name) = container {
+            if !state.containers.iter().any(|c| c.name == name) {
+                return Err(format!("container {name} is not valid for pod {pod}"));
+            }
+        }
+        let mut hit = 0;
+        for run in state.containers.iter_mut() {
+            if container.is_some_and(|c| c != run.name) {
+                continue;
+            }
+            if matches!(run.state, ContainerState::Running { .. }) {
+                run.action = Some((now, Action::Exited { code }));
+                hit += 1;
+            }
+        }
+        if hit == 0 {
+            return Err(format!("pod \"{pod}\" has no running containers"));
+        }
+        self.run_components();
+        Ok(hit)
+    }
+
     pub(crate) fn kubelet_next_wakeup(&self) -> Option<SimTime> {
         self.kubelet
             .pods
             .values()
+            .filter(|p| self.kubelet_is_up(&p.node))
             .filter_map(KubeletPod::next_due)
             .min()
     }

@@ -74,6 +74,8 @@ pub const INGRESS_CLASS: &str = "nginx";
 pub struct NetworkView {
     ingress_routes: Vec<IngressRoute>,
     policies: Policies,
+    /// Pods on failed machines.
+    unreachable: std::collections::BTreeSet<String>,
     /// Every pod with an address of its own (not host-network), for NetworkPolicy.
     identities: BTreeMap<String, PodIdentity>,
     now: SimTime,
@@ -286,6 +288,7 @@ impl NetworkView {
             &store.list(resource("namespaces"), None),
         );
         NetworkView {
+            unreachable: cluster.unreachable_pod_addresses(),
             ingress_routes,
             policies,
             identities,
@@ -573,6 +576,11 @@ impl NetworkView {
         request: &HttpRequest,
         draw: u64,
     ) -> HttpOutcome {
+        if self.unreachable.contains(address) {
+            return HttpOutcome::TimedOut {
+                address: address.to_string(),
+            };
+        }
         if !self.policies.is_empty()
             && !self.policies.allows(
                 self.identities.get(&client.address),
