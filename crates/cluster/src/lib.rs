@@ -51,6 +51,8 @@ pub struct Cluster {
     kubelet: kubelet::KubeletState,
     /// Unschedulable pods (by uid) and when the scheduler tries them again.
     scheduler_backoff: std::collections::BTreeMap<String, SimTime>,
+    /// How far the scheduler has looked through the watch log for changes that could make room.
+    scheduler_scanned_rv: u64,
     /// What kube-controller-manager's loops remember between runs.
     controllers: controllers::ControllerState,
     /// Event series (namespace, object, type, reason, source, message) → the Event recording
@@ -126,6 +128,7 @@ impl Cluster {
             seed,
             kubelet: Default::default(),
             scheduler_backoff: Default::default(),
+            scheduler_scanned_rv: 0,
             controllers: Default::default(),
             event_series: Default::default(),
             network_cache: Default::default(),

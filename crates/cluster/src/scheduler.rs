@@ -15,6 +15,9 @@ use serde_json::{json, Value};
 use crate::events::{EventSource, EventType};
 use crate::{Cluster, SimDuration};
 
+/// The annotation VolumeBinding writes on a WaitForFirstConsumer claim.
+const SELECTED_NODE: &str = "volume.kubernetes.io/selected-node";
+
 /// How long an unschedulable pod waits before the scheduler tries it again on its own.
 pub const UNSCHEDULABLE_RETRY: SimDuration = SimDuration::from_secs(300);
 
@@ -164,8 +167,45 @@ pub(crate) fn node_matches_affinity(pod: &Value, node: &Value) -> bool {
     selector_ok && affinity_ok
 }
 
-fn filter(pod: &Value, info: &NodeInfo, requests: (i128, i128)) -> Result<(), FilterFailure> {
+/// What the VolumeBinding plugin's PreFilter found about a pod's claims.
+#[derive(Debug, Default)]
+struct VolumeBinding {
+    /// `nodeSelectorTerms` of the bound claims' PersistentVolumes (each must match).
+    volume_node_affinities: Vec<Value>,
+    /// Unbound claims of WaitForFirstConsumer classes: the chosen node is written on them.
+    claims_to_provision: Vec<Rc<Object>>,
+}
+
+/// Whether a node's labels satisfy one of a `nodeSelectorTerms` list.
+fn node_matches_terms(node: &Value, terms: &Value) -> bool {
+    let labels = &node["metadata"]["labels"];
+    terms.as_array().is_some_and(|terms| {
+        terms.iter().any(|term| {
+            term["matchExpressions"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .all(|e| match_expression(labels, e))
+        })
+    })
+}
+
+fn filter(
+    pod: &Value,
+    info: &NodeInfo,
+    requests: (i128, i128),
+    volumes: &VolumeBinding,
+) -> Result<(), FilterFailure> {
     let node = &info.node;
+    if volumes
+        .volume_node_affinities
+        .iter()
+        .any(|terms| !node_matches_terms(node, terms))
+    {
+        return Err(FilterFailure::Unresolvable(
+            "node(s) had volume node affinity conflict".into(),
+        ));
+    }
     if node["spec"]["unschedulable"].as_bool() == Some(true)
         && !tolerates(
             pod,
@@ -300,6 +340,7 @@ impl Cluster {
     /// One scheduling pass over every pod that waits for a node and is due.
     pub(crate) fn run_scheduler(&mut self) {
         let now = self.now();
+        self.retry_unschedulable_after_changes(now);
         let pods = self.list(model::registry::resolve("pods").expect("registered"), None);
         // The node cache (upstream's NodeInfo snapshot) is built once per run, only if some pod
         // waits, and kept up to date as this run binds pods.
@@ -353,17 +394,144 @@ impl Cluster {
         }
     }
 
+    /// VolumeBinding's PreFilter: every claim the pod mounts exists; bound ones pin the pod to
+    /// their volume's nodes; unbound ones must wait for their first consumer (their class is
+    /// WaitForFirstConsumer), else the pod cannot be scheduled yet.
+    fn volume_binding(&self, pod: &Value) -> Result<VolumeBinding, String> {
+        let mut found = VolumeBinding::default();
+        let namespace = pod["metadata"]["namespace"].as_str().unwrap_or("default");
+        let claims = model::registry::resolve("persistentvolumeclaims").expect("registered");
+        let volumes = model::registry::resolve("persistentvolumes").expect("registered");
+        let classes = model::registry::resolve("storageclasses").expect("registered");
+        for volume in pod["spec"]["volumes"].as_array().into_iter().flatten() {
+            let Some(name) = volume["persistentVolumeClaim"]["claimName"].as_str() else {
+                continue;
+            };
+            let Ok(claim) = self.get(claims, namespace, name) else {
+                return Err(format!("persistentvolumeclaim \"{name}\" not found"));
+            };
+            if claim.metadata().deletion_timestamp.is_some() {
+                return Err(format!("persistentvolumeclaim \"{name}\" is being deleted"));
+            }
+            let claim_value = claim.to_json_value();
+            let bound_to = claim_value["spec"]["volumeName"]
+                .as_str()
+                .filter(|v| !v.is_empty() && claim_value["status"]["phase"] == "Bound");
+            if let Some(volume_name) = bound_to {
+                if let Ok(pv) = self.get(volumes, "", volume_name) {
+                    let terms = pv.to_json_value()["spec"]["nodeAffinity"]["required"]
+                        ["nodeSelectorTerms"]
+                        .clone();
+                    if terms.is_array() {
+                        found.volume_node_affinities.push(terms);
+                    }
+                }
+                continue;
+            }
+            let waits_for_consumer = claim_value["spec"]["storageClassName"]
+                .as_str()
+                .filter(|c| !c.is_empty())
+                .and_then(|c| self.get(classes, "", c).ok())
+                .is_some_and(|class| {
+                    class.to_json_value()["volumeBindingMode"] == "WaitForFirstConsumer"
+                });
+            if !waits_for_consumer {
+                return Err("pod has unbound immediate PersistentVolumeClaims".to_string());
+            }
+            found.claims_to_provision.push(claim);
+        }
+        Ok(found)
+    }
+
+    /// Unschedulable pods are tried again as soon as something that could make room happened
+    /// (a node joined or changed, a pod went away or finished, a claim or volume changed), as
+    /// upstream's scheduling queue moves them back on cluster events.
+    fn retry_unschedulable_after_changes(&mut self, now: crate::SimTime) {
+        if self.scheduler_backoff.is_empty() {
+            self.scheduler_scanned_rv = self.resource_version();
+            return;
+        }
+        // A gated pod whose gates were removed is tried at once.
+        let ungated: Vec<String> = self
+            .watch_since(self.scheduler_scanned_rv)
+            .filter_map(|event| match &*event.object {
+                Object::Pod(pod)
+                    if pod
+                        .spec
+                        .as_ref()
+                        .and_then(|s| s.scheduling_gates.as_ref())
+                        .is_none_or(|g| g.is_empty()) =>
+                {
+                    pod.metadata.uid.clone()
+                }
+                _ => None,
+            })
+            .collect();
+        for uid in ungated {
+            if let Some(retry_at) = self.scheduler_backoff.get_mut(&uid) {
+                if retry_at.0 == u64::MAX {
+                    *retry_at = now;
+                }
+            }
+        }
+        let relevant =
+            self.watch_since(self.scheduler_scanned_rv)
+                .any(|event| match &*event.object {
+                    Object::Node(_)
+                    | Object::PersistentVolumeClaim(_)
+                    | Object::PersistentVolume(_)
+                    | Object::StorageClass(_) => true,
+                    Object::Pod(pod) => {
+                        event.event_type == crate::api::WatchEventType::Deleted
+                            || pod.metadata.deletion_timestamp.is_some()
+                            || matches!(
+                                pod.status.as_ref().and_then(|s| s.phase.as_deref()),
+                                Some("Succeeded" | "Failed")
+                            )
+                    }
+                    _ => false,
+                });
+        self.scheduler_scanned_rv = self.resource_version();
+        if relevant {
+            for retry_at in self.scheduler_backoff.values_mut() {
+                // Gated pods (u64::MAX) wait for their gates, not for the cluster.
+                if retry_at.0 != u64::MAX && *retry_at > now {
+                    *retry_at = now;
+                }
+            }
+        }
+    }
+
     fn schedule_one(&mut self, pod: &Rc<Object>, value: &Value, infos: &mut [NodeInfo]) {
         let requests = pod_requests(value);
+        let uid = value["metadata"]["uid"].as_str().unwrap_or("").to_string();
+        let volumes = match self.volume_binding(value) {
+            Ok(v) => v,
+            Err(reason) => {
+                // A PreFilter rejection: no node is looked at.
+                let total = infos.len();
+                let message = format!("0/{total} nodes are available: {reason}. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling.");
+                self.set_pod_scheduled_condition(pod, "False", "Unschedulable", &message);
+                let _ = self.record_event(
+                    pod,
+                    EventType::Warning,
+                    "FailedScheduling",
+                    &message,
+                    &EventSource::component("default-scheduler"),
+                );
+                self.scheduler_backoff
+                    .insert(uid, crate::SimTime(self.now().0 + UNSCHEDULABLE_RETRY.0));
+                return;
+            }
+        };
         let mut failures = Vec::new();
         let mut feasible: Vec<&NodeInfo> = Vec::new();
         for info in infos.iter() {
-            match filter(value, info, requests) {
+            match filter(value, info, requests, &volumes) {
                 Ok(()) => feasible.push(info),
                 Err(failure) => failures.push(failure),
             }
         }
-        let uid = value["metadata"]["uid"].as_str().unwrap_or("").to_string();
         if feasible.is_empty() {
             let message = if infos.is_empty() {
                 "no nodes available to schedule pods".to_string()
@@ -403,7 +571,36 @@ impl Cluster {
         };
         let best = feasible.iter().map(|i| score(i)).max().unwrap_or(0);
         let top: Vec<&&NodeInfo> = feasible.iter().filter(|i| score(i) == best).collect();
-        let chosen = top[(self.rng.next_u32() as usize) % top.len()].name.clone();
+        // A pod already assumed on a node (its claims carry the node) keeps it while it fits.
+        let preselected = volumes.claims_to_provision.iter().find_map(|claim| {
+            claim.to_json_value()["metadata"]["annotations"][SELECTED_NODE]
+                .as_str()
+                .map(str::to_string)
+        });
+        let chosen = match preselected.filter(|n| feasible.iter().any(|i| &i.name == n)) {
+            Some(node) => node,
+            None => top[(self.rng.next_u32() as usize) % top.len()].name.clone(),
+        };
+        // Claims waiting for their first consumer learn the chosen node; the pod is bound once
+        // their volumes are (VolumeBinding's PreBind waits for the provisioner).
+        if !volumes.claims_to_provision.is_empty() {
+            for claim in &volumes.claims_to_provision {
+                let mut claim_value = claim.to_json_value();
+                if claim_value["metadata"]["annotations"][SELECTED_NODE].as_str() == Some(&chosen) {
+                    continue;
+                }
+                claim_value["metadata"]["annotations"][SELECTED_NODE] = json!(chosen);
+                if let Some(meta) = claim_value["metadata"].as_object_mut() {
+                    meta.remove("resourceVersion");
+                }
+                if let Ok(object) = Object::from_json_value(claim_value) {
+                    let _ = self.update(object);
+                }
+            }
+            self.scheduler_backoff
+                .insert(uid, crate::SimTime(self.now().0 + UNSCHEDULABLE_RETRY.0));
+            return;
+        }
         self.scheduler_backoff.remove(&uid);
         if let Some(info) = infos.iter_mut().find(|i| i.name == chosen) {
             info.requested_cpu += requests.0;
