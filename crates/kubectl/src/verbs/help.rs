@@ -465,6 +465,22 @@ const EVENTS_FLAGS: &[Flag] = &[
     .short('w'),
 ];
 
+/// `kubectl replace`.
+const REPLACE_FLAGS: &[Flag] = &[
+    Flag::new("cascade", Str, "background", "With --force: \"background\", \"orphan\" or \"foreground\", how the deleted object's dependents go."),
+    DRY_RUN,
+    Flag::new("field-manager", Str, "kubectl-replace", "The manager name recorded as owning the fields this command sets."),
+    Flag::new("filename", Array, "", "The files (or - for standard input) with the objects to replace.").short('f'),
+    Flag::new("force", Bool, "false", "Delete the object, wait until it is gone, and create it again."),
+    Flag::new("grace-period", Int32, "-1", "With --force: seconds the deleted object gets to shut down; negative keeps its own; 0 needs --force."),
+    Flag::new("output", Str, "", "Print each result in this format instead of the one-line summary: one of (json, yaml, name).").short('o'),
+    RECURSIVE,
+    Flag::new("save-config", Bool, "false", "Record the object in the kubectl.kubernetes.io/last-applied-configuration annotation, for later kubectl apply."),
+    Flag::new("timeout", Str, "0s", "With --force: how long to wait for the deletion before giving up."),
+    Flag::new("validate", Str, "strict", "How strictly to check the objects: strict (or true) rejects unknown or duplicate fields, warn only reports them, ignore (or false) skips the check."),
+    Flag::new("wait", Bool, "false", "With --force: wait until the deleted object is gone."),
+];
+
 /// `kubectl exec`.
 pub(crate) const EXEC_FLAGS: &[Flag] = &[
     Flag::new("container", Str, "", "The container to run the command in; without it, the one the kubectl.kubernetes.io/default-container annotation names, else the pod's first.").short('c'),
@@ -781,6 +797,16 @@ pub(crate) fn text(path: &[&str]) -> Option<String> {
             ],
             LOGS_FLAGS,
             "kubectl logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER] [options]",
+        ),
+        "replace" => (
+            "Replace objects with what files or standard input describe.\n\n The whole object must be given (what the file leaves out is removed); get it with kubectl get TYPE NAME -o yaml. A resourceVersion in the file must still be current; without one the replace is unconditional. --force deletes the object and creates it again.",
+            &[
+                ("Replace a pod with what pod.yaml describes", "kubectl replace -f ./pod.yaml"),
+                ("Replace from standard input", "kubectl replace -f -"),
+                ("Delete and create again", "kubectl replace --force -f ./pod.yaml"),
+            ],
+            REPLACE_FLAGS,
+            "kubectl replace -f FILENAME [options]",
         ),
         "exec" => (
             "Run a command in a container of a running pod.\n\n The command runs in the container's simulated shell, against its files and environment and with the pod's view of the cluster network (wget, curl, nslookup). What it writes stays in the container. Interactive sessions (-it … -- sh) are not simulated: run one command at a time.",
@@ -1324,6 +1350,7 @@ mod tests {
         ("events", EVENTS_FLAGS),
         ("logs pod/x", LOGS_FLAGS),
         ("exec pod/x", EXEC_FLAGS),
+        ("replace -f -", REPLACE_FLAGS),
     ];
 
     /// The pages above leave out no flag their parser takes: every other flag name any page or

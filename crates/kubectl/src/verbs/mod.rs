@@ -16,6 +16,7 @@ mod info;
 mod logs;
 mod modify;
 mod node;
+mod replace;
 mod rollout;
 mod run;
 mod wait;
@@ -39,7 +40,6 @@ const NOT_YET_IMPLEMENTED: &[&str] = &[
     "plugin",
     "port-forward",
     "proxy",
-    "replace",
     "top",
 ];
 
@@ -86,6 +86,7 @@ pub(crate) fn dispatch(
         "events" => events::events(kubectl, cluster, &rest),
         "logs" => logs::logs(kubectl, cluster, &rest),
         "exec" => exec::exec(kubectl, cluster, &rest),
+        "replace" => replace::replace(kubectl, cluster, &rest, workspace),
         "patch" => modify::patch(kubectl, cluster, &rest),
         "label" => modify::label(kubectl, cluster, &rest),
         "annotate" => modify::annotate(kubectl, cluster, &rest),

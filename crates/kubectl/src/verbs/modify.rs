@@ -429,8 +429,10 @@ fn pod_spec_pointer(kind: &str) -> Option<&'static str> {
 pub(crate) fn set(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]) -> Output {
     match args.first().map(String::as_str) {
         Some("image") => set_image(kubectl, cluster, &args[1..]),
+        Some("env") => set_env(kubectl, cluster, &args[1..]),
+        Some("resources") => set_resources(kubectl, cluster, &args[1..]),
         Some(other) if !other.starts_with('-') => Output::error(format!(
-            "error: \"kubectl set {other}\" is not available in this playground yet (set image is)"
+            "error: \"kubectl set {other}\" is not available in this playground yet (set image, env and resources are)"
         )),
         _ => Output::error(
             "error: Required resource not specified.\nSee 'kubectl set -h' for help and examples",
@@ -544,4 +546,399 @@ fn set_image(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]) -> O
         }
     }
     output
+}
+
+/// A container's name matches `--containers` (a shell glob with `*`; `*` is every container).
+fn container_matches(pattern: &str, name: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == name;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !name.starts_with(first) || name.len() < first.len() + last.len() || !name.ends_with(last) {
+        return false;
+    }
+    let mut rest = &name[first.len()..name.len() - last.len()];
+    for middle in &parts[1..parts.len() - 1] {
+        match rest.find(middle) {
+            Some(at) => rest = &rest[at + middle.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+/// The shared work of `set env` and `set resources`: for each target, edit the containers
+/// `--containers` selects (init containers too), then patch the object's pod template (or the
+/// pod) and report `<ref> <what> updated`.
+#[allow(clippy::too_many_arguments)]
+fn update_containers(
+    cluster: &mut Cluster,
+    parsed: &flags::ParsedArgs,
+    namespace: &str,
+    resources: &[String],
+    container_pattern: &str,
+    what: &str,
+    edit: &dyn Fn(&mut Value) -> Result<(), String>,
+) -> Output {
+    let targets = match targets(cluster, parsed, namespace, resources) {
+        Ok(t) => t,
+        Err(o) => return o,
+    };
+    let mut output = Output::default();
+    for (resource, name) in targets {
+        let live = match patch_target(cluster, parsed, namespace, resource, &name) {
+            Ok(o) => o,
+            Err(o) => {
+                output.append(o);
+                continue;
+            }
+        };
+        let Some(pointer) = pod_spec_pointer(live.kind()) else {
+            output.append(Output::error(format!(
+                "error: {}/{name} has no pod template",
+                resource.singular
+            )));
+            continue;
+        };
+        let mut value = live.to_json_value();
+        let mut matched = 0;
+        let mut failure = None;
+        if let Some(spec) = value.pointer_mut(pointer) {
+            for list in ["initContainers", "containers"] {
+                for c in spec[list].as_array_mut().into_iter().flatten() {
+                    if container_matches(container_pattern, c["name"].as_str().unwrap_or("")) {
+                        matched += 1;
+                        if let Err(e) = edit(c) {
+                            failure = Some(e);
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(e) = failure {
+            output.append(Output::error(e));
+            continue;
+        }
+        if matched == 0 {
+            output.append(Output::error(format!(
+                "error: unable to find container named {container_pattern}"
+            )));
+            continue;
+        }
+        let original = live.to_json_value();
+        if original.pointer(pointer) == value.pointer(pointer) {
+            output.stdout.push_str(&format!(
+                "{} {what} updated\n",
+                super::object_ref(resource, &name)
+            ));
+            continue;
+        }
+        let spec_patch = value.pointer(pointer).cloned().unwrap_or_default();
+        let mut patch = json!({});
+        let mut cursor = &mut patch;
+        for segment in pointer.trim_start_matches('/').split('/') {
+            cursor = &mut cursor[segment];
+        }
+        *cursor = json!({ "containers": spec_patch["containers"] });
+        if !spec_patch["initContainers"].is_null() {
+            cursor["initContainers"] = spec_patch["initContainers"].clone();
+        }
+        if parsed.value("dry-run").is_some_and(|d| d != "none") {
+            output.stdout.push_str(&format!(
+                "{} {what} updated (dry run)\n",
+                super::object_ref(resource, &name)
+            ));
+            continue;
+        }
+        // The containers are replaced as a whole (a merge patch of the lists), so that removed
+        // variables and limits go.
+        match cluster.patch(resource, namespace, &name, PatchType::Merge, &patch) {
+            Ok((stored, _)) => output.append(super::apply::print_result(
+                &stored,
+                &format!("{} {what} updated", super::object_ref(resource, &name)),
+                parsed.value("output"),
+            )),
+            Err(e) => output.append(Output::error(super::server_error(&e, None, "patching"))),
+        }
+    }
+    output
+}
+
+/// An environment variable name as `set env --from` makes it from a key: upper case, and
+/// characters a name may not have become `_`.
+fn env_name_from_key(prefix: &str, key: &str) -> String {
+    let cleaned: String = key
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{prefix}{}", cleaned.to_ascii_uppercase())
+}
+
+fn set_env(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]) -> Output {
+    let specs = [
+        boolean("all", None),
+        value("containers", Some('c')),
+        value("dry-run", None),
+        value("env", Some('e')),
+        value("filename", Some('f')),
+        value("from", None),
+        value("keys", None),
+        boolean("list", None),
+        boolean("local", None),
+        value("output", Some('o')),
+        boolean("overwrite", None),
+        value("prefix", None),
+        boolean("resolve", None),
+        value("selector", Some('l')),
+    ];
+    let parsed = match flags::parse(args, &specs, "set env") {
+        Ok(p) => p,
+        Err(e) => return Output::error(e),
+    };
+    let namespace = super::namespace_of(kubectl, &parsed);
+    let is_env_item = |a: &str| a.contains('=') || (a.ends_with('-') && !a.contains('/'));
+    let resources: Vec<String> = parsed
+        .positionals
+        .iter()
+        .filter(|a| !is_env_item(a))
+        .cloned()
+        .collect();
+    let mut items: Vec<String> = parsed
+        .positionals
+        .iter()
+        .filter(|a| is_env_item(a))
+        .cloned()
+        .collect();
+    items.extend(parsed.values("env").iter().cloned());
+    let pattern = parsed.value("containers").unwrap_or("*").to_string();
+    if parsed.flag("list") {
+        let targets = match targets(cluster, &parsed, &namespace, &resources) {
+            Ok(t) => t,
+            Err(o) => return o,
+        };
+        let mut out = String::new();
+        for (resource, name) in targets {
+            let Ok(live) = cluster.get(resource, &namespace, &name) else {
+                continue;
+            };
+            let value = live.to_json_value();
+            let Some(spec) = pod_spec_pointer(live.kind()).and_then(|p| value.pointer(p)) else {
+                continue;
+            };
+            for c in spec["containers"].as_array().into_iter().flatten() {
+                let container = c["name"].as_str().unwrap_or("");
+                if !container_matches(&pattern, container) {
+                    continue;
+                }
+                out.push_str(&format!(
+                    "# {} {name}, container {container}\n",
+                    live.kind()
+                ));
+                for e in c["env"].as_array().into_iter().flatten() {
+                    let key = e["name"].as_str().unwrap_or("");
+                    match e["value"].as_str() {
+                        Some(v) => out.push_str(&format!("{key}={v}\n")),
+                        None => {
+                            let from = &e["valueFrom"];
+                            let source = if from["configMapKeyRef"].is_object() {
+                                format!(
+                                    "configmap {}, key {}",
+                                    from["configMapKeyRef"]["name"].as_str().unwrap_or(""),
+                                    from["configMapKeyRef"]["key"].as_str().unwrap_or("")
+                                )
+                            } else if from["secretKeyRef"].is_object() {
+                                format!(
+                                    "secret {}, key {}",
+                                    from["secretKeyRef"]["name"].as_str().unwrap_or(""),
+                                    from["secretKeyRef"]["key"].as_str().unwrap_or("")
+                                )
+                            } else if from["fieldRef"].is_object() {
+                                format!(
+                                    "field path {}",
+                                    from["fieldRef"]["fieldPath"].as_str().unwrap_or("")
+                                )
+                            } else {
+                                "resource field".to_string()
+                            };
+                            out.push_str(&format!("# {key} from {source}\n"));
+                        }
+                    }
+                }
+            }
+        }
+        return Output::ok(out);
+    }
+    // What to set and what to remove.
+    let mut set: Vec<Value> = Vec::new();
+    let mut remove: Vec<String> = Vec::new();
+    for item in &items {
+        if let Some((key, value)) = item.split_once('=') {
+            if key.is_empty() {
+                return Output::error(format!("error: invalid env: {item}"));
+            }
+            set.push(json!({ "name": key, "value": value }));
+        } else if let Some(key) = item.strip_suffix('-') {
+            remove.push(key.to_string());
+        }
+    }
+    if let Some(from) = parsed.value("from") {
+        let prefix = parsed.value("prefix").unwrap_or("");
+        let keys: Vec<&str> = parsed
+            .value("keys")
+            .map(|k| k.split(',').collect())
+            .unwrap_or_default();
+        let (kind, source) = from.split_once('/').unwrap_or(("", from));
+        let (plural, reference) = match kind {
+            "configmap" | "configmaps" | "cm" => ("configmaps", "configMapKeyRef"),
+            "secret" | "secrets" => ("secrets", "secretKeyRef"),
+            _ => {
+                return Output::error(format!(
+                    "error: unsupported resource specified in --from: {from}"
+                ))
+            }
+        };
+        let Some(resource) = model::registry::resolve(plural) else {
+            return Output::error("error: the server doesn't have that resource type");
+        };
+        let object = match cluster.get(resource, &namespace, source) {
+            Ok(o) => o.to_json_value(),
+            Err(e) => return Output::error(e.to_string()),
+        };
+        let mut data_keys: Vec<String> = object["data"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, _)| k.clone())
+            .collect();
+        data_keys.sort();
+        for key in data_keys {
+            if !keys.is_empty() && !keys.contains(&key.as_str()) {
+                continue;
+            }
+            set.push(json!({
+                "name": env_name_from_key(prefix, &key),
+                "valueFrom": { reference: { "name": source, "key": key } },
+            }));
+        }
+    }
+    if set.is_empty() && remove.is_empty() {
+        return Output::error(
+            "error: at least one environment variable must be provided\nSee 'kubectl set env -h' for help and examples",
+        );
+    }
+    let overwrite = !parsed.is_set("overwrite") || parsed.flag("overwrite");
+    let edit = move |container: &mut Value| -> Result<(), String> {
+        let mut env: Vec<Value> = container["env"].as_array().cloned().unwrap_or_default();
+        env.retain(|e| !remove.iter().any(|r| e["name"].as_str() == Some(r)));
+        for variable in &set {
+            match env.iter_mut().find(|e| e["name"] == variable["name"]) {
+                Some(existing) if overwrite => *existing = variable.clone(),
+                Some(_) => {
+                    return Err(format!(
+                        "error: '{}' already has a value ({}), and --overwrite is false",
+                        variable["name"].as_str().unwrap_or(""),
+                        existing_value(&env, variable)
+                    ))
+                }
+                None => env.push(variable.clone()),
+            }
+        }
+        if env.is_empty() {
+            if let Some(map) = container.as_object_mut() {
+                map.remove("env");
+            }
+        } else {
+            container["env"] = Value::Array(env);
+        }
+        Ok(())
+    };
+    update_containers(
+        cluster, &parsed, &namespace, &resources, &pattern, "env", &edit,
+    )
+}
+
+fn existing_value(env: &[Value], variable: &Value) -> String {
+    env.iter()
+        .find(|e| e["name"] == variable["name"])
+        .and_then(|e| e["value"].as_str())
+        .unwrap_or("")
+        .to_string()
+}
+
+fn set_resources(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]) -> Output {
+    let specs = [
+        boolean("all", None),
+        value("containers", Some('c')),
+        value("dry-run", None),
+        value("filename", Some('f')),
+        value("limits", None),
+        boolean("local", None),
+        value("output", Some('o')),
+        value("requests", None),
+        value("selector", Some('l')),
+    ];
+    let parsed = match flags::parse(args, &specs, "set resources") {
+        Ok(p) => p,
+        Err(e) => return Output::error(e),
+    };
+    let namespace = super::namespace_of(kubectl, &parsed);
+    let parse_list = |flag: &str| -> Result<Vec<(String, String)>, String> {
+        let mut pairs = Vec::new();
+        for pair in parsed
+            .value(flag)
+            .unwrap_or("")
+            .split(',')
+            .filter(|p| !p.is_empty())
+        {
+            let Some((name, quantity)) = pair.split_once('=') else {
+                return Err(format!("error: invalid resource requirement: {pair}"));
+            };
+            if model::quantity::Quantity::parse(quantity).is_err() {
+                return Err(
+                    "error: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
+                        .to_string(),
+                );
+            }
+            pairs.push((name.to_string(), quantity.to_string()));
+        }
+        Ok(pairs)
+    };
+    let limits = match parse_list("limits") {
+        Ok(l) => l,
+        Err(e) => return Output::error(e),
+    };
+    let requests = match parse_list("requests") {
+        Ok(r) => r,
+        Err(e) => return Output::error(e),
+    };
+    if limits.is_empty() && requests.is_empty() {
+        return Output::error(
+            "error: you must specify an update to requests or limits (in the form of --requests/--limits)",
+        );
+    }
+    let pattern = parsed.value("containers").unwrap_or("*").to_string();
+    let edit = move |container: &mut Value| -> Result<(), String> {
+        for (key, pairs) in [("limits", &limits), ("requests", &requests)] {
+            for (name, quantity) in pairs.iter() {
+                container["resources"][key][name] = json!(quantity);
+            }
+        }
+        Ok(())
+    };
+    update_containers(
+        cluster,
+        &parsed,
+        &namespace,
+        &parsed.positionals.clone(),
+        &pattern,
+        "resource requirements",
+        &edit,
+    )
 }
