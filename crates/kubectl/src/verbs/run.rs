@@ -109,6 +109,18 @@ pub(crate) fn run(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String])
         "status": {}
     });
     let mut manifest = manifest;
+    // --overrides: a JSON merge patch over the generated object (kubectl's default
+    // --override-type=merge).
+    if let Some(overrides) = parsed.value("overrides") {
+        match serde_json::from_str::<Value>(overrides) {
+            Ok(patch) if patch.is_object() => model::merge::merge_patch(&mut manifest, &patch),
+            Ok(_) | Err(_) => {
+                return Output::error(format!(
+                    "error: unable to parse \"{overrides}\": the overrides must be a JSON object"
+                ))
+            }
+        }
+    }
     if parsed.is_set("namespace") {
         manifest["metadata"]["namespace"] = Value::String(namespace.clone());
     }

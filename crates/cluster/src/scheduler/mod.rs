@@ -5,7 +5,7 @@
 //! seeded RNG. A pod that fits nowhere gets upstream's FailedScheduling message and is retried
 //! when the cluster changes, or after five minutes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use model::quantity::Quantity;
@@ -13,7 +13,10 @@ use model::Object;
 use serde_json::{json, Value};
 
 use crate::events::{EventSource, EventType};
+
+mod inter_pod_affinity;
 use crate::{Cluster, SimDuration};
+use inter_pod_affinity::{PodTerms, PodView, Term};
 
 /// The annotation VolumeBinding writes on a WaitForFirstConsumer claim.
 const SELECTED_NODE: &str = "volume.kubernetes.io/selected-node";
@@ -76,6 +79,28 @@ struct NodeInfo {
     /// Requests with the scheduler's non-zero defaults, for scoring.
     scored_cpu: i128,
     scored_memory: i128,
+    /// The pods on the node (that have not finished).
+    pods: Vec<Value>,
+    /// The required anti-affinity terms of those pods.
+    anti_affinity_terms: Vec<Term>,
+}
+
+/// What one scheduling attempt precomputes once for every node it filters.
+struct Cycle<'a> {
+    requests: (i128, i128),
+    volumes: &'a VolumeBinding,
+    terms: PodTerms,
+    host_ports: Vec<(i64, String, String)>,
+    /// Per required affinity / anti-affinity term: the domains holding matching pods.
+    affinity_domains: Vec<BTreeSet<String>>,
+    anti_affinity_domains: Vec<BTreeSet<String>>,
+    /// No pod anywhere matches the affinity terms, and the pod matches them itself.
+    first_of_its_group: bool,
+    /// (topologyKey, value) pairs where an existing pod's anti-affinity forbids this pod.
+    forbidden_by_existing: BTreeSet<(String, String)>,
+    /// Preferred terms with the domains holding matching pods.
+    preferred_affinity_domains: Vec<(Term, BTreeSet<String>)>,
+    preferred_anti_affinity_domains: Vec<(Term, BTreeSet<String>)>,
 }
 
 enum FilterFailure {
@@ -190,22 +215,9 @@ fn node_matches_terms(node: &Value, terms: &Value) -> bool {
     })
 }
 
-fn filter(
-    pod: &Value,
-    info: &NodeInfo,
-    requests: (i128, i128),
-    volumes: &VolumeBinding,
-) -> Result<(), FilterFailure> {
+fn filter(pod: &Value, info: &NodeInfo, cycle: &Cycle<'_>) -> Result<(), FilterFailure> {
     let node = &info.node;
-    if volumes
-        .volume_node_affinities
-        .iter()
-        .any(|terms| !node_matches_terms(node, terms))
-    {
-        return Err(FilterFailure::Unresolvable(
-            "node(s) had volume node affinity conflict".into(),
-        ));
-    }
+    let requests = cycle.requests;
     if node["spec"]["unschedulable"].as_bool() == Some(true)
         && !tolerates(
             pod,
@@ -231,6 +243,20 @@ fn filter(
             "node(s) didn't match Pod's node affinity/selector".into(),
         ));
     }
+    if !cycle.host_ports.is_empty()
+        && info.pods.iter().any(|other| {
+            inter_pod_affinity::host_ports(other).iter().any(|taken| {
+                cycle
+                    .host_ports
+                    .iter()
+                    .any(|wanted| inter_pod_affinity::ports_conflict(taken, wanted))
+            })
+        })
+    {
+        return Err(FilterFailure::Unschedulable(vec![
+            "node(s) didn't have free ports for the requested pod ports".into(),
+        ]));
+    }
     let mut insufficient = Vec::new();
     if info.pod_count + 1 > info.allocatable_pods {
         insufficient.push("Too many pods".to_string());
@@ -241,11 +267,51 @@ fn filter(
     if requests.1 > 0 && info.requested_memory + requests.1 > info.allocatable_memory {
         insufficient.push("Insufficient memory".to_string());
     }
-    if insufficient.is_empty() {
-        Ok(())
-    } else {
-        Err(FilterFailure::Unschedulable(insufficient))
+    if !insufficient.is_empty() {
+        return Err(FilterFailure::Unschedulable(insufficient));
     }
+    if cycle
+        .volumes
+        .volume_node_affinities
+        .iter()
+        .any(|terms| !node_matches_terms(node, terms))
+    {
+        return Err(FilterFailure::Unresolvable(
+            "node(s) had volume node affinity conflict".into(),
+        ));
+    }
+    let label = |key: &str| node["metadata"]["labels"][key].as_str().map(str::to_string);
+    if !cycle.first_of_its_group {
+        for (term, domains) in cycle.terms.affinity.iter().zip(&cycle.affinity_domains) {
+            if !label(term.topology_key()).is_some_and(|v| domains.contains(&v)) {
+                return Err(FilterFailure::Unresolvable(
+                    "node(s) didn't match pod affinity rules".into(),
+                ));
+            }
+        }
+    }
+    for (term, domains) in cycle
+        .terms
+        .anti_affinity
+        .iter()
+        .zip(&cycle.anti_affinity_domains)
+    {
+        if label(term.topology_key()).is_some_and(|v| domains.contains(&v)) {
+            return Err(FilterFailure::Unschedulable(vec![
+                "node(s) didn't match pod anti-affinity rules".into(),
+            ]));
+        }
+    }
+    if cycle
+        .forbidden_by_existing
+        .iter()
+        .any(|(key, value)| label(key).as_deref() == Some(value.as_str()))
+    {
+        return Err(FilterFailure::Unschedulable(vec![
+            "node(s) didn't satisfy existing pods anti-affinity rules".into(),
+        ]));
+    }
+    Ok(())
 }
 
 /// `0/4 nodes are available: 1 node(s) had untolerated taint {…}, 3 Insufficient memory.
@@ -283,7 +349,24 @@ fn fit_error(total: usize, failures: &[FilterFailure]) -> String {
 }
 
 impl Cluster {
+    /// Every namespace's labels (with the `kubernetes.io/metadata.name` label the API server
+    /// adds), for namespace selectors.
+    fn namespace_labels(&self) -> BTreeMap<String, BTreeMap<String, String>> {
+        self.list(
+            model::registry::resolve("namespaces").expect("registered"),
+            None,
+        )
+        .iter()
+        .map(|n| {
+            let mut labels = n.metadata().labels.clone().unwrap_or_default();
+            labels.insert("kubernetes.io/metadata.name".into(), n.name().to_string());
+            (n.name().to_string(), labels)
+        })
+        .collect()
+    }
+
     fn node_infos(&self) -> Vec<NodeInfo> {
+        let namespace_labels = self.namespace_labels();
         let nodes = self.list(model::registry::resolve("nodes").expect("registered"), None);
         let pods = self.list(model::registry::resolve("pods").expect("registered"), None);
         let mut bound: BTreeMap<String, Vec<Value>> = BTreeMap::new();
@@ -304,11 +387,16 @@ impl Cluster {
         }
         nodes
             .iter()
-            .map(|node| {
+            .map(move |node| {
                 let value = node.to_json_value();
                 let allocatable = &value["status"]["allocatable"];
-                let on_node = bound.get(node.name()).cloned().unwrap_or_default();
+                let on_node = bound.remove(node.name()).unwrap_or_default();
                 let requests: Vec<(i128, i128)> = on_node.iter().map(pod_requests).collect();
+                let anti_affinity_terms: Vec<Term> = on_node
+                    .iter()
+                    .filter(|p| p["spec"]["affinity"]["podAntiAffinity"].is_object())
+                    .flat_map(|p| PodTerms::of(p, &namespace_labels).anti_affinity)
+                    .collect();
                 NodeInfo {
                     name: node.name().to_string(),
                     allocatable_cpu: quantity(&allocatable["cpu"])
@@ -332,6 +420,8 @@ impl Cluster {
                         .map(|r| if r.1 == 0 { 200 * 1024 * 1024 } else { r.1 })
                         .sum(),
                     node: value,
+                    pods: on_node,
+                    anti_affinity_terms,
                 }
             })
             .collect()
@@ -502,6 +592,79 @@ impl Cluster {
         }
     }
 
+    /// What filtering and scoring this pod needs, computed once for all nodes.
+    fn cycle<'a>(
+        &self,
+        pod: &Value,
+        requests: (i128, i128),
+        volumes: &'a VolumeBinding,
+        infos: &[NodeInfo],
+    ) -> Cycle<'a> {
+        let has_terms = pod["spec"]["affinity"]["podAffinity"].is_object()
+            || pod["spec"]["affinity"]["podAntiAffinity"].is_object();
+        let existing_anti = infos.iter().any(|i| !i.anti_affinity_terms.is_empty());
+        let terms = if has_terms {
+            PodTerms::of(pod, &self.namespace_labels())
+        } else {
+            PodTerms::of(&Value::Null, &BTreeMap::new())
+        };
+        let own = PodView::of(pod);
+        let mut cycle = Cycle {
+            requests,
+            volumes,
+            host_ports: inter_pod_affinity::host_ports(pod),
+            affinity_domains: Vec::new(),
+            anti_affinity_domains: Vec::new(),
+            preferred_affinity_domains: Vec::new(),
+            preferred_anti_affinity_domains: Vec::new(),
+            first_of_its_group: false,
+            forbidden_by_existing: BTreeSet::new(),
+            terms: PodTerms::of(&Value::Null, &BTreeMap::new()),
+        };
+        if existing_anti {
+            for info in infos {
+                for term in &info.anti_affinity_terms {
+                    if term.matches(&own) {
+                        if let Some(value) =
+                            info.node["metadata"]["labels"][term.topology_key()].as_str()
+                        {
+                            cycle
+                                .forbidden_by_existing
+                                .insert((term.topology_key().to_string(), value.to_string()));
+                        }
+                    }
+                }
+            }
+        }
+        if !terms.is_empty() {
+            let placed: Vec<(&Value, Vec<PodView<'_>>)> = infos
+                .iter()
+                .map(|i| (&i.node, i.pods.iter().map(PodView::of).collect()))
+                .collect();
+            let domains = |term: &Term| inter_pod_affinity::domains_with_matches(term, &placed);
+            cycle.affinity_domains = terms.affinity.iter().map(domains).collect();
+            cycle.anti_affinity_domains = terms.anti_affinity.iter().map(domains).collect();
+            cycle.preferred_affinity_domains = terms
+                .preferred_affinity
+                .iter()
+                .map(|t| (t.clone(), domains(t)))
+                .collect();
+            cycle.preferred_anti_affinity_domains = terms
+                .preferred_anti_affinity
+                .iter()
+                .map(|t| (t.clone(), domains(t)))
+                .collect();
+            cycle.first_of_its_group = !terms.affinity.is_empty()
+                && terms
+                    .affinity
+                    .iter()
+                    .all(|t| !inter_pod_affinity::any_match(t, &placed))
+                && terms.affinity.iter().all(|t| t.matches(&own));
+        }
+        cycle.terms = terms;
+        cycle
+    }
+
     fn schedule_one(&mut self, pod: &Rc<Object>, value: &Value, infos: &mut [NodeInfo]) {
         let requests = pod_requests(value);
         let uid = value["metadata"]["uid"].as_str().unwrap_or("").to_string();
@@ -524,10 +687,11 @@ impl Cluster {
                 return;
             }
         };
+        let cycle = self.cycle(value, requests, &volumes, infos);
         let mut failures = Vec::new();
         let mut feasible: Vec<&NodeInfo> = Vec::new();
         for info in infos.iter() {
-            match filter(value, info, requests, &volumes) {
+            match filter(value, info, &cycle) {
                 Ok(()) => feasible.push(info),
                 Err(failure) => failures.push(failure),
             }
@@ -569,8 +733,51 @@ impl Cluster {
                 + free(info.allocatable_memory, info.scored_memory + memory_request))
                 / 2
         };
-        let best = feasible.iter().map(|i| score(i)).max().unwrap_or(0);
-        let top: Vec<&&NodeInfo> = feasible.iter().filter(|i| score(i) == best).collect();
+        // InterPodAffinity's preferred terms, normalised to 0–100, weigh twice as much.
+        let affinity_score = |info: &NodeInfo| -> i64 {
+            let label = |key: &str| {
+                info.node["metadata"]["labels"][key]
+                    .as_str()
+                    .map(str::to_string)
+            };
+            let mut total = 0;
+            for (term, domains) in cycle.preferred_affinity_domains.iter() {
+                if label(term.topology_key()).is_some_and(|v| domains.contains(&v)) {
+                    total += term.weight();
+                }
+            }
+            for (term, domains) in cycle.preferred_anti_affinity_domains.iter() {
+                if label(term.topology_key()).is_some_and(|v| domains.contains(&v)) {
+                    total -= term.weight();
+                }
+            }
+            total
+        };
+        let raw: Vec<i64> = feasible.iter().map(|i| affinity_score(i)).collect();
+        let (low, high) = (
+            raw.iter().copied().min().unwrap_or(0),
+            raw.iter().copied().max().unwrap_or(0),
+        );
+        let total_score = |index: usize, info: &NodeInfo| -> i128 {
+            let normalised = if high > low {
+                i128::from((raw[index] - low) * 100 / (high - low))
+            } else {
+                0
+            };
+            score(info) + 2 * normalised
+        };
+        let scores: Vec<i128> = feasible
+            .iter()
+            .enumerate()
+            .map(|(i, info)| total_score(i, info))
+            .collect();
+        let best = scores.iter().copied().max().unwrap_or(0);
+        let top: Vec<&&NodeInfo> = feasible
+            .iter()
+            .zip(&scores)
+            .filter(|(_, s)| **s == best)
+            .map(|(i, _)| i)
+            .collect();
         // A pod already assumed on a node (its claims carry the node) keeps it while it fits.
         let preselected = volumes.claims_to_provision.iter().find_map(|claim| {
             claim.to_json_value()["metadata"]["annotations"][SELECTED_NODE]
@@ -602,7 +809,16 @@ impl Cluster {
             return;
         }
         self.scheduler_backoff.remove(&uid);
+        drop(cycle);
         if let Some(info) = infos.iter_mut().find(|i| i.name == chosen) {
+            if value["spec"]["affinity"]["podAntiAffinity"].is_object() {
+                let labels = self.namespace_labels();
+                info.anti_affinity_terms
+                    .extend(PodTerms::of(value, &labels).anti_affinity);
+            }
+            let mut placed = value.clone();
+            placed["spec"]["nodeName"] = json!(chosen);
+            info.pods.push(placed);
             info.requested_cpu += requests.0;
             info.requested_memory += requests.1;
             info.pod_count += 1;
