@@ -81,12 +81,15 @@ impl Workspace for NoFiles<'_> {
 #[derive(Debug, Clone)]
 pub struct Kubectl {
     pub context_namespace: String,
+    /// The stream a `get -w` left open (see [`verbs::watch`]).
+    pub watch: Option<verbs::watch::Watch>,
 }
 
 impl Default for Kubectl {
     fn default() -> Self {
         Kubectl {
             context_namespace: "default".to_string(),
+            watch: None,
         }
     }
 }

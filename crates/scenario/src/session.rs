@@ -27,6 +27,10 @@ impl Session {
 
     /// Runs one parsed command and returns what it printed.
     pub fn execute(&mut self, command: &Command, files: &dyn Files) -> Output {
+        // A script's watch stream covers the `sleep` right after it; any other command ends it.
+        if !matches!(command, Command::Sleep { .. }) {
+            self.kubectl.watch = None;
+        }
         match command {
             Command::Kubectl { args, stdin } => {
                 // `$(kubectl …)` in an argument or a heredoc is replaced by what it prints, as
@@ -72,10 +76,44 @@ impl Session {
                 }
             }
             Command::Sleep { millis } => {
-                self.cluster.advance(SimDuration(*millis));
-                Output::default()
+                let Some(mut watch) = self.kubectl.watch.take() else {
+                    self.cluster.advance(SimDuration(*millis));
+                    return Output::default();
+                };
+                // A `get -w` stream: the changes are printed as simulated time reaches them,
+                // and the stream ends with this sleep.
+                let end = self.cluster.now().0.saturating_add(*millis);
+                let mut text = watch.rows(&self.cluster);
+                for _ in 0..100_000 {
+                    let now = self.cluster.now().0;
+                    if now >= end {
+                        break;
+                    }
+                    let next = self
+                        .cluster
+                        .next_wakeup()
+                        .map_or(end, |t| t.0.min(end))
+                        .max(now + 1);
+                    self.cluster.advance(SimDuration(next - now));
+                    text.push_str(&watch.rows(&self.cluster));
+                }
+                Output::ok(text)
             }
         }
+    }
+
+    /// What an open `get -w` stream has to show since it was last asked (the page's terminal
+    /// calls this as its clock runs); `None` when no stream is open.
+    pub fn watch_rows(&mut self) -> Option<String> {
+        let mut watch = self.kubectl.watch.take()?;
+        let rows = watch.rows(&self.cluster);
+        self.kubectl.watch = Some(watch);
+        Some(rows)
+    }
+
+    /// Ends an open `get -w` stream (Ctrl+C in the terminal).
+    pub fn stop_watch(&mut self) {
+        self.kubectl.watch = None;
     }
 
     /// Replaces each `$(kubectl …)` in `text` by that command's output (trailing newlines

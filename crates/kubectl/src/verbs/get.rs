@@ -19,6 +19,8 @@ const GET_FLAGS: &[flags::FlagSpec] = &[
     boolean("no-headers", None),
     value("label-columns", Some('L')),
     boolean("watch", Some('w')),
+    boolean("watch-only", None),
+    boolean("output-watch-events", None),
     boolean("recursive", Some('R')),
     value("sort-by", None),
     value("field-selector", None),
@@ -269,6 +271,11 @@ pub(crate) fn get(
         Ok(p) => p,
         Err(e) => return Output::error(e),
     };
+    if parsed.flag("output-watch-events") {
+        return Output::error(
+            "error: --output-watch-events is not available in this playground yet (-w and --watch-only are)",
+        );
+    }
     let namespace = super::namespace_of(kubectl, &parsed);
     let all_namespaces = parsed.flag("all-namespaces");
     let selector = match parsed.value("selector").map(Selector::parse).transpose() {
@@ -524,6 +531,88 @@ pub(crate) fn get(
                         .push_str(&super::object_ref(resource, object.name()));
                     output.stdout.push('\n');
                 }
+            }
+        }
+        _ if parsed.flag("watch") || parsed.flag("watch-only") => {
+            let wide = output_format == "wide";
+            let [(resource, objects)] = found.as_slice() else {
+                return Output::error("error: you may only specify a single resource type");
+            };
+            let with_namespace = all_namespaces && resource.namespaced;
+            let table = render_table(
+                resource,
+                objects,
+                cluster.now(),
+                wide,
+                with_namespace,
+                false,
+                &parsed,
+            );
+            let header: Vec<String> = table
+                .lines()
+                .next()
+                .map(|l| l.split_whitespace().map(str::to_string).collect())
+                .unwrap_or_default();
+            let mut widths: Vec<usize> = Vec::new();
+            for line in table.lines() {
+                // Column widths of the printed table (cells are separated by 3+ spaces).
+                let mut column = 0;
+                let mut start = 0;
+                let chars: Vec<char> = line.chars().collect();
+                let mut i = 0;
+                while i < chars.len() {
+                    if chars[i] == ' ' && chars.get(i + 1) == Some(&' ') {
+                        let end = i;
+                        while i < chars.len() && chars[i] == ' ' {
+                            i += 1;
+                        }
+                        if widths.len() <= column {
+                            widths.push(0);
+                        }
+                        widths[column] = widths[column].max(end - start);
+                        column += 1;
+                        start = i;
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
+            let names = match &parsed.positionals[..] {
+                [_, rest @ ..] => rest.to_vec(),
+                [] => Vec::new(),
+            };
+            let watch_only = parsed.flag("watch-only");
+            kubectl.watch = Some(super::watch::Watch {
+                resource,
+                namespace: (!all_namespaces).then(|| namespace.clone()),
+                selector: selector.clone(),
+                names,
+                wide,
+                with_namespace,
+                label_columns: parsed
+                    .values("label-columns")
+                    .iter()
+                    .flat_map(|v| v.split(','))
+                    .map(str::to_string)
+                    .collect(),
+                show_labels: parsed.flag("show-labels"),
+                age_column: header.iter().position(|h| h == "AGE"),
+                widths,
+                pending_header: (watch_only && !parsed.flag("no-headers")).then_some(header),
+                since: cluster.resource_version(),
+                last_rows: objects
+                    .iter()
+                    .map(|o| {
+                        let mut row = printers::row(o, cluster.now(), wide);
+                        if with_namespace {
+                            row.insert(0, o.namespace().to_string());
+                        }
+                        (o.metadata().uid.clone().unwrap_or_default(), row)
+                    })
+                    .collect(),
+            });
+            if !watch_only {
+                output.stdout.push_str(&table);
             }
         }
         _ => {

@@ -147,7 +147,8 @@ const GET_FLAGS: &[Flag] = &[
     Flag::new("show-kind", Bool, "false", "Prefix each name with its resource type."),
     Flag::new("show-labels", Bool, "false", "Add a LABELS column with all of each object's labels."),
     Flag::new("sort-by", Str, "", "Sort the list by the field this JSONPath names, e.g. '{.metadata.name}'."),
-    Flag::new("watch", Bool, "false", "After printing, keep following the objects and print each change.").short('w'),
+    Flag::new("watch", Bool, "false", "After printing, keep following the objects and print each change (one resource type; in a script the stream covers the next sleep, in the page it runs until Ctrl+C).").short('w'),
+    Flag::new("watch-only", Bool, "false", "Like --watch, without printing the objects as they are first."),
 ];
 
 const APPLY_FLAGS: &[Flag] = &[

@@ -20,6 +20,7 @@ mod replace;
 mod rollout;
 mod run;
 mod wait;
+pub mod watch;
 
 use cluster::Cluster;
 

@@ -1,0 +1,153 @@
+//! `kubectl get -w`: after the list, every change to the listed objects is printed as one more
+//! row (no header again), in the same columns — their widths only grow, as kubectl's watch
+//! printer keeps them — until the stream ends. A script's stream covers the `sleep` that
+//! follows the command; the page's terminal follows it until Ctrl+C. `--watch-only` skips the
+//! initial list (the header comes with the first change).
+
+use std::collections::BTreeMap;
+
+use cluster::api::WatchEventType;
+use cluster::Cluster;
+use model::selector::Selector;
+use model::ResourceType;
+
+use crate::printers;
+
+/// An open `get -w` stream.
+#[derive(Debug, Clone)]
+pub struct Watch {
+    pub(crate) resource: &'static ResourceType,
+    /// `None`: every namespace.
+    pub(crate) namespace: Option<String>,
+    pub(crate) selector: Option<Selector>,
+    pub(crate) names: Vec<String>,
+    pub(crate) wide: bool,
+    pub(crate) with_namespace: bool,
+    pub(crate) label_columns: Vec<String>,
+    pub(crate) show_labels: bool,
+    /// Column widths so far (cells only; padding is added when printing).
+    pub(crate) widths: Vec<usize>,
+    /// Which column is AGE (ignored when telling whether a row changed).
+    pub(crate) age_column: Option<usize>,
+    /// The header, still to be printed (`--watch-only` prints it with the first row).
+    pub(crate) pending_header: Option<Vec<String>>,
+    /// Changes after this resourceVersion are still to be printed.
+    pub(crate) since: u64,
+    /// The last row printed per object, so that a write that changes nothing kubectl shows is
+    /// not printed twice in a row.
+    pub(crate) last_rows: BTreeMap<String, Vec<String>>,
+}
+
+impl Watch {
+    fn row(&self, object: &model::Object, now: cluster::SimTime) -> Vec<String> {
+        let mut row = printers::row(object, now, self.wide);
+        let labels = object.metadata().labels.as_ref();
+        for key in &self.label_columns {
+            row.push(labels.and_then(|l| l.get(key)).cloned().unwrap_or_default());
+        }
+        if self.show_labels {
+            let text = model::selector::format_labels(labels);
+            row.push(if text.is_empty() {
+                "<none>".into()
+            } else {
+                text
+            });
+        }
+        if self.with_namespace {
+            row.insert(0, object.namespace().to_string());
+        }
+        row
+    }
+
+    fn line(&mut self, cells: &[String]) -> String {
+        for (i, cell) in cells.iter().enumerate() {
+            if i >= self.widths.len() {
+                self.widths.push(0);
+            }
+            self.widths[i] = self.widths[i].max(cell.chars().count());
+        }
+        let mut line = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            line.push_str(cell);
+            if i + 1 < cells.len() {
+                let width = (self.widths[i] + 3).max(6);
+                line.extend(std::iter::repeat_n(' ', width - cell.chars().count()));
+            }
+        }
+        line.push('\n');
+        line
+    }
+
+    /// The rows of the changes since the last call.
+    pub fn rows(&mut self, cluster: &Cluster) -> String {
+        let now = cluster.now();
+        let events: Vec<(WatchEventType, std::rc::Rc<model::Object>)> = cluster
+            .watch_since(self.since)
+            .filter(|e| {
+                let resource = e.object.resource_type();
+                resource.plural == self.resource.plural && resource.group == self.resource.group
+            })
+            .map(|e| (e.event_type, e.object.clone()))
+            .collect();
+        self.since = cluster.resource_version();
+        // One instant's several writes to an object show as its last state (the simulated
+        // components write more often than a real cluster's do).
+        let mut last_index: BTreeMap<String, usize> = BTreeMap::new();
+        for (index, (_, object)) in events.iter().enumerate() {
+            last_index.insert(object.metadata().uid.clone().unwrap_or_default(), index);
+        }
+        let events: Vec<_> = events
+            .into_iter()
+            .enumerate()
+            .filter(|(index, (_, object))| {
+                last_index.get(object.metadata().uid.as_deref().unwrap_or("")) == Some(index)
+            })
+            .map(|(_, event)| event)
+            .collect();
+        let mut out = String::new();
+        for (event_type, object) in events {
+            if let Some(namespace) = &self.namespace {
+                if self.resource.namespaced && object.namespace() != namespace {
+                    continue;
+                }
+            }
+            if !self.names.is_empty() && !self.names.iter().any(|n| n == object.name()) {
+                continue;
+            }
+            if let Some(selector) = &self.selector {
+                if !selector.matches(object.metadata().labels.as_ref()) {
+                    continue;
+                }
+            }
+            let row = self.row(&object, now);
+            let key = object.metadata().uid.clone().unwrap_or_default();
+            // A change kubectl would show only as an older AGE is no change.
+            let without_age = |cells: &[String]| -> Vec<String> {
+                cells
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| Some(*i) != self.age_column)
+                    .map(|(_, c)| c.clone())
+                    .collect()
+            };
+            if event_type != WatchEventType::Deleted
+                && self
+                    .last_rows
+                    .get(&key)
+                    .is_some_and(|last| without_age(last) == without_age(&row))
+            {
+                continue;
+            }
+            if let Some(header) = self.pending_header.take() {
+                out.push_str(&self.line(&header));
+            }
+            out.push_str(&self.line(&row));
+            if event_type == WatchEventType::Deleted {
+                self.last_rows.remove(&key);
+            } else {
+                self.last_rows.insert(key, row);
+            }
+        }
+        out
+    }
+}
