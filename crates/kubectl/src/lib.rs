@@ -83,6 +83,8 @@ pub struct Kubectl {
     pub context_namespace: String,
     /// The stream a `get -w` left open (see [`verbs::watch`]).
     pub watch: Option<verbs::watch::Watch>,
+    /// The stream a `logs -f` left open.
+    pub follow: Option<verbs::logs::LogFollow>,
 }
 
 impl Default for Kubectl {
@@ -90,6 +92,7 @@ impl Default for Kubectl {
         Kubectl {
             context_namespace: "default".to_string(),
             watch: None,
+            follow: None,
         }
     }
 }

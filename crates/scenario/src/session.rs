@@ -30,6 +30,7 @@ impl Session {
         // A script's watch stream covers the `sleep` right after it; any other command ends it.
         if !matches!(command, Command::Sleep { .. }) {
             self.kubectl.watch = None;
+            self.kubectl.follow = None;
         }
         match command {
             Command::Kubectl { args, stdin } => {
@@ -76,14 +77,14 @@ impl Session {
                 }
             }
             Command::Sleep { millis } => {
-                let Some(mut watch) = self.kubectl.watch.take() else {
+                if self.kubectl.watch.is_none() && self.kubectl.follow.is_none() {
                     self.cluster.advance(SimDuration(*millis));
                     return Output::default();
-                };
-                // A `get -w` stream: the changes are printed as simulated time reaches them,
-                // and the stream ends with this sleep.
+                }
+                // A `get -w` or `logs -f` stream: what it shows is printed as simulated time
+                // reaches it, and the stream ends with this sleep.
                 let end = self.cluster.now().0.saturating_add(*millis);
-                let mut text = watch.rows(&self.cluster);
+                let mut text = self.watch_rows().unwrap_or_default();
                 for _ in 0..100_000 {
                     let now = self.cluster.now().0;
                     if now >= end {
@@ -95,25 +96,36 @@ impl Session {
                         .map_or(end, |t| t.0.min(end))
                         .max(now + 1);
                     self.cluster.advance(SimDuration(next - now));
-                    text.push_str(&watch.rows(&self.cluster));
+                    text.push_str(&self.watch_rows().unwrap_or_default());
                 }
+                self.stop_watch();
                 Output::ok(text)
             }
         }
     }
 
-    /// What an open `get -w` stream has to show since it was last asked (the page's terminal
-    /// calls this as its clock runs); `None` when no stream is open.
+    /// What an open stream (`get -w`, `logs -f`) has to show since it was last asked (the
+    /// page's terminal calls this as its clock runs); `None` when no stream is open.
     pub fn watch_rows(&mut self) -> Option<String> {
-        let mut watch = self.kubectl.watch.take()?;
-        let rows = watch.rows(&self.cluster);
-        self.kubectl.watch = Some(watch);
-        Some(rows)
+        if self.kubectl.watch.is_none() && self.kubectl.follow.is_none() {
+            return None;
+        }
+        let mut text = String::new();
+        if let Some(mut watch) = self.kubectl.watch.take() {
+            text.push_str(&watch.rows(&self.cluster));
+            self.kubectl.watch = Some(watch);
+        }
+        if let Some(mut follow) = self.kubectl.follow.take() {
+            text.push_str(&follow.lines(&self.cluster));
+            self.kubectl.follow = Some(follow);
+        }
+        Some(text)
     }
 
-    /// Ends an open `get -w` stream (Ctrl+C in the terminal).
+    /// Ends an open stream (Ctrl+C in the terminal).
     pub fn stop_watch(&mut self) {
         self.kubectl.watch = None;
+        self.kubectl.follow = None;
     }
 
     /// Replaces each `$(kubectl …)` in `text` by that command's output (trailing newlines

@@ -497,7 +497,7 @@ const LOGS_FLAGS: &[Flag] = &[
     Flag::new("all-containers", Bool, "false", "The logs of every container of the pod(s)."),
     Flag::new("all-pods", Bool, "false", "The logs of every pod of the workload; turns on --prefix."),
     Flag::new("container", Str, "", "The container whose log to print.").short('c'),
-    Flag::new("follow", Bool, "false", "Stream the log. Here: print what it holds so far and return.").short('f'),
+    Flag::new("follow", Bool, "false", "Keep printing new lines as they are written (in a script, during the next sleep; in the page, until Ctrl+C).").short('f'),
     Flag::new("ignore-errors", Bool, "false", "When following, keep going after an error."),
     Flag::new("insecure-skip-tls-verify-backend", Bool, "false", "Do not check the kubelet's serving certificate (accepted; the simulated kubelet has none)."),
     Flag::new("limit-bytes", Int64, "0", "Stop after this many bytes; 0 for no limit."),
@@ -782,7 +782,7 @@ pub(crate) fn text(path: &[&str]) -> Option<String> {
             "kubectl auth whoami [options]",
         ),
         "logs" => (
-            "Print the log of a container in a pod, or of the first pod of a workload. The container name may be left out when the pod has only one.\n\n This playground prints the log as it stands at the current simulated time and returns: with -f there is no stream yet.",
+            "Print the log of a container in a pod, or of the first pod of a workload. The container name may be left out when the pod has only one.\n\n The log is as it stands at the current simulated time; with -f new lines follow as simulated time passes.",
             &[
                 ("The log of pod nginx (one container)", "kubectl logs nginx"),
                 ("Each line prefixed with its pod and container", "kubectl logs nginx --prefix"),

@@ -3,8 +3,9 @@
 //! `--all-containers`, `-l` selectors, `pod/NAME` and `TYPE/NAME` for workloads (their first
 //! pod by the workload's selector). The container is defaulted as kubectl defaults it (the
 //! `kubectl.kubernetes.io/default-container` annotation, else the first container, saying so on
-//! stderr when there are several). `-f` prints what the log holds so far and returns: scripts
-//! have no streams yet.
+//! stderr when there are several). `-f` prints what the log holds so far and leaves a
+//! [`LogFollow`] stream open: a script's covers the next `sleep`, the page's terminal follows
+//! it until Ctrl+C.
 
 use cluster::{Cluster, SimTime};
 use model::selector::Selector;
@@ -137,6 +138,18 @@ pub(crate) fn logs(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]
             container,
         });
     }
+    if parsed.flag("follow") && !options.previous {
+        kubectl.follow = Some(LogFollow {
+            namespace: namespace.clone(),
+            targets: targets
+                .iter()
+                .map(|t| (t.pod.clone(), t.container.clone()))
+                .collect(),
+            prefix,
+            timestamps: options.timestamps,
+            printed_until: cluster.now(),
+        });
+    }
     let mut written = 0usize;
     for target in targets {
         let lines = match cluster.logs(
@@ -176,6 +189,46 @@ pub(crate) fn logs(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]
         }
     }
     out
+}
+
+/// An open `logs -f` stream: the lines the followed containers print after `printed_until`.
+#[derive(Debug, Clone)]
+pub struct LogFollow {
+    namespace: String,
+    /// (pod, container)
+    targets: Vec<(String, String)>,
+    prefix: bool,
+    timestamps: bool,
+    printed_until: SimTime,
+}
+
+impl LogFollow {
+    /// The lines written since the last call.
+    pub fn lines(&mut self, cluster: &Cluster) -> String {
+        let now = cluster.now();
+        let mut out = String::new();
+        for (pod, container) in &self.targets {
+            let Ok(lines) = cluster.logs(&self.namespace, pod, Some(container), false) else {
+                continue;
+            };
+            for (time, line) in lines
+                .iter()
+                .filter(|(t, _)| *t > self.printed_until && *t <= now)
+            {
+                if self.prefix {
+                    out.push_str(&format!("[pod/{pod}/{container}] "));
+                }
+                if self.timestamps {
+                    out.push_str(&cluster::runtime::clock_text::rfc3339_nanos(*time));
+                    out.push(' ');
+                }
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        self.printed_until = now;
+        out
+    }
 }
 
 /// The lines kept and how they print.

@@ -13,7 +13,7 @@ mod generators;
 mod get;
 mod help;
 mod info;
-mod logs;
+pub mod logs;
 mod modify;
 mod node;
 mod replace;
