@@ -15,6 +15,7 @@ use serde_json::{json, Value};
 use crate::events::{EventSource, EventType};
 
 mod inter_pod_affinity;
+mod topology_spread;
 use crate::{Cluster, SimDuration};
 use inter_pod_affinity::{PodTerms, PodView, Term};
 
@@ -101,6 +102,8 @@ struct Cycle<'a> {
     /// Preferred terms with the domains holding matching pods.
     preferred_affinity_domains: Vec<(Term, BTreeSet<String>)>,
     preferred_anti_affinity_domains: Vec<(Term, BTreeSet<String>)>,
+    /// PodTopologySpread's constraints with their domain counts.
+    spreads: Vec<topology_spread::Spread>,
 }
 
 enum FilterFailure {
@@ -279,6 +282,14 @@ fn filter(pod: &Value, info: &NodeInfo, cycle: &Cycle<'_>) -> Result<(), FilterF
         return Err(FilterFailure::Unresolvable(
             "node(s) had volume node affinity conflict".into(),
         ));
+    }
+    if let Err(reason) = topology_spread::check(&cycle.spreads, node) {
+        // A node without the topology label cannot be helped by preemption.
+        return Err(if reason.ends_with("(missing required label)") {
+            FilterFailure::Unresolvable(reason.to_string())
+        } else {
+            FilterFailure::Unschedulable(vec![reason.to_string()])
+        });
     }
     let label = |key: &str| node["metadata"]["labels"][key].as_str().map(str::to_string);
     if !cycle.first_of_its_group {
@@ -619,6 +630,7 @@ impl Cluster {
             preferred_anti_affinity_domains: Vec::new(),
             first_of_its_group: false,
             forbidden_by_existing: BTreeSet::new(),
+            spreads: topology_spread::spreads(pod, infos),
             terms: PodTerms::of(&Value::Null, &BTreeMap::new()),
         };
         if existing_anti {
@@ -758,13 +770,25 @@ impl Cluster {
             raw.iter().copied().min().unwrap_or(0),
             raw.iter().copied().max().unwrap_or(0),
         );
+        // PodTopologySpread's soft constraints: the least crowded domains score 100.
+        let crowding: Vec<i64> = feasible
+            .iter()
+            .map(|i| topology_spread::crowding(&cycle.spreads, &i.node))
+            .collect();
+        let most_crowded = crowding.iter().copied().max().unwrap_or(0);
+        let least_crowded = crowding.iter().copied().min().unwrap_or(0);
         let total_score = |index: usize, info: &NodeInfo| -> i128 {
             let normalised = if high > low {
                 i128::from((raw[index] - low) * 100 / (high - low))
             } else {
                 0
             };
-            score(info) + 2 * normalised
+            let spread = if most_crowded > least_crowded {
+                i128::from((most_crowded - crowding[index]) * 100 / (most_crowded - least_crowded))
+            } else {
+                0
+            };
+            score(info) + 2 * normalised + 2 * spread
         };
         let scores: Vec<i128> = feasible
             .iter()
