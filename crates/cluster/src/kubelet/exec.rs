@@ -90,25 +90,12 @@ impl Cluster {
             ));
         };
         let program = first.rsplit('/').next().unwrap_or(first);
-        let (shell_name, script, positional) = if ["sh", "bash", "ash"].contains(&program)
-            && argv.get(1).map(String::as_str) == Some("-c")
-        {
-            (
-                program.to_string(),
-                argv.get(2).cloned().unwrap_or_default(),
-                argv.iter().skip(3).cloned().collect::<Vec<_>>(),
-            )
-        } else if ["sh", "bash", "ash"].contains(&program) && argv.len() == 1 {
+        if ["sh", "bash", "ash"].contains(&program) && argv.len() == 1 {
             return Err(ExecRefusal::Client(
                 "an interactive shell is not simulated in this playground; run one command at a time: kubectl exec POD -- sh -c \"…\"".into(),
             ));
-        } else {
-            let quoted: Vec<String> = argv
-                .iter()
-                .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
-                .collect();
-            ("sh".to_string(), quoted.join(" "), Vec::new())
-        };
+        }
+        let (shell_name, script, positional) = crate::runtime::shell_invocation(argv);
         let mut variables: BTreeMap<String, String> = run.environment.iter().cloned().collect();
         variables.insert("HOSTNAME".into(), state_snapshot.hostname.clone());
         let exported = variables.keys().cloned().collect();

@@ -38,6 +38,27 @@ pub enum ProcessState {
     Exited(SimTime, i32),
 }
 
+/// How a command (`argv` as an exec probe or `kubectl exec` gives it) runs in the container's
+/// shell: `sh -c SCRIPT ARGS…` runs SCRIPT with those positional parameters; anything else runs
+/// as one quoted command line. Returns (shell name, script, positional parameters).
+pub fn shell_invocation(argv: &[String]) -> (String, String, Vec<String>) {
+    let first = argv.first().map(String::as_str).unwrap_or("");
+    let program = first.rsplit('/').next().unwrap_or(first);
+    if ["sh", "bash", "ash"].contains(&program) && argv.get(1).map(String::as_str) == Some("-c") {
+        (
+            program.to_string(),
+            argv.get(2).cloned().unwrap_or_default(),
+            argv.iter().skip(3).cloned().collect(),
+        )
+    } else {
+        let quoted: Vec<String> = argv
+            .iter()
+            .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
+            .collect();
+        ("sh".to_string(), quoted.join(" "), Vec::new())
+    }
+}
+
 /// A running (or finished) container program.
 #[derive(Debug, Clone)]
 pub struct Process {

@@ -137,25 +137,10 @@ fn exec(
     hostname: &str,
     network: &super::network::NetworkHandle,
 ) -> ProbeResult {
-    let Some(first) = argv.first() else {
+    if argv.is_empty() {
         return Err("command is empty".to_string());
-    };
-    let program = first.rsplit('/').next().unwrap_or(first);
-    let (shell_name, script, positional) = if ["sh", "bash", "ash"].contains(&program)
-        && argv.get(1).map(String::as_str) == Some("-c")
-    {
-        (
-            program.to_string(),
-            argv.get(2).cloned().unwrap_or_default(),
-            argv.iter().skip(3).cloned().collect::<Vec<_>>(),
-        )
-    } else {
-        let quoted: Vec<String> = argv
-            .iter()
-            .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
-            .collect();
-        ("sh".to_string(), quoted.join(" "), Vec::new())
-    };
+    }
+    let (shell_name, script, positional) = super::shell_invocation(argv);
     let mut variables: std::collections::BTreeMap<String, String> =
         environment.iter().cloned().collect();
     variables.insert("HOSTNAME".into(), hostname.to_string());

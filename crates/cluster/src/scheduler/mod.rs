@@ -15,6 +15,7 @@ use serde_json::{json, Value};
 use crate::events::{EventSource, EventType};
 
 mod inter_pod_affinity;
+mod preemption;
 mod topology_spread;
 use crate::{Cluster, SimDuration};
 use inter_pod_affinity::{PodTerms, PodView, Term};
@@ -84,10 +85,22 @@ struct NodeInfo {
     pods: Vec<Value>,
     /// The required anti-affinity terms of those pods.
     anti_affinity_terms: Vec<Term>,
+    /// Pods nominated to this node by preemption (not bound yet).
+    nominated: Vec<Nominated>,
+}
+
+/// A pod waiting for the room its preemption made on a node.
+struct Nominated {
+    uid: String,
+    priority: i64,
+    requests: (i128, i128),
 }
 
 /// What one scheduling attempt precomputes once for every node it filters.
 struct Cycle<'a> {
+    /// The pod's uid and priority (nominated pods of at least its priority keep their room).
+    uid: String,
+    priority: i64,
     requests: (i128, i128),
     volumes: &'a VolumeBinding,
     terms: PodTerms,
@@ -260,14 +273,23 @@ fn filter(pod: &Value, info: &NodeInfo, cycle: &Cycle<'_>) -> Result<(), FilterF
             "node(s) didn't have free ports for the requested pod ports".into(),
         ]));
     }
+    // Room held for pods nominated here by preemption, unless they yield to this one.
+    let (held_cpu, held_memory, held_pods) = info
+        .nominated
+        .iter()
+        .filter(|n| n.priority >= cycle.priority && n.uid != cycle.uid)
+        .fold((0, 0, 0), |(c, m, n), held| {
+            (c + held.requests.0, m + held.requests.1, n + 1)
+        });
     let mut insufficient = Vec::new();
-    if info.pod_count + 1 > info.allocatable_pods {
+    if info.pod_count + held_pods + 1 > info.allocatable_pods {
         insufficient.push("Too many pods".to_string());
     }
-    if requests.0 > 0 && info.requested_cpu + requests.0 > info.allocatable_cpu {
+    if requests.0 > 0 && info.requested_cpu + held_cpu + requests.0 > info.allocatable_cpu {
         insufficient.push("Insufficient cpu".to_string());
     }
-    if requests.1 > 0 && info.requested_memory + requests.1 > info.allocatable_memory {
+    if requests.1 > 0 && info.requested_memory + held_memory + requests.1 > info.allocatable_memory
+    {
         insufficient.push("Insufficient memory".to_string());
     }
     if !insufficient.is_empty() {
@@ -381,6 +403,7 @@ impl Cluster {
         let nodes = self.list(model::registry::resolve("nodes").expect("registered"), None);
         let pods = self.list(model::registry::resolve("pods").expect("registered"), None);
         let mut bound: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        let mut nominated: BTreeMap<String, Vec<Nominated>> = BTreeMap::new();
         for pod in &pods {
             let Object::Pod(typed) = &**pod else { continue };
             let phase = typed
@@ -389,6 +412,26 @@ impl Cluster {
                 .and_then(|s| s.phase.as_deref())
                 .unwrap_or("");
             let node = typed.spec.as_ref().and_then(|s| s.node_name.as_deref());
+            let nominated_to = typed
+                .status
+                .as_ref()
+                .and_then(|s| s.nominated_node_name.as_deref());
+            if let (None, Some(target)) = (node, nominated_to) {
+                let value = pod.to_json_value();
+                nominated
+                    .entry(target.to_string())
+                    .or_default()
+                    .push(Nominated {
+                        uid: typed.metadata.uid.clone().unwrap_or_default(),
+                        priority: typed
+                            .spec
+                            .as_ref()
+                            .and_then(|s| s.priority)
+                            .unwrap_or(0)
+                            .into(),
+                        requests: pod_requests(&value),
+                    });
+            }
             if let Some(node) = node.filter(|_| phase != "Succeeded" && phase != "Failed") {
                 bound
                     .entry(node.to_string())
@@ -433,6 +476,7 @@ impl Cluster {
                     node: value,
                     pods: on_node,
                     anti_affinity_terms,
+                    nominated: nominated.remove(node.name()).unwrap_or_default(),
                 }
             })
             .collect()
@@ -621,6 +665,8 @@ impl Cluster {
         };
         let own = PodView::of(pod);
         let mut cycle = Cycle {
+            uid: pod["metadata"]["uid"].as_str().unwrap_or("").to_string(),
+            priority: pod["spec"]["priority"].as_i64().unwrap_or(0),
             requests,
             volumes,
             host_ports: inter_pod_affinity::host_ports(pod),
@@ -702,18 +748,61 @@ impl Cluster {
         let cycle = self.cycle(value, requests, &volumes, infos);
         let mut failures = Vec::new();
         let mut feasible: Vec<&NodeInfo> = Vec::new();
+        let mut preemptable: Vec<&NodeInfo> = Vec::new();
         for info in infos.iter() {
             match filter(value, info, &cycle) {
                 Ok(()) => feasible.push(info),
-                Err(failure) => failures.push(failure),
+                Err(failure) => {
+                    if let FilterFailure::Unschedulable(reasons) = &failure {
+                        if preemption::fixable(reasons) {
+                            preemptable.push(info);
+                        }
+                    }
+                    failures.push(failure);
+                }
             }
         }
         if feasible.is_empty() {
+            // A pod whose earlier preemption is still under way (a lower-priority pod is
+            // terminating on its nominated node) does not preempt again.
+            let waiting_for_victims = value["status"]["nominatedNodeName"]
+                .as_str()
+                .and_then(|n| infos.iter().find(|i| i.name == n))
+                .is_some_and(|info| {
+                    let own = value["spec"]["priority"].as_i64().unwrap_or(0);
+                    info.pods.iter().any(|p| {
+                        p["metadata"]["deletionTimestamp"].is_string()
+                            && p["spec"]["priority"].as_i64().unwrap_or(0) < own
+                    })
+                });
+            let preempted = if waiting_for_victims {
+                None
+            } else {
+                preemption::find(value, &preemptable)
+            };
             let message = if infos.is_empty() {
                 "no nodes available to schedule pods".to_string()
+            } else if waiting_for_victims {
+                let full = fit_error(infos.len(), &failures);
+                let head = full.split(" preemption:").next().unwrap_or(&full);
+                format!("{head} preemption: not eligible due to a terminating pod on the nominated node.")
+            } else if preempted.is_some() {
+                // Preemption found room: the message is the fit error alone.
+                let full = fit_error(infos.len(), &failures);
+                full.split(" preemption:")
+                    .next()
+                    .unwrap_or(&full)
+                    .to_string()
             } else {
                 fit_error(infos.len(), &failures)
             };
+            if let Some(candidate) = preempted {
+                drop(cycle);
+                self.preempt(pod, &candidate, &message);
+                self.scheduler_backoff
+                    .insert(uid, crate::SimTime(self.now().0 + UNSCHEDULABLE_RETRY.0));
+                return;
+            }
             self.set_pod_scheduled_condition(pod, "False", "Unschedulable", &message);
             let _ = self.record_event(
                 pod,
@@ -803,11 +892,20 @@ impl Cluster {
             .map(|(i, _)| i)
             .collect();
         // A pod already assumed on a node (its claims carry the node) keeps it while it fits.
-        let preselected = volumes.claims_to_provision.iter().find_map(|claim| {
-            claim.to_json_value()["metadata"]["annotations"][SELECTED_NODE]
-                .as_str()
-                .map(str::to_string)
-        });
+        // So does a pod nominated by preemption (its victims made room there).
+        let preselected = volumes
+            .claims_to_provision
+            .iter()
+            .find_map(|claim| {
+                claim.to_json_value()["metadata"]["annotations"][SELECTED_NODE]
+                    .as_str()
+                    .map(str::to_string)
+            })
+            .or_else(|| {
+                value["status"]["nominatedNodeName"]
+                    .as_str()
+                    .map(str::to_string)
+            });
         let chosen = match preselected.filter(|n| feasible.iter().any(|i| &i.name == n)) {
             Some(node) => node,
             None => top[(self.rng.next_u32() as usize) % top.len()].name.clone(),
@@ -834,6 +932,9 @@ impl Cluster {
         }
         self.scheduler_backoff.remove(&uid);
         drop(cycle);
+        for info in infos.iter_mut() {
+            info.nominated.retain(|n| n.uid != uid);
+        }
         if let Some(info) = infos.iter_mut().find(|i| i.name == chosen) {
             if value["spec"]["affinity"]["podAntiAffinity"].is_object() {
                 let labels = self.namespace_labels();
@@ -856,9 +957,47 @@ impl Cluster {
         self.bind_pod(pod, &chosen);
     }
 
+    /// Preemption: the pod is reported unschedulable, nominated to the candidate node, and the
+    /// victims are deleted gracefully with a `Preempted` event each.
+    fn preempt(&mut self, pod: &Rc<Object>, candidate: &preemption::Candidate, message: &str) {
+        self.set_pod_scheduled_condition(pod, "False", "Unschedulable", message);
+        let _ = self.record_event(
+            pod,
+            EventType::Warning,
+            "FailedScheduling",
+            message,
+            &EventSource::component("default-scheduler"),
+        );
+        let pods = model::registry::resolve("pods").expect("registered");
+        if let Ok(current) = self.get(pods, pod.namespace(), pod.name()) {
+            let mut value = current.to_json_value();
+            value["status"]["nominatedNodeName"] = json!(candidate.node);
+            if let Ok(object) = Object::from_json_value(value) {
+                self.api.write_internal(object);
+            }
+        }
+        let uid = pod.metadata().uid.clone().unwrap_or_default();
+        for (namespace, name) in &candidate.victims {
+            let Ok(victim) = self.get(pods, namespace, name) else {
+                continue;
+            };
+            let _ = self.record_event(
+                &victim,
+                EventType::Normal,
+                "Preempted",
+                &format!("Preempted by pod {uid} on node {}", candidate.node),
+                &EventSource::component("default-scheduler"),
+            );
+            let _ = self.delete(pods, namespace, name);
+        }
+    }
+
     fn bind_pod(&mut self, pod: &Rc<Object>, node: &str) {
         let mut value = pod.to_json_value();
         value["spec"]["nodeName"] = json!(node);
+        if let Some(status) = value["status"].as_object_mut() {
+            status.remove("nominatedNodeName");
+        }
         let timestamp = serde_json::to_value(self.now().to_k8s_time()).unwrap_or_default();
         set_condition(&mut value, "PodScheduled", "True", None, None, &timestamp);
         let Ok(object) = Object::from_json_value(value) else {

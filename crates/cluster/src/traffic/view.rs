@@ -98,6 +98,22 @@ fn text(value: &Value, pointer: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// A Service's ready endpoints for one of its ports (on one node only, when given), with the
+/// pod port that port resolves to.
+fn ready_endpoints<'s>(
+    service: &'s ServiceEntry,
+    port_name: &str,
+    only_node: Option<&str>,
+) -> Vec<(&'s Endpoint, u16)> {
+    service
+        .endpoints
+        .iter()
+        .filter(|e| e.ready)
+        .filter(|e| only_node.is_none_or(|n| e.node == n))
+        .filter_map(|e| e.ports.get(port_name).map(|p| (e, *p)))
+        .collect()
+}
+
 impl NetworkView {
     pub(crate) fn build(cluster: &Cluster) -> NetworkView {
         let store = cluster.api.store();
@@ -521,13 +537,7 @@ impl NetworkView {
         request: &HttpRequest,
         draw: u64,
     ) -> HttpOutcome {
-        let candidates: Vec<(&Endpoint, u16)> = service
-            .endpoints
-            .iter()
-            .filter(|e| e.ready)
-            .filter(|e| only_node.is_none_or(|n| e.node == n))
-            .filter_map(|e| e.ports.get(&service_port.name).map(|p| (e, *p)))
-            .collect();
+        let candidates = ready_endpoints(service, &service_port.name, only_node);
         if candidates.is_empty() {
             // kube-proxy rejects traffic to a Service without endpoints; with
             // externalTrafficPolicy Local a node without one drops it.
@@ -702,12 +712,7 @@ impl NetworkView {
         let Some(service_port) = port_name else {
             return respond(503, "Service Temporarily Unavailable");
         };
-        let candidates: Vec<(&Endpoint, u16)> = service
-            .endpoints
-            .iter()
-            .filter(|e| e.ready)
-            .filter_map(|e| e.ports.get(&service_port.name).map(|p| (e, *p)))
-            .collect();
+        let candidates = ready_endpoints(service, &service_port.name, None);
         if candidates.is_empty() {
             return respond(503, "Service Temporarily Unavailable");
         }

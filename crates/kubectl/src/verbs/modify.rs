@@ -471,81 +471,34 @@ fn set_image(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]) -> O
     if images.is_empty() {
         return Output::error("error: at least one image update is required");
     }
-    let targets = match targets(cluster, &parsed, &namespace, &resources) {
-        Ok(t) => t,
-        Err(o) => return o,
+    let edit = |container: &mut Value| -> Result<(), String> {
+        for (name, image) in &images {
+            if name == "*" || container["name"].as_str() == Some(name) {
+                container["image"] = Value::String(image.clone());
+            }
+        }
+        Ok(())
     };
-    let mut output = Output::default();
-    for (resource, name) in targets {
-        let live = match patch_target(cluster, &parsed, &namespace, resource, &name) {
-            Ok(o) => o,
-            Err(o) => {
-                output.append(o);
-                continue;
-            }
-        };
-        let Some(pointer) = pod_spec_pointer(live.kind()) else {
-            output.append(Output::error(format!(
-                "error: unable to find container named in {}/{name}",
-                resource.singular
-            )));
-            continue;
-        };
-        let mut value = live.to_json_value();
-        let mut missing = Vec::new();
-        if let Some(spec) = value.pointer_mut(pointer) {
-            for (container, image) in &images {
-                let mut found = false;
-                for list in ["initContainers", "containers"] {
-                    for c in spec[list].as_array_mut().into_iter().flatten() {
-                        if container == "*" || c["name"].as_str() == Some(container) {
-                            c["image"] = Value::String(image.clone());
-                            found = true;
-                        }
-                    }
-                }
-                if !found {
-                    missing.push(container.clone());
-                }
+    // Every named container must exist in the object.
+    let verify = |spec: &Value| -> Result<(), String> {
+        for (name, _) in &images {
+            let found = name == "*"
+                || ["initContainers", "containers"].iter().any(|list| {
+                    spec[*list]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .any(|c| c["name"].as_str() == Some(name))
+                });
+            if !found {
+                return Err(format!("error: unable to find container named \"{name}\""));
             }
         }
-        if let Some(container) = missing.first() {
-            output.append(Output::error(format!(
-                "error: unable to find container named \"{container}\""
-            )));
-            continue;
-        }
-        let spec_patch = value.pointer(pointer).cloned().unwrap_or_default();
-        let mut patch = json!({});
-        let mut cursor = &mut patch;
-        for segment in pointer.trim_start_matches('/').split('/') {
-            cursor = &mut cursor[segment];
-        }
-        *cursor = json!({ "containers": spec_patch["containers"], "initContainers": spec_patch["initContainers"] });
-        if spec_patch["initContainers"].is_null() {
-            if let Some(map) = cursor.as_object_mut() {
-                map.remove("initContainers");
-            }
-        }
-        if parsed.value("dry-run").is_some_and(|d| d != "none") {
-            // A dry run reports what would change and writes nothing.
-            output.stdout.push_str(&format!(
-                "{} {} (dry run)\n",
-                super::object_ref(resource, &name),
-                "image updated"
-            ));
-            continue;
-        }
-        match cluster.patch(resource, &namespace, &name, PatchType::Strategic, &patch) {
-            Ok((stored, _)) => output.append(super::apply::print_result(
-                &stored,
-                &format!("{} image updated", super::object_ref(resource, &name)),
-                parsed.value("output"),
-            )),
-            Err(e) => output.append(Output::error(super::server_error(&e, None, "patching"))),
-        }
-    }
-    output
+        Ok(())
+    };
+    update_containers(
+        cluster, &parsed, &namespace, &resources, "*", "image", &edit, &verify,
+    )
 }
 
 /// A container's name matches `--containers` (a shell glob with `*`; `*` is every container).
@@ -580,6 +533,7 @@ fn update_containers(
     container_pattern: &str,
     what: &str,
     edit: &dyn Fn(&mut Value) -> Result<(), String>,
+    verify: &dyn Fn(&Value) -> Result<(), String>,
 ) -> Output {
     let targets = match targets(cluster, parsed, namespace, resources) {
         Ok(t) => t,
@@ -602,6 +556,10 @@ fn update_containers(
             continue;
         };
         let mut value = live.to_json_value();
+        if let Err(e) = value.pointer(pointer).map_or(Ok(()), verify) {
+            output.append(Output::error(e));
+            continue;
+        }
         let mut matched = 0;
         let mut failure = None;
         if let Some(spec) = value.pointer_mut(pointer) {
@@ -860,7 +818,14 @@ fn set_env(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]) -> Out
         Ok(())
     };
     update_containers(
-        cluster, &parsed, &namespace, &resources, &pattern, "env", &edit,
+        cluster,
+        &parsed,
+        &namespace,
+        &resources,
+        &pattern,
+        "env",
+        &edit,
+        &|_| Ok(()),
     )
 }
 
@@ -940,5 +905,6 @@ fn set_resources(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]) 
         &pattern,
         "resource requirements",
         &edit,
+        &|_| Ok(()),
     )
 }
