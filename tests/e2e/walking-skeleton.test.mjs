@@ -110,3 +110,29 @@ test('kubectl get deployments in the terminal', { timeout: TEST_TIMEOUT }, async
     await close();
   }
 });
+
+test('kubectl get -w streams in the terminal until Ctrl+C', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { page, pageErrors, close } = await openApp(t);
+  try {
+    // Paused: the Deployment's pod does not exist yet when the watch starts.
+    await page.locator('[data-testid=pause]').click();
+    const input = page.locator('[data-testid=terminal-input]');
+    await input.fill('kubectl create deployment streamed --image=nginx:1.27');
+    await input.press('Enter');
+    await input.fill('kubectl get pods -w');
+    await input.press('Enter');
+    await waitForText(page, '[data-testid=terminal-output]', [/\$ kubectl get pods -w\nNo resources found in default namespace\./]);
+    // Play: the pod's rows arrive as simulated time passes, the header with the first one.
+    await page.locator('[data-testid=play]').click();
+    await waitForText(page, '[data-testid=terminal-output]', [
+      /No resources found in default namespace\.\nNAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\nstreamed-/,
+      /^streamed-\S+\s+1\/1\s+Running/m,
+    ]);
+    await input.press('Control+c');
+    await waitForText(page, '[data-testid=terminal-output]', [/\^C$/m]);
+    await page.screenshot({ path: path.join(OUTPUT, 'terminal-watch.png'), fullPage: true });
+    assertNoPageErrors(pageErrors);
+  } finally {
+    await close();
+  }
+});

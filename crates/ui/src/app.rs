@@ -120,6 +120,7 @@ pub fn app() -> Html {
     });
     let on_step = with_state(|s| {
         engine::step_to_next_change(&mut s.session);
+        s.follow_streams();
     });
     let on_apply_click = {
         let apply = apply.clone();
@@ -265,6 +266,15 @@ pub fn app() -> Html {
                     crate::storage::save_history(&s.history);
                     drop(s);
                     rerender.emit(());
+                }
+                "c" | "C" if event.ctrl_key() => {
+                    let text = engine::interrupt(&mut s.session);
+                    if !text.is_empty() {
+                        event.prevent_default();
+                        s.terminal.push_str(&text);
+                        drop(s);
+                        rerender.emit(());
+                    }
                 }
                 "ArrowUp" if s.history_position > 0 => {
                     event.prevent_default();

@@ -119,6 +119,22 @@ pub fn run_terminal_line(session: &mut Session, line: &str) -> String {
     text
 }
 
+/// What an open `kubectl get -w` or `logs -f` stream has printed since it was last asked
+/// (empty when nothing changed or no stream is open): the terminal appends it as time passes.
+pub fn stream_output(session: &mut Session) -> String {
+    session.watch_rows().unwrap_or_default()
+}
+
+/// Ctrl+C in the terminal: ends an open stream, as kubectl ends on SIGINT.
+pub fn interrupt(session: &mut Session) -> String {
+    if session.watch_rows().is_some() {
+        session.stop_watch();
+        "^C\n".to_string()
+    } else {
+        String::new()
+    }
+}
+
 /// What the inspector looks at: one object, named as the object list names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Selection {
@@ -598,6 +614,26 @@ mod tests {
             "the first step lets the loops react"
         );
         assert!(!unbound(&session), "and the scheduler has bound it");
+    }
+
+    #[test]
+    fn a_watch_streams_into_the_terminal_as_time_passes_until_ctrl_c() {
+        let mut session = Session::new(1);
+        run_terminal_line(
+            &mut session,
+            "kubectl create deployment web --image=nginx --replicas=1",
+        );
+        let first = run_terminal_line(&mut session, "kubectl get pods -w");
+        assert!(first.contains("ContainerCreating"), "{first}");
+        session.cluster.advance(cluster::SimDuration::from_secs(10));
+        let streamed = stream_output(&mut session);
+        assert!(streamed.contains("Running"), "{streamed}");
+        assert!(!streamed.contains("NAME"), "no second header: {streamed}");
+        assert_eq!(interrupt(&mut session), "^C\n");
+        run_terminal_line(&mut session, "kubectl scale deployment web --replicas=2");
+        session.cluster.advance(cluster::SimDuration::from_secs(10));
+        assert_eq!(stream_output(&mut session), "", "the stream ended");
+        assert_eq!(interrupt(&mut session), "", "nothing to interrupt");
     }
 
     #[test]

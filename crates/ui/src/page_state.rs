@@ -153,6 +153,13 @@ impl PageState {
 
     pub(crate) fn advance(&mut self, millis: u64) {
         self.session.cluster.advance(cluster::SimDuration(millis));
+        self.follow_streams();
+    }
+
+    /// Appends what an open `get -w` / `logs -f` stream printed meanwhile to the terminal.
+    pub(crate) fn follow_streams(&mut self) {
+        let text = crate::engine::stream_output(&mut self.session);
+        self.terminal.push_str(&text);
     }
 }
 

@@ -598,7 +598,9 @@ pub(crate) fn get(
                 show_labels: parsed.flag("show-labels"),
                 age_column: header.iter().position(|h| h == "AGE"),
                 widths,
-                pending_header: (watch_only && !parsed.flag("no-headers")).then_some(header),
+                // kubectl prints the header with the first row when there was nothing to list.
+                pending_header: ((watch_only || objects.is_empty()) && !parsed.flag("no-headers"))
+                    .then_some(header),
                 since: cluster.resource_version(),
                 last_rows: objects
                     .iter()
@@ -611,7 +613,7 @@ pub(crate) fn get(
                     })
                     .collect(),
             });
-            if !watch_only {
+            if !watch_only && !objects.is_empty() {
                 output.stdout.push_str(&table);
             }
         }
