@@ -27,11 +27,6 @@ impl Session {
 
     /// Runs one parsed command and returns what it printed.
     pub fn execute(&mut self, command: &Command, files: &dyn Files) -> Output {
-        // A script's watch stream covers the `sleep` right after it; any other command ends it.
-        if !matches!(command, Command::Sleep { .. }) {
-            self.kubectl.watch = None;
-            self.kubectl.follow = None;
-        }
         match command {
             Command::Kubectl { args, stdin } => {
                 // `$(kubectl …)` in an argument or a heredoc is replaced by what it prints, as
@@ -102,6 +97,15 @@ impl Session {
                 Output::ok(text)
             }
         }
+    }
+
+    /// Runs one line of a script: an open stream (`get -w`, `logs -f`) covers the `sleep` right
+    /// after it, and any other line ends it first (as the shell would have waited for it).
+    pub fn execute_script_line(&mut self, command: &Command, files: &dyn Files) -> Output {
+        if !matches!(command, Command::Sleep { .. }) {
+            self.stop_watch();
+        }
+        self.execute(command, files)
     }
 
     /// What an open stream (`get -w`, `logs -f`) has to show since it was last asked (the

@@ -23,7 +23,7 @@ pub fn run_script(text: &str, seed: u64, files: &dyn Files) -> Result<String, Sc
                 command,
                 ..
             } => {
-                let output = session.execute(command, files);
+                let output = session.execute_script_line(command, files);
                 render_command(&mut out, line, heredoc, &output);
             }
         }
@@ -110,7 +110,7 @@ pub fn check(transcript: &str, seed: u64, files: &dyn Files) -> Result<CheckResu
             .iter()
             .map(|l| format!("{l}\n"))
             .collect();
-        let output = session.execute(command, files);
+        let output = session.execute_script_line(command, files);
         let mut rendered = String::new();
         render_command(&mut rendered, line, heredoc, &output);
         let header_len = rendered.len() - output_text_len(&output);

@@ -109,6 +109,9 @@ pub const OBJECT_LIST_ROWS: usize = 500;
 
 /// Runs one terminal line; returns the text to append (`$ line` then the output).
 pub fn run_terminal_line(session: &mut Session, line: &str) -> String {
+    // A new command ends an open stream (in a shell it would have needed Ctrl+C first); the
+    // page's own requests (events pane, inspector) leave it running.
+    session.stop_watch();
     let output = session.run_line(line, &NoFiles);
     let mut text = format!("$ {line}\n");
     text.push_str(&output.stdout);
@@ -614,6 +617,31 @@ mod tests {
             "the first step lets the loops react"
         );
         assert!(!unbound(&session), "and the scheduler has bound it");
+    }
+
+    #[test]
+    fn the_page_s_own_requests_leave_a_terminal_stream_running() {
+        let mut session = Session::new(1);
+        session.react_instantly = false;
+        run_terminal_line(
+            &mut session,
+            "kubectl create deployment streamed --image=nginx:1.27",
+        );
+        let first = run_terminal_line(&mut session, "kubectl get pods -w");
+        assert!(first.contains("No resources found"), "{first}");
+        session.react_instantly = true;
+        let mut text = String::new();
+        for _ in 0..50 {
+            session.cluster.advance(cluster::SimDuration(200));
+            // The events pane asks for events on every change.
+            let _ = session.run_line("kubectl events -A", &NoFiles);
+            text.push_str(&stream_output(&mut session));
+        }
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].starts_with("NAME "), "{text}");
+        assert!(lines.iter().any(|l| l.contains("Running")), "{text}");
+        // The header is laid out with the first row.
+        assert_eq!(lines[0].find("READY"), lines[1].find("0/1"), "{text}");
     }
 
     #[test]

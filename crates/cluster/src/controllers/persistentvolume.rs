@@ -224,6 +224,23 @@ fn set_claim_phase(out: &mut Reconciled, claim: &Value, phase: &str) {
     }
 }
 
+/// A bound claim whose volume is gone or taken: Lost (a terminal phase), with the event once.
+fn mark_lost(
+    out: &mut Reconciled,
+    claim: &Rc<Object>,
+    value: &Value,
+    reason: &'static str,
+    message: &str,
+) {
+    if text(value, "/status/phase") != "Lost" {
+        set_claim_phase(out, value, "Lost");
+        out.writes.push(Write::Event {
+            involved: claim.clone(),
+            event: event(EventType::Warning, reason, message.to_string()),
+        });
+    }
+}
+
 pub(crate) fn reconcile_claim(claim: &Rc<Object>, view: &ControllerView<'_>) -> Reconciled {
     let mut out = Reconciled::default();
     if super::is_terminating(claim) {
@@ -236,18 +253,13 @@ pub(crate) fn reconcile_claim(claim: &Rc<Object>, view: &ControllerView<'_>) -> 
     if !volume_name.is_empty() {
         let Some(volume) = view.get("persistentvolumes", "", &volume_name) else {
             if was_bound {
-                if text(&value, "/status/phase") != "Lost" {
-                    set_claim_phase(&mut out, &value, "Lost");
-                    out.writes.push(Write::Event {
-                        involved: claim.clone(),
-                        event: event(
-                            EventType::Warning,
-                            "ClaimLost",
-                            "Bound claim has lost its PersistentVolume. Data on the volume is lost!"
-                                .into(),
-                        ),
-                    });
-                }
+                mark_lost(
+                    &mut out,
+                    claim,
+                    &value,
+                    "ClaimLost",
+                    "Bound claim has lost its PersistentVolume. Data on the volume is lost!",
+                );
             } else {
                 set_claim_phase(&mut out, &value, "Pending");
             }
@@ -281,18 +293,13 @@ pub(crate) fn reconcile_claim(claim: &Rc<Object>, view: &ControllerView<'_>) -> 
         } else if ours {
             bind(&mut out, &value, &volume, false);
         } else if was_bound {
-            if text(&value, "/status/phase") != "Lost" {
-                set_claim_phase(&mut out, &value, "Lost");
-                out.writes.push(Write::Event {
-                    involved: claim.clone(),
-                    event: event(
-                        EventType::Warning,
-                        "ClaimMisbound",
-                        "Two claims are bound to the same volume, this one is bound incorrectly"
-                            .into(),
-                    ),
-                });
-            }
+            mark_lost(
+                &mut out,
+                claim,
+                &value,
+                "ClaimMisbound",
+                "Two claims are bound to the same volume, this one is bound incorrectly",
+            );
         } else {
             set_claim_phase(&mut out, &value, "Pending");
             report_periodically(

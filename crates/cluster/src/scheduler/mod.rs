@@ -732,16 +732,7 @@ impl Cluster {
                 // A PreFilter rejection: no node is looked at.
                 let total = infos.len();
                 let message = format!("0/{total} nodes are available: {reason}. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling.");
-                self.set_pod_scheduled_condition(pod, "False", "Unschedulable", &message);
-                let _ = self.record_event(
-                    pod,
-                    EventType::Warning,
-                    "FailedScheduling",
-                    &message,
-                    &EventSource::component("default-scheduler"),
-                );
-                self.scheduler_backoff
-                    .insert(uid, crate::SimTime(self.now().0 + UNSCHEDULABLE_RETRY.0));
+                self.report_unschedulable(pod, &uid, &message);
                 return;
             }
         };
@@ -799,20 +790,9 @@ impl Cluster {
             if let Some(candidate) = preempted {
                 drop(cycle);
                 self.preempt(pod, &candidate, &message);
-                self.scheduler_backoff
-                    .insert(uid, crate::SimTime(self.now().0 + UNSCHEDULABLE_RETRY.0));
                 return;
             }
-            self.set_pod_scheduled_condition(pod, "False", "Unschedulable", &message);
-            let _ = self.record_event(
-                pod,
-                EventType::Warning,
-                "FailedScheduling",
-                &message,
-                &EventSource::component("default-scheduler"),
-            );
-            self.scheduler_backoff
-                .insert(uid, crate::SimTime(self.now().0 + UNSCHEDULABLE_RETRY.0));
+            self.report_unschedulable(pod, &uid, &message);
             return;
         }
         // LeastAllocated: the share of CPU and memory left free after placing the pod.
@@ -957,9 +937,9 @@ impl Cluster {
         self.bind_pod(pod, &chosen);
     }
 
-    /// Preemption: the pod is reported unschedulable, nominated to the candidate node, and the
-    /// victims are deleted gracefully with a `Preempted` event each.
-    fn preempt(&mut self, pod: &Rc<Object>, candidate: &preemption::Candidate, message: &str) {
+    /// The pod fits nowhere (now): its PodScheduled condition and FailedScheduling event say
+    /// why, and it is tried again after a while or when the cluster changes.
+    fn report_unschedulable(&mut self, pod: &Rc<Object>, uid: &str, message: &str) {
         self.set_pod_scheduled_condition(pod, "False", "Unschedulable", message);
         let _ = self.record_event(
             pod,
@@ -968,6 +948,17 @@ impl Cluster {
             message,
             &EventSource::component("default-scheduler"),
         );
+        self.scheduler_backoff.insert(
+            uid.to_string(),
+            crate::SimTime(self.now().0 + UNSCHEDULABLE_RETRY.0),
+        );
+    }
+
+    /// Preemption: the pod is reported unschedulable, nominated to the candidate node, and the
+    /// victims are deleted gracefully with a `Preempted` event each.
+    fn preempt(&mut self, pod: &Rc<Object>, candidate: &preemption::Candidate, message: &str) {
+        let uid = pod.metadata().uid.clone().unwrap_or_default();
+        self.report_unschedulable(pod, &uid, message);
         let pods = model::registry::resolve("pods").expect("registered");
         if let Ok(current) = self.get(pods, pod.namespace(), pod.name()) {
             let mut value = current.to_json_value();
@@ -976,7 +967,6 @@ impl Cluster {
                 self.api.write_internal(object);
             }
         }
-        let uid = pod.metadata().uid.clone().unwrap_or_default();
         for (namespace, name) in &candidate.victims {
             let Ok(victim) = self.get(pods, namespace, name) else {
                 continue;

@@ -139,6 +139,13 @@ impl Watch {
                 continue;
             }
             if let Some(header) = self.pending_header.take() {
+                // The header and the first row are laid out together, as one tabwriter flush.
+                for (i, cell) in row.iter().enumerate() {
+                    if i >= self.widths.len() {
+                        self.widths.push(0);
+                    }
+                    self.widths[i] = self.widths[i].max(cell.chars().count());
+                }
                 out.push_str(&self.line(&header));
             }
             out.push_str(&self.line(&row));
