@@ -271,11 +271,6 @@ pub(crate) fn get(
         Ok(p) => p,
         Err(e) => return Output::error(e),
     };
-    if parsed.flag("output-watch-events") {
-        return Output::error(
-            "error: --output-watch-events is not available in this playground yet (-w and --watch-only are)",
-        );
-    }
     let namespace = super::namespace_of(kubectl, &parsed);
     let all_namespaces = parsed.flag("all-namespaces");
     let selector = match parsed.value("selector").map(Selector::parse).transpose() {
@@ -533,7 +528,10 @@ pub(crate) fn get(
                 }
             }
         }
-        _ if parsed.flag("watch") || parsed.flag("watch-only") => {
+        _ if parsed.flag("watch")
+            || parsed.flag("watch-only")
+            || parsed.flag("output-watch-events") =>
+        {
             let wide = output_format == "wide";
             let [(resource, objects)] = found.as_slice() else {
                 return Output::error("error: you may only specify a single resource type");
@@ -582,7 +580,9 @@ pub(crate) fn get(
                 [] => Vec::new(),
             };
             let watch_only = parsed.flag("watch-only");
+            let with_events = parsed.flag("output-watch-events");
             kubectl.watch = Some(super::watch::Watch {
+                with_events,
                 resource,
                 namespace: (!all_namespaces).then(|| namespace.clone()),
                 selector: selector.clone(),
@@ -600,7 +600,7 @@ pub(crate) fn get(
                 widths,
                 // kubectl prints the header with the first row when there was nothing to list.
                 pending_header: ((watch_only || objects.is_empty()) && !parsed.flag("no-headers"))
-                    .then_some(header),
+                    .then(|| header.clone()),
                 since: cluster.resource_version(),
                 last_rows: objects
                     .iter()
@@ -613,7 +613,22 @@ pub(crate) fn get(
                     })
                     .collect(),
             });
-            if !watch_only && !objects.is_empty() {
+            if with_events {
+                if let Some(watch) = kubectl.watch.as_mut() {
+                    if watch_only {
+                        let mut with_event = header.clone();
+                        with_event.insert(0, "EVENT".into());
+                        watch.pending_header = Some(with_event);
+                        watch.widths.insert(0, "EVENT".len().max("MODIFIED".len()));
+                    } else {
+                        output.stdout.push_str(&watch.initial_events(
+                            &header,
+                            objects,
+                            cluster.now(),
+                        ));
+                    }
+                }
+            } else if !watch_only && !objects.is_empty() {
                 output.stdout.push_str(&table);
             }
         }
@@ -639,6 +654,7 @@ pub(crate) fn get(
         }
     }
     if total == 0
+        && !parsed.flag("watch-only")
         && output.stderr.is_empty()
         && matches!(printer, Printer::Table)
         && !parsed.flag("ignore-not-found")

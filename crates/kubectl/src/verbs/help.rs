@@ -149,6 +149,7 @@ const GET_FLAGS: &[Flag] = &[
     Flag::new("sort-by", Str, "", "Sort the list by the field this JSONPath names, e.g. '{.metadata.name}'."),
     Flag::new("watch", Bool, "false", "After printing, keep following the objects and print each change (one resource type; in a script the stream covers the next sleep, in the page it runs until Ctrl+C).").short('w'),
     Flag::new("watch-only", Bool, "false", "Like --watch, without printing the objects as they are first."),
+    Flag::new("output-watch-events", Bool, "false", "Watch, and print the kind of each change (ADDED, MODIFIED, DELETED) in a first EVENT column."),
 ];
 
 const APPLY_FLAGS: &[Flag] = &[

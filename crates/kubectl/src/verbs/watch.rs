@@ -36,6 +36,8 @@ pub struct Watch {
     /// The last row printed per object, so that a write that changes nothing kubectl shows is
     /// not printed twice in a row.
     pub(crate) last_rows: BTreeMap<String, Vec<String>>,
+    /// `--output-watch-events`: an EVENT column (ADDED, MODIFIED, DELETED) comes first.
+    pub(crate) with_events: bool,
 }
 
 impl Watch {
@@ -76,6 +78,46 @@ impl Watch {
         }
         line.push('\n');
         line
+    }
+
+    /// The first table of an `--output-watch-events` watch: the header and every object as
+    /// ADDED, laid out together.
+    pub(crate) fn initial_events(
+        &mut self,
+        header: &[String],
+        objects: &[std::rc::Rc<model::Object>],
+        now: cluster::SimTime,
+    ) -> String {
+        let mut header = header.to_vec();
+        header.insert(0, "EVENT".into());
+        let rows: Vec<Vec<String>> = objects
+            .iter()
+            .map(|o| {
+                let mut row = self.row(o, now);
+                row.insert(0, "ADDED".into());
+                row
+            })
+            .collect();
+        // The EVENT column is as wide as its longest word, MODIFIED.
+        self.widths = vec!["MODIFIED".len()];
+        for cells in std::iter::once(&header).chain(rows.iter()) {
+            for (i, cell) in cells.iter().enumerate() {
+                if i >= self.widths.len() {
+                    self.widths.push(0);
+                }
+                self.widths[i] = self.widths[i].max(cell.chars().count());
+            }
+        }
+        let mut out = String::new();
+        if !objects.is_empty() {
+            out.push_str(&self.line(&header));
+            for row in &rows {
+                out.push_str(&self.line(row));
+            }
+        } else {
+            self.pending_header = Some(header);
+        }
+        out
     }
 
     /// The rows of the changes since the last call.
@@ -138,9 +180,24 @@ impl Watch {
             {
                 continue;
             }
+            let printed = if self.with_events {
+                let mut cells = row.clone();
+                cells.insert(
+                    0,
+                    match event_type {
+                        WatchEventType::Added => "ADDED",
+                        WatchEventType::Modified => "MODIFIED",
+                        WatchEventType::Deleted => "DELETED",
+                    }
+                    .to_string(),
+                );
+                cells
+            } else {
+                row.clone()
+            };
             if let Some(header) = self.pending_header.take() {
                 // The header and the first row are laid out together, as one tabwriter flush.
-                for (i, cell) in row.iter().enumerate() {
+                for (i, cell) in printed.iter().enumerate() {
                     if i >= self.widths.len() {
                         self.widths.push(0);
                     }
@@ -148,7 +205,7 @@ impl Watch {
                 }
                 out.push_str(&self.line(&header));
             }
-            out.push_str(&self.line(&row));
+            out.push_str(&self.line(&printed));
             if event_type == WatchEventType::Deleted {
                 self.last_rows.remove(&key);
             } else {
