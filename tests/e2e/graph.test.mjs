@@ -110,8 +110,8 @@ test('the graph shows nodes, pods in their node with kubectl STATUS, and the sch
     assert.equal(nodeBoxes.filter(([, b]) => inside(smallBox, b)).length, 1, 'small-1 is inside exactly one worker');
     const queueBox = await box(graph.locator('.queue-frame'));
     assert.ok(inside(await box(pod(page, 'default/huge')), queueBox), 'huge waits in the queue');
-    // Ours (3) and the cluster's own (10 in kube-system, 1 in ingress-nginx).
-    await waitForText(page, '[data-testid=graph-caption]', [/\b14 pods/, /1 waiting/]);
+    // Ours (3) and the cluster's own (11 in kube-system, 1 in ingress-nginx).
+    await waitForText(page, '[data-testid=graph-caption]', [/\b15 pods/, /1 waiting/]);
 
     // The node's capacity bars count small-1's requests.
     const title = await graph.locator('[data-bar=CPU] title').evaluateAll((els) => els.map((e) => e.textContent));

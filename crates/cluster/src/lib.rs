@@ -23,6 +23,7 @@ pub mod events;
 mod eviction;
 pub mod faults;
 mod kubelet;
+pub mod metrics;
 pub mod network;
 pub mod nodes;
 pub mod rbac;
@@ -64,7 +65,16 @@ pub struct Cluster {
     network_clients: std::cell::Cell<u64>,
     /// What the user broke (failed nodes, a stopped control plane).
     faults: faults::Faults,
+    /// When each pod (`namespace/name`) answered requests, over the last minute (their CPU
+    /// cost shows in the pod's metrics).
+    served_requests: std::cell::RefCell<ServedRequests>,
+    /// What the HorizontalPodAutoscaler controller remembers per HPA (recommendations, scale
+    /// events, when it last synced).
+    autoscalers:
+        std::collections::BTreeMap<String, controllers::horizontalpodautoscaler::AutoscalerMemory>,
 }
+
+type ServedRequests = std::collections::BTreeMap<String, std::collections::VecDeque<SimTime>>;
 
 type NetworkCacheEntry = Option<((SimTime, u64), std::rc::Rc<traffic::NetworkView>)>;
 
@@ -134,6 +144,8 @@ impl Cluster {
             network_cache: Default::default(),
             network_clients: Default::default(),
             faults: Default::default(),
+            served_requests: Default::default(),
+            autoscalers: Default::default(),
         };
         cluster.bootstrap(shape);
         cluster.boot_system_workloads(shape);

@@ -2,8 +2,9 @@
 //! node (etcd, kube-apiserver, kube-controller-manager, kube-scheduler — mirror pods owned by
 //! their Node), kube-proxy as a DaemonSet on every node, CoreDNS as a two-replica Deployment
 //! behind the `kube-dns` Service at 10.96.0.10, their ServiceAccounts and ConfigMaps, and (as
-//! kind adds) the default StorageClass `standard`; and ingress-nginx in its own namespace with the
-//! default IngressClass `nginx` behind a LoadBalancer Service.
+//! kind adds) the default StorageClass `standard`; ingress-nginx in its own namespace with the
+//! default IngressClass `nginx` behind a LoadBalancer Service; and metrics-server (the resource
+//! metrics API for `kubectl top` and the HorizontalPodAutoscaler).
 //! [`Cluster::new`](crate::Cluster::new) creates them and lets the cluster run for
 //! [`BOOT_SECONDS`] so that a new cluster is up and settled, as one is when a tutorial starts.
 
@@ -270,7 +271,82 @@ spec:
 "
         .to_string(),
     );
+    documents.extend(metrics_server());
     documents
+}
+
+/// metrics-server as its `components.yaml` installs it (with `--kubelet-insecure-tls`, as
+/// kind clusters need): the resource metrics API behind `kubectl top` and the
+/// HorizontalPodAutoscaler. No probes, like CoreDNS here (an idle cluster stays idle).
+fn metrics_server() -> Vec<String> {
+    vec![
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: metrics-server\n  namespace: kube-system\n  labels:\n    k8s-app: metrics-server\n".to_string(),
+        "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: metrics-server
+  namespace: kube-system
+  labels:
+    k8s-app: metrics-server
+spec:
+  selector:
+    matchLabels:
+      k8s-app: metrics-server
+  strategy:
+    rollingUpdate:
+      maxUnavailable: 0
+  template:
+    metadata:
+      labels:
+        k8s-app: metrics-server
+    spec:
+      priorityClassName: system-cluster-critical
+      serviceAccountName: metrics-server
+      nodeSelector:
+        kubernetes.io/os: linux
+      containers:
+      - name: metrics-server
+        image: registry.k8s.io/metrics-server/metrics-server:v0.8.0
+        args:
+        - --cert-dir=/tmp
+        - --secure-port=10250
+        - --kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname
+        - --kubelet-use-node-status-port
+        - --metric-resolution=15s
+        - --kubelet-insecure-tls
+        ports:
+        - containerPort: 10250
+          name: https
+          protocol: TCP
+        resources:
+          requests:
+            cpu: 100m
+            memory: 200Mi
+        securityContext:
+          allowPrivilegeEscalation: false
+          readOnlyRootFilesystem: true
+          runAsNonRoot: true
+          runAsUser: 1000
+"
+        .to_string(),
+        "apiVersion: v1
+kind: Service
+metadata:
+  name: metrics-server
+  namespace: kube-system
+  labels:
+    k8s-app: metrics-server
+spec:
+  selector:
+    k8s-app: metrics-server
+  ports:
+  - name: https
+    port: 443
+    protocol: TCP
+    targetPort: https
+"
+        .to_string(),
+    ]
 }
 
 /// ingress-nginx as its install manifest leaves it: the namespace, the controller's

@@ -970,29 +970,78 @@ pub fn row(object: &Object, now: SimTime, wide: bool) -> Vec<String> {
                 text(&v, "spec.scaleTargetRef.kind"),
                 text(&v, "spec.scaleTargetRef.name")
             );
+            let statuses = items(&v, "status.currentMetrics");
             let targets: Vec<String> = items(&v, "spec.metrics")
                 .iter()
-                .map(|m| {
-                    match (
-                        text(m, "type").as_str(),
-                        at(m, "resource.target.averageUtilization").as_i64(),
-                    ) {
-                        ("Resource", Some(percent)) => {
-                            format!("{}: <unknown>/{percent}%", text(m, "resource.name"))
+                .enumerate()
+                .map(|(i, m)| {
+                    let status = statuses.get(i);
+                    let field = match text(m, "type").as_str() {
+                        "Resource" => "resource",
+                        "ContainerResource" => "containerResource",
+                        "Pods" => "pods",
+                        "Object" => "object",
+                        "External" => "external",
+                        _ => return "<unknown type>".to_string(),
+                    };
+                    let current = |key: &str| {
+                        status
+                            .map(|s| at(s, &format!("{field}.current.{key}")))
+                            .filter(|c| !c.is_null())
+                            .map(|c| match c {
+                                serde_json::Value::String(t) => t.clone(),
+                                other => other.to_string(),
+                            })
+                    };
+                    let target_average = text(m, &format!("{field}.target.averageValue"));
+                    let resource = text(m, &format!("{field}.name"));
+                    match field {
+                        "resource" | "containerResource" if !target_average.is_empty() => format!(
+                            "{resource}: {}/{target_average}",
+                            current("averageValue").unwrap_or_else(|| "<unknown>".into())
+                        ),
+                        "resource" | "containerResource" => {
+                            let current = current("averageUtilization")
+                                .map(|c| format!("{c}%"))
+                                .unwrap_or_else(|| "<unknown>".into());
+                            let target = at(m, &format!("{field}.target.averageUtilization"))
+                                .as_i64()
+                                .map(|t| format!("{t}%"))
+                                .unwrap_or_else(|| "<auto>".into());
+                            format!("{resource}: {current}/{target}")
                         }
-                        _ => "<unknown>".to_string(),
+                        _ if !target_average.is_empty() => format!(
+                            "{}/{target_average} (avg)",
+                            current("averageValue").unwrap_or_else(|| "<unknown>".into())
+                        ),
+                        _ => format!(
+                            "{}/{}",
+                            current("value").unwrap_or_else(|| "<unknown>".into()),
+                            text(m, &format!("{field}.target.value"))
+                        ),
                     }
                 })
                 .collect();
+            let targets = if targets.len() > 2 {
+                format!(
+                    "{} + {} more...",
+                    targets[..2].join(", "),
+                    targets.len() - 2
+                )
+            } else {
+                targets.join(", ")
+            };
             vec![
                 name,
                 reference,
                 if targets.is_empty() {
                     "<none>".into()
                 } else {
-                    targets.join(", ")
+                    targets
                 },
-                at(&v, "spec.minReplicas").as_i64().unwrap_or(1).to_string(),
+                at(&v, "spec.minReplicas")
+                    .as_i64()
+                    .map_or("<unset>".to_string(), |n| n.to_string()),
                 int(&v, "spec.maxReplicas").to_string(),
                 int(&v, "status.currentReplicas").to_string(),
                 age,

@@ -21,6 +21,7 @@ pub(crate) mod deployment;
 pub(crate) mod disruption;
 pub(crate) mod endpoints;
 pub(crate) mod endpointslice;
+pub(crate) mod horizontalpodautoscaler;
 pub(crate) mod ingress;
 pub(crate) mod job;
 pub(crate) mod loadbalancer;
@@ -336,12 +337,16 @@ impl Cluster {
                 self.apply_controller_writes(name, reconciled.writes);
             }
         }
+        self.run_autoscalers(now);
         // Forget the wakeups and failures of objects that are gone.
         let live: std::collections::BTreeSet<String> = CONTROLLERS
             .iter()
-            .flat_map(|(_, plural, _)| self.list(resource(plural), None))
+            .map(|(_, plural, _)| *plural)
+            .chain(["horizontalpodautoscalers"])
+            .flat_map(|plural| self.list(resource(plural), None))
             .filter_map(|o| o.metadata().uid.clone())
             .collect();
+        self.autoscalers.retain(|uid, _| live.contains(uid));
         self.controllers.wakeups.retain(|key, _| {
             key.split_once('/')
                 .is_some_and(|(_, uid)| live.contains(uid))
@@ -350,6 +355,38 @@ impl Cluster {
             .failures
             .retain(|uid, _| live.contains(uid));
         self.resource_version() != before
+    }
+
+    /// Syncs the HorizontalPodAutoscalers that are due (every 15 s, and when their spec
+    /// changes), with the metrics API as it stands now.
+    fn run_autoscalers(&mut self, now: SimTime) {
+        let autoscalers = self.list(resource("horizontalpodautoscalers"), None);
+        let mut metrics: Option<Option<Vec<crate::metrics::PodMetrics>>> = None;
+        for hpa in autoscalers {
+            let uid = hpa.metadata().uid.clone().unwrap_or_default();
+            let memory = self.autoscalers.get(&uid).cloned().unwrap_or_default();
+            let generation = hpa.metadata().generation.unwrap_or(1);
+            if !memory.due(now, generation) {
+                continue;
+            }
+            let metrics = metrics.get_or_insert_with(|| self.pod_metrics());
+            let (reconciled, memory) = {
+                let view = ControllerView {
+                    store: self.api.store(),
+                    now,
+                    failures: &self.controllers.failures,
+                    kubelet_stopped: &self.faults.stopped_kubelets,
+                };
+                horizontalpodautoscaler::reconcile(&hpa, &view, metrics.as_deref(), &memory)
+            };
+            self.autoscalers.insert(uid.clone(), memory);
+            if let Some(at) = reconciled.requeue_at.filter(|t| *t > now) {
+                self.controllers
+                    .wakeups
+                    .insert(format!("horizontal-pod-autoscaler/{uid}"), at);
+            }
+            self.apply_controller_writes("horizontal-pod-autoscaler", reconciled.writes);
+        }
     }
 
     /// The earliest time a controller asked to look again (or retry a failed create).

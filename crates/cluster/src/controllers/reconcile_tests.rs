@@ -489,3 +489,109 @@ fn default_class_claims_wait_for_a_consumer_then_get_a_provisioned_volume() {
     assert!(writes[3].starts_with("create PersistentVolume pvc-"));
     assert!(writes[4].starts_with("event ProvisioningSucceeded from rancher.io/local-path_"));
 }
+
+/// The HPA fixture: Deployment `web` (REPLICAS), its pods (requests `cpu: 200m` unless
+/// NOREQUEST), an HPA at 50% CPU between 1 and 10.
+fn autoscaled(replicas: usize, with_requests: bool) -> String {
+    let requests = if with_requests {
+        ", resources: {requests: {cpu: 200m}}"
+    } else {
+        ""
+    };
+    let mut yaml = format!("apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: web}}\nspec:\n  replicas: {replicas}\n  selector: {{matchLabels: {{app: web}}}}\n  template:\n    metadata: {{labels: {{app: web}}}}\n    spec: {{containers: [{{name: c, image: nginx}}]}}\n---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {{name: web}}\nspec:\n  scaleTargetRef: {{apiVersion: apps/v1, kind: Deployment, name: web}}\n  minReplicas: 1\n  maxReplicas: 10\n  metrics: [{{type: Resource, resource: {{name: cpu, target: {{type: Utilization, averageUtilization: 50}}}}}}]\n");
+    for i in 0..replicas {
+        yaml.push_str(&format!("---\napiVersion: v1\nkind: Pod\nmetadata: {{name: web-{i}, labels: {{app: web}}}}\nspec:\n  nodeName: node-1\n  containers: [{{name: c, image: nginx{requests}}}]\nstatus:\n  phase: Running\n  startTime: \"2025-12-31T23:55:00Z\"\n  conditions: [{{type: Ready, status: \"True\", lastTransitionTime: \"2025-12-31T23:55:05Z\"}}]\n"));
+    }
+    yaml
+}
+
+/// Every pod of the fixture using `millicores`, measured at the cluster's instant.
+fn cpu_metrics(cluster: &Cluster, pods: usize, millicores: u64) -> Vec<crate::metrics::PodMetrics> {
+    (0..pods)
+        .map(|i| crate::metrics::PodMetrics {
+            namespace: "default".into(),
+            name: format!("web-{i}"),
+            timestamp: cluster.now(),
+            window_millis: 15_000,
+            containers: vec![crate::metrics::ContainerMetrics {
+                name: "c".into(),
+                cpu_millicores: millicores,
+                memory_bytes: 1 << 20,
+            }],
+        })
+        .collect()
+}
+
+fn autoscale_once(
+    cluster: &Cluster,
+    metrics: Option<&[crate::metrics::PodMetrics]>,
+    memory: &super::horizontalpodautoscaler::AutoscalerMemory,
+) -> (
+    Vec<String>,
+    super::horizontalpodautoscaler::AutoscalerMemory,
+) {
+    let hpa = cluster
+        .get(
+            super::resource("horizontalpodautoscalers"),
+            "default",
+            "web",
+        )
+        .expect("the HPA exists");
+    let view = ControllerView {
+        store: cluster.api.store(),
+        now: cluster.now(),
+        failures: &cluster.controllers.failures,
+        kubelet_stopped: &cluster.faults.stopped_kubelets,
+    };
+    let (reconciled, memory) =
+        super::horizontalpodautoscaler::reconcile(&hpa, &view, metrics, memory);
+    (describe_writes(&reconciled), memory)
+}
+
+#[test]
+fn horizontal_pod_autoscaler_reconciles_as_upstream_does() {
+    let fresh = Default::default();
+    // 150% of the request on 2 pods wants 6; without a behavior, at most max(2×2, 4) = 4.
+    let cluster = store_of(&autoscaled(2, true));
+    let (writes, _) = autoscale_once(&cluster, Some(&cpu_metrics(&cluster, 2, 300)), &fresh);
+    assert_eq!(
+        writes,
+        [
+            "update Deployment web replicas=4",
+            "event SuccessfulRescale from horizontal-pod-autoscaler: New size: 4; reason: cpu resource utilization (percentage of request) above target"
+        ]
+    );
+    // 54% against 50% is within the 0.1 tolerance: nothing changes.
+    let (writes, _) = autoscale_once(&cluster, Some(&cpu_metrics(&cluster, 2, 108)), &fresh);
+    assert!(writes.is_empty(), "{writes:?}");
+    // Low use scales down, unless a higher recommendation is less than 5 minutes old.
+    let cluster = store_of(&autoscaled(4, true));
+    let (writes, memory) = autoscale_once(&cluster, Some(&cpu_metrics(&cluster, 4, 20)), &fresh);
+    assert!(
+        writes.is_empty(),
+        "the initial recommendation (4) holds: {writes:?}"
+    );
+    assert_eq!(memory.recommendations.len(), 2);
+    let mut old = memory.clone();
+    old.recommendations = vec![(1, crate::SimTime(0))];
+    let (writes, _) = autoscale_once(&cluster, Some(&cpu_metrics(&cluster, 4, 20)), &old);
+    assert_eq!(
+        writes,
+        [
+            "update Deployment web replicas=1",
+            "event SuccessfulRescale from horizontal-pod-autoscaler: New size: 1; reason: All metrics below target"
+        ]
+    );
+    // No metrics API, and pods without requests: upstream's errors, no scaling.
+    let (writes, _) = autoscale_once(&cluster, None, &fresh);
+    assert_eq!(writes, [
+        "event FailedGetResourceMetric from horizontal-pod-autoscaler: failed to get cpu utilization: unable to get metrics for resource cpu: unable to fetch metrics from resource metrics API: the server could not find the requested resource (get pods.metrics.k8s.io)",
+        "event FailedComputeMetricsReplicas from horizontal-pod-autoscaler: invalid metrics (1 invalid out of 1), first error is: failed to get cpu utilization: unable to get metrics for resource cpu: unable to fetch metrics from resource metrics API: the server could not find the requested resource (get pods.metrics.k8s.io)",
+    ]);
+    let cluster = store_of(&autoscaled(2, false));
+    let (writes, _) = autoscale_once(&cluster, Some(&cpu_metrics(&cluster, 2, 300)), &fresh);
+    assert_eq!(writes, [
+        "event FailedGetResourceMetric from horizontal-pod-autoscaler: failed to get cpu utilization: missing request for cpu in container c of Pod web-0",
+        "event FailedComputeMetricsReplicas from horizontal-pod-autoscaler: invalid metrics (1 invalid out of 1), first error is: failed to get cpu utilization: missing request for cpu in container c of Pod web-0",
+    ]);
+}

@@ -40,6 +40,7 @@ mod logs;
 mod probes;
 mod status;
 mod termination;
+pub(crate) mod usage;
 mod volumes;
 
 #[cfg(test)]
@@ -164,6 +165,8 @@ struct ContainerRun {
     ready: bool,
     /// The running instance will be OOM-killed (it wants more memory than its limit).
     oom_kill: bool,
+    /// What the running instance costs in CPU and memory.
+    profile: programs::ResourceProfile,
     /// The running instance is being replaced because its spec changed.
     spec_changed: bool,
 }
@@ -689,6 +692,7 @@ impl Cluster {
                 };
                 container.listener = programs::listener_for(&launch, &program, &declared);
                 container.sigterm_exit = programs::exit_on_sigterm(&launch, &program);
+                container.profile = programs::resource_profile(&launch, &program);
                 container.environment = environment.variables.clone();
                 container.probes = probes_of(&container.spec, at);
                 container.started_ok = !container
@@ -708,6 +712,9 @@ impl Cluster {
                     ));
                 }
                 let progress = process.run_until(SimTime(at.0 + LOOKAHEAD_MILLIS));
+                for pod in process.take_served_requests() {
+                    self.record_served_request(&pod, at);
+                }
                 container.process = Some(process);
                 container.state = ContainerState::Running { started_at: at };
                 container.action = action_for(progress);
@@ -756,6 +763,9 @@ impl Cluster {
                     }
                     let progress = process.run_until(SimTime(at.0 + LOOKAHEAD_MILLIS));
                     container.action = action_for(progress);
+                    for pod in process.take_served_requests() {
+                        self.record_served_request(&pod, at);
+                    }
                 }
             }
             Action::Exited { code } => {
@@ -1143,6 +1153,7 @@ fn new_pod(pod: &Value, node: &str, now: SimTime) -> KubeletPod {
             started_ok: false,
             ready: false,
             oom_kill: false,
+            profile: Default::default(),
             spec_changed: false,
         });
     }

@@ -250,6 +250,15 @@ impl Process {
         self.machine.as_ref().is_some_and(|m| m.uses_network())
     }
 
+    /// The pods that answered this program's requests since the last call.
+    pub fn take_served_requests(&mut self) -> Vec<String> {
+        self.machine
+            .as_ref()
+            .and_then(|m| m.state.network.network.as_ref())
+            .map(|n| n.take_served())
+            .unwrap_or_default()
+    }
+
     /// Gives the program a fresh view of the network (before running it further).
     pub fn set_network(&mut self, network: network::NetworkHandle) {
         if let Some(machine) = self.machine.as_mut() {

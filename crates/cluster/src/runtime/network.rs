@@ -72,6 +72,11 @@ pub trait Network {
     fn request(&self, request: &HttpRequest) -> HttpOutcome;
     /// The cluster DNS server's address (what `nslookup` prints as its server).
     fn dns_server(&self) -> String;
+    /// The pods (`namespace/name`) that answered requests since the last call (the work they
+    /// did shows in their CPU use).
+    fn take_served(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// A shell's access to the network.

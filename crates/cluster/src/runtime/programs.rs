@@ -66,6 +66,9 @@ pub enum Site {
     Blank,
     /// The ingress-nginx controller: Ingress rules decide (and `/healthz` on 10254).
     IngressController,
+    /// The HPA walkthrough's php-apache (`registry.k8s.io/hpa-example`): `OK!`, after some
+    /// CPU work per request.
+    PhpApache,
 }
 
 /// What a program listens on.
@@ -99,6 +102,7 @@ pub fn listener_for(
             ImageKind::EchoServer => Site::Echo,
             ImageKind::Agnhost => Site::Hostname,
             ImageKind::IngressNginx => Site::IngressController,
+            ImageKind::PhpApache => Site::PhpApache,
             _ => Site::Blank,
         };
         Some(Listener {
@@ -110,6 +114,7 @@ pub fn listener_for(
     };
     match image_kind(launch.image) {
         ImageKind::Nginx | ImageKind::Httpd => listener(vec![80], HttpBehaviour::StaticSite, 60),
+        ImageKind::PhpApache => listener(vec![80], HttpBehaviour::AnyPath, 80),
         ImageKind::EchoServer => listener(vec![8080, 8443], HttpBehaviour::AnyPath, 450),
         ImageKind::HelloApp => {
             // http-echo listens on 5678 unless `-listen=:PORT` says otherwise.
@@ -243,6 +248,10 @@ enum ImageKind {
     Pause,
     /// The ingress-nginx controller.
     IngressNginx,
+    /// `registry.k8s.io/hpa-example`: Apache + PHP burning CPU per request.
+    PhpApache,
+    /// metrics-server.
+    MetricsServer,
     Generic,
 }
 
@@ -273,6 +282,8 @@ fn image_kind(image: &ImageReference) -> ImageKind {
         "python" | "node" | "ruby" | "golang" | "openjdk" | "php" => ImageKind::Interpreter,
         "hello-world" => ImageKind::HelloWorld,
         "pause" => ImageKind::Pause,
+        "hpa-example" => ImageKind::PhpApache,
+        "metrics-server" => ImageKind::MetricsServer,
         _ => ImageKind::Generic,
     }
 }
@@ -337,6 +348,8 @@ pub fn program_for(launch: &ContainerLaunch) -> Program {
     let server_binaries: &[&str] = match kind {
         ImageKind::Nginx | ImageKind::EchoServer => &["nginx", "docker-entrypoint.sh"],
         ImageKind::Httpd => &["httpd", "httpd-foreground"],
+        ImageKind::PhpApache => &["apache2-foreground", "apache2"],
+        ImageKind::MetricsServer => &["/metrics-server", "metrics-server"],
         ImageKind::Redis => &["redis-server", "docker-entrypoint.sh"],
         ImageKind::Mysql => &["mysqld", "docker-entrypoint.sh", "mariadbd"],
         ImageKind::Postgres => &["postgres", "docker-entrypoint.sh"],
@@ -356,7 +369,7 @@ pub fn program_for(launch: &ContainerLaunch) -> Program {
         return default_program(kind, launch);
     }
     // Agnhost's image has the binary as its entrypoint: `args: [netexec, …]`.
-    if kind == ImageKind::Agnhost && launch.command.is_empty() {
+    if matches!(kind, ImageKind::Agnhost | ImageKind::MetricsServer) && launch.command.is_empty() {
         return default_program(kind, launch);
     }
     if UTILITIES.contains(&program) && kind != ImageKind::Pause && kind != ImageKind::HelloApp {
@@ -653,6 +666,114 @@ fn default_program(kind: ImageKind, launch: &ContainerLaunch) -> Program {
                 (1_400, format!("{}       7 controller.go:227] \"Backend successfully reloaded\"", klog_time(at(1_400)))),
             ])
         }
+        ImageKind::PhpApache => {
+            let c = civil(at(80));
+            let stamp = format!(
+                "[{} {} {:02} {:02}:{:02}:{:02}.{:03}123 {}]",
+                &clock_text::date_default(at(80))[..3],
+                &clock_text::date_default(at(80))[4..7],
+                c.day,
+                c.hour,
+                c.minute,
+                c.second,
+                c.millisecond,
+                c.year
+            );
+            let fqdn = format!("AH00558: apache2: Could not reliably determine the server's fully qualified domain name, using {}. Set the 'ServerName' directive globally to suppress this message", launch.pod_ip);
+            lines(vec![
+                (20, fqdn.clone()),
+                (40, fqdn),
+                (80, format!("{stamp} [mpm_prefork:notice] [pid 1] AH00163: Apache/2.4.10 (Debian) PHP/5.6.14 configured -- resuming normal operations")),
+                (80, format!("{stamp} [core:notice] [pid 1] AH00094: Command line: 'apache2 -D FOREGROUND'")),
+            ])
+        }
+        ImageKind::MetricsServer => lines(vec![
+            (300, format!("{}       1 serving.go:374] Generated self-signed cert (/tmp/apiserver.crt, /tmp/apiserver.key)", klog_time(at(300)))),
+            (900, format!("{}       1 handler.go:275] Adding GroupVersion metrics.k8s.io v1beta1 to ResourceManager", klog_time(at(900)))),
+            (1_000, format!("{}       1 secure_serving.go:213] Serving securely on [::]:10250", klog_time(at(1_000)))),
+        ]),
         ImageKind::Pause | ImageKind::Generic => lines(Vec::new()),
+    }
+}
+
+/// What a running container costs: what the kubelet's cAdvisor measures and `kubectl top`, the
+/// metrics API and the HorizontalPodAutoscaler read. Believable figures per image (an idle
+/// nginx uses no measurable CPU and ~3 MiB), plus the work the program does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ResourceProfile {
+    /// CPU while idle, in millicores.
+    pub idle_cpu_millicores: u64,
+    /// CPU burnt whatever happens (`stress --cpu N`: N cores), in millicores.
+    pub busy_cpu_millicores: u64,
+    /// CPU time each answered request costs, in microseconds of one core.
+    pub cpu_micros_per_request: u64,
+    /// Working set, in bytes.
+    pub memory_bytes: u64,
+}
+
+/// The resource profile of a container's program.
+pub fn resource_profile(launch: &ContainerLaunch, program: &Program) -> ResourceProfile {
+    const MIB: u64 = 1 << 20;
+    let profile = |idle: u64, per_request: u64, mebibytes_tenths: u64| ResourceProfile {
+        idle_cpu_millicores: idle,
+        busy_cpu_millicores: 0,
+        cpu_micros_per_request: per_request,
+        memory_bytes: mebibytes_tenths * MIB / 10,
+    };
+    let argv: Vec<String> = launch
+        .command
+        .iter()
+        .chain(launch.args.iter())
+        .cloned()
+        .collect();
+    if argv.first().is_some_and(|a| basename(a) == "stress") {
+        let cpus = argv
+            .iter()
+            .position(|a| a == "--cpu")
+            .and_then(|i| argv.get(i + 1))
+            .and_then(|n| n.parse::<u64>().ok())
+            .unwrap_or(0);
+        return ResourceProfile {
+            idle_cpu_millicores: 0,
+            busy_cpu_millicores: cpus.saturating_mul(1000),
+            cpu_micros_per_request: 0,
+            memory_bytes: memory_demand_bytes(launch.command, launch.args).unwrap_or(0) + MIB / 2,
+        };
+    }
+    // The control plane's and add-ons' own programs (generic images by name).
+    match launch.image.short_name() {
+        "kube-apiserver" => return profile(42, 0, 2_480),
+        "etcd" => return profile(19, 0, 412),
+        "kube-controller-manager" => return profile(14, 0, 486),
+        "kube-scheduler" => return profile(3, 0, 213),
+        "kube-proxy" => return profile(1, 0, 171),
+        "coredns" => return profile(2, 20, 138),
+        "kindnetd" => return profile(1, 0, 105),
+        "local-path-provisioner" => return profile(1, 0, 82),
+        _ => {}
+    }
+    match (image_kind(launch.image), program) {
+        (_, Program::Finite { .. }) | (_, Program::StartError(_)) => profile(0, 0, 4),
+        (ImageKind::Shell(_), _) => profile(0, 0, 6),
+        (ImageKind::Nginx, _) => profile(0, 40, 29),
+        (ImageKind::Httpd, _) => profile(1, 60, 61),
+        (ImageKind::HelloApp, _) => profile(0, 30, 38),
+        (ImageKind::Agnhost, _) => profile(1, 30, 71),
+        (ImageKind::EchoServer, _) => profile(1, 50, 34),
+        (ImageKind::Redis, _) => profile(2, 20, 33),
+        (ImageKind::Mysql, _) => profile(6, 200, 4_210),
+        (ImageKind::Postgres, _) => profile(3, 150, 254),
+        (ImageKind::Mongo, _) => profile(8, 150, 1_620),
+        (ImageKind::Perl, _) => ResourceProfile {
+            busy_cpu_millicores: 990,
+            ..profile(0, 0, 52)
+        },
+        (ImageKind::Interpreter, _) => profile(1, 100, 203),
+        (ImageKind::IngressNginx, _) => profile(2, 60, 912),
+        // Each request runs a million square roots in PHP: ~6.5 ms of CPU.
+        (ImageKind::PhpApache, _) => profile(1, 6_500, 92),
+        (ImageKind::MetricsServer, _) => profile(4, 0, 196),
+        (ImageKind::HelloWorld, _) | (ImageKind::Pause, _) => profile(0, 0, 3),
+        (ImageKind::Generic, _) => profile(1, 20, 52),
     }
 }

@@ -138,6 +138,7 @@ pub(super) fn respond(
                         request.user_agent,
                     )
                 }
+                Site::PhpApache => "OK!".to_string(),
                 _ => String::new(),
             };
             if status == 500 {

@@ -17,7 +17,7 @@ mod answer;
 mod policy;
 mod view;
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -55,7 +55,18 @@ pub struct ClientNetwork {
     /// Drives kube-proxy's random choice of endpoint (deterministic per client and instant).
     draws: Cell<u64>,
     seed: u64,
+    /// The pods that answered, until taken (see [`Network::take_served`]).
+    served: RefCell<Vec<String>>,
 }
+
+/// How far ahead of the clock a pod's programs may use the network as it stands now (as
+/// kube-proxy's rules lag the API by up to a second or so). A program that sends a request every
+/// 10 ms thus costs one step of the cluster per second, not a hundred.
+const POD_NETWORK_LOOKAHEAD_MILLIS: u64 = 1_000;
+
+/// How long the cluster remembers which pod answered which request (the CPU a request costs
+/// shows in the metrics for one window, 15 s; a minute is plenty).
+const SERVED_REQUESTS_KEPT_MILLIS: u64 = 60_000;
 
 fn fnv(parts: &[&str]) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
@@ -75,6 +86,7 @@ impl ClientNetwork {
             client,
             draws: Cell::new(0),
             seed,
+            served: RefCell::new(Vec::new()),
         }
     }
 
@@ -112,8 +124,13 @@ impl ClientNetwork {
             return HttpOutcome::UnknownHost;
         };
         let draw = self.draw();
-        self.view
-            .route(&self.client, &address, request.port, request, draw)
+        let outcome = self
+            .view
+            .route(&self.client, &address, request.port, request, draw);
+        if let HttpOutcome::Response { served_by, .. } = &outcome {
+            self.served.borrow_mut().push(served_by.clone());
+        }
+        outcome
     }
 }
 
@@ -131,6 +148,10 @@ impl Network for ClientNetwork {
 
     fn dns_server(&self) -> String {
         DNS_SERVER.to_string()
+    }
+
+    fn take_served(&self) -> Vec<String> {
+        std::mem::take(&mut *self.served.borrow_mut())
     }
 }
 
@@ -193,7 +214,7 @@ impl Cluster {
         let seed = self.client_seed(pod_ip);
         NetworkHandle::new(
             Rc::new(ClientNetwork::new(self.network_view(), client, seed)),
-            now,
+            SimTime(now.0 + POD_NETWORK_LOOKAHEAD_MILLIS),
         )
     }
 
@@ -245,6 +266,7 @@ impl Cluster {
                     served_by,
                     ..
                 } => {
+                    self.record_served_request(&served_by, now);
                     *report.by_endpoint.entry(served_by).or_default() += 1;
                     *report.by_status.entry(status).or_default() += 1;
                     let latency = 1 + current.draw() % 4;
@@ -292,6 +314,15 @@ impl Cluster {
             network: NetworkHandle::new(Rc::new(network), now),
         };
         let outcome = crate::runtime::network::curl(args, &mut state);
+        for pod in state
+            .network
+            .network
+            .as_ref()
+            .map(|n| n.take_served())
+            .unwrap_or_default()
+        {
+            self.record_served_request(&pod, now);
+        }
         (outcome.output, outcome.errors, outcome.status)
     }
 
@@ -307,12 +338,35 @@ impl Cluster {
         };
         let seed = self.client_seed(&client.address);
         let network = ClientNetwork::new(self.network_view(), client.clone(), seed);
-        Ok(network.send(&HttpRequest {
+        let outcome = network.send(&HttpRequest {
             host,
             port,
             path,
             host_header: host_header.map(str::to_string),
             user_agent: "curl/8.5.0".into(),
-        }))
+        });
+        if let HttpOutcome::Response { served_by, .. } = &outcome {
+            self.record_served_request(served_by, self.now());
+        }
+        Ok(outcome)
+    }
+
+    /// Remembers that a pod (`namespace/name`) answered a request at `at` (the last minute
+    /// of these is what its CPU use is made of).
+    pub(crate) fn record_served_request(&self, pod: &str, at: SimTime) {
+        let mut served = self.served_requests.borrow_mut();
+        let times = served.entry(pod.to_string()).or_default();
+        times.push_back(at);
+        let horizon = at.0.saturating_sub(SERVED_REQUESTS_KEPT_MILLIS);
+        while times.front().is_some_and(|t| t.0 < horizon) {
+            times.pop_front();
+        }
+    }
+
+    /// How many requests a pod answered in `(from, to]`.
+    pub(crate) fn served_requests_between(&self, pod: &str, from: SimTime, to: SimTime) -> usize {
+        self.served_requests.borrow().get(pod).map_or(0, |times| {
+            times.iter().filter(|t| **t > from && **t <= to).count()
+        })
     }
 }

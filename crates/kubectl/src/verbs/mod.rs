@@ -2,6 +2,7 @@
 
 mod apply;
 mod auth;
+mod autoscale;
 mod create;
 mod create_input;
 mod delete;
@@ -19,6 +20,7 @@ mod node;
 mod replace;
 mod rollout;
 mod run;
+mod top;
 mod wait;
 pub mod watch;
 
@@ -29,7 +31,6 @@ use crate::{Kubectl, Output, Workspace};
 /// Verbs real kubectl has that this playground does not implement yet: they say so plainly.
 const NOT_YET_IMPLEMENTED: &[&str] = &[
     "attach",
-    "autoscale",
     "certificate",
     "completion",
     "cp",
@@ -41,7 +42,6 @@ const NOT_YET_IMPLEMENTED: &[&str] = &[
     "plugin",
     "port-forward",
     "proxy",
-    "top",
 ];
 
 pub(crate) fn dispatch(
@@ -100,6 +100,8 @@ pub(crate) fn dispatch(
         "taint" => node::taint(kubectl, cluster, &rest),
         "wait" => wait::wait(kubectl, cluster, &rest),
         "expose" => expose::expose(kubectl, cluster, &rest),
+        "top" => top::top(kubectl, cluster, &rest),
+        "autoscale" => autoscale::autoscale(kubectl, cluster, &rest),
         "version" => info::version(&rest),
         "api-resources" => info::api_resources(&rest),
         "api-versions" => info::api_versions(),
