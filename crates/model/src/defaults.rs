@@ -293,11 +293,23 @@ fn default_job_spec(spec: &mut k8s_openapi::api::batch::v1::JobSpec) {
         spec.parallelism = Some(1);
     }
     set(&mut spec.parallelism, 1);
-    set(&mut spec.backoff_limit, 6);
+    // With per-index retries the Job-wide limit is effectively off.
+    let backoff_limit = if spec.backoff_limit_per_index.is_some() {
+        i32::MAX
+    } else {
+        6
+    };
+    set(&mut spec.backoff_limit, backoff_limit);
     set_str(&mut spec.completion_mode, "NonIndexed");
     set(&mut spec.suspend, false);
     set(&mut spec.manual_selector, false);
-    set_str(&mut spec.pod_replacement_policy, "TerminatingOrFailed");
+    // A pod failure policy needs to see pods fail before replacing them.
+    let replacement = if spec.pod_failure_policy.is_some() {
+        "Failed"
+    } else {
+        "TerminatingOrFailed"
+    };
+    set_str(&mut spec.pod_replacement_policy, replacement);
     if let Some(spec) = spec.template.spec.as_mut() {
         default_pod_spec(spec);
     }

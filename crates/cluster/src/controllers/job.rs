@@ -9,6 +9,14 @@
 //! once; replacements wait 10 s doubling up to 6 min. `activeDeadlineSeconds`, `suspend` and
 //! `ttlSecondsAfterFinished` behave as upstream. A finished Job gets `SuccessCriteriaMet` or
 //! `FailureTarget` and then `Complete` or `Failed`, with upstream's reasons and events.
+//!
+//! Indexed Jobs may give each index its own retries (`backoffLimitPerIndex`, with per-index
+//! back-off and the `job-index-failure-count` annotation; a `FailIndex` rule fails an index at
+//! once): failed indexes show in `failedIndexes`, and the Job fails with `FailedIndexes` once
+//! every index has succeeded or failed, or with `MaxFailedIndexesExceeded` past
+//! `maxFailedIndexes`. A `successPolicy` completes an Indexed Job early (`SuccessPolicy`,
+//! "Matched rules at index N"). `podReplacementPolicy: Failed` waits for a terminating pod to be
+//! gone before replacing it.
 
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -80,10 +88,51 @@ pub(crate) fn format_indexes(indexes: &BTreeSet<i64>) -> String {
     parts.join(",")
 }
 
+/// "0-2,4" back to the indexes (what `failedIndexes` and a success policy's
+/// `succeededIndexes` hold); malformed parts are skipped.
+pub(crate) fn parse_indexes(text: &str) -> BTreeSet<i64> {
+    let mut indexes = BTreeSet::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        match part.split_once('-') {
+            Some((a, b)) => {
+                if let (Ok(a), Ok(b)) = (a.trim().parse::<i64>(), b.trim().parse::<i64>()) {
+                    // A guard against huge ranges: indexes are below completions (≤ 100,000).
+                    indexes.extend(a..=b.min(a.saturating_add(100_000)));
+                }
+            }
+            None => {
+                if let Ok(n) = part.parse() {
+                    indexes.insert(n);
+                }
+            }
+        }
+    }
+    indexes
+}
+
+/// The first rule of an Indexed Job's `successPolicy` that the completed indexes satisfy.
+fn success_rule_met(spec: &Value, completed: &BTreeSet<i64>) -> Option<usize> {
+    spec["successPolicy"]["rules"]
+        .as_array()?
+        .iter()
+        .position(|rule| {
+            let wanted = rule["succeededIndexes"].as_str().map(parse_indexes);
+            let count = rule["succeededCount"].as_i64();
+            match (wanted, count) {
+                (Some(set), Some(count)) => set.intersection(completed).count() as i64 >= count,
+                (Some(set), None) => !set.is_empty() && set.is_subset(completed),
+                (None, Some(count)) => completed.len() as i64 >= count,
+                (None, None) => false,
+            }
+        })
+}
+
 /// What a pod failure policy says about one failed pod.
 #[derive(Debug, PartialEq)]
 enum PolicyAction {
     FailJob(String),
+    /// Fail the pod's index (with `backoffLimitPerIndex`).
+    FailIndex,
     Ignore,
     Count,
 }
@@ -155,6 +204,7 @@ fn apply_failure_policy(job: &Value, pod: &Value) -> PolicyAction {
                 PolicyAction::FailJob(format!("{detail} matching FailJob rule at index {index}"))
             }
             "Ignore" => PolicyAction::Ignore,
+            "FailIndex" => PolicyAction::FailIndex,
             _ => PolicyAction::Count,
         };
     }
@@ -329,14 +379,45 @@ pub(crate) fn reconcile(object: &Rc<Object>, view: &ControllerView<'_>) -> Recon
 
     let mut fail_job: Option<(&'static str, String)> = None;
     let mut counted_failures = 0i64;
+    // With backoffLimitPerIndex each index has its own retries; an index that runs out of them
+    // (or whose pod matches a FailIndex rule) is failed, and the others go on.
+    let per_index_limit = if indexed {
+        spec["backoffLimitPerIndex"].as_i64()
+    } else {
+        None
+    };
+    let mut index_failures: std::collections::BTreeMap<i64, (i64, SimTime)> = Default::default();
+    let mut failed_indexes: BTreeSet<i64> = old_status["failedIndexes"]
+        .as_str()
+        .map(parse_indexes)
+        .unwrap_or_default();
     for (_, pod) in &failed_pods {
+        let index = index_of(pod);
         match apply_failure_policy(&job, pod) {
             PolicyAction::FailJob(message) => {
                 counted_failures += 1;
                 fail_job.get_or_insert(("PodFailurePolicy", message));
             }
             PolicyAction::Ignore => {}
-            PolicyAction::Count => counted_failures += 1,
+            PolicyAction::FailIndex if per_index_limit.is_some() => {
+                counted_failures += 1;
+                failed_indexes.extend(index);
+            }
+            PolicyAction::FailIndex | PolicyAction::Count => {
+                counted_failures += 1;
+                if let Some(index) = index {
+                    let entry = index_failures.entry(index).or_insert((0, SimTime(0)));
+                    entry.0 += 1;
+                    entry.1 = entry.1.max(finished_at(pod));
+                }
+            }
+        }
+    }
+    if let Some(limit) = per_index_limit {
+        for (index, (failures, _)) in &index_failures {
+            if *failures > limit {
+                failed_indexes.insert(*index);
+            }
         }
     }
     // Pods may have been deleted since they were counted: counts never go down.
@@ -358,6 +439,7 @@ pub(crate) fn reconcile(object: &Rc<Object>, view: &ControllerView<'_>) -> Recon
         0
     };
     if fail_job.is_none()
+        && per_index_limit.is_none()
         && (failed > backoff_limit
             || (on_failure
                 && backoff_limit >= 0
@@ -386,7 +468,30 @@ pub(crate) fn reconcile(object: &Rc<Object>, view: &ControllerView<'_>) -> Recon
         .iter()
         .filter_map(|(_, v)| index_of(v))
         .collect();
+    if let (Some(_), Some(n), None) = (per_index_limit, completions, &fail_job) {
+        let succeeded_indexes = completed_indexes.iter().filter(|i| **i < n).count();
+        match spec["maxFailedIndexes"].as_i64() {
+            Some(max) if failed_indexes.len() as i64 > max => {
+                fail_job = Some((
+                    "MaxFailedIndexesExceeded",
+                    "Job has exceeded the specified maximal number of failed indexes".into(),
+                ));
+            }
+            _ if !failed_indexes.is_empty()
+                && (failed_indexes.len() + succeeded_indexes) as i64 >= n =>
+            {
+                fail_job = Some(("FailedIndexes", "Job has failed indexes".into()));
+            }
+            _ => {}
+        }
+    }
+    let success_rule = if indexed {
+        success_rule_met(spec, &completed_indexes)
+    } else {
+        None
+    };
     let complete = match (indexed, completions) {
+        _ if success_rule.is_some() => true,
         (true, Some(n)) => completed_indexes.iter().filter(|i| **i < n).count() as i64 >= n,
         (false, Some(n)) => succeeded >= n,
         (_, None) => succeeded > 0 && active.is_empty(),
@@ -417,23 +522,22 @@ pub(crate) fn reconcile(object: &Rc<Object>, view: &ControllerView<'_>) -> Recon
         for (pod, _) in &active {
             delete_pod(&mut out, pod);
         }
-        let message = "Reached expected number of succeeded pods";
+        let (reason, message) = match success_rule {
+            Some(rule) => ("SuccessPolicy", format!("Matched rules at index {rule}")),
+            None => (
+                "CompletionsReached",
+                "Reached expected number of succeeded pods".to_string(),
+            ),
+        };
         set_condition(
             &mut status,
             "SuccessCriteriaMet",
             "True",
-            "CompletionsReached",
-            message,
+            reason,
+            &message,
             now,
         );
-        set_condition(
-            &mut status,
-            "Complete",
-            "True",
-            "CompletionsReached",
-            message,
-            now,
-        );
+        set_condition(&mut status, "Complete", "True", reason, &message, now);
         status["completionTime"] = timestamp(now);
         out.writes.push(Write::Event {
             involved: object.clone(),
@@ -485,28 +589,74 @@ pub(crate) fn reconcile(object: &Rc<Object>, view: &ControllerView<'_>) -> Recon
             }
             _ => None,
         };
-        let may_create = backoff_until.is_none_or(|t| now >= t);
-        if let Some(t) = backoff_until.filter(|t| *t > now) {
+        let may_create = per_index_limit.is_some() || backoff_until.is_none_or(|t| now >= t);
+        if let Some(t) = backoff_until.filter(|t| *t > now && per_index_limit.is_none()) {
             out.requeue_no_later_than(t);
         }
+        // podReplacementPolicy: Failed — a replacement waits until the pod it replaces is gone.
+        let wait_for_terminating = spec["podReplacementPolicy"] == "Failed";
+        let occupied = active.len() as i64
+            + if wait_for_terminating {
+                terminating as i64
+            } else {
+                0
+            };
         let failure = view.failure_of(object).filter(|f| f.retry_at > now);
         if may_create && failure.is_none() {
             let template = &spec["template"];
             if indexed {
                 let total = completions.unwrap_or(0);
-                let busy: BTreeSet<i64> = active.iter().filter_map(|(_, v)| index_of(v)).collect();
-                let room = (parallelism - active.len() as i64).max(0);
-                let pending =
-                    (0..total).filter(|i| !completed_indexes.contains(i) && !busy.contains(i));
-                for index in pending.take(room as usize) {
+                let busy: BTreeSet<i64> = pods
+                    .iter()
+                    .filter(|(p, v)| {
+                        !matches!(phase(v), "Succeeded" | "Failed")
+                            && (wait_for_terminating || !is_terminating(p))
+                    })
+                    .filter_map(|(_, v)| index_of(v))
+                    .collect();
+                let room = (parallelism - occupied).max(0);
+                // Each index's own back-off when it has its own retries.
+                let due = |index: &i64| match (per_index_limit, index_failures.get(index)) {
+                    (Some(_), Some((failures, last))) => {
+                        let delay =
+                            (BASE_BACKOFF_MS << (failures - 1).min(10) as u32).min(MAX_BACKOFF_MS);
+                        SimTime(last.0 + delay)
+                    }
+                    _ => now,
+                };
+                let pending: Vec<i64> = (0..total)
+                    .filter(|i| {
+                        !completed_indexes.contains(i)
+                            && !busy.contains(i)
+                            && !failed_indexes.contains(i)
+                    })
+                    .collect();
+                for index in &pending {
+                    let at = due(index);
+                    if at > now {
+                        out.requeue_no_later_than(at);
+                    }
+                }
+                for index in pending
+                    .into_iter()
+                    .filter(|i| due(i) <= now)
+                    .take(room as usize)
+                {
                     if let Some(pod) = job_pod(object, template, Some(index)) {
+                        let pod = match per_index_limit {
+                            Some(_) => with_failure_count(
+                                pod,
+                                index_failures.get(&index).map_or(0, |f| f.0),
+                            ),
+                            None => pod,
+                        };
                         out.writes.push(create(object, pod));
                     }
                 }
             } else {
                 let remaining = completions.map_or(parallelism, |n| (n - succeeded).max(0));
                 let wanted = parallelism.min(remaining);
-                for _ in (active.len() as i64)..wanted {
+                for _ in occupied..wanted {
                     if let Some(pod) = job_pod(object, template, None) {
                         out.writes.push(create(object, pod));
                     }
@@ -523,10 +673,14 @@ pub(crate) fn reconcile(object: &Rc<Object>, view: &ControllerView<'_>) -> Recon
     status["succeeded"] = json!(succeeded);
     status["failed"] = json!(failed);
     status["terminating"] = json!(terminating);
-    status["ready"] = json!(active
-        .iter()
-        .filter(|(p, _)| ready_since(p).is_some())
-        .count());
+    status["ready"] = json!(if fail_job.is_some() || complete {
+        0
+    } else {
+        active
+            .iter()
+            .filter(|(p, _)| ready_since(p).is_some())
+            .count()
+    });
     status["uncountedTerminatedPods"] = json!({});
     for field in ["active", "succeeded", "failed"] {
         if status[field] == json!(0) {
@@ -538,6 +692,9 @@ pub(crate) fn reconcile(object: &Rc<Object>, view: &ControllerView<'_>) -> Recon
     if indexed && !completed_indexes.is_empty() {
         status["completedIndexes"] = json!(format_indexes(&completed_indexes));
     }
+    if per_index_limit.is_some() {
+        status["failedIndexes"] = json!(format_indexes(&failed_indexes));
+    }
     if status != old_status {
         let mut changed = job.clone();
         changed["status"] = status;
@@ -546,6 +703,15 @@ pub(crate) fn reconcile(object: &Rc<Object>, view: &ControllerView<'_>) -> Recon
         }
     }
     out
+}
+
+/// A pod of an index that has failed `failures` times (with backoffLimitPerIndex), annotated
+/// as upstream does.
+fn with_failure_count(pod: Object, failures: i64) -> Object {
+    let mut value = pod.to_json_value();
+    value["metadata"]["annotations"]["batch.kubernetes.io/job-index-failure-count"] =
+        json!(failures.to_string());
+    Object::from_json_value(value).unwrap_or(pod)
 }
 
 fn create(job: &Rc<Object>, pod: Object) -> Write {

@@ -4,6 +4,7 @@
 //! - [`programs`]: image + `command`/`args` → the program a container runs, servers' start-up
 //!   logs.
 //! - [`shell_parse`], [`shell_vm`], [`shell_commands`]: the mini POSIX-ish shell.
+//! - [`python`]: the little Python of the docs' `python3 -c` Job scripts.
 //! - [`pi`]: π for the Job example. [`clock_text`]: simulated time as programs print it.
 //!
 //! A [`Process`] is a program started at some simulated instant. The kubelet runs it ahead of
@@ -17,6 +18,7 @@ pub mod network;
 pub mod pi;
 pub mod probe;
 pub mod programs;
+pub mod python;
 pub mod shell_commands;
 pub mod shell_parse;
 pub mod shell_vm;

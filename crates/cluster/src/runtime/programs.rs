@@ -324,6 +324,16 @@ pub fn program_for(launch: &ContainerLaunch) -> Program {
     if program == "perl" {
         return perl_program(&argv);
     }
+    if program.starts_with("python") && kind == ImageKind::Interpreter {
+        if let (Some("-c"), Some(script)) = (argv.get(1).map(String::as_str), argv.get(2)) {
+            let outcome = super::python::run(script, launch.env);
+            return Program::Finite {
+                lines: outcome.lines.into_iter().map(|l| (40, l)).collect(),
+                exit_after: 60,
+                code: outcome.code,
+            };
+        }
+    }
     if program == "stress" {
         let count = |flag: &str| {
             argv.iter()

@@ -345,9 +345,7 @@ fn top_node(cluster: &mut Cluster, args: &[String]) -> Output {
                 .to_vec(),
         );
     }
-    let percent = |used: u64, of: u64| {
-        format!("{}%", (used * 100).checked_div(of).unwrap_or(0))
-    };
+    let percent = |used: u64, of: u64| format!("{}%", (used * 100).checked_div(of).unwrap_or(0));
     for m in &metrics {
         let (cpu_available, memory_available) = available(&m.name);
         // Percentages are of milli-values, as kubectl computes them.
