@@ -135,7 +135,7 @@ test('the graph shows nodes, pods in their node with kubectl STATUS, and the sch
     // namespace only.
     await input.fill('kubectl run other --image=nginx -n kube-public');
     await input.press('Enter');
-    await waitForText(page, '[data-testid=graph-caption]', [/\b15 pods/]);
+    await waitForText(page, '[data-testid=graph-caption]', [/\b16 pods/]);
     const filter = graph.locator('[data-testid=namespace-filter]');
     await filter.selectOption('default');
     await waitForText(page, '[data-testid=graph-caption]', [/\b3 pods/]);

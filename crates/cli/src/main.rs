@@ -13,8 +13,10 @@ use scenario::script::Files;
 const USAGE: &str = "kubeplay — a simulated Kubernetes cluster, headless
 
 Usage:
-  kubeplay run [--seed N] [SCRIPT|-]          run a script on a fresh cluster, print its transcript
-  kubeplay run --check [--seed N] TRANSCRIPT  re-run a golden transcript, diff, exit 1 on mismatch
+  kubeplay run [--seed N] [--cluster SHAPE.yaml] [SCRIPT|-]
+                                             run a script on a fresh cluster, print its transcript
+  kubeplay run --check [--seed N] [--cluster SHAPE.yaml] TRANSCRIPT
+                                             re-run a golden transcript, diff, exit 1 on mismatch
                                               (UPDATE_EXPECT=1 rewrites the file instead)
   kubeplay kubectl ARGS...                    one kubectl command on a fresh cluster
 
@@ -95,8 +97,15 @@ fn main() -> ExitCode {
     }
 }
 
+/// Reads a cluster shape file (`--cluster`).
+fn load_shape(path: &str) -> Result<cluster::nodes::ClusterShape, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    cluster::nodes::ClusterShape::from_yaml(&text).map_err(|e| format!("{path}: {e}"))
+}
+
 fn run(args: &[String]) -> ExitCode {
     let mut seed = scenario::session::DEFAULT_SEED;
+    let mut shape = cluster::nodes::ClusterShape::default();
     let mut check = false;
     let mut path: Option<String> = None;
     let mut i = 0;
@@ -114,7 +123,20 @@ fn run(args: &[String]) -> ExitCode {
                 Err(_) => return usage_error("--seed takes a whole number"),
             },
             "--check" => check = true,
-            "--cluster" => return usage_error("--cluster (cluster shapes) is not available yet: it arrives with the nodes/kubelet issue"),
+            "--cluster" => {
+                i += 1;
+                match args.get(i) {
+                    Some(file) => match load_shape(file) {
+                        Ok(s) => shape = s,
+                        Err(e) => return usage_error(&e),
+                    },
+                    None => return usage_error("--cluster takes a file (a cluster shape in YAML)"),
+                }
+            }
+            s if s.starts_with("--cluster=") => match load_shape(&s["--cluster=".len()..]) {
+                Ok(s) => shape = s,
+                Err(e) => return usage_error(&e),
+            },
             s if s.starts_with("--") => return usage_error(&format!("unknown flag {s}")),
             s => {
                 if path.is_some() {
@@ -146,7 +168,7 @@ fn run(args: &[String]) -> ExitCode {
     };
     let files = DiskFiles { base };
     if check {
-        match scenario::transcript::check(&text, seed, &files) {
+        match scenario::transcript::check_on(&text, seed, &shape, &files) {
             Ok(result) if result.matches => ExitCode::SUCCESS,
             Ok(result) => {
                 if std::env::var("UPDATE_EXPECT").is_ok_and(|v| v == "1") && path != "-" {
@@ -167,7 +189,7 @@ fn run(args: &[String]) -> ExitCode {
             }
         }
     } else {
-        match scenario::transcript::run_script(&text, seed, &files) {
+        match scenario::transcript::run_script_on(&text, seed, &shape, &files) {
             Ok(transcript) => {
                 print!("{transcript}");
                 ExitCode::SUCCESS

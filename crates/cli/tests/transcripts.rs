@@ -25,12 +25,19 @@ fn golden_transcripts_match_a_fresh_run() {
     );
     let mut failures = Vec::new();
     for path in &transcripts {
-        let output = Command::new(env!("CARGO_BIN_EXE_kubeplay"))
-            .arg("run")
-            .arg("--check")
-            .arg(path)
-            .output()
-            .expect("kubeplay runs");
+        // A transcript made on another cluster shape says so on its first line:
+        // `# kubeplay run --cluster shapes/NAME.yaml` (relative to tests/transcripts).
+        let text = std::fs::read_to_string(path).expect("transcript reads");
+        let mut command = Command::new(env!("CARGO_BIN_EXE_kubeplay"));
+        command.arg("run").arg("--check");
+        if let Some(shape) = text
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("# kubeplay run --cluster "))
+        {
+            command.arg("--cluster").arg(dir.join(shape.trim()));
+        }
+        let output = command.arg(path).output().expect("kubeplay runs");
         if !output.status.success() {
             failures.push(format!(
                 "{}:\n{}",

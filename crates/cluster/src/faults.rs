@@ -58,6 +58,7 @@ impl Cluster {
         if self.faults.stopped_kubelets.remove(name).is_none() {
             return Err(format!("node \"{name}\" has not failed"));
         }
+        self.kubelet_resync_node(name);
         self.run_components();
         Ok(())
     }

@@ -48,6 +48,232 @@ impl Default for ClusterShape {
     }
 }
 
+/// The most nodes a shape may have (addresses are 192.168.49.2 upwards, pod CIDRs
+/// 10.244.N.0/24).
+pub const MAX_NODES: usize = 200;
+
+impl ClusterShape {
+    /// A shape from its YAML form (`kubeplay run --cluster SHAPE.yaml`):
+    ///
+    /// ```yaml
+    /// workers: 5          # a control-plane node and node-1…node-5 in zones a, b, c
+    /// cpu: "8"            # for every generated node (default 4)
+    /// memory: 16Gi        # (default 8Gi)
+    /// pods: 110           # (default 110)
+    /// ```
+    ///
+    /// or an explicit `nodes:` list of `{name, controlPlane, cpu, memory, pods, zone, labels,
+    /// taints: [{key, value, effect}]}`. Unknown fields, bad quantities, duplicate names and
+    /// more than [`MAX_NODES`] nodes are errors.
+    pub fn from_yaml(text: &str) -> Result<ClusterShape, String> {
+        let value = model::decode::yaml_value(text)?;
+        let Some(top) = value.as_object() else {
+            return Err("a cluster shape is a mapping (workers: N, or nodes: [...])".into());
+        };
+        for key in top.keys() {
+            if !["workers", "cpu", "memory", "pods", "nodes"].contains(&key.as_str()) {
+                return Err(format!(
+                    "unknown field \"{key}\" (known: workers, cpu, memory, pods, nodes)"
+                ));
+            }
+        }
+        let text_of = |v: &serde_json::Value, field: &str| -> Result<Option<String>, String> {
+            match v {
+                serde_json::Value::Null => Ok(None),
+                serde_json::Value::String(s) => Ok(Some(s.clone())),
+                serde_json::Value::Number(n) => Ok(Some(n.to_string())),
+                _ => Err(format!("{field} must be a string or a number")),
+            }
+        };
+        let quantity = |v: Option<String>, field: &str, default: &str| -> Result<String, String> {
+            let text = v.unwrap_or_else(|| default.to_string());
+            match model::quantity::Quantity::parse(&text) {
+                Ok(q) if q.nanos() > 0 => Ok(text),
+                _ => Err(format!("{field}: \"{text}\" is not a positive quantity")),
+            }
+        };
+        let count = |v: &serde_json::Value, field: &str, default: u64| -> Result<u64, String> {
+            match v {
+                serde_json::Value::Null => Ok(default),
+                serde_json::Value::Number(n) => n
+                    .as_u64()
+                    .filter(|n| *n >= 1)
+                    .ok_or_else(|| format!("{field} must be a whole number of at least 1")),
+                _ => Err(format!("{field} must be a whole number")),
+            }
+        };
+        let cpu = quantity(
+            text_of(&top.get("cpu").cloned().unwrap_or_default(), "cpu")?,
+            "cpu",
+            "4",
+        )?;
+        let memory = quantity(
+            text_of(&top.get("memory").cloned().unwrap_or_default(), "memory")?,
+            "memory",
+            "8Gi",
+        )?;
+        let pods = count(
+            top.get("pods").unwrap_or(&serde_json::Value::Null),
+            "pods",
+            110,
+        )? as u32;
+        const ZONES: [&str; 3] = ["zone-a", "zone-b", "zone-c"];
+        let mut nodes = Vec::new();
+        match (top.get("nodes"), top.get("workers")) {
+            (Some(_), Some(_)) => return Err("give either workers or nodes, not both".into()),
+            (Some(list), None) => {
+                let Some(list) = list.as_array() else {
+                    return Err("nodes must be a list".into());
+                };
+                if list.is_empty() {
+                    return Err("nodes must name at least one node".into());
+                }
+                for (i, node) in list.iter().enumerate() {
+                    let Some(fields) = node.as_object() else {
+                        return Err(format!("nodes[{i}] must be a mapping"));
+                    };
+                    for key in fields.keys() {
+                        if ![
+                            "name",
+                            "controlPlane",
+                            "cpu",
+                            "memory",
+                            "pods",
+                            "zone",
+                            "labels",
+                            "taints",
+                        ]
+                        .contains(&key.as_str())
+                        {
+                            return Err(format!("nodes[{i}]: unknown field \"{key}\""));
+                        }
+                    }
+                    let name = fields
+                        .get("name")
+                        .and_then(|n| n.as_str())
+                        .ok_or_else(|| format!("nodes[{i}]: name is required"))?
+                        .to_string();
+                    let valid_name = !name.is_empty()
+                        && name.len() <= 63
+                        && name.chars().all(|c| {
+                            c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.'
+                        })
+                        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+                        && name.ends_with(|c: char| c.is_ascii_alphanumeric());
+                    if !valid_name {
+                        return Err(format!("nodes[{i}]: \"{name}\" is not a valid node name (lower-case letters, digits, '-' and '.')"));
+                    }
+                    let mut labels = Vec::new();
+                    if let Some(map) = fields.get("labels") {
+                        let Some(map) = map.as_object() else {
+                            return Err(format!("nodes[{i}]: labels must be a mapping"));
+                        };
+                        for (k, v) in map {
+                            let v = text_of(v, "label value")?.unwrap_or_default();
+                            labels.push((k.clone(), v));
+                        }
+                    }
+                    let mut taints = Vec::new();
+                    for taint in fields
+                        .get("taints")
+                        .and_then(|t| t.as_array())
+                        .into_iter()
+                        .flatten()
+                    {
+                        let key = taint["key"].as_str().unwrap_or("").to_string();
+                        let effect = taint["effect"].as_str().unwrap_or("").to_string();
+                        if key.is_empty()
+                            || !["NoSchedule", "PreferNoSchedule", "NoExecute"]
+                                .contains(&effect.as_str())
+                        {
+                            return Err(format!("nodes[{i}]: a taint needs a key and an effect of NoSchedule, PreferNoSchedule or NoExecute"));
+                        }
+                        taints.push((
+                            key,
+                            text_of(&taint["value"], "taint value")?.unwrap_or_default(),
+                            effect,
+                        ));
+                    }
+                    let control_plane = match fields.get("controlPlane") {
+                        None => false,
+                        Some(serde_json::Value::Bool(b)) => *b,
+                        Some(_) => {
+                            return Err(format!("nodes[{i}]: controlPlane must be true or false"))
+                        }
+                    };
+                    nodes.push(NodeShape {
+                        name,
+                        cpu: quantity(
+                            text_of(fields.get("cpu").unwrap_or(&serde_json::Value::Null), "cpu")?,
+                            "cpu",
+                            &cpu,
+                        )?,
+                        memory: quantity(
+                            text_of(
+                                fields.get("memory").unwrap_or(&serde_json::Value::Null),
+                                "memory",
+                            )?,
+                            "memory",
+                            &memory,
+                        )?,
+                        pods: count(
+                            fields.get("pods").unwrap_or(&serde_json::Value::Null),
+                            "pods",
+                            pods as u64,
+                        )? as u32,
+                        zone: fields
+                            .get("zone")
+                            .and_then(|z| z.as_str())
+                            .map_or_else(|| ZONES[i % 3].to_string(), str::to_string),
+                        control_plane,
+                        labels,
+                        taints,
+                    });
+                }
+            }
+            (None, workers) => {
+                let workers = count(workers.unwrap_or(&serde_json::Value::Null), "workers", 3)?;
+                if workers as usize >= MAX_NODES {
+                    return Err(format!("at most {} workers", MAX_NODES - 1));
+                }
+                let node = |name: String, zone: &str, control_plane: bool| NodeShape {
+                    name,
+                    cpu: cpu.clone(),
+                    memory: memory.clone(),
+                    pods,
+                    zone: zone.to_string(),
+                    control_plane,
+                    labels: Vec::new(),
+                    taints: Vec::new(),
+                };
+                nodes.push(node("control-plane".into(), "zone-a", true));
+                for i in 0..workers as usize {
+                    nodes.push(node(format!("node-{}", i + 1), ZONES[i % 3], false));
+                }
+            }
+        }
+        if nodes.len() > MAX_NODES {
+            return Err(format!("at most {MAX_NODES} nodes"));
+        }
+        let mut names = std::collections::BTreeSet::new();
+        for (index, node) in nodes.iter().enumerate() {
+            if !names.insert(node.name.clone()) {
+                return Err(format!("two nodes are named \"{}\"", node.name));
+            }
+            // Labels and taints must make a valid Node, as the API server would check.
+            let object = node_object(node, index)
+                .ok_or_else(|| format!("node \"{}\" cannot be registered", node.name))?;
+            if let Some(error) = model::validation::validate(&object, None).first() {
+                return Err(format!(
+                    "node \"{}\": {}: {}",
+                    node.name, error.field, error.message
+                ));
+            }
+        }
+        Ok(ClusterShape { nodes })
+    }
+}
+
 /// The kubelet version every node reports (the simulated Kubernetes version).
 pub const KUBELET_VERSION: &str = "v1.37.1";
 

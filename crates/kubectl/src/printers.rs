@@ -124,6 +124,8 @@ pub fn headers(kind: &str, wide: bool) -> Vec<&'static str> {
             &[],
         ),
         "ServiceAccount" => (&["NAME", "SECRETS", "AGE"], &[]),
+        "ControllerRevision" => (&["NAME", "CONTROLLER", "REVISION", "AGE"], &[]),
+        "Lease" => (&["NAME", "HOLDER", "AGE"], &[]),
         "Role" | "ClusterRole" | "LimitRange" => (&["NAME", "CREATED AT"], &[]),
         "RoleBinding" | "ClusterRoleBinding" => (
             &["NAME", "ROLE", "AGE"],
@@ -938,6 +940,24 @@ pub fn row(object: &Object, now: SimTime, wide: bool) -> Vec<String> {
             ]
         }
         "ServiceAccount" => vec![name, items(&v, "secrets").len().to_string(), age],
+        "ControllerRevision" => {
+            let controller = items(&v, "metadata.ownerReferences")
+                .iter()
+                .find(|r| at(r, "controller").as_bool() == Some(true))
+                .map(|r| {
+                    let api_version = text(r, "apiVersion");
+                    let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+                    let kind = text(r, "kind").to_lowercase();
+                    if group.is_empty() {
+                        format!("{kind}/{}", text(r, "name"))
+                    } else {
+                        format!("{kind}.{group}/{}", text(r, "name"))
+                    }
+                })
+                .unwrap_or_else(|| "<none>".into());
+            vec![name, controller, int(&v, "revision").to_string(), age]
+        }
+        "Lease" => vec![name, text(&v, "spec.holderIdentity"), age],
         "Role" | "ClusterRole" | "LimitRange" => {
             vec![name, rfc3339(&v, "metadata.creationTimestamp")]
         }

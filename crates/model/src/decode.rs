@@ -130,6 +130,26 @@ pub fn decode_documents(text: &str) -> Result<Vec<Object>, DecodeError> {
     Ok(objects)
 }
 
+/// One YAML (or JSON) document as plain JSON data, for configuration files that are not
+/// Kubernetes objects (a cluster shape). Errors carry `line L, column C` when known; the size
+/// and nesting limits of manifests apply.
+pub fn yaml_value(text: &str) -> Result<serde_json::Value, String> {
+    if text.len() > MAX_MANIFEST_BYTES {
+        return Err(format!("too large: limit is {MAX_MANIFEST_BYTES} bytes"));
+    }
+    let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+        let message = strip_serde_yaml_position(&e.to_string());
+        match e.location() {
+            Some(l) => format!("line {}, column {}: {message}", l.line(), l.column()),
+            None => message,
+        }
+    })?;
+    if nesting_depth(&value) > MAX_NESTING_DEPTH {
+        return Err(format!("nesting is deeper than {MAX_NESTING_DEPTH} levels"));
+    }
+    serde_json::to_value(&value).map_err(|e| e.to_string())
+}
+
 fn error_at(
     kind: DecodeErrorKind,
     document: usize,

@@ -164,6 +164,15 @@ pub static RESOURCE_TYPES: &[ResourceType] = &[
         true
     ),
     resource!(
+        "ControllerRevision",
+        "apps",
+        ["v1"],
+        "controllerrevisions",
+        "controllerrevision",
+        [],
+        true
+    ),
+    resource!(
         "StatefulSet",
         "apps",
         ["v1"],
@@ -191,6 +200,15 @@ pub static RESOURCE_TYPES: &[ResourceType] = &[
         true
     ),
     resource!("Job", "batch", ["v1"], "jobs", "job", [], true),
+    resource!(
+        "Lease",
+        "coordination.k8s.io",
+        ["v1"],
+        "leases",
+        "lease",
+        [],
+        true
+    ),
     resource!(
         "EndpointSlice",
         "discovery.k8s.io",

@@ -18,8 +18,13 @@ pub const DEFAULT_SEED: u64 = 1;
 
 impl Session {
     pub fn new(seed: u64) -> Session {
+        Session::with_shape(seed, &cluster::nodes::ClusterShape::default())
+    }
+
+    /// A session on a cluster of the given shape.
+    pub fn with_shape(seed: u64, shape: &cluster::nodes::ClusterShape) -> Session {
         Session {
-            cluster: Cluster::new(seed),
+            cluster: Cluster::with_shape(seed, shape),
             kubectl: Kubectl::default(),
             react_instantly: true,
         }

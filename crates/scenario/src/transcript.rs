@@ -1,6 +1,7 @@
 //! Golden transcripts: `$ command` lines, each followed by its heredoc and by what it printed
 //! (stdout, then stderr). Comments and blank lines between commands are kept as they are.
 
+use cluster::nodes::ClusterShape;
 use kubectl::Output;
 
 use crate::script::{self, Entry, Files, ScriptError};
@@ -8,8 +9,18 @@ use crate::Session;
 
 /// Runs a script on a fresh cluster and renders its transcript.
 pub fn run_script(text: &str, seed: u64, files: &dyn Files) -> Result<String, ScriptError> {
+    run_script_on(text, seed, &ClusterShape::default(), files)
+}
+
+/// Runs a script on a fresh cluster of the given shape and renders its transcript.
+pub fn run_script_on(
+    text: &str,
+    seed: u64,
+    shape: &ClusterShape,
+    files: &dyn Files,
+) -> Result<String, ScriptError> {
     let entries = script::parse(text, false)?;
-    let mut session = Session::new(seed);
+    let mut session = Session::with_shape(seed, shape);
     let mut out = String::new();
     for entry in &entries {
         match entry {
@@ -67,9 +78,19 @@ fn split_interstitial(block: &[&str]) -> usize {
 /// the transcript's. Text before the first command and between commands (comments, blank lines)
 /// is carried over as it is.
 pub fn check(transcript: &str, seed: u64, files: &dyn Files) -> Result<CheckResult, ScriptError> {
+    check_on(transcript, seed, &ClusterShape::default(), files)
+}
+
+/// [`check`] on a cluster of the given shape.
+pub fn check_on(
+    transcript: &str,
+    seed: u64,
+    shape: &ClusterShape,
+    files: &dyn Files,
+) -> Result<CheckResult, ScriptError> {
     let entries = script::parse(transcript, true)?;
     let lines: Vec<&str> = transcript.lines().collect();
-    let mut session = Session::new(seed);
+    let mut session = Session::with_shape(seed, shape);
     let mut actual = String::new();
     let mut matches = true;
     // Preamble: everything before the first command.

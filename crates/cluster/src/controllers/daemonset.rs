@@ -144,6 +144,12 @@ pub(crate) fn reconcile(set: &Rc<Object>, view: &ControllerView<'_>) -> Reconcil
             by_node.entry(node_of(&pod)).or_default().push(pod);
         }
     }
+    let in_use: std::collections::BTreeSet<String> = by_node
+        .values()
+        .flatten()
+        .filter_map(|p| label(p, HASH_LABEL).map(str::to_string))
+        .collect();
+    super::history::sync_history(set, &template, &hash, &in_use, view, &mut out);
     let nodes = view.store_nodes();
     let mut desired = 0;
     let mut current = 0;
@@ -156,6 +162,28 @@ pub(crate) fn reconcile(set: &Rc<Object>, view: &ControllerView<'_>) -> Reconcil
     let mut to_delete: Vec<Rc<Object>> = Vec::new();
     let mut outdated: Vec<Rc<Object>> = Vec::new();
     let probe = daemon_pod(set, &template, "", &hash, generation);
+    // With RollingUpdate and maxSurge > 0 the new pod starts next to the old one, which goes
+    // once the new one is available (at most maxSurge nodes surging at once).
+    let strategy = &value["spec"]["updateStrategy"];
+    let rolling = strategy["type"].as_str().unwrap_or("RollingUpdate") == "RollingUpdate";
+    let eligible_count = nodes
+        .iter()
+        .filter(|n| should_run(&probe, &n.to_json_value()))
+        .count() as i32;
+    let max_surge = if rolling {
+        daemon_set
+            .spec
+            .update_strategy
+            .as_ref()
+            .and_then(|s| s.rolling_update.as_ref())
+            .map_or(0, |r| {
+                scaled_value(r.max_surge.as_ref(), eligible_count, true).max(0)
+            })
+    } else {
+        0
+    };
+    let mut surging = 0;
+    let mut surge_candidates: Vec<String> = Vec::new();
     for node in &nodes {
         let node_value = node.to_json_value();
         let node_name = node.name().to_string();
@@ -186,6 +214,54 @@ pub(crate) fn reconcile(set: &Rc<Object>, view: &ControllerView<'_>) -> Reconcil
                             .creation_timestamp
                             .cmp(&b.metadata().creation_timestamp)
                     });
+                    if max_surge > 0 {
+                        let (new_pods, old_pods): (Vec<_>, Vec<_>) = running
+                            .iter()
+                            .cloned()
+                            .partition(|p| label(p, HASH_LABEL) == Some(hash.as_str()));
+                        to_delete.extend(new_pods.iter().skip(1).cloned());
+                        to_delete.extend(old_pods.iter().skip(1).cloned());
+                        let (new_pod, old_pod) = (new_pods.first(), old_pods.first());
+                        // Status counts the node's oldest pod, as upstream does: a node is
+                        // updated once its old pod is gone.
+                        let Some(serving) = old_pod.or(new_pod) else {
+                            continue;
+                        };
+                        if ready_since(serving).is_some() {
+                            ready += 1;
+                        }
+                        if is_available(serving, min_ready, view.now) {
+                            available += 1;
+                        } else {
+                            unavailable_now += 1;
+                        }
+                        for pod in new_pod.iter().chain(old_pod.iter()) {
+                            if let Some(at) = available_at(pod, min_ready, view.now) {
+                                out.requeue_no_later_than(at);
+                            }
+                        }
+                        match (new_pod, old_pod) {
+                            (Some(new), Some(old)) => {
+                                if is_available(new, min_ready, view.now) {
+                                    to_delete.push(old.clone());
+                                } else {
+                                    surging += 1;
+                                }
+                            }
+                            (Some(_), None) => updated += 1,
+                            (None, Some(old)) => {
+                                if is_available(old, min_ready, view.now) {
+                                    surge_candidates.push(node_name.clone());
+                                } else {
+                                    // An old pod that serves nothing is replaced at once.
+                                    to_delete.push(old.clone());
+                                    to_create.push(node_name.clone());
+                                }
+                            }
+                            (None, None) => {}
+                        }
+                        continue;
+                    }
                     // Keep the oldest; extras go.
                     to_delete.extend(running.iter().skip(1).cloned());
                     let pod = &running[0];
@@ -217,9 +293,12 @@ pub(crate) fn reconcile(set: &Rc<Object>, view: &ControllerView<'_>) -> Reconcil
         to_delete.extend(pods.into_iter().filter(|p| !is_terminating(p)));
     }
 
+    if max_surge > 0 {
+        let room = (max_surge - surging).max(0) as usize;
+        to_create.extend(surge_candidates.into_iter().take(room));
+    }
     // Rolling update: replace outdated pods while at most maxUnavailable are unavailable.
-    let strategy = &value["spec"]["updateStrategy"];
-    if strategy["type"].as_str().unwrap_or("RollingUpdate") == "RollingUpdate" {
+    if rolling && max_surge == 0 {
         let max_unavailable = daemon_set
             .spec
             .update_strategy

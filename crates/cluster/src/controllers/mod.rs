@@ -21,6 +21,7 @@ pub(crate) mod deployment;
 pub(crate) mod disruption;
 pub(crate) mod endpoints;
 pub(crate) mod endpointslice;
+pub(crate) mod history;
 pub(crate) mod horizontalpodautoscaler;
 pub(crate) mod ingress;
 pub(crate) mod job;

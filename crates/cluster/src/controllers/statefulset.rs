@@ -106,6 +106,16 @@ fn claims_for(set: &Value, ordinal: i64) -> Vec<Value> {
         .collect()
 }
 
+/// A claim's ownerReference to its StatefulSet or pod (not a controller reference: the
+/// claim's lifetime, not its management, follows the owner).
+fn claim_owner(
+    owner: &Object,
+) -> model::k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference {
+    let mut reference = controller_reference(owner);
+    reference.controller = Some(owner.kind() == "StatefulSet");
+    reference
+}
+
 fn event(reason: &'static str, message: String) -> Option<EventToRecord> {
     Some(EventToRecord {
         event_type: EventType::Normal,
@@ -155,6 +165,19 @@ pub(crate) fn reconcile(set: &Rc<Object>, view: &ControllerView<'_>) -> Reconcil
         .map(|c| c.name().to_string())
         .collect();
 
+    let in_use: std::collections::BTreeSet<String> = pods
+        .iter()
+        .filter_map(|(_, p)| label(p, REVISION_LABEL).map(str::to_string))
+        .collect();
+    super::history::sync_history(
+        set,
+        &value["spec"]["template"],
+        &pod_template_hash(&stateful_set.spec.template, None),
+        &in_use,
+        view,
+        &mut out,
+    );
+
     // Status first, from what exists now.
     let current_revision = value["status"]["currentRevision"]
         .as_str()
@@ -202,6 +225,56 @@ pub(crate) fn reconcile(set: &Rc<Object>, view: &ControllerView<'_>) -> Reconcil
         }
     }
 
+    // persistentVolumeClaimRetentionPolicy: claims owned by the set (whenDeleted: Delete) go
+    // with it; claims of ordinals scaled away (whenScaled: Delete) are owned by their pod and go
+    // with it.
+    let retention = &value["spec"]["persistentVolumeClaimRetentionPolicy"];
+    let delete_with_set = retention["whenDeleted"] == "Delete";
+    let delete_when_scaled = retention["whenScaled"] == "Delete";
+    let highest = pods
+        .iter()
+        .map(|(o, _)| *o)
+        .max()
+        .unwrap_or(-1)
+        .max(replicas - 1);
+    for ordinal in 0..=highest {
+        let pod = pod_at(ordinal);
+        for claim in claims_for(&value, ordinal) {
+            let claim_name = claim["metadata"]["name"].as_str().unwrap_or("");
+            let Some(existing) = view.get("persistentvolumeclaims", set.namespace(), claim_name)
+            else {
+                continue;
+            };
+            // A condemned ordinal's claim is owned by its pod alone (so it goes with the pod).
+            let wanted = match (delete_when_scaled, ordinal >= replicas, &pod) {
+                (true, true, Some(pod)) => vec![claim_owner(pod)],
+                _ if delete_with_set => vec![claim_owner(set)],
+                _ => Vec::new(),
+            };
+            let mut current = existing
+                .metadata()
+                .owner_references
+                .clone()
+                .unwrap_or_default();
+            let ours =
+                |r: &model::k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference| {
+                    r.uid == uid
+                        || pod
+                            .as_ref()
+                            .is_some_and(|p| p.metadata().uid.as_deref() == Some(r.uid.as_str()))
+                };
+            let kept: Vec<_> = current.iter().filter(|r| !ours(r)).cloned().collect();
+            let mut desired = kept;
+            desired.extend(wanted);
+            if desired != current {
+                current = desired;
+                let mut updated = (*existing).clone();
+                updated.metadata_mut().owner_references = (!current.is_empty()).then_some(current);
+                out.writes.push(Write::Update(updated));
+            }
+        }
+    }
+
     // Replace failed pods; wait for terminating ones.
     for (_, pod) in &pods {
         if pod_phase(pod) == "Failed" && !is_terminating(pod) {
@@ -234,9 +307,12 @@ pub(crate) fn reconcile(set: &Rc<Object>, view: &ControllerView<'_>) -> Reconcil
                     if existing_claims.contains(&claim_name) {
                         continue;
                     }
-                    let Ok(claim) = Object::from_json_value(claim) else {
+                    let Ok(mut claim) = Object::from_json_value(claim) else {
                         continue;
                     };
+                    if delete_with_set {
+                        claim.metadata_mut().owner_references = Some(vec![claim_owner(set)]);
+                    }
                     out.writes.push(Write::Create {
                         object: claim,
                         owner: set.clone(),
@@ -300,17 +376,39 @@ pub(crate) fn reconcile(set: &Rc<Object>, view: &ControllerView<'_>) -> Reconcil
     }
     let target = update_revision;
     let in_range: Vec<&(i64, Rc<Object>)> = pods.iter().filter(|(o, _)| *o < replicas).collect();
-    if in_range
+    // maxUnavailable (default 1) pods may be down at once; missing ordinals count as down.
+    let max_unavailable = stateful_set
+        .spec
+        .update_strategy
+        .as_ref()
+        .and_then(|s| s.rolling_update.as_ref())
+        .map_or(1, |r| {
+            super::deployment::util::scaled_value(
+                r.max_unavailable.as_ref(),
+                replicas as i32,
+                false,
+            )
+        })
+        .max(1) as usize;
+    let unavailable = in_range
         .iter()
-        .any(|(_, p)| is_terminating(p) || !running_and_ready(p))
-    {
+        .filter(|(_, p)| is_terminating(p) || !running_and_ready(p))
+        .count()
+        + (replicas as usize).saturating_sub(in_range.len());
+    if unavailable >= max_unavailable {
         return out;
     }
-    if let Some((_, pod)) = in_range
+    let outdated: Vec<&&(i64, Rc<Object>)> = in_range
         .iter()
         .rev()
-        .find(|(o, p)| *o >= partition && label(p, REVISION_LABEL) != Some(target.as_str()))
-    {
+        .filter(|(o, p)| {
+            *o >= partition
+                && label(p, REVISION_LABEL) != Some(target.as_str())
+                && !is_terminating(p)
+        })
+        .take(max_unavailable - unavailable)
+        .collect();
+    for (_, pod) in outdated {
         out.writes.push(Write::Delete {
             target: pod.clone(),
             owner: Some(set.clone()),

@@ -175,6 +175,9 @@ struct ContainerRun {
 #[derive(Debug, Clone)]
 pub(crate) struct KubeletPod {
     seen_at: SimTime,
+    /// Report the pod's status again on the next sync (its kubelet is back after a failure, and
+    /// the node lifecycle controller has marked it not ready meanwhile).
+    resync: bool,
     node: String,
     pod_ip: Option<String>,
     sandbox_at: Option<SimTime>,
@@ -264,7 +267,7 @@ impl Cluster {
                 let deleting = pod.metadata().deletion_timestamp.is_some();
                 let due = state.next_due().is_some_and(|t| t <= now);
                 let spec_changed = pod.metadata().generation.unwrap_or(0) != state.generation;
-                if !due && !spec_changed && (state.terminating || !deleting) {
+                if !due && !spec_changed && !state.resync && (state.terminating || !deleting) {
                     continue;
                 }
             } else if let Object::Pod(typed) = &*pod {
@@ -303,7 +306,7 @@ impl Cluster {
             component: "kubelet".into(),
             host: Some(state.node.clone()),
         };
-        let mut changed = first;
+        let mut changed = first || std::mem::take(&mut state.resync);
         let generation = value["metadata"]["generation"].as_i64().unwrap_or(0);
         if generation != state.generation {
             state.generation = generation;
@@ -1009,6 +1012,16 @@ impl Cluster {
         Ok(hit)
     }
 
+    /// A node's kubelet is back: it reports each of its pods' status again (the status
+    /// manager's sync), which undoes what the node lifecycle controller marked meanwhile.
+    pub(crate) fn kubelet_resync_node(&mut self, node: &str) {
+        for pod in self.kubelet.pods.values_mut() {
+            if pod.node == node {
+                pod.resync = true;
+            }
+        }
+    }
+
     pub(crate) fn kubelet_next_wakeup(&self) -> Option<SimTime> {
         self.kubelet
             .pods
@@ -1160,6 +1173,7 @@ fn new_pod(pod: &Value, node: &str, now: SimTime) -> KubeletPod {
     // Init containers wait as PodInitializing until they run; the first one is being created.
     KubeletPod {
         seen_at: now,
+        resync: false,
         node: node.to_string(),
         pod_ip: None,
         sandbox_at: Some(SimTime(now.0 + SANDBOX_MILLIS)),

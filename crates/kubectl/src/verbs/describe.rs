@@ -339,7 +339,10 @@ pub(crate) fn describe_object(cluster: &Cluster, object: &Object, show_events: b
         Object::PriorityClass(_) => describe_priority_class(&mut w, &v, events, &ctx),
         Object::Role(_) | Object::ClusterRole(_) => describe_role(&mut w, &v),
         Object::RoleBinding(_) | Object::ClusterRoleBinding(_) => describe_role_binding(&mut w, &v),
-        Object::Event(_) | Object::EventsEvent(_) => {
+        Object::Event(_)
+        | Object::EventsEvent(_)
+        | Object::ControllerRevision(_)
+        | Object::Lease(_) => {
             describe_generic(&mut w, &generic_content(object, v.clone()), events, &ctx)
         }
     }

@@ -1,4 +1,6 @@
-//! `kubectl rollout status|history|undo|pause|resume|restart` for Deployments.
+//! `kubectl rollout status|history|undo|pause|resume|restart` for Deployments, and
+//! `status|history|undo|restart` for DaemonSets and StatefulSets (whose history is their
+//! ControllerRevisions).
 //!
 //! `status` watches: it lets simulated time run (one second at a time, at most 30 simulated
 //! minutes or `--timeout`) and prints each new state of the rollout, as kubectl prints while it
@@ -61,13 +63,7 @@ pub(crate) fn rollout(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[Stri
             }
         ));
     }
-    if resource.kind != "Deployment" && !(workload && matches!(subcommand, "status" | "restart")) {
-        if workload {
-            return Output::error(format!(
-                "error: \"kubectl rollout {subcommand}\" for {} is not available in this playground yet",
-                resource.qualified_plural()
-            ));
-        }
+    if resource.kind != "Deployment" && !workload {
         // kubectl names the type as a GroupKind prints: `Pod`, `Job.batch`.
         let group_kind = if resource.group.is_empty() {
             resource.kind.to_string()
@@ -106,6 +102,8 @@ pub(crate) fn rollout(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[Stri
     let reference = super::object_ref(resource, &name);
     match subcommand {
         "status" => status(cluster, &parsed, resource, &namespace, &name),
+        "history" if workload => revision_history(cluster, &parsed, &live, &reference),
+        "undo" if workload => revision_undo(cluster, &parsed, resource, &live, &reference),
         "history" => history(cluster, &parsed, &live, &reference),
         "undo" => undo(cluster, &parsed, resource, &live, &reference),
         "pause" | "resume" => {
@@ -478,6 +476,126 @@ fn undo(
         );
     }
     Output::ok(format!("{reference} rolled back\n"))
+}
+
+/// A DaemonSet's or StatefulSet's ControllerRevisions, oldest revision first.
+fn controller_revisions_of(cluster: &Cluster, owner: &Object) -> Vec<(i64, Rc<Object>)> {
+    let uid = owner.metadata().uid.clone().unwrap_or_default();
+    let resource = model::registry::resolve("controllerrevisions").expect("registered");
+    let mut revisions: Vec<(i64, Rc<Object>)> = cluster
+        .list(resource, Some(owner.namespace()))
+        .into_iter()
+        .filter(|r| {
+            r.metadata()
+                .owner_references
+                .iter()
+                .flatten()
+                .any(|o| o.controller == Some(true) && o.uid == uid)
+        })
+        .map(|r| (r.to_json_value()["revision"].as_i64().unwrap_or(0), r))
+        .collect();
+    revisions.sort_by_key(|(revision, _)| *revision);
+    revisions
+}
+
+/// The pod template a ControllerRevision holds (its data is a replace patch of it).
+fn revision_template(revision: &Object) -> Value {
+    let mut template = revision.to_json_value()["data"]["spec"]["template"].clone();
+    if let Some(map) = template.as_object_mut() {
+        map.remove("$patch");
+    }
+    template
+}
+
+/// `rollout history` for DaemonSets and StatefulSets, from their ControllerRevisions.
+fn revision_history(
+    cluster: &Cluster,
+    parsed: &flags::ParsedArgs,
+    live: &Object,
+    reference: &str,
+) -> Output {
+    let revisions = controller_revisions_of(cluster, live);
+    if let Some(wanted) = parsed.value("revision").filter(|r| *r != "0") {
+        let Ok(wanted) = wanted.parse::<i64>() else {
+            return Output::error(format!("error: invalid argument \"{wanted}\" for \"--revision\" flag: strconv.ParseInt: parsing \"{wanted}\": invalid syntax"));
+        };
+        let Some((_, revision)) = revisions.iter().find(|(r, _)| *r == wanted) else {
+            return Output::error("error: unable to find the specified revision");
+        };
+        return Output::ok(format!(
+            "{reference} with revision #{wanted}\n{}\n",
+            super::describe::pod_template_text(&revision_template(revision))
+        ));
+    }
+    let mut out = format!("{reference} \nREVISION  CHANGE-CAUSE\n");
+    for (number, revision) in &revisions {
+        let cause = revision
+            .metadata()
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get(CHANGE_CAUSE))
+            .cloned()
+            .unwrap_or_else(|| "<none>".into());
+        out.push_str(&format!("{number:<10}{cause}\n"));
+    }
+    out.push('\n');
+    Output::ok(out)
+}
+
+/// `rollout undo` for DaemonSets and StatefulSets: the template of the wanted (by default the
+/// previous) ControllerRevision goes back into the object.
+fn revision_undo(
+    cluster: &mut Cluster,
+    parsed: &flags::ParsedArgs,
+    resource: &'static ResourceType,
+    live: &Object,
+    reference: &str,
+) -> Output {
+    let to_revision = match parsed.value("to-revision").map(str::parse::<i64>) {
+        None => 0,
+        Some(Ok(r)) => r,
+        Some(Err(_)) => return Output::error(
+            "error: invalid argument for \"--to-revision\" flag: strconv.ParseInt: invalid syntax",
+        ),
+    };
+    let revisions = controller_revisions_of(cluster, live);
+    if to_revision == 0 && revisions.len() <= 1 {
+        return Output::error("error: no last revision to roll back to");
+    }
+    let target = if to_revision == 0 {
+        revisions.get(revisions.len() - 2)
+    } else {
+        revisions.iter().find(|(r, _)| *r == to_revision)
+    };
+    let Some((number, revision)) = target else {
+        return Output::error(format!(
+            "error: unable to find specified revision {to_revision} in history"
+        ));
+    };
+    let template = revision_template(revision);
+    let value = live.to_json_value();
+    if template == value["spec"]["template"] {
+        return Output::ok(format!(
+            "{reference} skipped rollback (current template already matches revision {number})\n"
+        ));
+    }
+    if parsed.value("dry-run").is_some_and(|d| d != "none") {
+        return Output::ok(format!(
+            "{reference} Pod Template:\n{} (dry run)\n",
+            super::describe::pod_template_text(&template)
+        ));
+    }
+    let replace = json!([{ "op": "replace", "path": "/spec/template", "value": template }]);
+    match cluster.patch(
+        resource,
+        live.namespace(),
+        live.name(),
+        PatchType::Json,
+        &replace,
+    ) {
+        Ok(_) => Output::ok(format!("{reference} rolled back\n")),
+        Err(e) => Output::error(e.to_string()),
+    }
 }
 
 fn pause_or_resume(
