@@ -75,6 +75,7 @@ impl Cluster {
             return Err(format!("node \"{}\" could not be described", shape.name));
         };
         self.create(node).map_err(|e| e.to_string())?;
+        self.create_node_lease(&shape.name);
         self.run_components();
         Ok(())
     }

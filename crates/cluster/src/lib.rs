@@ -164,6 +164,7 @@ impl Cluster {
             debug_assert!(object.is_some(), "node manifests decode (tested)");
             if let Some(object) = object {
                 self.create_bootstrap_object(Ok(vec![object]));
+                self.create_node_lease(&node.name);
             }
         }
         let kubernetes_service = model::decode_documents(
@@ -388,13 +389,63 @@ impl Cluster {
         namespace: &str,
         name: &str,
     ) -> Result<Rc<Object>, ApiError> {
-        self.api.get(resource, namespace, name)
+        self.api
+            .get(resource, namespace, name)
+            .map(|o| self.with_lease_renewed(o))
     }
 
     /// Lists objects of a resource, in one namespace or (`None`) in all, ordered by namespace
     /// then name as the API server lists them.
     pub fn list(&self, resource: &ResourceType, namespace: Option<&str>) -> Vec<Rc<Object>> {
-        self.api.store().list(resource, namespace)
+        let objects = self.api.store().list(resource, namespace);
+        if resource.kind != "Lease" {
+            return objects;
+        }
+        objects
+            .into_iter()
+            .map(|o| self.with_lease_renewed(o))
+            .collect()
+    }
+
+    /// A node's Lease as its kubelet keeps it: renewed every 10 s while the kubelet runs (the
+    /// renewal time is worked out when read, so that heartbeats do not wake an idle cluster).
+    fn with_lease_renewed(&self, object: Rc<Object>) -> Rc<Object> {
+        let Object::Lease(lease) = &*object else {
+            return object;
+        };
+        if object.namespace() != "kube-node-lease" {
+            return object;
+        }
+        let node = object.name();
+        let last_beat = match self.faults.stopped_kubelets.get(node) {
+            Some(stopped) => *stopped,
+            None => self.now(),
+        };
+        let renewed = SimTime(last_beat.0 / nodes::LEASE_RENEW_MILLIS * nodes::LEASE_RENEW_MILLIS);
+        let mut value = object.to_json_value();
+        let stored = lease.spec.as_ref().and_then(|s| s.renew_time.as_ref());
+        if stored.is_some_and(|t| {
+            SimTime::from_k8s_time(
+                &model::k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(t.0),
+            ) >= renewed
+        }) {
+            return object;
+        }
+        value["spec"]["renewTime"] = serde_json::json!(nodes::micro_time(renewed));
+        Object::from_json_value(value)
+            .map(Rc::new)
+            .unwrap_or(object)
+    }
+
+    /// Creates the Lease of a node that has just registered.
+    pub(crate) fn create_node_lease(&mut self, node: &str) {
+        let nodes_resource = model::registry::resolve("nodes").expect("registered");
+        let Ok(node) = self.api.get(nodes_resource, "", node) else {
+            return;
+        };
+        if let Some(lease) = nodes::lease_object(&node, self.now()) {
+            let _ = self.create(lease);
+        }
     }
 
     /// Deletes an object with background propagation (kubectl's default).

@@ -274,6 +274,39 @@ impl ClusterShape {
     }
 }
 
+/// How often a kubelet renews its node's Lease (`nodeLeaseDurationSeconds` is 40).
+pub const LEASE_RENEW_MILLIS: u64 = 10_000;
+
+/// The Lease a kubelet keeps in `kube-node-lease` for its node (owned by the Node).
+pub fn lease_object(node: &Object, renewed: crate::SimTime) -> Option<Object> {
+    let name = node.name();
+    let uid = node.metadata().uid.clone().unwrap_or_default();
+    let manifest = serde_json::json!({
+        "apiVersion": "coordination.k8s.io/v1",
+        "kind": "Lease",
+        "metadata": {
+            "name": name,
+            "namespace": "kube-node-lease",
+            "ownerReferences": [{"apiVersion": "v1", "kind": "Node", "name": name, "uid": uid}],
+        },
+        "spec": {
+            "holderIdentity": name,
+            "leaseDurationSeconds": 40,
+            "renewTime": micro_time(renewed),
+        },
+    });
+    Object::from_json_value(manifest).ok()
+}
+
+/// A MicroTime as the API server writes it (`2026-01-01T00:00:10.000000Z`).
+pub fn micro_time(at: crate::SimTime) -> String {
+    let seconds = serde_json::to_value(at.to_k8s_time())
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    seconds.replace('Z', &format!(".{:06}Z", (at.0 % 1000) * 1000))
+}
+
 /// The kubelet version every node reports (the simulated Kubernetes version).
 pub const KUBELET_VERSION: &str = "v1.37.1";
 

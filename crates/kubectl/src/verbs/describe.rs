@@ -4069,11 +4069,40 @@ fn describe_node(w: &mut Writer, node: &Value, events: Option<&[Value]>, ctx: &C
         "Unschedulable:\t{}\n",
         boolean_at(spec, "unschedulable")
     );
-    wr!(
-        w,
-        0,
-        "Lease:\tFailed to get lease: leases.coordination.k8s.io \"{name}\" not found\n"
-    );
+    let lease = model::registry::resolve("leases")
+        .and_then(|r| ctx.cluster.get(r, "kube-node-lease", &name).ok())
+        .map(|l| l.to_json_value());
+    match lease {
+        Some(lease) => {
+            w.write(0, "Lease:\n");
+            let holder = text(&lease, "spec.holderIdentity");
+            wr!(
+                w,
+                1,
+                "HolderIdentity:\t{}\n",
+                if holder.is_empty() {
+                    "<unset>".to_string()
+                } else {
+                    holder
+                }
+            );
+            let time = |path: &str| {
+                let t = text(&lease, path);
+                if t.is_empty() {
+                    "<unset>".to_string()
+                } else {
+                    rfc1123z(&t)
+                }
+            };
+            wr!(w, 1, "AcquireTime:\t{}\n", time("spec.acquireTime"));
+            wr!(w, 1, "RenewTime:\t{}\n", time("spec.renewTime"));
+        }
+        None => wr!(
+            w,
+            0,
+            "Lease:\tFailed to get lease: leases.coordination.k8s.io \"{name}\" not found\n"
+        ),
+    }
     let conditions = items(status, "conditions");
     if !conditions.is_empty() {
         w.write(
