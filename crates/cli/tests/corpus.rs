@@ -5,6 +5,9 @@
 //! A second test applies each workload INDEX.tsv promises "N pods Running" for, lets the cluster
 //! run two simulated minutes and counts Running, fully ready pods (13 rows today). Outcomes that
 //! need storage binding, networking or HPA are not checked yet (they say so when skipped).
+//!
+//! A third runs the corpus Jobs and checks how they end (conditions, reasons, completed and
+//! failed indexes, the indexed Job's logs) against INDEX.tsv.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -233,4 +236,146 @@ fn corpus_workloads_reach_the_running_pods_index_promises() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     eprintln!("{checked} corpus workloads reached the Running pods INDEX.tsv promises");
     assert!(checked >= 10, "only {checked} rows checked");
+}
+
+/// The corpus Jobs and what INDEX.tsv says they end as: (path, minutes to let run, what
+/// `kubectl get job -o jsonpath=…` must print, the jsonpath).
+const JOB_OUTCOMES: &[(&str, u64, &str, &str)] = &[
+    (
+        "application/job/indexed-job.yaml",
+        3,
+        "Complete 5 0-4",
+        "{.status.conditions[?(@.type==\"Complete\")].type} {.status.succeeded} {.status.completedIndexes}",
+    ),
+    (
+        "application/job/job-sidecar.yaml",
+        3,
+        "Complete 1",
+        "{.status.conditions[?(@.type==\"Complete\")].type} {.status.succeeded}",
+    ),
+    (
+        "controllers/job-backoff-limit-per-index-example.yaml",
+        3,
+        "FailedIndexes 1,3,5,7,9 0,2,4,6,8 5 10",
+        "{.status.conditions[?(@.type==\"Failed\")].reason} {.status.completedIndexes} {.status.failedIndexes} {.status.succeeded} {.status.failed}",
+    ),
+    (
+        "controllers/job-backoff-limit-per-index-failindex.yaml",
+        3,
+        "FailedIndexes 2-3 0-1 2 3",
+        "{.status.conditions[?(@.type==\"Failed\")].reason} {.status.completedIndexes} {.status.failedIndexes} {.status.succeeded} {.status.failed}",
+    ),
+    (
+        "controllers/job-pod-failure-policy-example.yaml",
+        3,
+        "PodFailurePolicy",
+        "{.status.conditions[?(@.type==\"Failed\")].reason}",
+    ),
+    (
+        "controllers/job-pod-failure-policy-failjob.yaml",
+        3,
+        "PodFailurePolicy",
+        "{.status.conditions[?(@.type==\"Failed\")].reason}",
+    ),
+    // Nothing sets the ConfigIssue condition: the Job hangs with pods in ImagePullBackOff.
+    (
+        "controllers/job-pod-failure-policy-config-issue.yaml",
+        3,
+        "2",
+        "{.status.active}{.status.conditions[*].type}",
+    ),
+    (
+        "controllers/job.yaml",
+        3,
+        "Complete 1",
+        "{.status.conditions[?(@.type==\"Complete\")].type} {.status.succeeded}",
+    ),
+];
+
+#[test]
+fn corpus_jobs_end_the_way_index_says() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+    if !dir.join("INDEX.tsv").exists() {
+        eprintln!("SKIPPED: ../shared/corpus is not beside this checkout; Job outcomes not tested");
+        return;
+    }
+    let files = CorpusFiles { base: dir.clone() };
+    let mut failures = Vec::new();
+    for (path, minutes, expected, jsonpath) in JOB_OUTCOMES {
+        let mut session = Session::new(1);
+        let output = kubectl(&mut session, &files, &["apply", "-f", path]);
+        assert_eq!(output.exit_code, 0, "{path}: {}", output.stderr);
+        session.execute(
+            &Command::Sleep {
+                millis: minutes * 60_000,
+            },
+            &files,
+        );
+        let text = std::fs::read_to_string(dir.join(path)).unwrap();
+        let name = model::decode_documents(&text).unwrap()[0]
+            .name()
+            .to_string();
+        let got = kubectl(
+            &mut session,
+            &files,
+            &["get", "job", &name, "-o", &format!("jsonpath={jsonpath}")],
+        );
+        if got.stdout.trim() != *expected {
+            failures.push(format!(
+                "{path}: got {:?}, INDEX.tsv says {expected:?}",
+                got.stdout
+            ));
+        }
+        if *path == "application/job/indexed-job.yaml" {
+            let logs = kubectl(
+                &mut session,
+                &files,
+                &["logs", "-l", "job-name=indexed-job", "-c", "worker"],
+            );
+            let mut words: Vec<&str> = logs.stdout.split_whitespace().collect();
+            words.sort_unstable();
+            if words != ["oof", "rab", "xuq", "zab", "zyx"] {
+                failures.push(format!("{path}: worker logs {:?}", logs.stdout));
+            }
+        }
+    }
+    // The success-policy example races (INDEX.tsv's caveat): index 2's success against the
+    // other nine failures and backoffLimit 6; either end is what a real cluster can show.
+    let mut outcomes = BTreeSet::new();
+    for seed in 1..=3 {
+        let mut session = Session::new(seed);
+        kubectl(
+            &mut session,
+            &files,
+            &["apply", "-f", "controllers/job-success-policy.yaml"],
+        );
+        session.execute(&Command::Sleep { millis: 120_000 }, &files);
+        let got = kubectl(
+            &mut session,
+            &files,
+            &[
+                "get",
+                "job",
+                "job-success",
+                "-o",
+                "jsonpath={.status.conditions[*].reason}",
+            ],
+        );
+        outcomes.insert(got.stdout);
+    }
+    for outcome in &outcomes {
+        if ![
+            "SuccessPolicy SuccessPolicy",
+            "BackoffLimitExceeded BackoffLimitExceeded",
+        ]
+        .contains(&outcome.as_str())
+        {
+            failures.push(format!("controllers/job-success-policy.yaml: {outcome:?}"));
+        }
+    }
+    assert!(
+        outcomes.contains("SuccessPolicy SuccessPolicy"),
+        "the success policy never wins: {outcomes:?}"
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -327,9 +327,23 @@ pub fn program_for(launch: &ContainerLaunch) -> Program {
     if program.starts_with("python") && kind == ImageKind::Interpreter {
         if let (Some("-c"), Some(script)) = (argv.get(1).map(String::as_str), argv.get(2)) {
             let outcome = super::python::run(script, launch.env);
+            // CPython's start-up (interpreter, imports) takes a few hundred milliseconds, a
+            // little more or less from one pod to the next.
+            let jitter = launch
+                .pod_ip
+                .bytes()
+                .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                    (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+                })
+                % 400;
+            let exit_after = 300 + jitter;
             return Program::Finite {
-                lines: outcome.lines.into_iter().map(|l| (40, l)).collect(),
-                exit_after: 60,
+                lines: outcome
+                    .lines
+                    .into_iter()
+                    .map(|l| (exit_after - 10, l))
+                    .collect(),
+                exit_after,
                 code: outcome.code,
             };
         }
