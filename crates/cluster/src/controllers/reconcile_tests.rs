@@ -595,3 +595,169 @@ fn horizontal_pod_autoscaler_reconciles_as_upstream_does() {
         "event FailedComputeMetricsReplicas from horizontal-pod-autoscaler: invalid metrics (1 invalid out of 1), first error is: failed to get cpu utilization: missing request for cpu in container c of Pod web-0",
     ]);
 }
+
+/// Writes as lines, with generated suffixes cut to their prefix (`create Pod agent-`).
+fn prefixed(writes: Vec<String>) -> Vec<String> {
+    writes
+        .into_iter()
+        .map(|w| match w.rsplit_once('-') {
+            Some((head, tail))
+                if w.starts_with("create ")
+                    && tail.len() >= 5
+                    && tail.chars().all(|c| c.is_ascii_alphanumeric()) =>
+            {
+                format!("{head}-")
+            }
+            _ => w,
+        })
+        .collect()
+}
+
+#[test]
+fn daemonset_reconciles_as_upstream_does() {
+    let ds = |extra: &str| {
+        format!("apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {{name: agent}}\nspec:\n  selector: {{matchLabels: {{app: agent}}}}\n  template:\n    metadata: {{labels: {{app: agent}}}}\n    spec:\n{extra}      containers: [{{name: a, image: nginx}}]\n")
+    };
+    // One pod per worker (the control plane's taint keeps it off), and the first revision.
+    let cluster = store_of(&ds(""));
+    let writes = prefixed(reconcile_in(
+        &cluster,
+        "daemonsets",
+        "agent",
+        super::daemonset::reconcile,
+    ));
+    assert_eq!(writes[0], "create ControllerRevision agent-");
+    assert_eq!(
+        &writes[1..],
+        [
+            "create Pod agent-",
+            "create Pod agent-",
+            "create Pod agent-"
+        ]
+    );
+    // A nodeSelector narrows it; a toleration widens it to the control plane.
+    let cluster = store_of(&ds(
+        "      nodeSelector: {topology.kubernetes.io/zone: zone-a}\n",
+    ));
+    let writes = reconcile_in(&cluster, "daemonsets", "agent", super::daemonset::reconcile);
+    assert_eq!(
+        writes
+            .iter()
+            .filter(|w| w.starts_with("create Pod"))
+            .count(),
+        1,
+        "{writes:?}"
+    );
+    let cluster = store_of(&ds("      tolerations: [{key: node-role.kubernetes.io/control-plane, operator: Exists, effect: NoSchedule}]\n"));
+    let writes = reconcile_in(&cluster, "daemonsets", "agent", super::daemonset::reconcile);
+    assert_eq!(
+        writes
+            .iter()
+            .filter(|w| w.starts_with("create Pod"))
+            .count(),
+        4,
+        "{writes:?}"
+    );
+}
+
+#[test]
+fn statefulset_reconciles_as_upstream_does() {
+    let sts = |policy: &str| {
+        format!("apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {{name: web}}\nspec:\n  serviceName: web\n  replicas: 3\n  podManagementPolicy: {policy}\n  selector: {{matchLabels: {{app: web}}}}\n  template:\n    metadata: {{labels: {{app: web}}}}\n    spec: {{containers: [{{name: n, image: nginx}}]}}\n  volumeClaimTemplates:\n  - metadata: {{name: www}}\n    spec: {{accessModes: [ReadWriteOnce], resources: {{requests: {{storage: 1Gi}}}}}}\n")
+    };
+    // OrderedReady: only web-0 (and its claim) until it is Running and Ready.
+    let cluster = store_of(&sts("OrderedReady"));
+    let writes = prefixed(reconcile_in(
+        &cluster,
+        "statefulsets",
+        "web",
+        super::statefulset::reconcile,
+    ));
+    assert_eq!(
+        writes,
+        [
+            "create ControllerRevision web-",
+            "create PersistentVolumeClaim www-web-0",
+            "create Pod web-0",
+        ]
+    );
+    // Parallel: every ordinal at once.
+    let cluster = store_of(&sts("Parallel"));
+    let writes = reconcile_in(
+        &cluster,
+        "statefulsets",
+        "web",
+        super::statefulset::reconcile,
+    );
+    assert_eq!(
+        writes
+            .iter()
+            .filter(|w| w.starts_with("create Pod web-"))
+            .count(),
+        3,
+        "{writes:?}"
+    );
+    assert_eq!(
+        writes
+            .iter()
+            .filter(|w| w.starts_with("create PersistentVolumeClaim www-web-"))
+            .count(),
+        3
+    );
+}
+
+#[test]
+fn cronjob_waits_for_its_schedule() {
+    let cluster = store_of("apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: hello}\nspec:\n  schedule: \"*/1 * * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: OnFailure\n          containers: [{name: hello, image: busybox, command: [date]}]\n");
+    let object = cluster
+        .get(super::resource("cronjobs"), "default", "hello")
+        .expect("exists");
+    let view = ControllerView {
+        store: cluster.api.store(),
+        now: cluster.now(),
+        failures: &cluster.controllers.failures,
+        kubelet_stopped: &cluster.faults.stopped_kubelets,
+    };
+    let reconciled = super::cronjob::reconcile(&object, &view);
+    let writes = describe_writes(&reconciled);
+    assert!(
+        writes.iter().all(|w| !w.starts_with("create Job")),
+        "{writes:?}"
+    );
+    // It looks again at the next minute.
+    let next_minute = crate::SimTime((cluster.now().0 / 60_000 + 1) * 60_000);
+    assert_eq!(reconciled.requeue_at, Some(next_minute));
+}
+
+#[test]
+fn pod_disruption_budget_counts_healthy_pods() {
+    let pdb = "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web}\nspec:\n  minAvailable: 2\n  selector: {matchLabels: {app: web}}\n";
+    let cluster = store_of(&format!(
+        "{pdb}{}{}{}",
+        pod("a", "app: web", Some("node-1"), "Running", true),
+        pod("b", "app: web", Some("node-2"), "Running", true),
+        pod("c", "app: web", Some("node-3"), "Running", false),
+    ));
+    let object = cluster
+        .get(super::resource("poddisruptionbudgets"), "default", "web")
+        .expect("exists");
+    let view = ControllerView {
+        store: cluster.api.store(),
+        now: cluster.now(),
+        failures: &cluster.controllers.failures,
+        kubelet_stopped: &cluster.faults.stopped_kubelets,
+    };
+    let reconciled = super::disruption::reconcile(&object, &view);
+    let status = reconciled
+        .writes
+        .iter()
+        .find_map(|w| match w {
+            Write::UpdateStatus(o) => Some(o.to_json_value()["status"].clone()),
+            _ => None,
+        })
+        .expect("a status write");
+    assert_eq!(status["currentHealthy"], 2);
+    assert_eq!(status["desiredHealthy"], 2);
+    assert_eq!(status["disruptionsAllowed"], 0);
+    assert_eq!(status["expectedPods"], 3);
+}
