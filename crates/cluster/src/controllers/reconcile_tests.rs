@@ -761,3 +761,38 @@ fn pod_disruption_budget_counts_healthy_pods() {
     assert_eq!(status["disruptionsAllowed"], 0);
     assert_eq!(status["expectedPods"], 3);
 }
+
+#[test]
+fn horizontal_pod_autoscaler_behavior_policies_limit_the_rate() {
+    let fresh = Default::default();
+    // At most one pod more per minute: 2 pods at 150% want 6, get 3.
+    let yaml = autoscaled(2, true).replace(
+        "  maxReplicas: 10\n",
+        "  maxReplicas: 10\n  behavior:\n    scaleUp:\n      policies: [{type: Pods, value: 1, periodSeconds: 60}]\n",
+    );
+    let cluster = store_of(&yaml);
+    let (writes, memory) = autoscale_once(&cluster, Some(&cpu_metrics(&cluster, 2, 300)), &fresh);
+    assert_eq!(
+        writes,
+        [
+            "update Deployment web replicas=3",
+            "event SuccessfulRescale from horizontal-pod-autoscaler: New size: 3; reason: cpu resource utilization (percentage of request) above target"
+        ]
+    );
+    // The scale event is remembered: within the same minute no more pods are allowed.
+    assert_eq!(memory.scale_up_events.len(), 1);
+    // A scale-down stabilization window of 0 scales down at once.
+    let yaml = autoscaled(4, true).replace(
+        "  maxReplicas: 10\n",
+        "  maxReplicas: 10\n  behavior:\n    scaleDown:\n      stabilizationWindowSeconds: 0\n",
+    );
+    let cluster = store_of(&yaml);
+    let (writes, _) = autoscale_once(&cluster, Some(&cpu_metrics(&cluster, 4, 20)), &fresh);
+    assert_eq!(
+        writes,
+        [
+            "update Deployment web replicas=1",
+            "event SuccessfulRescale from horizontal-pod-autoscaler: New size: 1; reason: All metrics below target"
+        ]
+    );
+}
