@@ -379,3 +379,62 @@ fn corpus_jobs_end_the_way_index_says() {
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn corpus_autoscalers_end_the_way_index_says() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+    if !dir.join("INDEX.tsv").exists() {
+        eprintln!("SKIPPED: ../shared/corpus is not beside this checkout; HPA outcomes not tested");
+        return;
+    }
+    let files = CorpusFiles { base: dir };
+    // hpa-rs.yaml: the frontend pods request no CPU, so utilization cannot be computed.
+    let mut session = Session::new(1);
+    for path in ["controllers/frontend.yaml", "controllers/hpa-rs.yaml"] {
+        let output = kubectl(&mut session, &files, &["apply", "-f", path]);
+        assert_eq!(output.exit_code, 0, "{path}: {}", output.stderr);
+    }
+    session.execute(&Command::Sleep { millis: 120_000 }, &files);
+    let hpa = kubectl(
+        &mut session,
+        &files,
+        &["get", "hpa", "frontend-scaler", "-o", "jsonpath={.status.currentReplicas} {.status.conditions[?(@.type==\"ScalingActive\")].reason} {.status.conditions[?(@.type==\"ScalingActive\")].message}"],
+    );
+    assert!(
+        hpa.stdout.starts_with("3 FailedGetResourceMetric the HPA was unable to compute the replica count: failed to get cpu utilization: missing request for cpu in container"),
+        "{}",
+        hpa.stdout
+    );
+    // php-apache.yaml + hpa/php-apache.yaml, idle: one replica at 0% of its request.
+    let mut session = Session::new(1);
+    for path in [
+        "application/php-apache.yaml",
+        "application/hpa/php-apache.yaml",
+    ] {
+        let output = kubectl(&mut session, &files, &["apply", "-f", path]);
+        assert_eq!(output.exit_code, 0, "{path}: {}", output.stderr);
+    }
+    session.execute(&Command::Sleep { millis: 120_000 }, &files);
+    let hpa = kubectl(
+        &mut session,
+        &files,
+        &["get", "hpa", "php-apache", "--no-headers"],
+    );
+    let cells: Vec<&str> = hpa.stdout.split_whitespace().collect();
+    assert_eq!(
+        cells.get(1..8),
+        Some(
+            &[
+                "Deployment/php-apache",
+                "cpu:",
+                "0%/50%",
+                "1",
+                "10",
+                "1",
+                "2m"
+            ][..]
+        ),
+        "{}",
+        hpa.stdout
+    );
+}
