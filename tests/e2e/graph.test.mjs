@@ -129,6 +129,11 @@ test('the graph shows nodes, pods in their node with kubectl STATUS, and the sch
     await waitForText(page, '[data-testid=scheduling-message]', [
       /default\/huge: 0\/4 nodes are available: .*Insufficient memory/,
     ]);
+    // ...and its verdict for each node.
+    await waitForText(page, '[data-testid=scheduling-nodes]', [
+      /control-plane: node\(s\) had untolerated taint/,
+      /node-1: Insufficient memory/,
+    ]);
     await page.screenshot({ path: path.join(OUTPUT, 'graph.png'), fullPage: true });
 
     // Namespace filter: a pod in kube-public shows under "all namespaces" and under its own

@@ -23,7 +23,13 @@ pub struct Faults {
     pub stopped_kubelets: BTreeMap<String, SimTime>,
     /// kube-controller-manager and kube-scheduler are down.
     pub control_plane_stopped: bool,
+    /// Their static pods' manifests while they are stopped (as if moved out of
+    /// /etc/kubernetes/manifests), to put back on start.
+    pub stopped_static_pods: Vec<serde_json::Value>,
 }
+
+/// The control-plane components `stop_control_plane` stops.
+const STOPPABLE_COMPONENTS: [&str; 2] = ["kube-controller-manager", "kube-scheduler"];
 
 fn nodes_resource() -> &'static model::ResourceType {
     model::registry::resolve("nodes").expect("registered")
@@ -112,12 +118,59 @@ impl Cluster {
 
     /// kube-controller-manager and kube-scheduler stop (running pods keep running; nothing is
     /// created, replaced or scheduled).
+    /// Their static pods go, as when their manifests leave /etc/kubernetes/manifests: the
+    /// kubelet stops the containers and deletes the mirror pods.
     pub fn stop_control_plane(&mut self) {
+        if self.faults.control_plane_stopped {
+            return;
+        }
         self.faults.control_plane_stopped = true;
+        let pods = model::registry::resolve("pods").expect("registered");
+        for pod in self.list(pods, Some("kube-system")) {
+            let component = pod
+                .metadata()
+                .labels
+                .as_ref()
+                .and_then(|l| l.get("component"))
+                .cloned()
+                .unwrap_or_default();
+            let mirror = pod
+                .metadata()
+                .annotations
+                .as_ref()
+                .is_some_and(|a| a.contains_key("kubernetes.io/config.mirror"));
+            if !mirror || !STOPPABLE_COMPONENTS.contains(&component.as_str()) {
+                continue;
+            }
+            let mut manifest = pod.to_json_value();
+            if let Some(map) = manifest.as_object_mut() {
+                map.remove("status");
+            }
+            if let Some(meta) = manifest["metadata"].as_object_mut() {
+                for field in ["uid", "resourceVersion", "creationTimestamp", "generation"] {
+                    meta.remove(field);
+                }
+            }
+            self.faults.stopped_static_pods.push(manifest);
+            let _ = self.delete_with_grace(
+                pods,
+                pod.namespace(),
+                pod.name(),
+                crate::api::Propagation::Background,
+                Some(0),
+            );
+        }
+        self.run_components();
     }
 
-    /// They are back, and catch up with what changed meanwhile.
+    /// They are back (their manifests return: the kubelet starts them and mirrors them again),
+    /// and catch up with what changed meanwhile.
     pub fn start_control_plane(&mut self) {
+        for manifest in std::mem::take(&mut self.faults.stopped_static_pods) {
+            if let Ok(pod) = Object::from_json_value(manifest) {
+                let _ = self.create(pod);
+            }
+        }
         self.faults.control_plane_stopped = false;
         self.run_components();
     }

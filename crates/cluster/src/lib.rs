@@ -68,6 +68,8 @@ pub struct Cluster {
     /// When each pod (`namespace/name`) answered requests, over the last minute (their CPU
     /// cost shows in the pod's metrics).
     served_requests: std::cell::RefCell<ServedRequests>,
+    /// The scheduler's per-node verdicts for pods it could not place (shared: cheap to clone).
+    scheduling_diagnoses: std::rc::Rc<scheduler::SchedulingDiagnoses>,
     /// What the HorizontalPodAutoscaler controller remembers per HPA (recommendations, scale
     /// events, when it last synced).
     autoscalers:
@@ -146,6 +148,7 @@ impl Cluster {
             faults: Default::default(),
             served_requests: Default::default(),
             autoscalers: Default::default(),
+            scheduling_diagnoses: Default::default(),
         };
         cluster.bootstrap(shape);
         cluster.boot_system_workloads(shape);

@@ -79,6 +79,8 @@ pub struct GraphPod {
     pub status: String,
     /// The scheduler's message when it could not place the pod (`0/4 nodes are available: …`).
     pub scheduling_message: Option<String>,
+    /// For a pod the scheduler could not place: each node and why it was turned down.
+    pub scheduling_nodes: Vec<(String, String)>,
 }
 
 impl GraphPod {
@@ -152,6 +154,7 @@ fn read_pod(object: &Object) -> PodReading {
             },
             node,
             status: kubectl::printers::pod_status(&pod),
+            scheduling_nodes: Vec::new(),
         },
         holds,
     }
@@ -216,6 +219,21 @@ impl GraphReader {
 /// Reads nodes and pods from a snapshot of the store.
 pub fn graph_model(store: &Store) -> GraphModel {
     GraphReader::default().read(store)
+}
+
+/// Adds the scheduler's per-node verdicts to the pods waiting in the queue.
+pub fn add_scheduling_diagnoses(model: &mut GraphModel, cluster: &cluster::Cluster) {
+    for pod in model.pods.iter_mut().filter(|p| p.node.is_none()) {
+        pod.scheduling_nodes = cluster
+            .scheduling_diagnosis(&pod.namespace, &pod.name)
+            .map(|nodes| {
+                nodes
+                    .iter()
+                    .map(|(node, reasons)| (node.clone(), reasons.join(", ")))
+                    .collect()
+            })
+            .unwrap_or_default();
+    }
 }
 
 /// Every node with its allocatable resources and what its pods request; control plane first.
@@ -478,6 +496,7 @@ mod tests {
             node: node.map(str::to_string),
             status: "Running".into(),
             scheduling_message: None,
+            scheduling_nodes: Vec::new(),
         }
     }
 
@@ -665,5 +684,22 @@ mod tests {
         let message = huge.scheduling_message.as_deref().unwrap_or("");
         assert!(message.starts_with("0/4 nodes are available:"), "{message}");
         assert!(message.contains("Insufficient memory"), "{message}");
+        // The scheduler's verdict per node, for "why is this pod Pending?".
+        let mut model = model;
+        add_scheduling_diagnoses(&mut model, &session.cluster);
+        let huge = model.pods.iter().find(|p| p.name == "huge").expect("huge");
+        assert_eq!(
+            huge.scheduling_nodes,
+            [
+                (
+                    "control-plane".to_string(),
+                    "node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }"
+                        .to_string()
+                ),
+                ("node-1".to_string(), "Insufficient memory".to_string()),
+                ("node-2".to_string(), "Insufficient memory".to_string()),
+                ("node-3".to_string(), "Insufficient memory".to_string()),
+            ]
+        );
     }
 }

@@ -291,7 +291,7 @@ pub fn graph_view(props: &GraphProps) -> Html {
                     .scheduling_message
                     .clone()
                     .unwrap_or_else(|| language.text(Label::NotTriedYet).to_string());
-                format!("{key}: {message}")
+                (format!("{key}: {message}"), p.scheduling_nodes.clone())
             })
     });
     // In the pixel view a click selects the pod or node under the pointer.
@@ -366,8 +366,17 @@ pub fn graph_view(props: &GraphProps) -> Html {
                 <canvas class="graph-canvas" ref={canvas} width={format!("{}", layout.width)}
                     height={format!("{}", layout.height)} onclick={on_canvas_click} />
             }
-            if let Some(message) = focused_message {
-                <div class="scheduling-message" data-testid="scheduling-message" role="status">{ message }</div>
+            if let Some((message, nodes)) = focused_message {
+                <div class="scheduling-message" data-testid="scheduling-message" role="status">
+                    { message }
+                    if !nodes.is_empty() {
+                        <ul class="scheduling-nodes" data-testid="scheduling-nodes">
+                            { for nodes.iter().map(|(node, reasons)| html! {
+                                <li key={node.clone()} data-node-verdict={node.clone()}>{ format!("{node}: {reasons}") }</li>
+                            }) }
+                        </ul>
+                    }
+                </div>
             }
         </section>
     }

@@ -107,7 +107,9 @@ impl PageState {
         let version = self.session.cluster.resource_version();
         if version != self.graph_version {
             let store = self.session.cluster.snapshot().store;
-            self.graph = Rc::new(self.graph_reader.read(&store));
+            let mut model = self.graph_reader.read(&store);
+            graph::add_scheduling_diagnoses(&mut model, &self.session.cluster);
+            self.graph = Rc::new(model);
             self.rows = Rc::new(engine::object_rows(&self.session));
             self.graph_version = version;
         }

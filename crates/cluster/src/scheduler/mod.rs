@@ -381,7 +381,23 @@ fn fit_error(total: usize, failures: &[FilterFailure]) -> String {
     format!("0/{total} nodes are available: {reason_text}. preemption: 0/{total} nodes are available: {preemption_text}.")
 }
 
+/// Why each node was turned down for a pod the scheduler could not place: (node, reasons in
+/// upstream's words), by `namespace/name`.
+pub type SchedulingDiagnoses = std::collections::BTreeMap<String, Vec<(String, Vec<String>)>>;
+
 impl Cluster {
+    /// The scheduler's last verdict per node for a pod it could not place (what the page shows
+    /// for "why is this pod Pending?"), if it tried and failed.
+    pub fn scheduling_diagnosis(
+        &self,
+        namespace: &str,
+        name: &str,
+    ) -> Option<&[(String, Vec<String>)]> {
+        self.scheduling_diagnoses
+            .get(&format!("{namespace}/{name}"))
+            .map(Vec::as_slice)
+    }
+
     /// Every namespace's labels (with the `kubernetes.io/metadata.name` label the API server
     /// adds), for namespace selectors.
     fn namespace_labels(&self) -> BTreeMap<String, BTreeMap<String, String>> {
@@ -486,6 +502,35 @@ impl Cluster {
     pub(crate) fn run_scheduler(&mut self) {
         let now = self.now();
         self.retry_unschedulable_after_changes(now);
+        // Verdicts about pods that are gone or bound are forgotten.
+        if !self.scheduling_diagnoses.is_empty() {
+            let pods_type = model::registry::resolve("pods").expect("registered");
+            let stale: Vec<String> = self
+                .scheduling_diagnoses
+                .keys()
+                .filter(|key| {
+                    let (namespace, name) = key.split_once('/').unwrap_or(("", key));
+                    match self.api.get(pods_type, namespace, name) {
+                        Ok(pod) => match &*pod {
+                            Object::Pod(p) => p
+                                .spec
+                                .as_ref()
+                                .and_then(|s| s.node_name.as_deref())
+                                .is_some_and(|n| !n.is_empty()),
+                            _ => true,
+                        },
+                        Err(_) => true,
+                    }
+                })
+                .cloned()
+                .collect();
+            if !stale.is_empty() {
+                let diagnoses = Rc::make_mut(&mut self.scheduling_diagnoses);
+                for key in stale {
+                    diagnoses.remove(&key);
+                }
+            }
+        }
         let pods = self.list(model::registry::resolve("pods").expect("registered"), None);
         // The node cache (upstream's NodeInfo snapshot) is built once per run, only if some pod
         // waits, and kept up to date as this run binds pods.
@@ -738,6 +783,7 @@ impl Cluster {
         };
         let cycle = self.cycle(value, requests, &volumes, infos);
         let mut failures = Vec::new();
+        let mut per_node: Vec<(String, Vec<String>)> = Vec::new();
         let mut feasible: Vec<&NodeInfo> = Vec::new();
         let mut preemptable: Vec<&NodeInfo> = Vec::new();
         for info in infos.iter() {
@@ -749,9 +795,26 @@ impl Cluster {
                             preemptable.push(info);
                         }
                     }
+                    per_node.push((
+                        info.name.clone(),
+                        match &failure {
+                            FilterFailure::Unresolvable(reason) => vec![reason.clone()],
+                            FilterFailure::Unschedulable(reasons) => reasons.clone(),
+                        },
+                    ));
                     failures.push(failure);
                 }
             }
+        }
+        let key = format!(
+            "{}/{}",
+            value["metadata"]["namespace"].as_str().unwrap_or(""),
+            value["metadata"]["name"].as_str().unwrap_or("")
+        );
+        if feasible.is_empty() {
+            Rc::make_mut(&mut self.scheduling_diagnoses).insert(key, per_node);
+        } else if self.scheduling_diagnoses.contains_key(&key) {
+            Rc::make_mut(&mut self.scheduling_diagnoses).remove(&key);
         }
         if feasible.is_empty() {
             // A pod whose earlier preemption is still under way (a lower-priority pod is
