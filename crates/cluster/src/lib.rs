@@ -54,6 +54,8 @@ pub struct Cluster {
     scheduler_backoff: std::collections::BTreeMap<String, SimTime>,
     /// How far the scheduler has looked through the watch log for changes that could make room.
     scheduler_scanned_rv: u64,
+    /// Where the scheduler's next search through the nodes starts (percentageOfNodesToScore).
+    scheduler_next_start_node: usize,
     /// What kube-controller-manager's loops remember between runs.
     controllers: controllers::ControllerState,
     /// Event series (namespace, object, type, reason, source, message) → the Event recording
@@ -141,6 +143,7 @@ impl Cluster {
             kubelet: Default::default(),
             scheduler_backoff: Default::default(),
             scheduler_scanned_rv: 0,
+            scheduler_next_start_node: 0,
             controllers: Default::default(),
             event_series: Default::default(),
             network_cache: Default::default(),

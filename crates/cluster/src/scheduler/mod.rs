@@ -350,6 +350,19 @@ fn filter(pod: &Value, info: &NodeInfo, cycle: &Cycle<'_>) -> Result<(), FilterF
 /// `0/4 nodes are available: 1 node(s) had untolerated taint {…}, 3 Insufficient memory.
 /// preemption: 0/4 nodes are available: 1 Preemption is not helpful for scheduling, 3 No
 /// preemption victims found for incoming pod.` — reasons counted, then sorted as text.
+/// How many feasible nodes the scheduler looks for before it stops filtering (upstream's
+/// adaptive percentageOfNodesToScore: all nodes below 100; then 50% minus 1% per 125 nodes, at
+/// least 5%, and never fewer than 100 nodes).
+fn feasible_nodes_to_find(all: usize) -> usize {
+    const MIN_FEASIBLE_NODES: usize = 100;
+    const MIN_PERCENTAGE: usize = 5;
+    if all < MIN_FEASIBLE_NODES {
+        return all;
+    }
+    let percentage = 50usize.saturating_sub(all / 125).max(MIN_PERCENTAGE);
+    (all * percentage / 100).max(MIN_FEASIBLE_NODES)
+}
+
 fn fit_error(total: usize, failures: &[FilterFailure]) -> String {
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
     let mut preemption: BTreeMap<&str, usize> = BTreeMap::new();
@@ -786,7 +799,19 @@ impl Cluster {
         let mut per_node: Vec<(String, Vec<String>)> = Vec::new();
         let mut feasible: Vec<&NodeInfo> = Vec::new();
         let mut preemptable: Vec<&NodeInfo> = Vec::new();
-        for info in infos.iter() {
+        // percentageOfNodesToScore: in a big cluster the search stops once enough feasible
+        // nodes are found, and the next pod's search starts where this one stopped.
+        let total = infos.len();
+        let wanted = feasible_nodes_to_find(total);
+        let start = if total == 0 {
+            0
+        } else {
+            self.scheduler_next_start_node % total
+        };
+        let mut processed = 0;
+        for offset in 0..total {
+            let info = &infos[(start + offset) % total];
+            processed = offset + 1;
             match filter(value, info, &cycle) {
                 Ok(()) => feasible.push(info),
                 Err(failure) => {
@@ -805,6 +830,12 @@ impl Cluster {
                     failures.push(failure);
                 }
             }
+            if feasible.len() >= wanted {
+                break;
+            }
+        }
+        if total > 0 {
+            self.scheduler_next_start_node = (start + processed) % total;
         }
         let key = format!(
             "{}/{}",
@@ -832,7 +863,27 @@ impl Cluster {
             let preempted = if waiting_for_victims {
                 None
             } else {
-                preemption::find(value, &preemptable)
+                let budgets: Vec<preemption::Budget> = self
+                    .list(
+                        model::registry::resolve("poddisruptionbudgets").expect("registered"),
+                        None,
+                    )
+                    .iter()
+                    .filter_map(|b| match &**b {
+                        Object::PodDisruptionBudget(pdb) => Some(preemption::Budget {
+                            namespace: b.namespace().to_string(),
+                            selector: model::selector::Selector::from_label_selector(
+                                pdb.spec.as_ref().and_then(|s| s.selector.as_ref()),
+                            ),
+                            allowed: pdb
+                                .status
+                                .as_ref()
+                                .map_or(0, |s| i64::from(s.disruptions_allowed.unwrap_or(0))),
+                        }),
+                        _ => None,
+                    })
+                    .collect();
+                preemption::find(value, &preemptable, &budgets)
             };
             let message = if infos.is_empty() {
                 "no nodes available to schedule pods".to_string()
@@ -1141,6 +1192,16 @@ pub(crate) fn set_condition(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn big_clusters_stop_filtering_at_a_share_of_their_nodes() {
+        assert_eq!(feasible_nodes_to_find(4), 4);
+        assert_eq!(feasible_nodes_to_find(99), 99);
+        assert_eq!(feasible_nodes_to_find(150), 100);
+        assert_eq!(feasible_nodes_to_find(200), 100);
+        assert_eq!(feasible_nodes_to_find(1_000), 420);
+        assert_eq!(feasible_nodes_to_find(5_000), 500);
+    }
 
     #[test]
     fn fit_errors_read_like_upstream() {

@@ -1,8 +1,9 @@
 //! DefaultPreemption: when a pod fits nowhere, the nodes it misses only for resources (CPU,
-//! memory, pod count) are tried again without pods of lower priority. On each such node the
-//! victims are the lowest-priority pods (newest first among equals) until the pod fits; the node
-//! whose worst victim has the lowest priority wins, then the one with the fewest victims. The
-//! victims are deleted gracefully (each with a `Preempted` event) and the preemptor is nominated
+//! memory, pod count) are tried again without pods of lower priority. On each such node every
+//! lower-priority pod is a potential victim, and the most important ones are reprieved while the
+//! pod still fits — those whose eviction would break a PodDisruptionBudget first; the node with
+//! the fewest budget violations wins, then the lowest highest-victim priority, the lowest sum of
+//! victim priorities and the fewest victims (see [`find`]). The victims are deleted gracefully (each with a `Preempted` event) and the preemptor is nominated
 //! to the node, where it is scheduled once they are gone. `preemptionPolicy: Never` opts out.
 
 use serde_json::Value;
@@ -28,67 +29,127 @@ pub(super) fn fixable(reasons: &[String]) -> bool {
         .all(|r| r.starts_with("Insufficient ") || r == "Too many pods")
 }
 
-/// The best node to preempt on among `nodes` (those the pod misses only for resources).
-pub(super) fn find(pod: &Value, nodes: &[&NodeInfo]) -> Option<Candidate> {
+/// A PodDisruptionBudget as preemption weighs it: its namespace, selector and how many
+/// disruptions it allows now.
+pub(super) struct Budget {
+    pub namespace: String,
+    pub selector: model::selector::Selector,
+    pub allowed: i64,
+}
+
+fn labels_of(pod: &Value) -> Option<std::collections::BTreeMap<String, String>> {
+    serde_json::from_value(pod["metadata"]["labels"].clone()).ok()
+}
+
+/// The best node to preempt on among `nodes` (those the pod misses only for resources), as
+/// upstream's DefaultPreemption picks it: on each node every lower-priority pod is a potential
+/// victim; then, most important first, pods whose eviction would break a PodDisruptionBudget
+/// and then the others are reprieved while the pod still fits. The node with the fewest
+/// budget violations wins, then the lowest highest-victim priority, the lowest sum of victim
+/// priorities, the fewest victims.
+pub(super) fn find(pod: &Value, nodes: &[&NodeInfo], budgets: &[Budget]) -> Option<Candidate> {
     if pod["spec"]["preemptionPolicy"] == "Never" {
         return None;
     }
     let incoming = priority(pod);
     let (cpu, memory) = pod_requests(pod);
-    let mut best: Option<(i64, usize, Candidate)> = None;
+    // (violations, highest victim priority, sum of priorities, victims) → candidate.
+    let mut best: Option<((usize, i64, i64, usize), Candidate)> = None;
     for info in nodes {
-        let mut lower: Vec<&Value> = info
+        let mut potential: Vec<&Value> = info
             .pods
             .iter()
             .filter(|p| priority(p) < incoming && p["metadata"]["deletionTimestamp"].is_null())
             .collect();
-        // Lowest priority first; among equals the newest goes first.
-        lower.sort_by(|a, b| {
-            priority(a).cmp(&priority(b)).then_with(|| {
-                b["metadata"]["creationTimestamp"]
-                    .as_str()
-                    .cmp(&a["metadata"]["creationTimestamp"].as_str())
-            })
-        });
-        let (mut used_cpu, mut used_memory, mut count) =
-            (info.requested_cpu, info.requested_memory, info.pod_count);
+        if potential.is_empty() {
+            continue;
+        }
         let fits = |c: i128, m: i128, n: i128| {
             (cpu == 0 || c + cpu <= info.allocatable_cpu)
                 && (memory == 0 || m + memory <= info.allocatable_memory)
                 && n < info.allocatable_pods
         };
-        let mut victims = Vec::new();
-        let mut worst = i64::MIN;
-        for victim in lower {
-            if fits(used_cpu, used_memory, count) {
-                break;
-            }
+        // Everything lower-priority gone: does the pod fit at all?
+        let (mut used_cpu, mut used_memory, mut count) =
+            (info.requested_cpu, info.requested_memory, info.pod_count);
+        for victim in &potential {
             let (c, m) = pod_requests(victim);
             used_cpu -= c;
             used_memory -= m;
             count -= 1;
-            worst = worst.max(priority(victim));
+        }
+        if !fits(used_cpu, used_memory, count) {
+            continue;
+        }
+        // Most important first (higher priority, then older).
+        potential.sort_by(|a, b| {
+            priority(b).cmp(&priority(a)).then_with(|| {
+                a["metadata"]["creationTimestamp"]
+                    .as_str()
+                    .cmp(&b["metadata"]["creationTimestamp"].as_str())
+            })
+        });
+        // Which evictions would break a budget (each matching pod uses one disruption).
+        let mut allowed: Vec<i64> = budgets.iter().map(|b| b.allowed).collect();
+        let (mut violating, mut others): (Vec<&Value>, Vec<&Value>) = (Vec::new(), Vec::new());
+        for victim in potential {
+            let namespace = victim["metadata"]["namespace"]
+                .as_str()
+                .unwrap_or("default");
+            let labels = labels_of(victim);
+            let mut breaks = false;
+            for (i, budget) in budgets.iter().enumerate() {
+                if budget.namespace == namespace && budget.selector.matches(labels.as_ref()) {
+                    allowed[i] -= 1;
+                    if allowed[i] < 0 {
+                        breaks = true;
+                    }
+                }
+            }
+            if breaks {
+                violating.push(victim);
+            } else {
+                others.push(victim);
+            }
+        }
+        let mut victims = Vec::new();
+        let (mut violations, mut highest, mut sum) = (0usize, i64::MIN, 0i64);
+        for (is_violating, candidate) in violating
+            .into_iter()
+            .map(|v| (true, v))
+            .chain(others.into_iter().map(|v| (false, v)))
+        {
+            let (c, m) = pod_requests(candidate);
+            if fits(used_cpu + c, used_memory + m, count + 1) {
+                // Reprieved: it stays.
+                used_cpu += c;
+                used_memory += m;
+                count += 1;
+                continue;
+            }
+            if is_violating {
+                violations += 1;
+            }
+            highest = highest.max(priority(candidate));
+            sum += priority(candidate);
             victims.push((
-                victim["metadata"]["namespace"]
+                candidate["metadata"]["namespace"]
                     .as_str()
                     .unwrap_or("default")
                     .to_string(),
-                victim["metadata"]["name"]
+                candidate["metadata"]["name"]
                     .as_str()
                     .unwrap_or("")
                     .to_string(),
             ));
         }
-        if victims.is_empty() || !fits(used_cpu, used_memory, count) {
+        if victims.is_empty() {
             continue;
         }
-        let better = best
-            .as_ref()
-            .is_none_or(|(w, n, _)| (worst, victims.len()) < (*w, *n));
-        if better {
+        let score = (violations, highest, sum, victims.len());
+        if best.as_ref().is_none_or(|(b, _)| score < *b) {
             best = Some((
-                worst,
-                victims.len(),
+                score,
                 Candidate {
                     node: info.name.clone(),
                     victims,
@@ -96,5 +157,5 @@ pub(super) fn find(pod: &Value, nodes: &[&NodeInfo]) -> Option<Candidate> {
             ));
         }
     }
-    best.map(|(_, _, candidate)| candidate)
+    best.map(|(_, candidate)| candidate)
 }
