@@ -7,6 +7,7 @@
 //! - memory: bytes of store per pod (DESIGN.md budgets 3 KB);
 //! - a running cluster: 300 pods of a Deployment scheduled, started and rolled to a new image
 //! - a 1,000-replica Deployment rolled to a new image on a 12-worker shape (wall time, writes)
+//! - the scheduler at 5,000 nodes: 2,000 pods bound (pods/s) and all Running (pods/s)
 //!   (`run`), and 2,000 bare pods applied and run for a simulated minute (`crowd`).
 //!
 //! A benchmark measures the wall clock by definition, so this file (and only this file) may call
@@ -169,6 +170,52 @@ fn main() {
             t.elapsed().as_secs_f64(),
             session.cluster.resource_version() - writes_before,
             session.cluster.now().since(simulated_before).as_millis() / 1000
+        );
+    }
+
+    if wanted("scheduler5000") {
+        // Issue 4's benchmark: a 5,000-node cluster (its kube-proxy DaemonSet alone is 5,000
+        // pods), then 2,000 pods created at once: how fast the scheduler binds them and how
+        // fast they are all Running.
+        let t = Instant::now();
+        let shape = cluster::nodes::ClusterShape::from_yaml("workers: 4999\n").expect("shape");
+        let mut session = Session::with_shape(1, &shape);
+        let booted = t.elapsed();
+        let mut text = manifest(2000);
+        text = text
+            .replace("cpu: 100m", "cpu: 1m")
+            .replace("memory: 64Mi", "memory: 1Mi");
+        session.react_instantly = false;
+        let output = kubectl(&mut session, &["apply", "-f", "-"], Some(text));
+        assert_eq!(output.exit_code, 0, "{}", output.stderr);
+        let pods = model::registry::resolve("pods").expect("registered");
+        let count = |session: &Session, f: &dyn Fn(&serde_json::Value) -> bool| {
+            session
+                .cluster
+                .list(pods, Some("default"))
+                .iter()
+                .map(|p| p.to_json_value())
+                .filter(|p| f(p))
+                .count()
+        };
+        let t = Instant::now();
+        session.cluster.advance(cluster::SimDuration(0));
+        let scheduled_in = t.elapsed();
+        let bound = count(&session, &|p| p["spec"]["nodeName"].is_string());
+        let t = Instant::now();
+        let mut simulated = 0;
+        while count(&session, &|p| p["status"]["phase"] == "Running") < 2000 && simulated < 120 {
+            session.cluster.advance(cluster::SimDuration::from_secs(1));
+            simulated += 1;
+        }
+        let running_in = t.elapsed() + scheduled_in;
+        println!(
+            "5,000 nodes: booted in {:.1} s; {bound} of 2,000 new pods bound in {:.2} s ({:.0} pods/s); all Running after {simulated} simulated s, {:.2} s wall ({:.0} pods/s created → Running)",
+            booted.as_secs_f64(),
+            scheduled_in.as_secs_f64(),
+            bound as f64 / scheduled_in.as_secs_f64(),
+            running_in.as_secs_f64(),
+            2000.0 / running_in.as_secs_f64()
         );
     }
 

@@ -50,7 +50,7 @@ impl Default for ClusterShape {
 
 /// The most nodes a shape may have (addresses are 192.168.49.2 upwards, pod CIDRs
 /// 10.244.N.0/24).
-pub const MAX_NODES: usize = 200;
+pub const MAX_NODES: usize = 5_000;
 
 impl ClusterShape {
     /// A shape from its YAML form (`kubeplay run --cluster SHAPE.yaml`):
@@ -310,9 +310,36 @@ pub fn micro_time(at: crate::SimTime) -> String {
 /// The kubelet version every node reports (the simulated Kubernetes version).
 pub const KUBELET_VERSION: &str = "v1.37.1";
 
-/// The InternalIP of the node registered `index`-th (`192.168.49.2` for the first).
+/// The InternalIP of the node registered `index`-th (`192.168.49.2` for the first; big
+/// clusters continue in 192.168.50.0/24 and up).
 pub fn node_address(index: usize) -> String {
-    format!("192.168.49.{}", 2 + index)
+    if index < 250 {
+        format!("192.168.49.{}", 2 + index)
+    } else {
+        let k = index - 250;
+        format!("192.168.{}.{}", 50 + k / 250, 2 + k % 250)
+    }
+}
+
+/// The first three octets of the node's /24 pod CIDR: `10.244.N` for the first 256 nodes (as
+/// kubeadm's 10.244.0.0/16 cluster CIDR gives), then `10.A.B` (clear of the Service range
+/// 10.96.0.0/12) for big clusters.
+pub fn pod_subnet(index: usize) -> String {
+    if index < 256 {
+        format!("10.244.{index}")
+    } else {
+        format!("10.{}.{}", index / 256, index % 256)
+    }
+}
+
+/// Whether an address is a pod's (in some node's pod CIDR rather than the Service range).
+pub fn is_pod_address(address: &str) -> bool {
+    let mut octets = address.split('.');
+    octets.next() == Some("10")
+        && octets
+            .next()
+            .and_then(|o| o.parse::<u8>().ok())
+            .is_some_and(|second| second == 244 || (1..=19).contains(&second))
 }
 
 /// The Node object a node registers with, `index` numbering its address and pod CIDR.
@@ -346,11 +373,11 @@ metadata:
     node.alpha.kubernetes.io/ttl: \"0\"
     volumes.kubernetes.io/controller-managed-attach-detach: \"true\"
 spec:
-  podCIDR: 10.244.{index}.0/24
-  podCIDRs: [10.244.{index}.0/24]
+  podCIDR: {subnet}.0/24
+  podCIDRs: [{subnet}.0/24]
 {taints}status:
   addresses:
-  - address: 192.168.49.{ip}
+  - address: {ip}
     type: InternalIP
   - address: {name}
     type: Hostname
@@ -376,7 +403,8 @@ spec:
     systemUUID: {boot}
 ",
         zone = shape.zone,
-        ip = 2 + index,
+        ip = node_address(index),
+        subnet = pod_subnet(index),
         cpu = shape.cpu,
         memory = shape.memory,
         pods = shape.pods,

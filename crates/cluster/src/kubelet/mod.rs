@@ -323,18 +323,19 @@ impl Cluster {
             }
             if let Some(at) = state.sandbox_at.filter(|at| *at <= now) {
                 state.sandbox_at = None;
-                let index = self.node_index(&state.node);
+                let (subnet, node_address) = self.node_network(&state.node);
                 if value["spec"]["hostNetwork"] == Value::Bool(true) {
                     // A host-network pod shares its node's network namespace and address.
-                    state.pod_ip = Some(crate::nodes::node_address(index));
+                    state.pod_ip = Some(node_address);
                 } else {
                     let host = self
                         .kubelet
                         .next_host
                         .entry(state.node.clone())
                         .or_insert(2);
-                    state.pod_ip = Some(format!("10.244.{index}.{host}"));
-                    *host += 1;
+                    state.pod_ip = Some(format!("{subnet}.{host}"));
+                    // The /24 is handed out in turn (2…254), then again from the start.
+                    *host = if *host >= 254 { 2 } else { *host + 1 };
                 }
                 if let Some(first) = state.containers.first_mut() {
                     first.action = Some((at, Action::EnsureImage));

@@ -83,18 +83,31 @@ pub(super) fn pod_phase(state: &KubeletPod) -> &'static str {
 }
 
 impl Cluster {
-    pub(super) fn node_index(&self, node: &str) -> usize {
-        let nodes = self.list(model::registry::resolve("nodes").expect("registered"), None);
-        nodes
-            .iter()
-            .find(|n| n.name() == node)
-            .and_then(|n| {
-                n.to_json_value()["spec"]["podCIDR"]
-                    .as_str()
-                    .and_then(|c| c.split('.').nth(2))
-                    .and_then(|i| i.parse().ok())
-            })
-            .unwrap_or(0)
+    /// The node's pod subnet (`10.244.1` of `10.244.1.0/24`) and InternalIP.
+    pub(super) fn node_network(&self, node: &str) -> (String, String) {
+        let node = self
+            .api_store()
+            .get(&crate::api::key_for(
+                model::registry::resolve("nodes").expect("registered"),
+                "",
+                node,
+            ))
+            .map(|n| n.to_json_value())
+            .unwrap_or_default();
+        let subnet = node["spec"]["podCIDR"]
+            .as_str()
+            .and_then(|c| c.strip_suffix(".0/24"))
+            .unwrap_or("10.244.0")
+            .to_string();
+        let address = node["status"]["addresses"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|a| a["type"] == "InternalIP")
+            .and_then(|a| a["address"].as_str())
+            .unwrap_or("192.168.49.2")
+            .to_string();
+        (subnet, address)
     }
 
     pub(super) fn pod_status(&self, pod: &Value, state: &KubeletPod, now: SimTime) -> Value {

@@ -514,7 +514,7 @@ impl NetworkView {
             return self.to_pod(address, port, client, request, draw);
         }
         // A pod address with nothing listening, or an address nobody has.
-        let pod_network = address.starts_with("10.244.");
+        let pod_network = crate::nodes::is_pod_address(address);
         if pod_network {
             HttpOutcome::Refused {
                 address: address.to_string(),
