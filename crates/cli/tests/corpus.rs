@@ -438,3 +438,144 @@ fn corpus_autoscalers_end_the_way_index_says() {
         hpa.stdout
     );
 }
+
+/// The corpus pods issue 4 names and what INDEX.tsv says they do: (path, namespace to create
+/// first, seconds to let run, kubectl command, what its output must contain).
+const POD_OUTCOMES: &[(&str, &str, u64, &str, &str)] = &[
+    (
+        "pods/resource/memory-request-limit-2.yaml",
+        "mem-example",
+        60,
+        "get pod memory-demo-2 -n mem-example -o jsonpath={.status.containerStatuses[0].lastState.terminated.reason}/{.status.containerStatuses[0].lastState.terminated.exitCode}",
+        "OOMKilled/137",
+    ),
+    (
+        "pods/resource/memory-request-limit-3.yaml",
+        "mem-example",
+        30,
+        "get pod memory-demo-3 -n mem-example -o jsonpath={.status.phase}:{.status.conditions[0].message}",
+        "Pending:0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 Insufficient memory.",
+    ),
+    (
+        "pods/resource/cpu-request-limit-2.yaml",
+        "cpu-example",
+        30,
+        "get pod cpu-demo-2 -n cpu-example -o jsonpath={.status.phase}:{.status.conditions[0].message}",
+        "Pending:0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 Insufficient cpu.",
+    ),
+    (
+        "pods/probe/exec-liveness.yaml",
+        "",
+        75,
+        "get pod liveness-exec -o jsonpath={.status.containerStatuses[0].restartCount}",
+        "1",
+    ),
+    (
+        "pods/probe/exec-liveness.yaml",
+        "",
+        75,
+        "events --for pod/liveness-exec",
+        "Liveness probe failed: cat: can't open '/tmp/healthy': No such file or directory",
+    ),
+    (
+        "pods/probe/http-liveness.yaml",
+        "",
+        300,
+        "get pod liveness-http --no-headers",
+        "CrashLoopBackOff",
+    ),
+    (
+        "pods/pod-with-scheduling-gates.yaml",
+        "",
+        30,
+        "get pod test-pod --no-headers",
+        "SchedulingGated",
+    ),
+    (
+        "pods/pod-nginx.yaml",
+        "",
+        30,
+        "get pod nginx -o jsonpath={.status.conditions[0].message}",
+        "3 node(s) didn't match Pod's node affinity/selector",
+    ),
+    (
+        "pods/two-container-pod.yaml",
+        "",
+        60,
+        // kubectl 1.37 prints NotReady for a pod whose finished container leaves it unready;
+        // the phase is Running, READY 1/2.
+        "get pod two-containers -o jsonpath={.status.phase}/{.status.containerStatuses[*].ready}",
+        "Running/false true",
+    ),
+    (
+        "debug/termination.yaml",
+        "",
+        60,
+        "get pod termination-demo -o jsonpath={.status.containerStatuses[0].lastState.terminated.message}",
+        "Sleep expired",
+    ),
+];
+
+#[test]
+fn corpus_pods_behave_the_way_index_says() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+    if !dir.join("INDEX.tsv").exists() {
+        eprintln!("SKIPPED: ../shared/corpus is not beside this checkout; pod outcomes not tested");
+        return;
+    }
+    let files = CorpusFiles { base: dir };
+    let mut failures = Vec::new();
+    for (path, namespace, seconds, command, expected) in POD_OUTCOMES {
+        let mut session = Session::new(1);
+        if !namespace.is_empty() {
+            kubectl(&mut session, &files, &["create", "namespace", namespace]);
+        }
+        let output = kubectl(&mut session, &files, &["apply", "-f", path]);
+        assert_eq!(output.exit_code, 0, "{path}: {}", output.stderr);
+        session.execute(
+            &Command::Sleep {
+                millis: seconds * 1000,
+            },
+            &files,
+        );
+        let args: Vec<&str> = command.split_whitespace().collect();
+        let got = kubectl(&mut session, &files, &args);
+        if !got.stdout.contains(expected) {
+            failures.push(format!(
+                "{path}: `kubectl {command}` printed {:?}{}, INDEX.tsv says {expected:?}",
+                got.stdout, got.stderr
+            ));
+        }
+    }
+    // pod-nginx runs once a node has the label.
+    let mut session = Session::new(1);
+    kubectl(
+        &mut session,
+        &files,
+        &["apply", "-f", "pods/pod-nginx.yaml"],
+    );
+    kubectl(
+        &mut session,
+        &files,
+        &["label", "node", "node-2", "disktype=ssd"],
+    );
+    session.execute(&Command::Sleep { millis: 30_000 }, &files);
+    let placed = kubectl(
+        &mut session,
+        &files,
+        &[
+            "get",
+            "pod",
+            "nginx",
+            "-o",
+            "jsonpath={.spec.nodeName}/{.status.phase}",
+        ],
+    );
+    if placed.stdout != "node-2/Running" {
+        failures.push(format!(
+            "pods/pod-nginx.yaml after labelling: {:?}",
+            placed.stdout
+        ));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

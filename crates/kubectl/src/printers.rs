@@ -288,6 +288,13 @@ pub fn pod_status(pod: &Value) -> String {
     if !status_reason.is_empty() {
         reason = status_reason;
     }
+    // A pod held back by scheduling gates says so.
+    if items(pod, "status.conditions")
+        .iter()
+        .any(|c| c["type"] == "PodScheduled" && c["reason"] == "SchedulingGated")
+    {
+        reason = "SchedulingGated".to_string();
+    }
     let init_statuses = items(pod, "status.initContainerStatuses");
     let init_total = items(pod, "spec.initContainers").len();
     let mut initializing = false;

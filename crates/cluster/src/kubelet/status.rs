@@ -204,7 +204,10 @@ impl Cluster {
             status["initContainerStatuses"] =
                 json!(init.iter().map(container_status).collect::<Vec<_>>());
         }
-        status["containerStatuses"] = json!(app.iter().map(container_status).collect::<Vec<_>>());
+        // The kubelet reports app containers sorted by name (init containers in spec order).
+        let mut app_statuses: Vec<Value> = app.iter().map(container_status).collect();
+        app_statuses.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+        status["containerStatuses"] = json!(app_statuses);
         let phase = pod_phase(state);
         let initialized_pending: Vec<&str> = init
             .iter()

@@ -252,6 +252,8 @@ enum ImageKind {
     PhpApache,
     /// metrics-server.
     MetricsServer,
+    /// Log collectors run as DaemonSets (fluentd, fluent-bit).
+    LogCollector,
     Generic,
 }
 
@@ -284,6 +286,9 @@ fn image_kind(image: &ImageReference) -> ImageKind {
         "pause" => ImageKind::Pause,
         "hpa-example" => ImageKind::PhpApache,
         "metrics-server" => ImageKind::MetricsServer,
+        "fluentd" | "fluent-bit" | "fluentd-elasticsearch" | "fluentd-kubernetes-daemonset" => {
+            ImageKind::LogCollector
+        }
         _ => ImageKind::Generic,
     }
 }
@@ -374,6 +379,12 @@ pub fn program_for(launch: &ContainerLaunch) -> Program {
         ImageKind::Httpd => &["httpd", "httpd-foreground"],
         ImageKind::PhpApache => &["apache2-foreground", "apache2"],
         ImageKind::MetricsServer => &["/metrics-server", "metrics-server"],
+        ImageKind::LogCollector => &[
+            "fluentd",
+            "fluent-bit",
+            "/fluent-bit/bin/fluent-bit",
+            "tini",
+        ],
         ImageKind::Redis => &["redis-server", "docker-entrypoint.sh"],
         ImageKind::Mysql => &["mysqld", "docker-entrypoint.sh", "mariadbd"],
         ImageKind::Postgres => &["postgres", "docker-entrypoint.sh"],
@@ -393,7 +404,11 @@ pub fn program_for(launch: &ContainerLaunch) -> Program {
         return default_program(kind, launch);
     }
     // Agnhost's image has the binary as its entrypoint: `args: [netexec, …]`.
-    if matches!(kind, ImageKind::Agnhost | ImageKind::MetricsServer) && launch.command.is_empty() {
+    if matches!(
+        kind,
+        ImageKind::Agnhost | ImageKind::MetricsServer | ImageKind::LogCollector
+    ) && launch.command.is_empty()
+    {
         return default_program(kind, launch);
     }
     if UTILITIES.contains(&program) && kind != ImageKind::Pause && kind != ImageKind::HelloApp {
@@ -716,6 +731,26 @@ fn default_program(kind: ImageKind, launch: &ContainerLaunch) -> Program {
             (900, format!("{}       1 handler.go:275] Adding GroupVersion metrics.k8s.io v1beta1 to ResourceManager", klog_time(at(900)))),
             (1_000, format!("{}       1 secure_serving.go:213] Serving securely on [::]:10250", klog_time(at(1_000)))),
         ]),
+        ImageKind::LogCollector if launch.image.short_name() == "fluent-bit" => {
+            let stamp = |offset: u64| clock_text::strftime("[%Y/%m/%d %H:%M:%S]", at(offset));
+            lines(vec![
+                (200, "Fluent Bit v3.2.2".to_string()),
+                (200, "* Copyright (C) 2015-2024 The Fluent Bit Authors".to_string()),
+                (400, format!("{} [ info] [fluent bit] version=3.2.2, commit=a59c8f4cb0, pid=1", stamp(400))),
+                (450, format!("{} [ info] [input:tail:tail.0] initializing", stamp(450))),
+                (500, format!("{} [ info] [sp] stream processor started", stamp(500))),
+            ])
+        }
+        ImageKind::LogCollector => {
+            let stamp = |offset: u64| clock_text::strftime("%Y-%m-%d %H:%M:%S +0000", at(offset));
+            lines(vec![
+                (800, format!("{} [info]: parsing config file is succeeded path=\"/etc/fluent/fluent.conf\"", stamp(800))),
+                (1_200, format!("{} [info]: starting fluentd-1.16.2 pid=7 ruby=\"3.2.2\"", stamp(1_200))),
+                (1_500, format!("{} [info]: #0 starting fluentd worker pid=17 ppid=7 worker=0", stamp(1_500))),
+                (1_600, format!("{} [info]: #0 following tail of /var/log/containers/*.log", stamp(1_600))),
+                (1_700, format!("{} [info]: #0 fluentd worker is now running worker=0", stamp(1_700))),
+            ])
+        }
         ImageKind::Pause | ImageKind::Generic => lines(Vec::new()),
     }
 }
@@ -797,6 +832,7 @@ pub fn resource_profile(launch: &ContainerLaunch, program: &Program) -> Resource
         // Each request runs a million square roots in PHP: ~6.5 ms of CPU.
         (ImageKind::PhpApache, _) => profile(1, 6_500, 92),
         (ImageKind::MetricsServer, _) => profile(4, 0, 196),
+        (ImageKind::LogCollector, _) => profile(3, 0, 842),
         (ImageKind::HelloWorld, _) | (ImageKind::Pause, _) => profile(0, 0, 3),
         (ImageKind::Generic, _) => profile(1, 20, 52),
     }

@@ -57,6 +57,42 @@ pub fn pod_requests(pod: &Value) -> (i128, i128) {
     )
 }
 
+/// A pod's requests of extended resources (anything but cpu, memory, ephemeral-storage and
+/// hugepages), summed over containers, init containers counted as their maximum.
+fn extended_requests(pod: &Value) -> Vec<(String, i128)> {
+    let standard = |name: &str| {
+        matches!(name, "cpu" | "memory" | "ephemeral-storage" | "pods")
+            || name.starts_with("hugepages-")
+    };
+    let mut names: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    for list in ["containers", "initContainers"] {
+        for container in pod["spec"][list].as_array().into_iter().flatten() {
+            for section in ["requests", "limits"] {
+                if let Some(map) = container["resources"][section].as_object() {
+                    names.extend(map.keys().filter(|k| !standard(k)).cloned());
+                }
+            }
+        }
+    }
+    names
+        .into_iter()
+        .map(|name| {
+            let of = |list: &str| -> Vec<i128> {
+                pod["spec"][list]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|c| request_of(c, &name))
+                    .collect()
+            };
+            let sum: i128 = of("containers").iter().sum();
+            let init = of("initContainers").into_iter().max().unwrap_or(0);
+            (name.clone(), sum.max(init))
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect()
+}
+
 fn request_of(container: &Value, resource: &str) -> i128 {
     let resources = &container["resources"];
     let value = quantity(&resources["requests"][resource])
@@ -291,6 +327,27 @@ fn filter(pod: &Value, info: &NodeInfo, cycle: &Cycle<'_>) -> Result<(), FilterF
     if requests.1 > 0 && info.requested_memory + held_memory + requests.1 > info.allocatable_memory
     {
         insufficient.push("Insufficient memory".to_string());
+    }
+    // Extended resources (`example.com/dongle`, `nvidia.com/gpu`): what the node advertises in
+    // allocatable, minus what its pods asked for.
+    for (resource, wanted) in extended_requests(pod) {
+        let allocatable = quantity(&node["status"]["allocatable"][&resource])
+            .map(|q| q.value())
+            .unwrap_or(0);
+        let used: i128 = info
+            .pods
+            .iter()
+            .map(|p| {
+                extended_requests(p)
+                    .into_iter()
+                    .filter(|(r, _)| *r == resource)
+                    .map(|(_, n)| n)
+                    .sum::<i128>()
+            })
+            .sum();
+        if used + wanted > allocatable {
+            insufficient.push(format!("Insufficient {resource}"));
+        }
     }
     if !insufficient.is_empty() {
         return Err(FilterFailure::Unschedulable(insufficient));
