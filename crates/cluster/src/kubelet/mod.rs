@@ -256,6 +256,17 @@ impl Cluster {
             self.keep_persistent_volume_writes(uid, now);
         }
         self.kubelet.pods.retain(|uid, _| live.contains(uid));
+        // Forget who answered requests when the pod is gone or has been quiet for a minute.
+        if !self.served_requests.borrow().is_empty() {
+            let names: BTreeSet<String> = pods
+                .iter()
+                .map(|p| format!("{}/{}", p.namespace(), p.name()))
+                .collect();
+            let horizon = now.0.saturating_sub(60_000);
+            self.served_requests.borrow_mut().retain(|pod, times| {
+                names.contains(pod) && times.back().is_some_and(|t| t.0 >= horizon)
+            });
+        }
         self.forget_deleted_volumes();
         for pod in pods {
             // Skip (cheaply, without rendering JSON) pods that have nothing due now.
