@@ -51,3 +51,17 @@ impl SimRng {
             .collect()
     }
 }
+
+/// FNV-1a over `parts`, each ended by a zero byte: a stable hash for deterministic choices that
+/// must not draw from the seeded generator (kube-proxy's picks, measurement noise, start-up
+/// jitter).
+pub(crate) fn fnv_parts(parts: &[&str]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for byte in part.bytes().chain(std::iter::once(0)) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
+}

@@ -319,12 +319,7 @@ impl Cluster {
                     continue;
                 };
                 let reconciled = {
-                    let view = ControllerView {
-                        store: self.api.store(),
-                        now,
-                        failures: &self.controllers.failures,
-                        kubelet_stopped: &self.faults.stopped_kubelets,
-                    };
+                    let view = self.controller_view(now);
                     reconcile(&current, &view)
                 };
                 match reconciled.requeue_at.filter(|t| *t > now) {
@@ -358,6 +353,16 @@ impl Cluster {
         self.resource_version() != before
     }
 
+    /// What the controllers see at `now`.
+    fn controller_view(&self, now: SimTime) -> ControllerView<'_> {
+        ControllerView {
+            store: self.api.store(),
+            now,
+            failures: &self.controllers.failures,
+            kubelet_stopped: &self.faults.stopped_kubelets,
+        }
+    }
+
     /// Syncs the HorizontalPodAutoscalers that are due (every 15 s, and when their spec
     /// changes), with the metrics API as it stands now.
     fn run_autoscalers(&mut self, now: SimTime) {
@@ -372,12 +377,7 @@ impl Cluster {
             }
             let metrics = metrics.get_or_insert_with(|| self.pod_metrics());
             let (reconciled, memory) = {
-                let view = ControllerView {
-                    store: self.api.store(),
-                    now,
-                    failures: &self.controllers.failures,
-                    kubelet_stopped: &self.faults.stopped_kubelets,
-                };
+                let view = self.controller_view(now);
                 horizontalpodautoscaler::reconcile(&hpa, &view, metrics.as_deref(), &memory)
             };
             self.autoscalers.insert(uid.clone(), memory);

@@ -72,6 +72,16 @@ fn describe_writes(reconciled: &Reconciled) -> Vec<String> {
         .collect()
 }
 
+/// What a controller sees of `cluster` now.
+fn view_of(cluster: &Cluster) -> ControllerView<'_> {
+    ControllerView {
+        store: cluster.api.store(),
+        now: cluster.now(),
+        failures: &cluster.controllers.failures,
+        kubelet_stopped: &cluster.faults.stopped_kubelets,
+    }
+}
+
 fn reconcile_in(
     cluster: &Cluster,
     plural: &str,
@@ -81,12 +91,7 @@ fn reconcile_in(
     let object = cluster
         .get(super::resource(plural), "default", name)
         .expect("the object under test exists");
-    let view = ControllerView {
-        store: cluster.api.store(),
-        now: cluster.now(),
-        failures: &cluster.controllers.failures,
-        kubelet_stopped: &cluster.faults.stopped_kubelets,
-    };
+    let view = view_of(cluster);
     describe_writes(&reconcile(&object, &view))
 }
 
@@ -288,12 +293,7 @@ fn job_outcome(cluster: &Cluster) -> Vec<String> {
     let job = cluster
         .get(super::resource("jobs"), "default", "pi")
         .expect("job");
-    let view = ControllerView {
-        store: cluster.api.store(),
-        now: cluster.now(),
-        failures: &cluster.controllers.failures,
-        kubelet_stopped: &cluster.faults.stopped_kubelets,
-    };
+    let view = view_of(cluster);
     let reconciled = super::job::reconcile(&job, &view);
     let mut lines = describe_writes(&reconciled);
     for write in &reconciled.writes {
@@ -537,12 +537,7 @@ fn autoscale_once(
             "web",
         )
         .expect("the HPA exists");
-    let view = ControllerView {
-        store: cluster.api.store(),
-        now: cluster.now(),
-        failures: &cluster.controllers.failures,
-        kubelet_stopped: &cluster.faults.stopped_kubelets,
-    };
+    let view = view_of(cluster);
     let (reconciled, memory) =
         super::horizontalpodautoscaler::reconcile(&hpa, &view, metrics, memory);
     (describe_writes(&reconciled), memory)
@@ -712,12 +707,7 @@ fn cronjob_waits_for_its_schedule() {
     let object = cluster
         .get(super::resource("cronjobs"), "default", "hello")
         .expect("exists");
-    let view = ControllerView {
-        store: cluster.api.store(),
-        now: cluster.now(),
-        failures: &cluster.controllers.failures,
-        kubelet_stopped: &cluster.faults.stopped_kubelets,
-    };
+    let view = view_of(&cluster);
     let reconciled = super::cronjob::reconcile(&object, &view);
     let writes = describe_writes(&reconciled);
     assert!(
@@ -741,12 +731,7 @@ fn pod_disruption_budget_counts_healthy_pods() {
     let object = cluster
         .get(super::resource("poddisruptionbudgets"), "default", "web")
         .expect("exists");
-    let view = ControllerView {
-        store: cluster.api.store(),
-        now: cluster.now(),
-        failures: &cluster.controllers.failures,
-        kubelet_stopped: &cluster.faults.stopped_kubelets,
-    };
+    let view = view_of(&cluster);
     let reconciled = super::disruption::reconcile(&object, &view);
     let status = reconciled
         .writes

@@ -3,6 +3,7 @@
 //! answered in that window, capped by the container's CPU limit) and the working set.
 
 use super::ContainerState;
+use crate::rng::fnv_parts;
 use crate::{Cluster, SimTime};
 
 /// One container's measured use over a window.
@@ -24,17 +25,6 @@ pub(crate) struct MeasuredPod {
 
 /// A node's CPU when no limit says otherwise (what one container can use at most).
 const NODE_CPU_MILLICORES: u64 = 4_000;
-
-fn fnv(parts: &[&str]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in parts {
-        for byte in part.bytes().chain(std::iter::once(0)) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    hash
-}
 
 impl Cluster {
     /// The pods whose kubelet is up, with each container that ran through the whole window
@@ -62,7 +52,7 @@ impl Cluster {
                 }
                 let profile = container.profile;
                 let mut cpu = profile.idle_cpu_millicores + profile.busy_cpu_millicores;
-                let sample = fnv(&[uid, &container.name, &(at.0 / 15_000).to_string()]);
+                let sample = fnv_parts(&[uid, &container.name, &(at.0 / 15_000).to_string()]);
                 if profile.idle_cpu_millicores >= 2 {
                     // A little noise, as real measurements have.
                     cpu = cpu + sample % 3 - 1;

@@ -584,18 +584,7 @@ fn default_program(kind: ImageKind, launch: &ContainerLaunch) -> Program {
             lines(items)
         }
         ImageKind::Httpd => {
-            let c = civil(at(80));
-            let stamp = format!(
-                "[{} {} {:02} {:02}:{:02}:{:02}.{:03}123 {}]",
-                &clock_text::date_default(at(80))[..3],
-                &clock_text::date_default(at(80))[4..7],
-                c.day,
-                c.hour,
-                c.minute,
-                c.second,
-                c.millisecond,
-                c.year
-            );
+            let stamp = apache_log_time(at(80));
             let fqdn = format!("AH00558: httpd: Could not reliably determine the server's fully qualified domain name, using {}. Set the 'ServerName' directive globally to suppress this message", launch.pod_ip);
             lines(vec![
                 (20, fqdn.clone()),
@@ -706,18 +695,7 @@ fn default_program(kind: ImageKind, launch: &ContainerLaunch) -> Program {
             ])
         }
         ImageKind::PhpApache => {
-            let c = civil(at(80));
-            let stamp = format!(
-                "[{} {} {:02} {:02}:{:02}:{:02}.{:03}123 {}]",
-                &clock_text::date_default(at(80))[..3],
-                &clock_text::date_default(at(80))[4..7],
-                c.day,
-                c.hour,
-                c.minute,
-                c.second,
-                c.millisecond,
-                c.year
-            );
+            let stamp = apache_log_time(at(80));
             let fqdn = format!("AH00558: apache2: Could not reliably determine the server's fully qualified domain name, using {}. Set the 'ServerName' directive globally to suppress this message", launch.pod_ip);
             lines(vec![
                 (20, fqdn.clone()),
@@ -753,6 +731,23 @@ fn default_program(kind: ImageKind, launch: &ContainerLaunch) -> Program {
         }
         ImageKind::Pause | ImageKind::Generic => lines(Vec::new()),
     }
+}
+
+/// Apache's error-log timestamp: `[Thu Jan 01 00:00:00.080123 2026]`.
+fn apache_log_time(time: SimTime) -> String {
+    let c = civil(time);
+    let date = clock_text::date_default(time);
+    format!(
+        "[{} {} {:02} {:02}:{:02}:{:02}.{:03}123 {}]",
+        &date[..3],
+        &date[4..7],
+        c.day,
+        c.hour,
+        c.minute,
+        c.second,
+        c.millisecond,
+        c.year
+    )
 }
 
 /// What a running container costs: what the kubelet's cAdvisor measures and `kubectl top`, the

@@ -23,6 +23,7 @@ use std::rc::Rc;
 
 pub use view::{NetworkView, INGRESS_CLASS};
 
+use crate::rng::fnv_parts as fnv;
 use crate::runtime::network::{HttpOutcome, HttpRequest, Lookup, Network, NetworkHandle};
 use crate::{Cluster, SimDuration, SimTime};
 
@@ -67,17 +68,6 @@ const POD_NETWORK_LOOKAHEAD_MILLIS: u64 = 1_000;
 /// How long the cluster remembers which pod answered which request (the CPU a request costs
 /// shows in the metrics for one window, 15 s; a minute is plenty).
 const SERVED_REQUESTS_KEPT_MILLIS: u64 = 60_000;
-
-fn fnv(parts: &[&str]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in parts {
-        for byte in part.bytes().chain(std::iter::once(0)) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    hash
-}
 
 impl ClientNetwork {
     pub fn new(view: Rc<NetworkView>, client: Client, seed: u64) -> ClientNetwork {

@@ -552,7 +552,7 @@ impl NetworkView {
             };
         }
         let index = if service.client_ip_affinity {
-            (super::fnv(&[&client.address, &service.namespace, &service.name])
+            (crate::rng::fnv_parts(&[&client.address, &service.namespace, &service.name])
                 % candidates.len() as u64) as usize
         } else {
             (draw % candidates.len() as u64) as usize

@@ -125,17 +125,12 @@ pub(crate) fn autoscale(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[St
     }
     let namespace = super::namespace_of(kubectl, &parsed);
     let words = &parsed.positionals;
-    let (resource, name) = match words.first().map(|w| w.split_once('/')) {
-        Some(Some((kind, name))) => match super::resolve_resource(kind) {
-            Ok(r) => (r, name.to_string()),
-            Err(o) => return o,
-        },
-        Some(None) => match (super::resolve_resource(&words[0]), words.get(1)) {
-            (Ok(r), Some(name)) => (r, name.clone()),
-            (Err(o), _) => return o,
-            (Ok(_), None) => return fail("error: resource(s) were provided, but no name was specified".into(), &warnings),
-        },
-        None => return fail("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'".into(), &warnings),
+    let (resource, name) = match super::resource_and_name(words) {
+        Ok(found) => found,
+        Err(mut o) => {
+            o.stderr.insert_str(0, &warnings);
+            return o;
+        }
     };
     if let Err(denied) = super::check_access(
         cluster,

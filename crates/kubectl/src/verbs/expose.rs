@@ -81,17 +81,9 @@ pub(crate) fn expose(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[Strin
     };
     let namespace = super::namespace_of(kubectl, &parsed);
     let words = &parsed.positionals;
-    let (resource, name) = match words.first().map(|w| w.split_once('/')) {
-        Some(Some((kind, name))) => match super::resolve_resource(kind) {
-            Ok(r) => (r, name.to_string()),
-            Err(o) => return o,
-        },
-        Some(None) => match (super::resolve_resource(&words[0]), words.get(1)) {
-            (Ok(r), Some(name)) => (r, name.clone()),
-            (Err(o), _) => return o,
-            (Ok(_), None) => return Output::error("error: resource(s) were provided, but no name was specified"),
-        },
-        None => return Output::error("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'"),
+    let (resource, name) = match super::resource_and_name(words) {
+        Ok(found) => found,
+        Err(o) => return o,
     };
     if let Err(denied) = super::check_access(
         cluster,

@@ -352,6 +352,23 @@ pub(crate) fn check_access(
 }
 
 /// Resolves a user-typed resource name or prints kubectl's error.
+/// The one object `TYPE NAME` or `TYPE/NAME` names (expose, autoscale), with kubectl's errors
+/// when a word is missing.
+pub(crate) fn resource_and_name(
+    words: &[String],
+) -> Result<(&'static model::ResourceType, String), Output> {
+    match words.first().map(|w| w.split_once('/')) {
+        Some(Some((kind, name))) => resolve_resource(kind).map(|r| (r, name.to_string())),
+        Some(None) => match (resolve_resource(&words[0])?, words.get(1)) {
+            (r, Some(name)) => Ok((r, name.clone())),
+            (_, None) => Err(Output::error(
+                "error: resource(s) were provided, but no name was specified",
+            )),
+        },
+        None => Err(Output::error("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'")),
+    }
+}
+
 pub(crate) fn resolve_resource(name: &str) -> Result<&'static model::ResourceType, Output> {
     model::registry::resolve(name).ok_or_else(|| {
         Output::error(format!(

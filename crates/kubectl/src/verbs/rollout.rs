@@ -390,6 +390,17 @@ fn history(
     Output::ok(out)
 }
 
+/// `--to-revision` (0, the previous revision, when not given).
+fn to_revision(parsed: &flags::ParsedArgs) -> Result<i64, Output> {
+    match parsed.value("to-revision").map(str::parse::<i64>) {
+        None => Ok(0),
+        Some(Ok(r)) => Ok(r),
+        Some(Err(_)) => Err(Output::error(
+            "error: invalid argument for \"--to-revision\" flag: strconv.ParseInt: invalid syntax",
+        )),
+    }
+}
+
 fn undo(
     cluster: &mut Cluster,
     parsed: &flags::ParsedArgs,
@@ -403,12 +414,9 @@ fn undo(
             "error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume {reference}' and try again"
         ));
     }
-    let to_revision = match parsed.value("to-revision").map(str::parse::<i64>) {
-        None => 0,
-        Some(Ok(r)) => r,
-        Some(Err(_)) => return Output::error(
-            "error: invalid argument for \"--to-revision\" flag: strconv.ParseInt: invalid syntax",
-        ),
+    let to_revision = match to_revision(parsed) {
+        Ok(r) => r,
+        Err(o) => return o,
     };
     let sets = replica_sets_of(cluster, live);
     let target = if to_revision == 0 {
@@ -551,12 +559,9 @@ fn revision_undo(
     live: &Object,
     reference: &str,
 ) -> Output {
-    let to_revision = match parsed.value("to-revision").map(str::parse::<i64>) {
-        None => 0,
-        Some(Ok(r)) => r,
-        Some(Err(_)) => return Output::error(
-            "error: invalid argument for \"--to-revision\" flag: strconv.ParseInt: invalid syntax",
-        ),
+    let to_revision = match to_revision(parsed) {
+        Ok(r) => r,
+        Err(o) => return o,
     };
     let revisions = controller_revisions_of(cluster, live);
     if to_revision == 0 && revisions.len() <= 1 {
