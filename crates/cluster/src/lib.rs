@@ -17,6 +17,7 @@
 
 pub mod admission;
 pub mod api;
+pub mod certificates;
 pub mod clock;
 pub(crate) mod controllers;
 pub mod events;

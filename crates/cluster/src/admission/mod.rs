@@ -15,6 +15,7 @@ mod default_ingress_class;
 mod default_storage_class;
 mod default_toleration_seconds;
 mod limit_ranger;
+mod persistent_volume_claim_resize;
 mod priority;
 pub mod resource_quota;
 mod resources;
@@ -68,6 +69,7 @@ pub fn admit_validating(
 ) -> Result<Vec<Object>, ApiError> {
     limit_ranger::validate(request, object)?;
     priority::validate(request, object)?;
+    persistent_volume_claim_resize::validate(request, object)?;
     resource_quota::validate(request, object)
 }
 

@@ -32,6 +32,7 @@ pub(crate) mod pvprotection;
 pub(crate) mod replicaset;
 pub(crate) mod rootca;
 pub(crate) mod statefulset;
+pub(crate) mod volumeexpand;
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -115,6 +116,8 @@ pub(crate) struct ControllerState {
     pub failures: BTreeMap<String, Failure>,
     /// When each controller asked to look at an object again, by `controller/uid`.
     pub wakeups: BTreeMap<String, SimTime>,
+    /// The requested size the expand controller last reported waiting for, by claim uid.
+    pub expansions_reported: BTreeMap<String, String>,
 }
 
 /// The read-only view a reconcile gets: the store at this instant and the clock.
@@ -334,6 +337,7 @@ impl Cluster {
             }
         }
         self.run_autoscalers(now);
+        self.run_volume_expansion(now);
         // Forget the wakeups and failures of objects that are gone.
         let live: std::collections::BTreeSet<String> = CONTROLLERS
             .iter()
@@ -343,6 +347,9 @@ impl Cluster {
             .filter_map(|o| o.metadata().uid.clone())
             .collect();
         self.autoscalers.retain(|uid, _| live.contains(uid));
+        self.controllers
+            .expansions_reported
+            .retain(|uid, _| live.contains(uid));
         self.controllers.wakeups.retain(|key, _| {
             key.split_once('/')
                 .is_some_and(|(_, uid)| live.contains(uid))
@@ -387,6 +394,27 @@ impl Cluster {
                     .insert(format!("horizontal-pod-autoscaler/{uid}"), at);
             }
             self.apply_controller_writes("horizontal-pod-autoscaler", reconciled.writes);
+        }
+    }
+
+    /// The expand controller over every claim, with what it reported before.
+    fn run_volume_expansion(&mut self, now: SimTime) {
+        for claim in self.list(resource("persistentvolumeclaims"), None) {
+            let uid = claim.metadata().uid.clone().unwrap_or_default();
+            let reported = self.controllers.expansions_reported.get(&uid).cloned();
+            let (reconciled, reported) = {
+                let view = self.controller_view(now);
+                volumeexpand::reconcile(&claim, &view, reported.as_deref())
+            };
+            match reported {
+                Some(size) => {
+                    self.controllers.expansions_reported.insert(uid, size);
+                }
+                None => {
+                    self.controllers.expansions_reported.remove(&uid);
+                }
+            }
+            self.apply_controller_writes("volume-expand", reconciled.writes);
         }
     }
 

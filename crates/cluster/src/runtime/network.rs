@@ -11,6 +11,7 @@ use std::rc::Rc;
 
 use super::shell_commands::CommandOutcome;
 use super::shell_vm::ShellState;
+pub use crate::certificates::Certificate;
 use crate::SimTime;
 
 /// Commands that touch the network (a shell waits for the clock before running them).
@@ -30,9 +31,23 @@ pub enum Lookup {
         name: String,
         target: String,
     },
+    /// SRV records (`nslookup -type=srv _http._tcp.web`).
+    Services {
+        name: String,
+        records: Vec<ServiceRecord>,
+    },
     NotFound,
     /// The DNS server could not be reached (a NetworkPolicy denies the client's egress to it).
     Unreachable,
+}
+
+/// One SRV record: where a named port of a Service is served.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceRecord {
+    pub priority: u16,
+    pub weight: u16,
+    pub port: u16,
+    pub target: String,
 }
 
 /// An HTTP request.
@@ -44,6 +59,8 @@ pub struct HttpRequest {
     /// `Host:` header override (`curl -H "Host: shop.example"`).
     pub host_header: Option<String>,
     pub user_agent: String,
+    /// `https://`: the client expects a TLS handshake first.
+    pub tls: bool,
 }
 
 /// What came back.
@@ -56,7 +73,11 @@ pub enum HttpOutcome {
         body: String,
         /// The pod that answered (`default/web-7d4b9c8f5-x2x4q`).
         served_by: String,
+        /// The certificate the server presented, over TLS.
+        certificate: Option<Certificate>,
     },
+    /// `https://` to a server that speaks plain HTTP on that port.
+    NotTls { address: String },
     /// The name did not resolve.
     UnknownHost,
     /// Connection refused (nothing listening, or a Service without ready endpoints).
@@ -69,6 +90,8 @@ pub enum HttpOutcome {
 /// The network as one client sees it.
 pub trait Network {
     fn lookup(&self, name: &str) -> Lookup;
+    /// SRV records for `name` (same search path as [`Network::lookup`]).
+    fn lookup_services(&self, name: &str) -> Lookup;
     fn request(&self, request: &HttpRequest) -> HttpOutcome;
     /// The cluster DNS server's address (what `nslookup` prints as its server).
     fn dns_server(&self) -> String;
@@ -111,6 +134,7 @@ pub fn reason_phrase(status: u16) -> &'static str {
         200 => "OK",
         301 => "Moved Permanently",
         302 => "Found",
+        308 => "Permanent Redirect",
         400 => "Bad Request",
         403 => "Forbidden",
         404 => "Not Found",
@@ -208,7 +232,7 @@ pub fn wget(args: &[String], state: &mut ShellState) -> CommandOutcome {
             1,
         );
     };
-    let Some((_, host, port, path)) = parse_url(&url) else {
+    let Some((scheme, host, port, path)) = parse_url(&url) else {
         return outcome(
             String::new(),
             format!("wget: not an http or ftp url: {url}\n"),
@@ -224,6 +248,7 @@ pub fn wget(args: &[String], state: &mut ShellState) -> CommandOutcome {
         path,
         host_header,
         user_agent: "Wget".into(),
+        tls: scheme == "https",
     };
     match network.request(&request) {
         HttpOutcome::UnknownHost => {
@@ -241,6 +266,14 @@ pub fn wget(args: &[String], state: &mut ShellState) -> CommandOutcome {
             String::new(),
             format!(
                 "{}wget: download timed out\n",
+                connecting(quiet, &host, &address, port)
+            ),
+            1,
+        ),
+        HttpOutcome::NotTls { address } => outcome(
+            String::new(),
+            format!(
+                "{}wget: error getting response: Connection reset by peer\n",
                 connecting(quiet, &host, &address, port)
             ),
             1,
@@ -319,6 +352,8 @@ pub fn curl(args: &[String], state: &mut ShellState) -> CommandOutcome {
     let mut output_file: Option<String> = None;
     let mut host_header = None;
     let mut write_status = false;
+    let mut insecure = false;
+    let mut verbose = false;
     let mut url = None;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
@@ -326,6 +361,8 @@ pub fn curl(args: &[String], state: &mut ShellState) -> CommandOutcome {
             "-i" | "--include" => include_headers = true,
             "-I" | "--head" => head_only = true,
             "-f" | "--fail" => fail_on_error = true,
+            "-k" | "--insecure" => insecure = true,
+            "-v" | "--verbose" => verbose = true,
             "-o" | "--output" => output_file = iter.next().cloned(),
             "-H" | "--header" => {
                 if let Some(header) = iter.next() {
@@ -348,6 +385,8 @@ pub fn curl(args: &[String], state: &mut ShellState) -> CommandOutcome {
                         'i' => include_headers = true,
                         'I' => head_only = true,
                         'f' => fail_on_error = true,
+                        'k' => insecure = true,
+                        'v' => verbose = true,
                         _ => {}
                     }
                 }
@@ -362,7 +401,7 @@ pub fn curl(args: &[String], state: &mut ShellState) -> CommandOutcome {
             2,
         );
     };
-    let Some((_, host, port, path)) = parse_url(&url) else {
+    let Some((scheme, host, port, path)) = parse_url(&url) else {
         return outcome(
             String::new(),
             format!(
@@ -385,6 +424,7 @@ pub fn curl(args: &[String], state: &mut ShellState) -> CommandOutcome {
         path,
         host_header,
         user_agent: "curl/8.5.0".into(),
+        tls: scheme == "https",
     };
     match network.request(&request) {
         HttpOutcome::UnknownHost => {
@@ -404,13 +444,52 @@ pub fn curl(args: &[String], state: &mut ShellState) -> CommandOutcome {
             ),
             28,
         ),
-        HttpOutcome::Response { status, body, .. } => {
+        HttpOutcome::NotTls { .. } => outcome(
+            String::new(),
+            "curl: (35) OpenSSL/3.0.13: error:0A00010B:SSL routines::wrong version number\n"
+                .into(),
+            35,
+        ),
+        HttpOutcome::Response {
+            status,
+            body,
+            address,
+            certificate,
+            ..
+        } => {
+            let mut trace = String::new();
+            if let Some(certificate) = &certificate {
+                let (problem, code) = if certificate.self_signed() {
+                    ("self-signed certificate", 18)
+                } else {
+                    ("unable to get local issuer certificate", 20)
+                };
+                if verbose {
+                    trace.push_str(&format!(
+                        "*   Trying {address}:{port}...\n* Connected to {host} ({address}) port {port}\n* SSL connection using TLSv1.3 / TLS_AES_256_GCM_SHA384 / X25519 / RSASSA-PSS\n* Server certificate:\n*  subject: {}\n*  start date: {}\n*  expire date: {}\n*  issuer: {}\n",
+                        certificate.subject,
+                        certificate.start_date,
+                        certificate.expire_date,
+                        certificate.issuer
+                    ));
+                }
+                if !insecure {
+                    trace.push_str(&format!(
+                        "curl: (60) SSL certificate problem: {problem}\nMore details here: https://curl.se/docs/sslcerts.html\n\ncurl failed to verify the legitimacy of the server and therefore could not\nestablish a secure connection to it. To learn more about this situation and\nhow to fix it, please visit the webpage mentioned above.\n"
+                    ));
+                    return outcome(String::new(), trace, 60);
+                }
+                if verbose {
+                    trace.push_str(&format!(
+                        "*  SSL certificate verify result: {problem} ({code}), continuing anyway.\n"
+                    ));
+                }
+            }
             if fail_on_error && status >= 400 {
-                return outcome(
-                    String::new(),
-                    format!("curl: (22) The requested URL returned error: {status}\n"),
-                    22,
-                );
+                trace.push_str(&format!(
+                    "curl: (22) The requested URL returned error: {status}\n"
+                ));
+                return outcome(String::new(), trace, 22);
             }
             let headers = format!(
                 "HTTP/1.1 {status} {}\ncontent-length: {}\n\n",
@@ -430,9 +509,9 @@ pub fn curl(args: &[String], state: &mut ShellState) -> CommandOutcome {
             match output_file {
                 Some(file) if file != "-" => {
                     state.write_file(&file, &text, false);
-                    outcome(String::new(), String::new(), 0)
+                    outcome(String::new(), trace, 0)
                 }
-                _ => outcome(text, String::new(), 0),
+                _ => outcome(text, trace, 0),
             }
         }
     }
@@ -456,7 +535,50 @@ pub fn nslookup(args: &[String], state: &mut ShellState) -> CommandOutcome {
     };
     let server = network.dns_server();
     let header = format!("Server:\t\t{server}\nAddress:\t{server}:53\n\n");
-    match network.lookup(name) {
+    let query_type = args
+        .iter()
+        .find_map(|a| {
+            a.strip_prefix("-type=")
+                .or_else(|| a.strip_prefix("-query="))
+                .or_else(|| a.strip_prefix("-t="))
+        })
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_else(|| "a".into());
+    let answer = match query_type.as_str() {
+        "a" | "any" => network.lookup(name),
+        "srv" => network.lookup_services(name),
+        "aaaa" | "mx" | "txt" | "ns" | "ptr" | "soa" | "cname" => match network.lookup(name) {
+            // The cluster's names have only A (and SRV) records: the name exists, the answer
+            // is empty.
+            Lookup::Addresses { name, .. } => {
+                return outcome(
+                    format!("{header}*** Can't find {name}: No answer\n\n"),
+                    String::new(),
+                    1,
+                )
+            }
+            other => other,
+        },
+        other => {
+            return outcome(
+                String::new(),
+                format!("nslookup: invalid query type '{other}'\n"),
+                1,
+            )
+        }
+    };
+    match answer {
+        Lookup::Services { name, records } => {
+            let mut text = header;
+            for record in records {
+                text.push_str(&format!(
+                    "{name}\tservice = {} {} {} {}\n",
+                    record.priority, record.weight, record.port, record.target
+                ));
+            }
+            text.push('\n');
+            outcome(text, String::new(), 0)
+        }
         Lookup::Addresses { name, addresses } => {
             let mut text = header;
             for address in addresses {
@@ -506,6 +628,7 @@ pub fn nc(args: &[String], state: &mut ShellState) -> CommandOutcome {
         path: "/".into(),
         host_header: None,
         user_agent: "nc".into(),
+        tls: false,
     };
     match network.request(&request) {
         HttpOutcome::Response { address, .. } => outcome(
@@ -521,6 +644,7 @@ pub fn nc(args: &[String], state: &mut ShellState) -> CommandOutcome {
             outcome(String::new(), format!("nc: bad address '{host}'\n"), 1)
         }
         HttpOutcome::Refused { .. } => outcome(String::new(), String::new(), 1),
+        HttpOutcome::NotTls { .. } => outcome(String::new(), String::new(), 0),
         HttpOutcome::TimedOut { .. } => outcome(String::new(), "nc: timed out\n".into(), 1),
     }
 }

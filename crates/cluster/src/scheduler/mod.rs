@@ -251,7 +251,14 @@ struct VolumeBinding {
     volume_node_affinities: Vec<Value>,
     /// Unbound claims of WaitForFirstConsumer classes: the chosen node is written on them.
     claims_to_provision: Vec<Rc<Object>>,
+    /// VolumeRestrictions: a ReadWriteOncePod claim of the pod is already used by a scheduled
+    /// pod (every node then refuses the pod).
+    read_write_once_pod_in_use: bool,
 }
+
+/// VolumeRestrictions' reason when a ReadWriteOncePod claim is taken.
+const READ_WRITE_ONCE_POD_CONFLICT: &str =
+    "node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode";
 
 /// Whether a node's labels satisfy one of a `nodeSelectorTerms` list.
 fn node_matches_terms(node: &Value, terms: &Value) -> bool {
@@ -351,6 +358,12 @@ fn filter(pod: &Value, info: &NodeInfo, cycle: &Cycle<'_>) -> Result<(), FilterF
     }
     if !insufficient.is_empty() {
         return Err(FilterFailure::Unschedulable(insufficient));
+    }
+    // VolumeRestrictions, then VolumeBinding, in upstream's filter order.
+    if cycle.volumes.read_write_once_pod_in_use {
+        return Err(FilterFailure::Unschedulable(vec![
+            READ_WRITE_ONCE_POD_CONFLICT.to_string(),
+        ]));
     }
     if cycle
         .volumes
@@ -674,6 +687,12 @@ impl Cluster {
                 return Err(format!("persistentvolumeclaim \"{name}\" is being deleted"));
             }
             let claim_value = claim.to_json_value();
+            let read_write_once_pod = claim_value["spec"]["accessModes"]
+                .as_array()
+                .is_some_and(|modes| modes.iter().any(|m| m == "ReadWriteOncePod"));
+            if read_write_once_pod && self.claim_used_by_scheduled_pod(namespace, name, pod) {
+                found.read_write_once_pod_in_use = true;
+            }
             let bound_to = claim_value["spec"]["volumeName"]
                 .as_str()
                 .filter(|v| !v.is_empty() && claim_value["status"]["phase"] == "Bound");
@@ -701,6 +720,29 @@ impl Cluster {
             found.claims_to_provision.push(claim);
         }
         Ok(found)
+    }
+
+    /// Whether a pod other than `pod` that is bound to a node and not finished mounts claim
+    /// `namespace/name`.
+    fn claim_used_by_scheduled_pod(&self, namespace: &str, name: &str, pod: &Value) -> bool {
+        let pods = model::registry::resolve("pods").expect("registered");
+        let own_uid = pod["metadata"]["uid"].as_str().unwrap_or("");
+        self.list(pods, Some(namespace)).iter().any(|other| {
+            let Object::Pod(typed) = &**other else {
+                return false;
+            };
+            let phase = typed.status.as_ref().and_then(|s| s.phase.as_deref());
+            other.metadata().uid.as_deref() != Some(own_uid)
+                && !matches!(phase, Some("Succeeded" | "Failed"))
+                && typed.spec.as_ref().is_some_and(|spec| {
+                    spec.node_name.as_deref().is_some_and(|n| !n.is_empty())
+                        && spec.volumes.iter().flatten().any(|v| {
+                            v.persistent_volume_claim
+                                .as_ref()
+                                .is_some_and(|c| c.claim_name == name)
+                        })
+                })
+        })
     }
 
     /// Unschedulable pods are tried again as soon as something that could make room happened

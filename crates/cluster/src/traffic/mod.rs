@@ -132,6 +132,14 @@ impl Network for ClientNetwork {
         self.view.lookup(name, self.client.namespace.as_deref())
     }
 
+    fn lookup_services(&self, name: &str) -> Lookup {
+        if !self.view.dns_reachable_from(&self.client) {
+            return Lookup::Unreachable;
+        }
+        self.view
+            .lookup_services(name, self.client.namespace.as_deref())
+    }
+
     fn request(&self, request: &HttpRequest) -> HttpOutcome {
         self.send(request)
     }
@@ -218,7 +226,7 @@ impl Cluster {
         count: usize,
         interval: Option<SimDuration>,
     ) -> Result<TrafficReport, String> {
-        let Some((_, host, port, path)) = crate::runtime::network::parse_url(url) else {
+        let Some((scheme, host, port, path)) = crate::runtime::network::parse_url(url) else {
             return Err(format!("not an http URL: {url}"));
         };
         let request = HttpRequest {
@@ -227,6 +235,7 @@ impl Cluster {
             path,
             host_header: host_header.map(str::to_string),
             user_agent: "curl/8.5.0".into(),
+            tls: scheme == "https",
         };
         let mut report = TrafficReport::default();
         let mut network: Option<(SimTime, ClientNetwork)> = None;
@@ -278,6 +287,12 @@ impl Cluster {
                 HttpOutcome::TimedOut { .. } => {
                     *report.failures.entry("timed out".into()).or_default() += 1
                 }
+                HttpOutcome::NotTls { .. } => {
+                    *report
+                        .failures
+                        .entry("TLS handshake failed".into())
+                        .or_default() += 1
+                }
             }
         }
         Ok(report)
@@ -323,7 +338,7 @@ impl Cluster {
         url: &str,
         host_header: Option<&str>,
     ) -> Result<HttpOutcome, String> {
-        let Some((_, host, port, path)) = crate::runtime::network::parse_url(url) else {
+        let Some((scheme, host, port, path)) = crate::runtime::network::parse_url(url) else {
             return Err(format!("not an http URL: {url}"));
         };
         let seed = self.client_seed(&client.address);
@@ -334,6 +349,7 @@ impl Cluster {
             path,
             host_header: host_header.map(str::to_string),
             user_agent: "curl/8.5.0".into(),
+            tls: scheme == "https",
         });
         if let HttpOutcome::Response { served_by, .. } = &outcome {
             self.record_served_request(served_by, self.now());

@@ -11,7 +11,9 @@ use super::policy::{PodIdentity, Policies};
 use super::{answer, Client};
 use crate::api::StoreExt;
 use crate::kubelet::listeners::RunningListener;
-use crate::runtime::network::{HttpOutcome, HttpRequest, Lookup};
+use crate::runtime::network::{
+    reason_phrase, Certificate, HttpOutcome, HttpRequest, Lookup, ServiceRecord,
+};
 use crate::{Cluster, SimTime};
 
 const CLUSTER_DOMAIN: &str = "cluster.local";
@@ -21,6 +23,8 @@ struct ServicePort {
     name: String,
     port: u16,
     node_port: Option<u16>,
+    /// `tcp`, `udp` or `sctp`, as an SRV name spells it (`_http._tcp.web…`).
+    protocol: String,
 }
 
 #[derive(Debug, Clone)]
@@ -66,6 +70,14 @@ struct IngressRoute {
     port: PortReference,
 }
 
+/// A `spec.tls` entry of an Ingress: its hosts and the certificate of its Secret (`None` when
+/// the Secret is missing or holds no certificate: ingress-nginx then presents its default one).
+#[derive(Debug, Clone)]
+struct IngressTls {
+    hosts: Vec<String>,
+    certificate: Option<Certificate>,
+}
+
 /// The class the simulated ingress-nginx serves.
 pub const INGRESS_CLASS: &str = "nginx";
 
@@ -73,6 +85,7 @@ pub const INGRESS_CLASS: &str = "nginx";
 #[derive(Debug, Clone, Default)]
 pub struct NetworkView {
     ingress_routes: Vec<IngressRoute>,
+    ingress_tls: Vec<IngressTls>,
     policies: Policies,
     /// Pods on failed machines.
     unreachable: std::collections::BTreeSet<String>,
@@ -183,6 +196,7 @@ impl NetworkView {
                             name: p["name"].as_str().unwrap_or("").to_string(),
                             port: u16::try_from(p["port"].as_i64()?).ok()?,
                             node_port: p["nodePort"].as_i64().and_then(|n| u16::try_from(n).ok()),
+                            protocol: p["protocol"].as_str().unwrap_or("TCP").to_ascii_lowercase(),
                         })
                     })
                     .collect(),
@@ -226,6 +240,7 @@ impl NetworkView {
                 .push(listener);
         }
         let mut ingress_routes = Vec::new();
+        let mut ingress_tls = Vec::new();
         for ingress in store.list(resource("ingresses"), None) {
             let value = ingress.to_json_value();
             let class = text(&value, "/spec/ingressClassName")
@@ -236,6 +251,31 @@ impl NetworkView {
                 continue;
             }
             let namespace = ingress.namespace().to_string();
+            for tls in value["spec"]["tls"].as_array().into_iter().flatten() {
+                let certificate = text(tls, "/secretName")
+                    .and_then(|name| {
+                        store
+                            .get(&crate::api::key_for(resource("secrets"), &namespace, &name))
+                            .cloned()
+                    })
+                    .and_then(|secret| match &*secret {
+                        Object::Secret(secret) => secret
+                            .data
+                            .as_ref()
+                            .and_then(|d| d.get("tls.crt"))
+                            .and_then(|pem| Certificate::from_pem(&pem.0)),
+                        _ => None,
+                    });
+                ingress_tls.push(IngressTls {
+                    hosts: tls["hosts"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|h| h.as_str().map(str::to_ascii_lowercase))
+                        .collect(),
+                    certificate,
+                });
+            }
             let backend_of = |backend: &Value| -> Option<(String, PortReference)> {
                 let service = text(backend, "/service/name")?;
                 let port = match backend["service"]["port"]["number"].as_i64() {
@@ -306,6 +346,7 @@ impl NetworkView {
         NetworkView {
             unreachable: cluster.unreachable_pod_addresses(),
             ingress_routes,
+            ingress_tls,
             policies,
             identities,
             now: cluster.now(),
@@ -363,6 +404,112 @@ impl NetworkView {
             }
         }
         Lookup::NotFound
+    }
+
+    /// Looks an SRV name up as [`NetworkView::lookup`] looks up addresses (same search path):
+    /// `_PORT._PROTO.SERVICE.NAMESPACE.svc.cluster.local`, or the Service's own name for
+    /// every port, as CoreDNS answers them. A Service with a cluster IP has one record per
+    /// port, targeting the Service's name; a headless one has one per ready endpoint, targeting
+    /// the endpoint's hostname (or its dashed address) under the Service, the weight shared
+    /// out as CoreDNS shares it (100 / records of the same priority).
+    pub fn lookup_services(&self, name: &str, namespace: Option<&str>) -> Lookup {
+        let name = name.trim_end_matches('.').to_ascii_lowercase();
+        let mut candidates = Vec::new();
+        if let Some(namespace) = namespace {
+            if name.matches('.').count() < 5 {
+                candidates.push(format!("{name}.{namespace}.svc.{CLUSTER_DOMAIN}"));
+                candidates.push(format!("{name}.svc.{CLUSTER_DOMAIN}"));
+                candidates.push(format!("{name}.{CLUSTER_DOMAIN}"));
+            }
+        }
+        candidates.push(name);
+        for candidate in &candidates {
+            match self.services_of_fully_qualified(candidate) {
+                Lookup::NotFound => continue,
+                found => return found,
+            }
+        }
+        Lookup::NotFound
+    }
+
+    fn services_of_fully_qualified(&self, fqdn: &str) -> Lookup {
+        let Some(service_part) = fqdn
+            .strip_suffix(&format!(".{CLUSTER_DOMAIN}"))
+            .and_then(|rest| rest.strip_suffix(".svc"))
+        else {
+            return Lookup::NotFound;
+        };
+        let labels: Vec<&str> = service_part.split('.').collect();
+        let (port_name, protocol, service, namespace) = match labels.as_slice() {
+            [service, namespace] => (None, None, *service, *namespace),
+            [port, protocol, service, namespace] => {
+                match (port.strip_prefix('_'), protocol.strip_prefix('_')) {
+                    (Some(port), Some(protocol)) => {
+                        (Some(port), Some(protocol), *service, *namespace)
+                    }
+                    _ => return Lookup::NotFound,
+                }
+            }
+            _ => return Lookup::NotFound,
+        };
+        let Some(entry) = self.service(namespace, service) else {
+            return Lookup::NotFound;
+        };
+        if let Some(target) = &entry.external_name {
+            return Lookup::Alias {
+                name: fqdn.to_string(),
+                target: target.clone(),
+            };
+        }
+        let wanted = |name: &str, proto: &str| {
+            port_name.is_none_or(|p| p == name) && protocol.is_none_or(|p| p == proto)
+        };
+        let service_name = format!("{service}.{namespace}.svc.{CLUSTER_DOMAIN}");
+        let mut records: Vec<(u16, String)> = Vec::new();
+        if entry.cluster_ip.is_some() {
+            for port in entry.ports.iter().filter(|p| wanted(&p.name, &p.protocol)) {
+                records.push((port.port, service_name.clone()));
+            }
+        } else {
+            for endpoint in entry
+                .endpoints
+                .iter()
+                .filter(|e| e.ready || entry.publish_not_ready)
+            {
+                let host = endpoint
+                    .hostname
+                    .clone()
+                    .unwrap_or_else(|| endpoint.address.replace('.', "-"));
+                for (name, number) in &endpoint.ports {
+                    let protocol = entry
+                        .ports
+                        .iter()
+                        .find(|p| &p.name == name)
+                        .map_or("tcp", |p| p.protocol.as_str());
+                    if wanted(name, protocol) {
+                        records.push((*number, format!("{host}.{service_name}")));
+                    }
+                }
+            }
+        }
+        records.sort();
+        records.dedup();
+        if records.is_empty() {
+            return Lookup::NotFound;
+        }
+        let weight = (100 / records.len()) as u16;
+        Lookup::Services {
+            name: fqdn.to_string(),
+            records: records
+                .into_iter()
+                .map(|(port, target)| ServiceRecord {
+                    priority: 0,
+                    weight,
+                    port,
+                    target,
+                })
+                .collect(),
+        }
     }
 
     fn service(&self, namespace: &str, name: &str) -> Option<&ServiceEntry> {
@@ -567,12 +714,14 @@ impl NetworkView {
                 status,
                 body,
                 served_by,
+                certificate,
                 ..
             } => HttpOutcome::Response {
                 address: address.to_string(),
                 status,
                 body,
                 served_by,
+                certificate,
             },
             other => other,
         }
@@ -615,8 +764,11 @@ impl NetworkView {
                 if listener.site == crate::runtime::programs::Site::IngressController
                     && (port == 80 || port == 443) =>
             {
-                self.through_ingress(address, client, request, draw)
+                self.ingress_controller(listener, address, port, client, request, draw)
             }
+            Some(_) if request.tls => HttpOutcome::NotTls {
+                address: address.to_string(),
+            },
             Some(listener) => {
                 let (status, body) = answer::respond(listener, request, client, port, self.now);
                 HttpOutcome::Response {
@@ -624,11 +776,104 @@ impl NetworkView {
                     status,
                     body,
                     served_by: format!("{}/{}", listener.namespace, listener.pod_name),
+                    certificate: None,
                 }
             }
             None => HttpOutcome::Refused {
                 address: address.to_string(),
             },
+        }
+    }
+
+    /// ingress-nginx's two server ports: on 443 the TLS handshake presents the certificate of
+    /// the Ingress whose `tls` lists the requested host (SNI) with a Secret holding one, else
+    /// the controller's default certificate; plain HTTP to 443 gets nginx's 400 page; on 80 a
+    /// host listed under some Ingress's `tls` is redirected to https (308, ingress-nginx's
+    /// default `ssl-redirect`), and TLS to 80 fails the handshake.
+    fn ingress_controller(
+        &self,
+        listener: &RunningListener,
+        address: &str,
+        port: u16,
+        client: &Client,
+        request: &HttpRequest,
+        draw: u64,
+    ) -> HttpOutcome {
+        let sni = request.host.to_ascii_lowercase();
+        let host = request
+            .host_header
+            .clone()
+            .unwrap_or_else(|| request.host.clone())
+            .to_ascii_lowercase();
+        let host = host.split(':').next().unwrap_or("").to_string();
+        let listed = |wanted: &str| -> Option<&IngressTls> {
+            self.ingress_tls.iter().find(|tls| {
+                tls.hosts.iter().any(|h| {
+                    h == wanted
+                        || h.strip_prefix("*.").is_some_and(|suffix| {
+                            wanted
+                                .strip_suffix(suffix)
+                                .and_then(|rest| rest.strip_suffix('.'))
+                                .is_some_and(|label| !label.is_empty() && !label.contains('.'))
+                        })
+                })
+            })
+        };
+        let nginx_page = |status: u16, title: &str, detail: Option<&str>| {
+            let heading = match detail {
+                Some(_) => format!("{status} {}", reason_phrase(status)),
+                None => format!("{status} {title}"),
+            };
+            let detail = detail
+                .map(|d| format!("<center>{d}</center>\n"))
+                .unwrap_or_default();
+            HttpOutcome::Response {
+                address: address.to_string(),
+                status,
+                body: format!(
+                    "<html>\n<head><title>{status} {title}</title></head>\n<body>\n<center><h1>{heading}</h1></center>\n{detail}<hr><center>nginx</center>\n</body>\n</html>\n"
+                ),
+                served_by: "ingress-nginx/ingress-nginx-controller".to_string(),
+                certificate: None,
+            }
+        };
+        match (port, request.tls) {
+            (443, true) => {
+                let certificate = listed(&sni)
+                    .and_then(|tls| tls.certificate.clone())
+                    .unwrap_or_else(|| Certificate::ingress_nginx_default(listener.started_at));
+                // TLS ends here: the request goes on to the backend as plain HTTP.
+                let upstream = HttpRequest {
+                    tls: false,
+                    ..request.clone()
+                };
+                match self.through_ingress(address, client, &upstream, draw) {
+                    HttpOutcome::Response {
+                        address,
+                        status,
+                        body,
+                        served_by,
+                        ..
+                    } => HttpOutcome::Response {
+                        address,
+                        status,
+                        body,
+                        served_by,
+                        certificate: Some(certificate),
+                    },
+                    other => other,
+                }
+            }
+            (443, false) => nginx_page(
+                400,
+                "The plain HTTP request was sent to HTTPS port",
+                Some("The plain HTTP request was sent to HTTPS port"),
+            ),
+            (_, true) => HttpOutcome::NotTls {
+                address: address.to_string(),
+            },
+            _ if listed(&host).is_some() => nginx_page(308, "Permanent Redirect", None),
+            _ => self.through_ingress(address, client, request, draw),
         }
     }
 
@@ -697,6 +942,7 @@ impl NetworkView {
                 "<html>\n<head><title>{status} {reason}</title></head>\n<body>\n<center><h1>{status} {reason}</h1></center>\n<hr><center>nginx</center>\n</body>\n</html>\n"
             ),
             served_by: "ingress-nginx/ingress-nginx-controller".to_string(),
+            certificate: None,
         }
         };
         let Some(route) = chosen else {
@@ -733,12 +979,14 @@ impl NetworkView {
                 status,
                 body,
                 served_by,
+                certificate,
                 ..
             } => HttpOutcome::Response {
                 address: address.to_string(),
                 status,
                 body,
                 served_by,
+                certificate,
             },
             _ => respond(502, "Bad Gateway"),
         }
