@@ -110,8 +110,9 @@ test('the graph shows nodes, pods in their node with kubectl STATUS, and the sch
     assert.equal(nodeBoxes.filter(([, b]) => inside(smallBox, b)).length, 1, 'small-1 is inside exactly one worker');
     const queueBox = await box(graph.locator('.queue-frame'));
     assert.ok(inside(await box(pod(page, 'default/huge')), queueBox), 'huge waits in the queue');
-    // Ours (3) and the cluster's own (11 in kube-system, 1 in ingress-nginx).
-    await waitForText(page, '[data-testid=graph-caption]', [/\b15 pods/, /1 waiting/]);
+    // Ours (3) and the cluster's own (11 in kube-system, 1 in ingress-nginx, 1 in
+    // local-path-storage).
+    await waitForText(page, '[data-testid=graph-caption]', [/\b16 pods/, /1 waiting/]);
 
     // The node's capacity bars count small-1's requests.
     const title = await graph.locator('[data-bar=CPU] title').evaluateAll((els) => els.map((e) => e.textContent));
@@ -140,7 +141,7 @@ test('the graph shows nodes, pods in their node with kubectl STATUS, and the sch
     // namespace only.
     await input.fill('kubectl run other --image=nginx -n kube-public');
     await input.press('Enter');
-    await waitForText(page, '[data-testid=graph-caption]', [/\b16 pods/]);
+    await waitForText(page, '[data-testid=graph-caption]', [/\b17 pods/]);
     const filter = graph.locator('[data-testid=namespace-filter]');
     await filter.selectOption('default');
     await waitForText(page, '[data-testid=graph-caption]', [/\b3 pods/]);

@@ -272,7 +272,94 @@ spec:
         .to_string(),
     );
     documents.extend(metrics_server());
+    documents.extend(local_path_storage());
     documents
+}
+
+/// kind's local-path-provisioner (namespace `local-path-storage`): the pod behind the `standard`
+/// class. While it runs, the PersistentVolume controller provisions `rancher.io/local-path`
+/// claims in its name; without it they wait, as on kind. No probes (an idle cluster stays idle).
+fn local_path_storage() -> Vec<String> {
+    vec![
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: local-path-storage\n".to_string(),
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: local-path-provisioner-service-account\n  namespace: local-path-storage\n".to_string(),
+        "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: local-path-config
+  namespace: local-path-storage
+data:
+  config.json: |-
+    {
+            \"nodePathMap\":[
+            {
+                    \"node\":\"DEFAULT_PATH_FOR_NON_LISTED_NODES\",
+                    \"paths\":[\"/var/local-path-provisioner\"]
+            }
+            ]
+    }
+  setup: |-
+    #!/bin/sh
+    set -eu
+    mkdir -m 0777 -p \"$VOL_DIR\"
+  teardown: |-
+    #!/bin/sh
+    set -eu
+    rm -rf \"$VOL_DIR\"
+"
+        .to_string(),
+        "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: local-path-provisioner
+  namespace: local-path-storage
+spec:
+  replicas: 1
+  selector:
+    matchLabels:
+      app: local-path-provisioner
+  template:
+    metadata:
+      labels:
+        app: local-path-provisioner
+    spec:
+      containers:
+      - command:
+        - local-path-provisioner
+        - --debug
+        - start
+        - --helper-image
+        - docker.io/kindest/local-path-helper:v20241212-8ac705d0
+        - --config
+        - /etc/config/config.json
+        env:
+        - name: POD_NAMESPACE
+          valueFrom:
+            fieldRef:
+              fieldPath: metadata.namespace
+        - name: CONFIG_MOUNT_PATH
+          value: /etc/config/
+        image: docker.io/kindest/local-path-provisioner:v20241212-8ac705d0
+        imagePullPolicy: IfNotPresent
+        name: local-path-provisioner
+        volumeMounts:
+        - mountPath: /etc/config/
+          name: config-volume
+      nodeSelector:
+        kubernetes.io/os: linux
+      priorityClassName: system-node-critical
+      serviceAccountName: local-path-provisioner-service-account
+      tolerations:
+      - effect: NoSchedule
+        key: node-role.kubernetes.io/control-plane
+        operator: Equal
+      volumes:
+      - configMap:
+          name: local-path-config
+        name: config-volume
+"
+        .to_string(),
+    ]
 }
 
 /// metrics-server as its `components.yaml` installs it (with `--kubelet-insecure-tls`, as

@@ -626,7 +626,12 @@ mod tests {
         let user_pods: Vec<_> = model
             .pods
             .iter()
-            .filter(|p| p.namespace != "kube-system" && p.namespace != "ingress-nginx")
+            .filter(|p| {
+                !matches!(
+                    p.namespace.as_str(),
+                    "kube-system" | "ingress-nginx" | "local-path-storage"
+                )
+            })
             .collect();
         assert_eq!(user_pods.len(), 1);
         assert_eq!(user_pods[0].key(), "kube-public/b");
@@ -651,7 +656,8 @@ mod tests {
             vec![
                 "default".to_string(),
                 "ingress-nginx".to_string(),
-                "kube-system".to_string()
+                "kube-system".to_string(),
+                "local-path-storage".to_string()
             ]
         );
         let small = model

@@ -30,6 +30,8 @@ use crate::{SimDuration, SimTime};
 pub const LOCAL_PATH_PROVISIONER: &str = "rancher.io/local-path";
 /// Where the local-path provisioner keeps its directories on the node.
 const LOCAL_PATH_ROOT: &str = "/var/local-path-provisioner";
+/// Where kind runs the local-path-provisioner.
+const LOCAL_PATH_NAMESPACE: &str = "local-path-storage";
 /// The PV controller's periodic resync.
 const RESYNC: SimDuration = SimDuration::from_secs(15);
 
@@ -436,9 +438,36 @@ pub(crate) fn reconcile_claim(claim: &Rc<Object>, view: &ControllerView<'_>) -> 
         ),
     );
     if provisioner == LOCAL_PATH_PROVISIONER {
-        provision_local_path(&mut out, claim, &value, &class, node.as_deref());
+        if let Some(identity) = local_path_provisioner_identity(view) {
+            provision_local_path(&mut out, claim, &value, &class, node.as_deref(), &identity);
+        }
     }
     out
+}
+
+/// The identity of the running local-path-provisioner (`rancher.io/local-path_POD_UID`, as its
+/// events are signed), if its pod in `local-path-storage` is running and ready: without it
+/// nothing provisions `rancher.io/local-path` claims.
+fn local_path_provisioner_identity(view: &ControllerView<'_>) -> Option<String> {
+    view.pods_in(LOCAL_PATH_NAMESPACE).iter().find_map(|pod| {
+        let ready = pod.to_json_value()["status"]["conditions"]
+            .as_array()
+            .is_some_and(|c| {
+                c.iter()
+                    .any(|c| c["type"] == "Ready" && c["status"] == "True")
+            });
+        (super::label(pod, "app") == Some("local-path-provisioner")
+            && super::pod_phase(pod) == "Running"
+            && ready
+            && !super::is_terminating(pod))
+        .then(|| {
+            format!(
+                "{LOCAL_PATH_PROVISIONER}_{}_{}",
+                pod.name(),
+                pod.metadata().uid.as_deref().unwrap_or("")
+            )
+        })
+    })
 }
 
 /// What the simulated local-path provisioner does: a hostPath volume in its directory on the
@@ -449,6 +478,7 @@ fn provision_local_path(
     value: &Value,
     class: &Value,
     node: Option<&str>,
+    identity: &str,
 ) {
     let namespace = claim.namespace();
     let uid = text(value, "/metadata/uid");
@@ -497,10 +527,7 @@ fn provision_local_path(
     let Ok(object) = Object::from_json_value(volume) else {
         return;
     };
-    let component = format!(
-        "{LOCAL_PATH_PROVISIONER}_local-path-provisioner-7dc846544d-{}",
-        &uid.get(..5).unwrap_or("x")
-    );
+    let component = identity.to_string();
     out.writes.push(Write::EventFrom {
         involved: claim.clone(),
         event: event(

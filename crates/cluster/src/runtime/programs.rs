@@ -252,6 +252,9 @@ enum ImageKind {
     PhpApache,
     /// metrics-server.
     MetricsServer,
+    /// kind's local-path-provisioner (its provisioning is done by the PersistentVolume
+    /// controller while this pod runs).
+    LocalPathProvisioner,
     /// Log collectors run as DaemonSets (fluentd, fluent-bit).
     LogCollector,
     Generic,
@@ -286,6 +289,7 @@ fn image_kind(image: &ImageReference) -> ImageKind {
         "pause" => ImageKind::Pause,
         "hpa-example" => ImageKind::PhpApache,
         "metrics-server" => ImageKind::MetricsServer,
+        "local-path-provisioner" => ImageKind::LocalPathProvisioner,
         "fluentd" | "fluent-bit" | "fluentd-elasticsearch" | "fluentd-kubernetes-daemonset" => {
             ImageKind::LogCollector
         }
@@ -379,6 +383,7 @@ pub fn program_for(launch: &ContainerLaunch) -> Program {
         ImageKind::Httpd => &["httpd", "httpd-foreground"],
         ImageKind::PhpApache => &["apache2-foreground", "apache2"],
         ImageKind::MetricsServer => &["/metrics-server", "metrics-server"],
+        ImageKind::LocalPathProvisioner => &["local-path-provisioner"],
         ImageKind::LogCollector => &[
             "fluentd",
             "fluent-bit",
@@ -704,6 +709,15 @@ fn default_program(kind: ImageKind, launch: &ContainerLaunch) -> Program {
                 (80, format!("{stamp} [core:notice] [pid 1] AH00094: Command line: 'apache2 -D FOREGROUND'")),
             ])
         }
+        ImageKind::LocalPathProvisioner => {
+            let stamp = |offset: u64| clock_text::strftime("%FT%TZ", at(offset));
+            lines(vec![
+                (200, format!("time=\"{}\" level=debug msg=\"Applied config: {{\\\"nodePathMap\\\":[{{\\\"node\\\":\\\"DEFAULT_PATH_FOR_NON_LISTED_NODES\\\",\\\"paths\\\":[\\\"/var/local-path-provisioner\\\"]}}]}}\"", stamp(200))),
+                (210, format!("time=\"{}\" level=debug msg=\"Provisioner started\"", stamp(210))),
+                (220, format!("{}       1 controller.go:824] \"Starting provisioner controller\"", klog_time(at(220)))),
+                (320, format!("{}       1 controller.go:873] \"Started provisioner controller\"", klog_time(at(320)))),
+            ])
+        }
         ImageKind::MetricsServer => lines(vec![
             (300, format!("{}       1 serving.go:374] Generated self-signed cert (/tmp/apiserver.crt, /tmp/apiserver.key)", klog_time(at(300)))),
             (900, format!("{}       1 handler.go:275] Adding GroupVersion metrics.k8s.io v1beta1 to ResourceManager", klog_time(at(900)))),
@@ -803,7 +817,6 @@ pub fn resource_profile(launch: &ContainerLaunch, program: &Program) -> Resource
         "kube-proxy" => return profile(1, 0, 171),
         "coredns" => return profile(2, 20, 138),
         "kindnetd" => return profile(1, 0, 105),
-        "local-path-provisioner" => return profile(1, 0, 82),
         _ => {}
     }
     match (image_kind(launch.image), program) {
@@ -827,6 +840,7 @@ pub fn resource_profile(launch: &ContainerLaunch, program: &Program) -> Resource
         // Each request runs a million square roots in PHP: ~6.5 ms of CPU.
         (ImageKind::PhpApache, _) => profile(1, 6_500, 92),
         (ImageKind::MetricsServer, _) => profile(4, 0, 196),
+        (ImageKind::LocalPathProvisioner, _) => profile(1, 0, 82),
         (ImageKind::LogCollector, _) => profile(3, 0, 842),
         (ImageKind::HelloWorld, _) | (ImageKind::Pause, _) => profile(0, 0, 3),
         (ImageKind::Generic, _) => profile(1, 20, 52),
