@@ -94,5 +94,14 @@ pub fn curl(cluster: &mut Cluster, args: &[String]) -> Output {
     for (failure, n) in &report.failures {
         text.push_str(&format!("  {failure:<width$}  {n}\n"));
     }
+    if let (Some(p50), Some(p90), Some(p99)) = (
+        report.latency_percentile(50),
+        report.latency_percentile(90),
+        report.latency_percentile(99),
+    ) {
+        text.push_str(&format!(
+            "  latency: p50 {p50}ms, p90 {p90}ms, p99 {p99}ms\n"
+        ));
+    }
     Output::ok(text)
 }

@@ -165,13 +165,24 @@ pub struct TrafficReport {
     pub failures: BTreeMap<String, usize>,
     /// The body of the first answer.
     pub first_body: Option<String>,
-    /// Simulated latency of the answered requests, in milliseconds (min, max).
-    pub latency_millis: Option<(u64, u64)>,
+    /// Simulated latency of each answered request, in milliseconds, in the order sent.
+    pub latencies_millis: Vec<u64>,
 }
 
 impl TrafficReport {
     pub fn failed(&self) -> usize {
         self.failures.values().sum()
+    }
+
+    /// The latency at or below which `percent` of the answered requests came back (nearest
+    /// rank), if any was answered.
+    pub fn latency_percentile(&self, percent: u64) -> Option<u64> {
+        let mut sorted = self.latencies_millis.clone();
+        sorted.sort_unstable();
+        let rank = (sorted.len() as u64 * percent.min(100))
+            .div_ceil(100)
+            .max(1);
+        sorted.get(usize::try_from(rank).ok()? - 1).copied()
     }
 }
 
@@ -268,11 +279,7 @@ impl Cluster {
                     self.record_served_request(&served_by, now);
                     *report.by_endpoint.entry(served_by).or_default() += 1;
                     *report.by_status.entry(status).or_default() += 1;
-                    let latency = 1 + current.draw() % 4;
-                    report.latency_millis = Some(match report.latency_millis {
-                        Some((low, high)) => (low.min(latency), high.max(latency)),
-                        None => (latency, latency),
-                    });
+                    report.latencies_millis.push(1 + current.draw() % 4);
                     report.first_body.get_or_insert(body);
                 }
                 HttpOutcome::UnknownHost => {
@@ -374,5 +381,23 @@ impl Cluster {
         self.served_requests.borrow().get(pod).map_or(0, |times| {
             times.iter().filter(|t| **t > from && **t <= to).count()
         })
+    }
+}
+
+#[cfg(test)]
+mod report_tests {
+    use super::TrafficReport;
+
+    #[test]
+    fn latency_percentiles_are_nearest_rank() {
+        let report = TrafficReport {
+            latencies_millis: vec![4, 1, 3, 2, 1, 1, 2, 1, 1, 4],
+            ..Default::default()
+        };
+        assert_eq!(report.latency_percentile(50), Some(1));
+        assert_eq!(report.latency_percentile(90), Some(4));
+        assert_eq!(report.latency_percentile(99), Some(4));
+        assert_eq!(report.latency_percentile(0), Some(1));
+        assert_eq!(TrafficReport::default().latency_percentile(50), None);
     }
 }
