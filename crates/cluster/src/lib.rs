@@ -77,6 +77,8 @@ pub struct Cluster {
     /// events, when it last synced).
     autoscalers:
         std::collections::BTreeMap<String, controllers::horizontalpodautoscaler::AutoscalerMemory>,
+    /// `kubectl port-forward`s running on "this machine", by local port.
+    port_forwards: std::collections::BTreeMap<u16, traffic::PortForward>,
 }
 
 type ServedRequests = std::collections::BTreeMap<String, std::collections::VecDeque<SimTime>>;
@@ -152,6 +154,7 @@ impl Cluster {
             faults: Default::default(),
             served_requests: Default::default(),
             autoscalers: Default::default(),
+            port_forwards: Default::default(),
             scheduling_diagnoses: Default::default(),
         };
         cluster.bootstrap(shape);

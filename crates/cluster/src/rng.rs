@@ -55,7 +55,7 @@ impl SimRng {
 /// FNV-1a over `parts`, each ended by a zero byte: a stable hash for deterministic choices that
 /// must not draw from the seeded generator (kube-proxy's picks, measurement noise, start-up
 /// jitter).
-pub(crate) fn fnv_parts(parts: &[&str]) -> u64 {
+pub fn fnv_parts(parts: &[&str]) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for part in parts {
         for byte in part.bytes().chain(std::iter::once(0)) {

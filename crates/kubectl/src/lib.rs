@@ -85,6 +85,9 @@ pub struct Kubectl {
     pub watch: Option<verbs::watch::Watch>,
     /// The stream a `logs -f` left open.
     pub follow: Option<verbs::logs::LogFollow>,
+    /// Files `kubectl cp` copied out of containers onto "this machine", by path (relative
+    /// paths without `./`), read before the workspace's own files.
+    pub local_files: std::collections::BTreeMap<String, String>,
 }
 
 impl Default for Kubectl {
@@ -93,6 +96,7 @@ impl Default for Kubectl {
             context_namespace: "default".to_string(),
             watch: None,
             follow: None,
+            local_files: Default::default(),
         }
     }
 }

@@ -28,14 +28,14 @@ pub enum ExecRefusal {
 }
 
 impl Cluster {
-    /// Runs `argv` in `container` (the first one when `None`) of a pod.
-    pub fn exec(
-        &mut self,
+    /// The pod's uid and the container's index in the kubelet's state, when the container is
+    /// running (what exec, cp and attach need), or the API server's or kubelet's refusal.
+    fn running_container(
+        &self,
         namespace: &str,
         pod: &str,
         container: &str,
-        argv: &[String],
-    ) -> Result<ExecOutcome, ExecRefusal> {
+    ) -> Result<(String, usize), ExecRefusal> {
         let resource = model::registry::resolve("pods").expect("registered");
         let object = self
             .get(resource, namespace, pod)
@@ -62,21 +62,108 @@ impl Cluster {
                 "unable to upgrade connection: container not found (\"{container}\")"
             ))
         };
+        let state = self.kubelet.pods.get(&uid).ok_or_else(not_running)?;
+        let index = state
+            .containers
+            .iter()
+            .position(|c| c.name == container)
+            .ok_or_else(not_running)?;
+        if !matches!(
+            state.containers[index].state,
+            ContainerState::Running { .. }
+        ) {
+            return Err(not_running());
+        }
+        Ok((uid, index))
+    }
+
+    /// `kubectl cp`'s read half (kubectl runs `tar cf - PATH` in the container): the file at
+    /// `path`, or every file under the directory `path`, as (path, content). `Ok(None)` when
+    /// the container has no `tar`; an empty list when nothing is there.
+    pub fn read_container_files(
+        &mut self,
+        namespace: &str,
+        pod: &str,
+        container: &str,
+        path: &str,
+    ) -> Result<Option<Vec<(String, String)>>, ExecRefusal> {
+        let (uid, index) = self.running_container(namespace, pod, container)?;
         let now = self.now();
-        let (index, state_snapshot) = {
-            let Some(state) = self.kubelet.pods.get(&uid) else {
-                return Err(not_running());
-            };
-            let Some(index) = state.containers.iter().position(|c| c.name == container) else {
-                return Err(not_running());
-            };
-            if !matches!(
-                state.containers[index].state,
-                ContainerState::Running { .. }
-            ) {
-                return Err(not_running());
+        let Some(run) = self
+            .kubelet
+            .pods
+            .get(&uid)
+            .and_then(|s| s.containers.get(index))
+        else {
+            return Ok(Some(Vec::new()));
+        };
+        if !crate::runtime::programs::image_has_tar(&run.image) {
+            return Ok(None);
+        }
+        let files = run
+            .process
+            .as_ref()
+            .map(|p| p.files_at(now))
+            .unwrap_or_default();
+        let directory = format!("{}/", path.trim_end_matches('/'));
+        Ok(Some(
+            files
+                .into_iter()
+                .filter(|(name, _)| name == path || name.starts_with(&directory))
+                .collect(),
+        ))
+    }
+
+    /// `kubectl cp`'s write half (`tar xf -` in the container): writes the files (under a
+    /// claim's mount they land in its volume). `Ok(false)` when the container has no `tar`.
+    pub fn write_container_files(
+        &mut self,
+        namespace: &str,
+        pod: &str,
+        container: &str,
+        files: &[(String, String)],
+    ) -> Result<bool, ExecRefusal> {
+        let (uid, index) = self.running_container(namespace, pod, container)?;
+        let now = self.now();
+        let Some(run) = self
+            .kubelet
+            .pods
+            .get_mut(&uid)
+            .and_then(|s| s.containers.get_mut(index))
+        else {
+            return Ok(false);
+        };
+        if !crate::runtime::programs::image_has_tar(&run.image) {
+            return Ok(false);
+        }
+        let changes: Vec<(String, Option<String>)> = files
+            .iter()
+            .map(|(path, content)| (path.clone(), Some(content.clone())))
+            .collect();
+        if let Some(process) = run.process.as_mut() {
+            for (path, content) in &changes {
+                process.record_file_change(now, path, content.clone());
             }
-            (index, state.clone())
+        }
+        self.write_through_claims(&uid, index, &changes);
+        self.network_cache.borrow_mut().take();
+        Ok(true)
+    }
+
+    /// Runs `argv` in `container` (the first one when `None`) of a pod.
+    pub fn exec(
+        &mut self,
+        namespace: &str,
+        pod: &str,
+        container: &str,
+        argv: &[String],
+    ) -> Result<ExecOutcome, ExecRefusal> {
+        let (uid, index) = self.running_container(namespace, pod, container)?;
+        let now = self.now();
+        let Some(state_snapshot) = self.kubelet.pods.get(&uid).cloned() else {
+            return Err(ExecRefusal::Client(format!(
+                "unable to upgrade connection: container not found (\"{container}\")"
+            )));
         };
         let run = &state_snapshot.containers[index];
         let files = run

@@ -78,6 +78,9 @@ pub enum HttpOutcome {
     },
     /// `https://` to a server that speaks plain HTTP on that port.
     NotTls { address: String },
+    /// The connection was accepted and closed without an answer (a `kubectl port-forward` to a
+    /// pod port nothing listens on).
+    EmptyReply { address: String },
     /// The name did not resolve.
     UnknownHost,
     /// Connection refused (nothing listening, or a Service without ready endpoints).
@@ -270,7 +273,7 @@ pub fn wget(args: &[String], state: &mut ShellState) -> CommandOutcome {
             ),
             1,
         ),
-        HttpOutcome::NotTls { address } => outcome(
+        HttpOutcome::NotTls { address } | HttpOutcome::EmptyReply { address } => outcome(
             String::new(),
             format!(
                 "{}wget: error getting response: Connection reset by peer\n",
@@ -450,6 +453,11 @@ pub fn curl(args: &[String], state: &mut ShellState) -> CommandOutcome {
                 .into(),
             35,
         ),
+        HttpOutcome::EmptyReply { .. } => outcome(
+            String::new(),
+            "curl: (52) Empty reply from server\n".into(),
+            52,
+        ),
         HttpOutcome::Response {
             status,
             body,
@@ -496,22 +504,27 @@ pub fn curl(args: &[String], state: &mut ShellState) -> CommandOutcome {
                 reason_phrase(status),
                 body.len()
             );
-            let mut text = if head_only {
+            let text = if head_only {
                 headers
             } else if include_headers {
                 format!("{headers}{body}")
             } else {
                 body
             };
-            if write_status {
-                text.push_str(&status.to_string());
-            }
+            // `-w` writes to stdout whatever `-o` does with the body.
+            let written_out = if write_status {
+                status.to_string()
+            } else {
+                String::new()
+            };
             match output_file {
                 Some(file) if file != "-" => {
-                    state.write_file(&file, &text, false);
-                    outcome(String::new(), trace, 0)
+                    if file != "/dev/null" {
+                        state.write_file(&file, &text, false);
+                    }
+                    outcome(written_out, trace, 0)
                 }
-                _ => outcome(text, trace, 0),
+                _ => outcome(text + &written_out, trace, 0),
             }
         }
     }
@@ -644,7 +657,9 @@ pub fn nc(args: &[String], state: &mut ShellState) -> CommandOutcome {
             outcome(String::new(), format!("nc: bad address '{host}'\n"), 1)
         }
         HttpOutcome::Refused { .. } => outcome(String::new(), String::new(), 1),
-        HttpOutcome::NotTls { .. } => outcome(String::new(), String::new(), 0),
+        HttpOutcome::NotTls { .. } | HttpOutcome::EmptyReply { .. } => {
+            outcome(String::new(), String::new(), 0)
+        }
         HttpOutcome::TimedOut { .. } => outcome(String::new(), "nc: timed out\n".into(), 1),
     }
 }

@@ -260,6 +260,23 @@ enum ImageKind {
     Generic,
 }
 
+/// Whether an image ships `tar` (what `kubectl cp` runs in the container): every image with a
+/// shell does; scratch and distroless ones (http-echo, whoami, hello-world, pause,
+/// metrics-server) do not.
+pub fn image_has_tar(image: &str) -> bool {
+    let Ok(reference) = super::catalog::parse_reference(image) else {
+        return false;
+    };
+    !matches!(
+        (image_kind(&reference), reference.short_name()),
+        (ImageKind::HelloApp, "http-echo" | "whoami")
+            | (
+                ImageKind::HelloWorld | ImageKind::Pause | ImageKind::MetricsServer,
+                _
+            )
+    )
+}
+
 fn image_kind(image: &ImageReference) -> ImageKind {
     if image.repository.ends_with("ingress-nginx/controller") {
         return ImageKind::IngressNginx;
@@ -408,12 +425,14 @@ pub fn program_for(launch: &ContainerLaunch) -> Program {
     if server_binaries.contains(&program) {
         return default_program(kind, launch);
     }
-    // Agnhost's image has the binary as its entrypoint: `args: [netexec, …]`.
-    if matches!(
+    // Agnhost's image has the binary as its entrypoint: `args: [netexec, …]`; so do the
+    // scratch images of http-echo and whoami (`args: [-text=hi]`).
+    let entrypoint_image = matches!(
         kind,
         ImageKind::Agnhost | ImageKind::MetricsServer | ImageKind::LogCollector
-    ) && launch.command.is_empty()
-    {
+    ) || (kind == ImageKind::HelloApp
+        && matches!(launch.image.short_name(), "http-echo" | "whoami"));
+    if entrypoint_image && launch.command.is_empty() {
         return default_program(kind, launch);
     }
     if UTILITIES.contains(&program) && kind != ImageKind::Pause && kind != ImageKind::HelloApp {

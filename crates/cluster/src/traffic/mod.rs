@@ -49,6 +49,17 @@ impl Client {
     }
 }
 
+/// A `kubectl port-forward`: connections to `127.0.0.1:LOCAL` on this machine go, through the
+/// kubelet, to `port` inside the pod (no Service, no NetworkPolicy on the way).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortForward {
+    pub namespace: String,
+    pub pod: String,
+    /// The pod it was started for: a new pod of the same name is not it.
+    pub pod_uid: String,
+    pub port: u16,
+}
+
 /// The network as one client sees it at one instant.
 pub struct ClientNetwork {
     view: Rc<NetworkView>,
@@ -187,6 +198,34 @@ impl TrafficReport {
 }
 
 impl Cluster {
+    /// Starts forwarding `local_port` on this machine to `port` of a pod; `false` when a
+    /// forward already listens on that port.
+    pub fn start_port_forward(&mut self, local_port: u16, forward: PortForward) -> bool {
+        // A forward whose pod is gone has stopped (kubectl port-forward exits with it).
+        let pods = model::registry::resolve("pods").expect("registered");
+        let live: Vec<u16> = self
+            .port_forwards
+            .iter()
+            .filter(|(_, f)| {
+                self.get(pods, &f.namespace, &f.pod)
+                    .is_ok_and(|p| p.metadata().uid.as_deref() == Some(f.pod_uid.as_str()))
+            })
+            .map(|(port, _)| *port)
+            .collect();
+        self.port_forwards.retain(|port, _| live.contains(port));
+        if self.port_forwards.contains_key(&local_port) {
+            return false;
+        }
+        self.port_forwards.insert(local_port, forward);
+        self.network_cache.borrow_mut().take();
+        true
+    }
+
+    /// The port-forwards running, by local port.
+    pub fn port_forwards(&self) -> &std::collections::BTreeMap<u16, PortForward> {
+        &self.port_forwards
+    }
+
     /// The network as it stands now (cached for this instant and resourceVersion).
     pub fn network_view(&self) -> Rc<NetworkView> {
         let key = (self.now(), self.resource_version());
@@ -293,6 +332,9 @@ impl Cluster {
                 }
                 HttpOutcome::TimedOut { .. } => {
                     *report.failures.entry("timed out".into()).or_default() += 1
+                }
+                HttpOutcome::EmptyReply { .. } => {
+                    *report.failures.entry("empty reply".into()).or_default() += 1
                 }
                 HttpOutcome::NotTls { .. } => {
                     *report

@@ -84,6 +84,8 @@ pub const INGRESS_CLASS: &str = "nginx";
 /// The network at one instant.
 #[derive(Debug, Clone, Default)]
 pub struct NetworkView {
+    /// `kubectl port-forward`s: local port → the pod's address and port.
+    forwards: BTreeMap<u16, (String, u16)>,
     ingress_routes: Vec<IngressRoute>,
     ingress_tls: Vec<IngressTls>,
     policies: Policies,
@@ -343,7 +345,28 @@ impl NetworkView {
             &store.list(resource("networkpolicies"), None),
             &store.list(resource("namespaces"), None),
         );
+        let pods_resource = resource("pods");
+        let forwards = cluster
+            .port_forwards()
+            .iter()
+            .filter_map(|(local, forward)| {
+                let pod = store.get(&crate::api::key_for(
+                    pods_resource,
+                    &forward.namespace,
+                    &forward.pod,
+                ))?;
+                if pod.metadata().uid.as_deref() != Some(forward.pod_uid.as_str()) {
+                    return None;
+                }
+                let Object::Pod(typed) = &**pod else {
+                    return None;
+                };
+                let ip = typed.status.as_ref()?.pod_ip.clone()?;
+                Some((*local, (ip, forward.port)))
+            })
+            .collect();
         NetworkView {
+            forwards,
             unreachable: cluster.unreachable_pod_addresses(),
             ingress_routes,
             ingress_tls,
@@ -375,6 +398,12 @@ impl NetworkView {
         // hosts to the ingress controller's external address (as a tutorial's /etc/hosts line
         // or DNS record would make them).
         if namespace.is_none() {
+            if name == "localhost" {
+                return Lookup::Addresses {
+                    name,
+                    addresses: vec!["127.0.0.1".to_string()],
+                };
+            }
             if self
                 .ingress_routes
                 .iter()
@@ -604,6 +633,9 @@ impl NetworkView {
         request: &HttpRequest,
         draw: u64,
     ) -> HttpOutcome {
+        if client.namespace.is_none() && address == "127.0.0.1" {
+            return self.forwarded(port, client, request, draw);
+        }
         if let Some(service) = self
             .services
             .iter()
@@ -670,6 +702,72 @@ impl NetworkView {
             HttpOutcome::TimedOut {
                 address: address.to_string(),
             }
+        }
+    }
+
+    /// This machine's `127.0.0.1:PORT`: a `kubectl port-forward` carries the connection through
+    /// the kubelet into the pod (no Service, no NetworkPolicy); nothing listening there is an
+    /// empty reply, no forward on the port a refusal.
+    fn forwarded(
+        &self,
+        port: u16,
+        client: &Client,
+        request: &HttpRequest,
+        draw: u64,
+    ) -> HttpOutcome {
+        let Some((pod_ip, pod_port)) = self.forwards.get(&port) else {
+            return HttpOutcome::Refused {
+                address: "127.0.0.1".to_string(),
+            };
+        };
+        let listening = self.listeners.get(pod_ip).and_then(|containers| {
+            containers
+                .iter()
+                .find(|l| l.ports.contains(pod_port) && l.listening_from <= self.now)
+        });
+        let outcome = match listening {
+            _ if self.unreachable.contains(pod_ip) => HttpOutcome::EmptyReply {
+                address: "127.0.0.1".to_string(),
+            },
+            Some(listener)
+                if listener.site == crate::runtime::programs::Site::IngressController
+                    && (*pod_port == 80 || *pod_port == 443) =>
+            {
+                self.ingress_controller(listener, pod_ip, *pod_port, client, request, draw)
+            }
+            Some(_) if request.tls => HttpOutcome::NotTls {
+                address: pod_ip.clone(),
+            },
+            Some(listener) => {
+                let (status, body) =
+                    answer::respond(listener, request, client, *pod_port, self.now);
+                HttpOutcome::Response {
+                    address: pod_ip.clone(),
+                    status,
+                    body,
+                    served_by: format!("{}/{}", listener.namespace, listener.pod_name),
+                    certificate: None,
+                }
+            }
+            None => HttpOutcome::EmptyReply {
+                address: "127.0.0.1".to_string(),
+            },
+        };
+        match outcome {
+            HttpOutcome::Response {
+                status,
+                body,
+                served_by,
+                certificate,
+                ..
+            } => HttpOutcome::Response {
+                address: "127.0.0.1".to_string(),
+                status,
+                body,
+                served_by,
+                certificate,
+            },
+            other => other,
         }
     }
 

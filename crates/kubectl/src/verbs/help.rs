@@ -493,6 +493,29 @@ pub(crate) const EXEC_FLAGS: &[Flag] = &[
     Flag::new("tty", Bool, "false", "Stdin is a TTY (accepted; interactive sessions are not simulated).").short('t'),
 ];
 
+/// `kubectl attach`.
+const ATTACH_FLAGS: &[Flag] = &[
+    Flag::new("container", Str, "", "The container to attach to; without it, the one the kubectl.kubernetes.io/default-container annotation names, else the pod's first.").short('c'),
+    Flag::new("detach-keys", Str, "ctrl-p,ctrl-q", "The keys that detach from the container (accepted; Ctrl+C ends the stream in the page)."),
+    Flag::new("pod-running-timeout", Str, "1m0s", "How long to wait for a pod to run (like 5s, 2m or 3h, above zero)."),
+    Flag::new("quiet", Bool, "false", "Print only what the container prints.").short('q'),
+    Flag::new("stdin", Bool, "false", "Pass stdin to the container (accepted; the programs here read no input).").short('i'),
+    Flag::new("tty", Bool, "false", "Stdin is a TTY (accepted).").short('t'),
+];
+
+/// `kubectl port-forward`.
+const PORT_FORWARD_FLAGS: &[Flag] = &[
+    Flag::new("address", Slice, "localhost", "The addresses to listen on, comma-separated: IP addresses or localhost (127.0.0.1 and ::1)."),
+    Flag::new("pod-running-timeout", Str, "1m0s", "How long to wait for a pod to run (like 5s, 2m or 3h, above zero)."),
+];
+
+/// `kubectl cp`.
+const CP_FLAGS: &[Flag] = &[
+    Flag::new("container", Str, "", "The container to copy to or from; without it, the one the kubectl.kubernetes.io/default-container annotation names, else the pod's first.").short('c'),
+    Flag::new("no-preserve", Bool, "false", "Do not keep the copied files' ownership and permissions in the container (accepted; the simulated files have none)."),
+    Flag::new("retries", Int32, "0", "How many times to retry a copy out of a container; 0 for none, negative for no limit (accepted; copies here do not break off)."),
+];
+
 /// `kubectl logs`.
 const LOGS_FLAGS: &[Flag] = &[
     Flag::new("all-containers", Bool, "false", "The logs of every container of the pod(s)."),
@@ -822,6 +845,40 @@ pub(crate) fn text(path: &[&str]) -> Option<String> {
             ],
             EXEC_FLAGS,
             "kubectl exec (POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...] [options]",
+        ),
+        "cp" => (
+            "Copy files and directories between this machine and a container.\n\n kubectl streams a tar archive through exec, so the container's image must have 'tar' (scratch and distroless images do not). In the playground, \"this machine\" is the script's directory (or nothing, in the page) plus what earlier cp commands copied out of containers.",
+            &[
+                ("Copy a local file into a pod", "kubectl cp ./index.html web-0:/usr/share/nginx/html/index.html"),
+                ("Copy a local directory into a pod's directory", "kubectl cp ./site web-0:/usr/share/nginx/html"),
+                ("Copy a file out of a pod in namespace dev", "kubectl cp dev/db-0:/var/lib/data/dump.sql ./dump.sql"),
+                ("Copy into a particular container", "kubectl cp ./app.conf mypod:/etc/app.conf -c sidecar"),
+            ],
+            CP_FLAGS,
+            "kubectl cp <file-spec-src> <file-spec-dest> [options]",
+        ),
+        "attach" => (
+            "Attach to the output of a process already running in a container.\n\n Prints what the container's main process writes from now on (what kubectl logs -f would add), until Ctrl+C in the page or the next sleep in a script. Sending input to the process (-i) is not simulated.",
+            &[
+                ("The output of pod mypod (its default container)", "kubectl attach mypod"),
+                ("The output of container ruby-container of pod mypod", "kubectl attach mypod -c ruby-container"),
+                ("The output of the first pod of replica set nginx", "kubectl attach rs/nginx"),
+            ],
+            ATTACH_FLAGS,
+            "kubectl attach (POD | TYPE/NAME) -c CONTAINER [options]",
+        ),
+        "port-forward" => (
+            "Forward one or more local ports to a pod.\n\n Name the pod, or a workload or Service whose pod kubectl picks (a Service's port becomes its targetPort). In the playground the forward runs in the background: the next commands can reach it with curl http://localhost:PORT/. It ends when its pod goes away, as the real command ends when the pod terminates.",
+            &[
+                ("Forward local ports 5000 and 6000 to the same ports of a pod", "kubectl port-forward pod/mypod 5000 6000"),
+                ("Forward to a pod of a deployment", "kubectl port-forward deployment/mydeployment 5000 6000"),
+                ("Forward local 8443 to the targetPort of the Service port named https", "kubectl port-forward service/myservice 8443:https"),
+                ("Forward local 8888 to 5000 in the pod", "kubectl port-forward pod/mypod 8888:5000"),
+                ("Listen on every address", "kubectl port-forward --address 0.0.0.0 pod/mypod 8888:5000"),
+                ("Pick a free local port", "kubectl port-forward pod/mypod :5000"),
+            ],
+            PORT_FORWARD_FLAGS,
+            "kubectl port-forward TYPE/NAME [options] [LOCAL_PORT:]REMOTE_PORT [...[LOCAL_PORT_N:]REMOTE_PORT_N]",
         ),
         "events" => (
             "List events, oldest first.\n\n Shows the events of the current namespace, of every namespace with -A, or only those about one object with --for. Each row tells when the event was last seen (and how often it repeated), its type and reason, the object it is about and its message.",

@@ -27,6 +27,10 @@ Cluster Management Commands:
 Troubleshooting and Debugging Commands:
   describe        Show the details of resources
   logs            Print the log of a container in a pod
+  attach          Attach to the output of a running container
+  exec            Run a command in a container
+  port-forward    Forward one or more local ports to a pod
+  cp              Copy files and directories to and from containers
   auth            Check what a user may do
   events          List the cluster's events
 

@@ -203,6 +203,17 @@ pub struct LogFollow {
 }
 
 impl LogFollow {
+    /// A stream of what one container prints from now on (`kubectl attach`).
+    pub(crate) fn from_now(cluster: &Cluster, namespace: &str, pod: &str, container: &str) -> Self {
+        LogFollow {
+            namespace: namespace.to_string(),
+            targets: vec![(pod.to_string(), container.to_string())],
+            prefix: false,
+            timestamps: false,
+            printed_until: cluster.now(),
+        }
+    }
+
     /// The lines written since the last call.
     pub fn lines(&mut self, cluster: &Cluster) -> String {
         let now = cluster.now();

@@ -1,8 +1,10 @@
 //! One module per kubectl verb; [`dispatch`] picks the verb like cobra does.
 
 mod apply;
+mod attach;
 mod auth;
 mod autoscale;
+mod cp;
 mod create;
 mod create_input;
 mod delete;
@@ -17,6 +19,7 @@ mod info;
 pub mod logs;
 mod modify;
 mod node;
+mod port_forward;
 mod replace;
 mod rollout;
 mod run;
@@ -30,17 +33,14 @@ use crate::{Kubectl, Output, Workspace};
 
 /// Verbs real kubectl has that this playground does not implement yet: they say so plainly.
 const NOT_YET_IMPLEMENTED: &[&str] = &[
-    "attach",
     "certificate",
     "completion",
-    "cp",
     "debug",
     "diff",
     "edit",
     "explain",
     "kustomize",
     "plugin",
-    "port-forward",
     "proxy",
 ];
 
@@ -87,6 +87,9 @@ pub(crate) fn dispatch(
         "events" => events::events(kubectl, cluster, &rest),
         "logs" => logs::logs(kubectl, cluster, &rest),
         "exec" => exec::exec(kubectl, cluster, &rest),
+        "cp" => cp::cp(kubectl, cluster, &rest, workspace),
+        "attach" => attach::attach(kubectl, cluster, &rest),
+        "port-forward" => port_forward::port_forward(kubectl, cluster, &rest),
         "replace" => replace::replace(kubectl, cluster, &rest, workspace),
         "patch" => modify::patch(kubectl, cluster, &rest),
         "label" => modify::label(kubectl, cluster, &rest),
