@@ -150,6 +150,50 @@ impl Cluster {
         Ok(true)
     }
 
+    /// The `pods/NAME/ephemeralcontainers` subresource (what `kubectl debug` patches): adds an
+    /// ephemeral container to a pod; its kubelet starts it at once. Names must be unique among
+    /// all the pod's containers; a finished pod cannot take one.
+    pub fn add_ephemeral_container(
+        &mut self,
+        namespace: &str,
+        pod: &str,
+        container: Value,
+    ) -> Result<(), ApiError> {
+        let resource = model::registry::resolve("pods").expect("registered");
+        let mut object = self.get(resource, namespace, pod)?.to_json_value();
+        let name = container["name"].as_str().unwrap_or("").to_string();
+        let existing = ["containers", "initContainers", "ephemeralContainers"]
+            .iter()
+            .flat_map(|key| object["spec"][*key].as_array().cloned().unwrap_or_default())
+            .any(|c| c["name"] == name.as_str());
+        let index = object["spec"]["ephemeralContainers"]
+            .as_array()
+            .map_or(0, Vec::len);
+        if existing {
+            return Err(ApiError::unprocessable(format!(
+                "Pod \"{pod}\" is invalid: spec.ephemeralContainers[{index}].name: Duplicate value: \"{name}\""
+            )));
+        }
+        if container["image"].as_str().unwrap_or("").is_empty() {
+            return Err(ApiError::unprocessable(format!(
+                "Pod \"{pod}\" is invalid: spec.ephemeralContainers[{index}].image: Required value"
+            )));
+        }
+        match object["spec"]["ephemeralContainers"].as_array_mut() {
+            Some(list) => list.push(container),
+            None => object["spec"]["ephemeralContainers"] = Value::Array(vec![container]),
+        }
+        let object =
+            Object::from_json_value(object).map_err(|e| ApiError::bad_request(e.to_string()))?;
+        let uid = object.metadata().uid.clone().unwrap_or_default();
+        self.api.write_internal(object);
+        if let Some(state) = self.kubelet.pods.get_mut(&uid) {
+            state.resync = true;
+        }
+        self.run_components();
+        Ok(())
+    }
+
     /// Runs `argv` in `container` (the first one when `None`) of a pod.
     pub fn exec(
         &mut self,

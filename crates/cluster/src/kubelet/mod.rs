@@ -167,6 +167,9 @@ struct ContainerRun {
     oom_kill: bool,
     /// What the running instance costs in CPU and memory.
     profile: programs::ResourceProfile,
+    /// An ephemeral container (`kubectl debug`): added to a running pod, never restarted, not
+    /// counted in the pod's phase or readiness.
+    ephemeral: bool,
     /// The running instance is being replaced because its spec changed.
     spec_changed: bool,
 }
@@ -318,6 +321,7 @@ impl Cluster {
             host: Some(state.node.clone()),
         };
         let mut changed = first || std::mem::take(&mut state.resync);
+        changed |= add_ephemeral_containers(value, &mut state, now);
         let generation = value["metadata"]["generation"].as_i64().unwrap_or(0);
         if generation != state.generation {
             state.generation = generation;
@@ -864,7 +868,9 @@ impl Cluster {
             container.action = Some((SimTime(at.0 + RELIST_MILLIS), Action::Restart));
             return;
         }
-        let restart = if container.sidecar {
+        let restart = if container.ephemeral {
+            false
+        } else if container.sidecar {
             true
         } else if container.init {
             code != 0 && policy != "Never"
@@ -901,7 +907,8 @@ impl Cluster {
     /// Queues the container after `index` in the start sequence.
     fn schedule_next(&mut self, state: &mut KubeletPod, index: usize, at: SimTime) {
         if let Some(next) = state.containers.get_mut(index + 1) {
-            if next.action.is_none()
+            if !next.ephemeral
+                && next.action.is_none()
                 && matches!(next.state, ContainerState::Waiting { .. })
                 && next.restart_count == 0
                 && next.process.is_none()
@@ -1128,6 +1135,70 @@ fn string_list(value: &Value) -> Vec<String> {
         .collect()
 }
 
+/// Ephemeral containers the pod's spec gained (`kubectl debug`) join the running pod and start
+/// now; whether any did.
+fn add_ephemeral_containers(pod: &Value, state: &mut KubeletPod, now: SimTime) -> bool {
+    if state.terminating || state.pod_ip.is_none() {
+        return false;
+    }
+    let mut added = false;
+    for spec in pod["spec"]["ephemeralContainers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        let name = spec["name"].as_str().unwrap_or("");
+        if state.containers.iter().any(|c| c.name == name) {
+            continue;
+        }
+        let mut run = container_run(spec, false, "ContainerCreating");
+        run.ephemeral = true;
+        run.action = Some((now, Action::EnsureImage));
+        state.containers.push(run);
+        added = true;
+    }
+    added
+}
+
+/// A container as the kubelet first knows it: waiting (with `waiting` as its reason), nothing
+/// pulled or started yet.
+fn container_run(spec: &Value, init: bool, waiting: &str) -> ContainerRun {
+    ContainerRun {
+        name: spec["name"].as_str().unwrap_or("").to_string(),
+        image: spec["image"].as_str().unwrap_or("").to_string(),
+        pull_policy: spec["imagePullPolicy"]
+            .as_str()
+            .unwrap_or("IfNotPresent")
+            .to_string(),
+        init,
+        sidecar: init && spec["restartPolicy"].as_str() == Some("Always"),
+        spec: spec.clone(),
+        restart_count: 0,
+        state: ContainerState::Waiting {
+            reason: waiting.into(),
+            message: None,
+        },
+        last_terminated: None,
+        process: None,
+        previous_log: None,
+        crash_backoff: None,
+        pull_backoff: None,
+        pulled: false,
+        action: None,
+        restart_at: None,
+        listener: None,
+        sigterm_exit: None,
+        environment: Vec::new(),
+        probes: Vec::new(),
+        started_ok: false,
+        ready: false,
+        oom_kill: false,
+        profile: Default::default(),
+        spec_changed: false,
+        ephemeral: false,
+    }
+}
+
 fn new_pod(pod: &Value, node: &str, now: SimTime) -> KubeletPod {
     let mut containers = Vec::new();
     let init_specs: Vec<&Value> = pod["spec"]["initContainers"]
@@ -1143,44 +1214,12 @@ fn new_pod(pod: &Value, node: &str, now: SimTime) -> KubeletPod {
     let init_count = init_specs.len();
     for (i, spec) in init_specs.into_iter().chain(app_specs).enumerate() {
         let init = i < init_count;
-        containers.push(ContainerRun {
-            name: spec["name"].as_str().unwrap_or("").to_string(),
-            image: spec["image"].as_str().unwrap_or("").to_string(),
-            pull_policy: spec["imagePullPolicy"]
-                .as_str()
-                .unwrap_or("IfNotPresent")
-                .to_string(),
-            init,
-            sidecar: init && spec["restartPolicy"].as_str() == Some("Always"),
-            spec: spec.clone(),
-            restart_count: 0,
-            state: ContainerState::Waiting {
-                reason: if init || init_count > 0 {
-                    "PodInitializing"
-                } else {
-                    "ContainerCreating"
-                }
-                .into(),
-                message: None,
-            },
-            last_terminated: None,
-            process: None,
-            previous_log: None,
-            crash_backoff: None,
-            pull_backoff: None,
-            pulled: false,
-            action: None,
-            restart_at: None,
-            listener: None,
-            sigterm_exit: None,
-            environment: Vec::new(),
-            probes: Vec::new(),
-            started_ok: false,
-            ready: false,
-            oom_kill: false,
-            profile: Default::default(),
-            spec_changed: false,
-        });
+        let waiting = if init || init_count > 0 {
+            "PodInitializing"
+        } else {
+            "ContainerCreating"
+        };
+        containers.push(container_run(spec, init, waiting));
     }
     // Init containers wait as PodInitializing until they run; the first one is being created.
     KubeletPod {

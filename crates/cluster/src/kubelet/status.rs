@@ -28,7 +28,8 @@ pub(super) fn hex_id(parts: &[&str]) -> String {
 
 /// The pod phase from its containers, as the kubelet's `getPhase` decides it.
 pub(super) fn pod_phase(state: &KubeletPod) -> &'static str {
-    let (init, app) = state.containers.split_at(state.init_count);
+    let (init, rest) = state.containers.split_at(state.init_count);
+    let app: Vec<&ContainerRun> = rest.iter().filter(|c| !c.ephemeral).collect();
     let mut pending_init = 0;
     let mut failed_init = 0;
     for c in init.iter().filter(|c| !c.sidecar) {
@@ -199,13 +200,29 @@ impl Cluster {
             }
             s
         };
-        let (init, app) = state.containers.split_at(state.init_count);
+        let (init, rest) = state.containers.split_at(state.init_count);
+        let app: Vec<&ContainerRun> = rest.iter().filter(|c| !c.ephemeral).collect();
+        let ephemeral: Vec<Value> = rest
+            .iter()
+            .filter(|c| c.ephemeral)
+            .map(|c| {
+                let mut s = container_status(c);
+                if let Some(map) = s.as_object_mut() {
+                    map.remove("started");
+                    map.insert("ready".into(), json!(false));
+                }
+                s
+            })
+            .collect();
+        if !ephemeral.is_empty() {
+            status["ephemeralContainerStatuses"] = json!(ephemeral);
+        }
         if !init.is_empty() {
             status["initContainerStatuses"] =
                 json!(init.iter().map(container_status).collect::<Vec<_>>());
         }
         // The kubelet reports app containers sorted by name (init containers in spec order).
-        let mut app_statuses: Vec<Value> = app.iter().map(container_status).collect();
+        let mut app_statuses: Vec<Value> = app.iter().map(|c| container_status(c)).collect();
         app_statuses.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
         status["containerStatuses"] = json!(app_statuses);
         let phase = pod_phase(state);

@@ -137,6 +137,13 @@ impl ClientNetwork {
 
 impl Network for ClientNetwork {
     fn lookup(&self, name: &str) -> Lookup {
+        // /etc/hosts, before any DNS server is asked.
+        if name.eq_ignore_ascii_case("localhost") {
+            return Lookup::Addresses {
+                name: "localhost".into(),
+                addresses: vec!["127.0.0.1".into()],
+            };
+        }
         if !self.view.dns_reachable_from(&self.client) {
             return Lookup::Unreachable;
         }

@@ -636,6 +636,17 @@ impl NetworkView {
         if client.namespace.is_none() && address == "127.0.0.1" {
             return self.forwarded(port, client, request, draw);
         }
+        // Inside a pod, localhost is the pod itself (its containers share one network
+        // namespace): no kube-proxy, no NetworkPolicy.
+        if client.namespace.is_some() && (address == "127.0.0.1" || address == client.address) {
+            let own = client.address.clone();
+            return match self.direct_to_pod(&own, port, client, request, draw) {
+                Some(outcome) => outcome,
+                None => HttpOutcome::Refused {
+                    address: address.to_string(),
+                },
+            };
+        }
         if let Some(service) = self
             .services
             .iter()
@@ -705,6 +716,44 @@ impl NetworkView {
         }
     }
 
+    /// A connection that reaches a pod's network namespace without kube-proxy or NetworkPolicy
+    /// (a port-forward, or the pod's own localhost): what listens on `port` answers; `None`
+    /// when nothing does.
+    fn direct_to_pod(
+        &self,
+        pod_ip: &str,
+        port: u16,
+        client: &Client,
+        request: &HttpRequest,
+        draw: u64,
+    ) -> Option<HttpOutcome> {
+        let listener = self.listeners.get(pod_ip).and_then(|containers| {
+            containers
+                .iter()
+                .find(|l| l.ports.contains(&port) && l.listening_from <= self.now)
+        })?;
+        Some(
+            if listener.site == crate::runtime::programs::Site::IngressController
+                && (port == 80 || port == 443)
+            {
+                self.ingress_controller(listener, pod_ip, port, client, request, draw)
+            } else if request.tls {
+                HttpOutcome::NotTls {
+                    address: pod_ip.to_string(),
+                }
+            } else {
+                let (status, body) = answer::respond(listener, request, client, port, self.now);
+                HttpOutcome::Response {
+                    address: pod_ip.to_string(),
+                    status,
+                    body,
+                    served_by: format!("{}/{}", listener.namespace, listener.pod_name),
+                    certificate: None,
+                }
+            },
+        )
+    }
+
     /// This machine's `127.0.0.1:PORT`: a `kubectl port-forward` carries the connection through
     /// the kubelet into the pod (no Service, no NetworkPolicy); nothing listening there is an
     /// empty reply, no forward on the port a refusal.
@@ -720,38 +769,15 @@ impl NetworkView {
                 address: "127.0.0.1".to_string(),
             };
         };
-        let listening = self.listeners.get(pod_ip).and_then(|containers| {
-            containers
-                .iter()
-                .find(|l| l.ports.contains(pod_port) && l.listening_from <= self.now)
-        });
-        let outcome = match listening {
-            _ if self.unreachable.contains(pod_ip) => HttpOutcome::EmptyReply {
+        let outcome = if self.unreachable.contains(pod_ip) {
+            HttpOutcome::EmptyReply {
                 address: "127.0.0.1".to_string(),
-            },
-            Some(listener)
-                if listener.site == crate::runtime::programs::Site::IngressController
-                    && (*pod_port == 80 || *pod_port == 443) =>
-            {
-                self.ingress_controller(listener, pod_ip, *pod_port, client, request, draw)
             }
-            Some(_) if request.tls => HttpOutcome::NotTls {
-                address: pod_ip.clone(),
-            },
-            Some(listener) => {
-                let (status, body) =
-                    answer::respond(listener, request, client, *pod_port, self.now);
-                HttpOutcome::Response {
-                    address: pod_ip.clone(),
-                    status,
-                    body,
-                    served_by: format!("{}/{}", listener.namespace, listener.pod_name),
-                    certificate: None,
-                }
-            }
-            None => HttpOutcome::EmptyReply {
-                address: "127.0.0.1".to_string(),
-            },
+        } else {
+            self.direct_to_pod(pod_ip, *pod_port, client, request, draw)
+                .unwrap_or(HttpOutcome::EmptyReply {
+                    address: "127.0.0.1".to_string(),
+                })
         };
         match outcome {
             HttpOutcome::Response {

@@ -1088,6 +1088,26 @@ pub(crate) fn content_hash(manifest: &Value) -> String {
 /// tag or digest (`registry.k8s.io/echoserver:1.4` → `echoserver`). A name with `_` or `.` gets
 /// them turned into `-` plus a random five-character suffix, as kubectl does; here the suffix
 /// is drawn from `seed` so that a run is reproducible.
+/// Five characters of kubectl's random-name alphabet, drawn from `seed` and `salt` (kubectl
+/// draws them at random; here a run is reproducible).
+pub(crate) fn random_suffix(seed: u64, salt: &str) -> String {
+    const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    // FNV-1a over the seed and the salt, then a small xorshift walk for the five letters.
+    let mut state: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in seed.to_le_bytes().iter().chain(salt.as_bytes()) {
+        state ^= u64::from(*byte);
+        state = state.wrapping_mul(0x0100_0000_01b3);
+    }
+    (0..5)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            ALPHABET[(state % ALPHABET.len() as u64) as usize] as char
+        })
+        .collect()
+}
+
 pub(crate) fn container_name_for(image: &str, seed: u64) -> String {
     let last = image.rsplit('/').next().unwrap_or(image);
     let without_tag = last.split(':').next().unwrap_or(last);
@@ -1095,21 +1115,7 @@ pub(crate) fn container_name_for(image: &str, seed: u64) -> String {
     if !name.contains(['_', '.']) {
         return name.to_string();
     }
-    const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
-    // FNV-1a over the seed and the image, then a small xorshift walk for the five letters.
-    let mut state: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in seed.to_le_bytes().iter().chain(image.as_bytes()) {
-        state ^= u64::from(*byte);
-        state = state.wrapping_mul(0x0100_0000_01b3);
-    }
-    let suffix: String = (0..5)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            ALPHABET[(state % ALPHABET.len() as u64) as usize] as char
-        })
-        .collect();
+    let suffix = random_suffix(seed, image);
     format!("{}-{suffix}", name.replace(['_', '.'], "-"))
 }
 

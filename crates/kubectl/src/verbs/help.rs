@@ -493,6 +493,34 @@ pub(crate) const EXEC_FLAGS: &[Flag] = &[
     Flag::new("tty", Bool, "false", "Stdin is a TTY (accepted; interactive sessions are not simulated).").short('t'),
 ];
 
+/// `kubectl debug`.
+const DEBUG_FLAGS: &[Flag] = &[
+    Flag::new("arguments-only", Bool, "false", "The words after -- become the container's args instead of its command."),
+    Flag::new("attach", Bool, "false", "Wait for the container to start and attach to it (as -i does)."),
+    Flag::new("container", Str, "", "The debug container's name (default: debugger-XXXXX); with --copy-to, the container of the copy to change.").short('c'),
+    Flag::new("copy-to", Str, "", "Create a copy of the pod with this name instead of adding an ephemeral container."),
+    Flag::new("custom", Str, "", "A JSON or YAML file with a partial container spec to merge (not available in the playground yet)."),
+    Flag::new("env", Array, "", "Environment variables of the debug container, NAME=VALUE."),
+    Flag::new("filename", Array, "", "A file naming the pod to debug (not available in the playground yet).").short('f'),
+    Flag::new("image", Str, "", "The debug container's image."),
+    Flag::new("image-pull-policy", Str, "", "The debug container's image pull policy."),
+    Flag::new("keep-annotations", Bool, "false", "With --copy-to, keep the pod's annotations."),
+    Flag::new("keep-init-containers", Bool, "true", "With --copy-to, keep the pod's init containers."),
+    Flag::new("keep-labels", Bool, "false", "With --copy-to, keep the pod's labels (Services and controllers may then pick the copy up)."),
+    Flag::new("keep-liveness", Bool, "false", "With --copy-to, keep the liveness probes."),
+    Flag::new("keep-readiness", Bool, "false", "With --copy-to, keep the readiness probes."),
+    Flag::new("keep-startup", Bool, "false", "With --copy-to, keep the startup probes."),
+    Flag::new("profile", Str, "general", "The security profile of the debug container: legacy, general, baseline, netadmin, restricted or sysadmin."),
+    Flag::new("quiet", Bool, "false", "Print only what the session prints.").short('q'),
+    Flag::new("replace", Bool, "false", "With --copy-to, delete the original pod."),
+    Flag::new("same-node", Bool, "false", "With --copy-to, put the copy on the original's node."),
+    Flag::new("set-image", Slice, "", "With --copy-to, change images: NAME=IMAGE pairs, * for every container."),
+    Flag::new("share-processes", Bool, "true", "With --copy-to, let the copy's containers see each other's processes."),
+    Flag::new("stdin", Bool, "false", "Keep stdin open on the container (an interactive session is not simulated).").short('i'),
+    Flag::new("target", Str, "", "Share this container's process namespace with the ephemeral container."),
+    Flag::new("tty", Bool, "false", "Allocate a TTY for the debug container.").short('t'),
+];
+
 /// `kubectl attach`.
 const ATTACH_FLAGS: &[Flag] = &[
     Flag::new("container", Str, "", "The container to attach to; without it, the one the kubectl.kubernetes.io/default-container annotation names, else the pod's first.").short('c'),
@@ -856,6 +884,19 @@ pub(crate) fn text(path: &[&str]) -> Option<String> {
             ],
             CP_FLAGS,
             "kubectl cp <file-spec-src> <file-spec-dest> [options]",
+        ),
+        "debug" => (
+            "Create debugging sessions for troubleshooting workloads and nodes.\n\n For a pod: an ephemeral container joins the running pod (--target shares a container's process namespace), or --copy-to makes a debugging copy of the pod with a container added or changed. For node/NAME: a pod on that node in its host namespaces with the node's root filesystem at /host. Interactive sessions (-it) are not simulated in the playground: the debug container keeps running, and kubectl exec POD -c NAME -- COMMAND runs commands in it.",
+            &[
+                ("Add a debug container to pod mypod", "kubectl debug mypod -it --image=busybox"),
+                ("Share the process namespace of container app", "kubectl debug mypod --image=busybox --target=app -- sleep 3600"),
+                ("Name the debug container", "kubectl debug --image=myproj/debug-tools -c debugger mypod"),
+                ("A copy of mypod with a debug container added", "kubectl debug mypod -it --image=busybox --copy-to=my-debugger"),
+                ("A copy of mypod with every image changed", "kubectl debug mypod --copy-to=my-debugger --set-image=*=busybox"),
+                ("A pod on node mynode with the host's filesystem at /host", "kubectl debug node/mynode -it --image=busybox"),
+            ],
+            DEBUG_FLAGS,
+            "kubectl debug (POD | TYPE[[.VERSION].GROUP]/NAME) [ -- COMMAND [args...] ] [options]",
         ),
         "attach" => (
             "Attach to the output of a process already running in a container.\n\n Prints what the container's main process writes from now on (what kubectl logs -f would add), until Ctrl+C in the page or the next sleep in a script. Sending input to the process (-i) is not simulated.",

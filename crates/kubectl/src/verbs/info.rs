@@ -32,6 +32,7 @@ Troubleshooting and Debugging Commands:
   port-forward    Forward one or more local ports to a pod
   cp              Copy files and directories to and from containers
   auth            Check what a user may do
+  debug           Create debugging sessions for pods and nodes
   events          List the cluster's events
 
 Advanced Commands:

@@ -7,6 +7,7 @@ mod autoscale;
 mod cp;
 mod create;
 mod create_input;
+mod debug;
 mod delete;
 mod describe;
 mod events;
@@ -35,7 +36,6 @@ use crate::{Kubectl, Output, Workspace};
 const NOT_YET_IMPLEMENTED: &[&str] = &[
     "certificate",
     "completion",
-    "debug",
     "diff",
     "edit",
     "explain",
@@ -89,6 +89,7 @@ pub(crate) fn dispatch(
         "exec" => exec::exec(kubectl, cluster, &rest),
         "cp" => cp::cp(kubectl, cluster, &rest, workspace),
         "attach" => attach::attach(kubectl, cluster, &rest),
+        "debug" => debug::debug(kubectl, cluster, &rest),
         "port-forward" => port_forward::port_forward(kubectl, cluster, &rest),
         "replace" => replace::replace(kubectl, cluster, &rest, workspace),
         "patch" => modify::patch(kubectl, cluster, &rest),

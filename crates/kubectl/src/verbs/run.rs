@@ -219,8 +219,7 @@ fn attach(
         cluster.advance(cluster::SimDuration(1_000));
     };
     if interactive_shell && !finished {
-        out.stdout
-            .push_str("If you don't see a command prompt, try pressing enter.\n");
+        out.stdout.push_str("All commands and output from this session will be recorded in container logs, including credentials and sensitive information passed through the command prompt.\nIf you don't see a command prompt, try pressing enter.\n");
         out.stderr.push_str("error: an interactive session is not simulated in this playground; run one command at a time, e.g. kubectl exec POD -- sh -c \"…\"\n");
         out.exit_code = 1;
     } else if !finished {
