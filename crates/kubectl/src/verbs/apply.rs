@@ -235,6 +235,11 @@ fn apply_one(
 
 /// Prints a write's result: the one-line message, or the object with `-o`.
 pub(crate) fn print_result(object: &Object, line: &str, output_format: Option<&str>) -> Output {
+    if let Some(printed) =
+        output_format.and_then(|f| super::output::print_with_template(f, &object.to_json_value()))
+    {
+        return printed;
+    }
     match output_format {
         Some("yaml") => Output::ok(object.to_yaml()),
         Some("json") => Output::ok(super::get::to_json_pretty(&object.to_json_value()) + "\n"),

@@ -83,9 +83,21 @@ const OUTPUT_FLAG: Flag = Flag::new(
     "output",
     Str,
     "",
-    "Print the objects in this format: json, yaml, name, wide, jsonpath=…, jsonpath-as-json=…, custom-columns=….",
+    "Print the objects in this format: json, yaml, name, wide, jsonpath=…, jsonpath-as-json=…, jsonpath-file=PATH, custom-columns=…, go-template=… (also template=…), go-template-file=PATH (also templatefile=PATH).",
 )
 .short('o');
+pub(crate) const TEMPLATE: Flag = Flag::new(
+    "template",
+    Str,
+    "",
+    "The Go template (or, with -o go-template-file, the file holding it) to print with; giving it without -o means -o go-template.",
+);
+pub(crate) const ALLOW_MISSING_TEMPLATE_KEYS: Flag = Flag::new(
+    "allow-missing-template-keys",
+    Bool,
+    "true",
+    "Print <no value> for a key a template names that the object lacks; false makes it an error.",
+);
 const FILENAME: Flag = Flag::new(
     "filename",
     Array,
@@ -142,6 +154,8 @@ const GET_FLAGS: &[Flag] = &[
     Flag::new("label-columns", Array, "", "Add a column with the value of each of these labels.").short('L'),
     Flag::new("no-headers", Bool, "false", "Leave out the header row of tables."),
     OUTPUT_FLAG,
+    TEMPLATE,
+    ALLOW_MISSING_TEMPLATE_KEYS,
     RECURSIVE,
     SELECTOR,
     Flag::new("show-kind", Bool, "false", "Prefix each name with its resource type."),
@@ -158,7 +172,9 @@ const APPLY_FLAGS: &[Flag] = &[
     FILENAME,
     Flag::new("force", Bool, "false", "When an update cannot be made, delete the object and create it again."),
     Flag::new("force-conflicts", Bool, "false", "With --server-side, take over fields that other managers own."),
-    Flag::new("output", Str, "", "Print each result in this format instead of the one-line summary: one of (json, yaml, name).").short('o'),
+    Flag::new("output", Str, "", "Print each result in this format instead of the one-line summary: one of (json, yaml, name, jsonpath=…, go-template=…, go-template-file=PATH).").short('o'),
+    TEMPLATE,
+    ALLOW_MISSING_TEMPLATE_KEYS,
     Flag::new("overwrite", Bool, "true", "Let the file's values replace values that were changed in the cluster."),
     Flag::new("prune", Bool, "false", "Delete the objects matching -l that are no longer in the files."),
     RECURSIVE,
@@ -235,9 +251,11 @@ const RUN_FLAGS: &[Flag] = &[
         "output",
         Str,
         "",
-        "Print the pod in this format instead of the one-line summary: one of (json, yaml, name).",
+        "Print the pod in this format instead of the one-line summary: one of (json, yaml, name, jsonpath=…, go-template=…, go-template-file=PATH).",
     )
     .short('o'),
+    TEMPLATE,
+    ALLOW_MISSING_TEMPLATE_KEYS,
     Flag::new(
         "overrides",
         Str,
@@ -320,7 +338,7 @@ const RESULT_OUTPUT: Flag = Flag::new(
     "output",
     Str,
     "",
-    "Print each changed object in this format instead of the one-line summary: one of (json, yaml, name).",
+    "Print each changed object in this format instead of the one-line summary: one of (json, yaml, name, jsonpath=…, go-template=…, go-template-file=PATH).",
 )
 .short('o');
 const RESOURCE_VERSION_IGNORED: Flag = Flag::new(
@@ -341,6 +359,8 @@ const PATCH_FLAGS: &[Flag] = &[
     FILENAME_NOT_READ,
     LOCAL_NOT_SIMULATED,
     RESULT_OUTPUT,
+    TEMPLATE,
+    ALLOW_MISSING_TEMPLATE_KEYS,
     Flag::new(
         "patch",
         Str,
@@ -368,6 +388,8 @@ const METADATA_MAP_FLAGS: &[Flag] = &[
     DRY_RUN_NOT_SIMULATED,
     Flag::new("list", Bool, "false", "Print the object's current keys and values instead of changing them."),
     RESULT_OUTPUT,
+    TEMPLATE,
+    ALLOW_MISSING_TEMPLATE_KEYS,
     Flag::new("overwrite", Bool, "false", "Let a new value replace one that is already set; without it, such a change is an error."),
     RESOURCE_VERSION_IGNORED,
     Flag::new("selector", Str, "", "Change the objects whose labels match this selector (when no names are given), e.g. -l app=web.").short('l'),
@@ -378,6 +400,8 @@ const SCALE_FLAGS: &[Flag] = &[
     Flag::new("current-replicas", Int64, "-1", "Scale only objects that ask for exactly this many replicas now; without it there is no such check."),
     FILENAME_NOT_READ,
     RESULT_OUTPUT,
+    TEMPLATE,
+    ALLOW_MISSING_TEMPLATE_KEYS,
     Flag::new("replicas", Int64, "0", "How many replicas to ask for, 0 or more. Required."),
     RESOURCE_VERSION_IGNORED,
     Flag::new("selector", Str, "", "Scale the objects whose labels match this selector (when no names are given), e.g. -l tier=frontend.").short('l'),
@@ -390,6 +414,8 @@ const SET_IMAGE_FLAGS: &[Flag] = &[
     FILENAME_NOT_READ,
     LOCAL_NOT_SIMULATED,
     RESULT_OUTPUT,
+    TEMPLATE,
+    ALLOW_MISSING_TEMPLATE_KEYS,
     Flag::new("selector", Str, "", "Change the objects whose labels match this selector (when no names are given), e.g. -l app=web.").short('l'),
 ];
 
@@ -475,7 +501,9 @@ const REPLACE_FLAGS: &[Flag] = &[
     Flag::new("filename", Array, "", "The files (or - for standard input) with the objects to replace.").short('f'),
     Flag::new("force", Bool, "false", "Delete the object, wait until it is gone, and create it again."),
     Flag::new("grace-period", Int32, "-1", "With --force: seconds the deleted object gets to shut down; negative keeps its own; 0 needs --force."),
-    Flag::new("output", Str, "", "Print each result in this format instead of the one-line summary: one of (json, yaml, name).").short('o'),
+    Flag::new("output", Str, "", "Print each result in this format instead of the one-line summary: one of (json, yaml, name, jsonpath=…, go-template=…, go-template-file=PATH).").short('o'),
+    TEMPLATE,
+    ALLOW_MISSING_TEMPLATE_KEYS,
     RECURSIVE,
     Flag::new("save-config", Bool, "false", "Record the object in the kubectl.kubernetes.io/last-applied-configuration annotation, for later kubectl apply."),
     Flag::new("timeout", Str, "0s", "With --force: how long to wait for the deletion before giving up."),
@@ -586,9 +614,10 @@ pub(crate) fn text(path: &[&str]) -> Option<String> {
                 ("Pods labelled app=web in every namespace, with their labels", "kubectl get pods -l app=web -A --show-labels"),
                 ("Only the names of the pods, sorted by creation time", "kubectl get pods -o name --sort-by=.metadata.creationTimestamp"),
                 ("One field of an object", "kubectl get service web -o jsonpath='{.spec.clusterIP}'"),
+                ("Each pod's name and phase, through a Go template", "kubectl get pods -o go-template='{{range .items}}{{.metadata.name}} {{.status.phase}}{{\"\\n\"}}{{end}}'"),
             ],
             GET_FLAGS,
-            "kubectl get [(-o|--output=)json|yaml|name|wide|jsonpath=...|custom-columns=...] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags] [options]",
+            "kubectl get [(-o|--output=)json|yaml|name|wide|jsonpath=...|custom-columns=...|go-template=...|go-template-file=...] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags] [options]",
         ),
         "apply" => (
             "Make the cluster match the objects in files or standard input.\n\n Objects that do not exist yet are created; existing ones are updated to what the files say. kubectl remembers what it applied (in the kubectl.kubernetes.io/last-applied-configuration annotation), so that fields you delete from a file are deleted from the object on the next apply.",
@@ -1091,6 +1120,8 @@ const EXPOSE_FLAGS: &[Flag] = &[
         "The Service's name (default: the exposed object's name).",
     ),
     RESULT_OUTPUT,
+    TEMPLATE,
+    ALLOW_MISSING_TEMPLATE_KEYS,
     Flag::new(
         "port",
         Str,
@@ -1254,7 +1285,8 @@ mod tests {
         let text = out.stdout;
         assert!(text.starts_with("Create a Deployment with the given name.\n\nAliases:\ndeployment, deploy\n\nExamples:\n  # "), "{text}");
         assert!(text.contains("\n  \n  # "));
-        assert!(text.contains("\nOptions:\n    --dry-run='none':\n\t"));
+        assert!(text.contains("\nOptions:\n    --allow-missing-template-keys=true:\n\t"));
+        assert!(text.contains("\n    --dry-run='none':\n\t"));
         assert!(text.contains("    -r, --replicas=1:\n\t"));
         assert!(text.contains("    --image=[]:\n\t"));
         assert!(text.ends_with("\n\nUsage:\n  kubectl create deployment NAME --image=image -- [COMMAND] [args...] [options]\n\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).\n"));

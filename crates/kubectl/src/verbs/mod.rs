@@ -17,6 +17,7 @@ mod info;
 pub mod logs;
 mod modify;
 mod node;
+mod output;
 mod replace;
 mod rollout;
 mod run;
@@ -76,6 +77,14 @@ pub(crate) fn dispatch(
     if rest.iter().any(|a| a == "--help" || a == "-h") {
         return help::help(verb, &rest);
     }
+    let rest = if output::TEMPLATE_VERBS.contains(&verb) {
+        match output::normalize_template_args(&rest, workspace) {
+            Ok(rest) => rest,
+            Err(error) => return error,
+        }
+    } else {
+        rest
+    };
     match verb {
         "get" => get::get(kubectl, cluster, &rest, workspace),
         "apply" => apply::apply(kubectl, cluster, &rest, workspace),
