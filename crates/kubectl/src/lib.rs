@@ -58,6 +58,9 @@ pub trait Workspace {
     fn read_file(&self, path: &str) -> Result<String, String>;
     /// Regular files directly in `path` (sorted), or `None` when `path` is not a directory.
     fn list_dir(&self, path: &str) -> Option<Vec<String>>;
+    /// Directories directly in `path` (sorted names; empty when there are none or `path` is not
+    /// a directory): what `-R` descends into.
+    fn list_subdirs(&self, path: &str) -> Vec<String>;
     fn stdin(&self) -> Option<&str>;
 }
 
@@ -72,6 +75,9 @@ impl Workspace for NoFiles<'_> {
     }
     fn list_dir(&self, _path: &str) -> Option<Vec<String>> {
         None
+    }
+    fn list_subdirs(&self, _path: &str) -> Vec<String> {
+        Vec::new()
     }
     fn stdin(&self) -> Option<&str> {
         self.stdin

@@ -138,6 +138,7 @@ pub(crate) const COMMON_FLAGS: &[Flag] = &[
 
 /// The flags of `kubectl create -f`.
 pub(crate) const CREATE_FILE_FLAGS: &[Flag] = &[
+    super::help::RECURSIVE,
     Flag::new(
         "dry-run",
         Str,
@@ -180,12 +181,9 @@ pub(crate) const CREATE_FILE_FLAGS: &[Flag] = &[
     ),
 ];
 
-/// Flags of `create -f` the parser has always accepted but that do nothing yet (`-R` does not
-/// descend into subdirectories, `-l` does not filter), so the help does not list them.
-const CREATE_FILE_EXTRA: &[FlagSpec] = &[
-    flags::value("selector", Some('l')),
-    flags::boolean("recursive", Some('R')),
-];
+/// Flags of `create -f` the parser has always accepted but that do nothing yet (`-l` does not
+/// filter), so the help does not list them.
+const CREATE_FILE_EXTRA: &[FlagSpec] = &[flags::value("selector", Some('l'))];
 
 /// Output formats kubectl knows for `create` but the playground does not print (the template
 /// formats arrive here as `FORMAT=TEXT`, see `output`).
@@ -328,7 +326,11 @@ fn create_from_files(
         .value("save-config")
         .and_then(input::parse_go_bool)
         .unwrap_or(false);
-    let sources = match super::read_sources(parsed.values("filename"), workspace) {
+    let sources = match super::read_sources(
+        parsed.values("filename"),
+        parsed.flag("recursive"),
+        workspace,
+    ) {
         Ok(s) => s,
         Err(e) => return Output::error(e),
     };

@@ -315,7 +315,11 @@ pub(crate) fn get(
     let mut show_kind = parsed.flag("show-kind");
 
     if !parsed.values("filename").is_empty() {
-        let sources = match super::read_sources(parsed.values("filename"), workspace) {
+        let sources = match super::read_sources(
+            parsed.values("filename"),
+            parsed.flag("recursive"),
+            workspace,
+        ) {
             Ok(s) => s,
             Err(e) => return Output::error(e),
         };
