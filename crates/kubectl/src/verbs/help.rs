@@ -493,6 +493,18 @@ const EVENTS_FLAGS: &[Flag] = &[
     .short('w'),
 ];
 
+/// `kubectl diff`.
+const DIFF_FLAGS: &[Flag] = &[
+    Flag::new("concurrency", Int32, "1", "Accepted for compatibility; objects are compared one after the other."),
+    Flag::new("field-manager", Str, "kubectl-client-side-apply", "The manager name the dry-run apply records as owning the fields it sets."),
+    Flag::new("filename", Array, "", "A file, a directory of .yaml/.yml/.json files, or - for standard input, holding the objects to compare.").short('f'),
+    Flag::new("force-conflicts", Bool, "false", "With --server-side, take over fields that other managers own."),
+    RECURSIVE,
+    Flag::new("server-side", Bool, "false", "Compare with a server-side apply instead of kubectl's client-side one (the playground merges the same way)."),
+    Flag::new("show-managed-fields", Bool, "false", "Keep metadata.managedFields in the compared YAML."),
+    Flag::new("show-secrets", Bool, "false", "Show Secret values instead of ***."),
+];
+
 /// `kubectl replace`.
 const REPLACE_FLAGS: &[Flag] = &[
     Flag::new("cascade", Str, "background", "With --force: \"background\", \"orphan\" or \"foreground\", how the deleted object's dependents go."),
@@ -838,6 +850,16 @@ pub(crate) fn text(path: &[&str]) -> Option<String> {
             ],
             REPLACE_FLAGS,
             "kubectl replace -f FILENAME [options]",
+        ),
+        "diff" => (
+            "Show what kubectl apply would change: the live objects against the objects a server-side dry run of the apply would store.\n\n The output is always YAML, as diff -u -N prints two directories of files (one per object, named group.version.Kind.namespace.name): the live objects in /tmp/LIVE-<n>, the merged ones in /tmp/MERGED-<n>. An object that does not exist yet is compared with an empty file. managedFields are left out unless --show-managed-fields; Secret values show as *** unless --show-secrets.\n\n Exit status: 0 No differences were found. 1 Differences were found. >1 Kubectl or diff failed with an error.",
+            &[
+                ("Diff the objects in pod.json", "kubectl diff -f pod.json"),
+                ("Diff what standard input describes", "kubectl diff -f - <<EOF"),
+                ("Diff a directory tree of manifests", "kubectl diff -f manifests/ -R"),
+            ],
+            DIFF_FLAGS,
+            "kubectl diff -f FILENAME [options]",
         ),
         "exec" => (
             "Run a command in a container of a running pod.\n\n The command runs in the container's simulated shell, against its files and environment and with the pod's view of the cluster network (wget, curl, nslookup). What it writes stays in the container. Interactive sessions (-it … -- sh) are not simulated: run one command at a time.",

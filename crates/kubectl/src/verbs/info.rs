@@ -31,6 +31,7 @@ Troubleshooting and Debugging Commands:
   events          List the cluster's events
 
 Advanced Commands:
+  diff            Show what apply would change
   apply           Make the cluster match the objects in files or standard input
   patch           Change fields of an object with a patch
 

@@ -7,6 +7,7 @@ mod create;
 mod create_input;
 mod delete;
 mod describe;
+mod diff;
 mod events;
 mod exec;
 mod expose;
@@ -36,7 +37,6 @@ const NOT_YET_IMPLEMENTED: &[&str] = &[
     "completion",
     "cp",
     "debug",
-    "diff",
     "edit",
     "explain",
     "kustomize",
@@ -88,6 +88,7 @@ pub(crate) fn dispatch(
     match verb {
         "get" => get::get(kubectl, cluster, &rest, workspace),
         "apply" => apply::apply(kubectl, cluster, &rest, workspace),
+        "diff" => diff::diff(kubectl, cluster, &rest, workspace),
         "create" => create::create(kubectl, cluster, &rest, workspace),
         "delete" => delete::delete(kubectl, cluster, &rest, workspace),
         "describe" => describe::describe(kubectl, cluster, &rest, workspace),
