@@ -23,6 +23,12 @@ pub struct Output {
     pub stdout: String,
     pub stderr: String,
     pub exit_code: i32,
+    /// `kubectl edit` without a buffer on standard input: the text kubectl's editor would show
+    /// (the `# Please edit the object below…` header, then the YAML; after a rejected edit, the
+    /// header also lists the reasons). A front end with an editor (the page) loads it there and
+    /// applies what the user saves, and need not print `stderr`, which tells a script how to
+    /// pass the edited object as a heredoc instead.
+    pub open_in_editor: Option<String>,
 }
 
 impl Output {
@@ -31,6 +37,7 @@ impl Output {
             stdout: stdout.into(),
             stderr: String::new(),
             exit_code: 0,
+            open_in_editor: None,
         }
     }
     pub fn error(stderr: impl Into<String>) -> Output {
@@ -42,6 +49,7 @@ impl Output {
             stdout: String::new(),
             stderr,
             exit_code: 1,
+            open_in_editor: None,
         }
     }
     /// Appends another output (stdout to stdout, stderr to stderr); the worst exit code wins.
@@ -49,6 +57,9 @@ impl Output {
         self.stdout.push_str(&other.stdout);
         self.stderr.push_str(&other.stderr);
         self.exit_code = self.exit_code.max(other.exit_code);
+        if other.open_in_editor.is_some() {
+            self.open_in_editor = other.open_in_editor;
+        }
     }
 }
 

@@ -212,6 +212,7 @@ pub(crate) fn create(
                 stdout: String::new(),
                 stderr: help,
                 exit_code: 1,
+                open_in_editor: None,
             };
         };
         let typed = args[sub_index].as_str();

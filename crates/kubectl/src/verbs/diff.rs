@@ -187,6 +187,7 @@ pub(crate) fn diff(
     }
     Output {
         exit_code: i32::from(!out.is_empty()),
+        open_in_editor: None,
         stdout: out,
         stderr: String::new(),
     }

@@ -475,6 +475,7 @@ pub(crate) fn get(
                     stdout,
                     stderr,
                     exit_code: 1,
+                    open_in_editor: None,
                 }),
             }
         }

@@ -505,6 +505,22 @@ const DIFF_FLAGS: &[Flag] = &[
     Flag::new("show-secrets", Bool, "false", "Show Secret values instead of ***."),
 ];
 
+/// `kubectl edit`.
+const EDIT_FLAGS: &[Flag] = &[
+    ALLOW_MISSING_TEMPLATE_KEYS,
+    Flag::new("field-manager", Str, "kubectl-edit", "The manager name recorded as owning the fields this command sets."),
+    Flag::new("filename", Array, "", "Files (or a directory, or - for standard input) naming the objects to edit.").short('f'),
+    Flag::new("output", Str, "", "Print each edited object in this format instead of the one-line summary: one of (json, yaml, name, jsonpath=…, go-template=…, go-template-file=PATH).").short('o'),
+    Flag::new("output-patch", Bool, "false", "Print the patch the edit sends before the result."),
+    RECURSIVE,
+    Flag::new("save-config", Bool, "false", "Record the edited object in the kubectl.kubernetes.io/last-applied-configuration annotation (done anyway when the object has one)."),
+    Flag::new("show-managed-fields", Bool, "false", "Keep metadata.managedFields in the YAML to edit."),
+    Flag::new("subresource", Str, "", "Edit this subresource instead of the object; status is not available in this playground yet."),
+    TEMPLATE,
+    Flag::new("validate", Str, "strict", "How strictly to check the edited objects: strict (or true), warn, ignore (or false)."),
+    Flag::new("windows-line-endings", Bool, "false", "Accepted for compatibility; the buffer always uses \\n line endings."),
+];
+
 /// `kubectl replace`.
 const REPLACE_FLAGS: &[Flag] = &[
     Flag::new("cascade", Str, "background", "With --force: \"background\", \"orphan\" or \"foreground\", how the deleted object's dependents go."),
@@ -860,6 +876,16 @@ pub(crate) fn text(path: &[&str]) -> Option<String> {
             ],
             DIFF_FLAGS,
             "kubectl diff -f FILENAME [options]",
+        ),
+        "edit" => (
+            "Edit objects of the cluster in an editor and send back what is saved.\n\n The objects open as YAML under a comment header; lines starting with # are ignored, an unchanged or empty buffer cancels the edit. apiVersion, kind and name cannot change. In the page the object opens in the editor (press Apply when done); in a script, give the edited object as standard input (a heredoc after the command: the whole YAML as it would be saved; without a uid, kind and name say which object it is). When the cluster rejects the edit, kubectl would reopen the editor with the reasons in the header: a script prints that header and the edit ends with \"Edit cancelled, no valid changes were saved.\"",
+            &[
+                ("Edit the service named 'registry'", "kubectl edit svc/registry"),
+                ("Edit a deployment in a script, the edited object following as a heredoc", "kubectl edit deployment/web <<EOF"),
+                ("Edit a deployment and print the patch that was sent", "kubectl edit deployment/web --output-patch"),
+            ],
+            EDIT_FLAGS,
+            "kubectl edit (RESOURCE/NAME | -f FILENAME) [options]",
         ),
         "exec" => (
             "Run a command in a container of a running pod.\n\n The command runs in the container's simulated shell, against its files and environment and with the pod's view of the cluster network (wget, curl, nslookup). What it writes stays in the container. Interactive sessions (-it … -- sh) are not simulated: run one command at a time.",

@@ -16,6 +16,7 @@ Basic Commands (Beginner):
 
 Basic Commands (Intermediate):
   get             Show one or more resources
+  edit            Edit an object in an editor and send back the result
   delete          Delete resources by name, by selector or from files
 
 Deploy Commands:

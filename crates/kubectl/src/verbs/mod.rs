@@ -8,6 +8,7 @@ mod create_input;
 mod delete;
 mod describe;
 mod diff;
+pub mod edit;
 mod events;
 mod exec;
 mod expose;
@@ -37,7 +38,6 @@ const NOT_YET_IMPLEMENTED: &[&str] = &[
     "completion",
     "cp",
     "debug",
-    "edit",
     "explain",
     "kustomize",
     "plugin",
@@ -89,6 +89,7 @@ pub(crate) fn dispatch(
         "get" => get::get(kubectl, cluster, &rest, workspace),
         "apply" => apply::apply(kubectl, cluster, &rest, workspace),
         "diff" => diff::diff(kubectl, cluster, &rest, workspace),
+        "edit" => edit::edit(kubectl, cluster, &rest, workspace),
         "create" => create::create(kubectl, cluster, &rest, workspace),
         "delete" => delete::delete(kubectl, cluster, &rest, workspace),
         "describe" => describe::describe(kubectl, cluster, &rest, workspace),

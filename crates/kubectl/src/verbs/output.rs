@@ -180,6 +180,7 @@ pub(crate) fn print_with_template(format: &str, value: &Value) -> Option<Output>
                         stdout,
                         stderr,
                         exit_code: 1,
+                        open_in_editor: None,
                     },
                 },
             )
