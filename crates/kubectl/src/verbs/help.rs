@@ -521,6 +521,14 @@ const EDIT_FLAGS: &[Flag] = &[
     Flag::new("windows-line-endings", Bool, "false", "Accepted for compatibility; the buffer always uses \\n line endings."),
 ];
 
+/// `kubectl explain`.
+const EXPLAIN_FLAGS: &[Flag] = &[
+    Flag::new("api-version", Str, "", "The API version (GROUP/VERSION) whose schema to explain, e.g. autoscaling/v1; the preferred one by default."),
+    Flag::new("output", Str, "plaintext", "Format: plaintext (plaintext-openapiv2 is not available in this playground).").short('o'),
+    Flag::new("max-depth", Int32, "0", "With --recursive, how many levels of nested fields to list (0: all)."),
+    Flag::new("recursive", Bool, "false", "List every field below, nested, without descriptions.").short('R'),
+];
+
 /// `kubectl replace`.
 const REPLACE_FLAGS: &[Flag] = &[
     Flag::new("cascade", Str, "background", "With --force: \"background\", \"orphan\" or \"foreground\", how the deleted object's dependents go."),
@@ -886,6 +894,17 @@ pub(crate) fn text(path: &[&str]) -> Option<String> {
             ],
             EDIT_FLAGS,
             "kubectl edit (RESOURCE/NAME | -f FILENAME) [options]",
+        ),
+        "explain" => (
+            "Describe fields and structure of the resource types the cluster serves.\n\n Name a type and, with dots, a field inside it (TYPE.FIELD.FIELD…): explain prints its description and the fields below it, each with its type; --recursive lists every field below without descriptions. The documentation is the API's own (from the Kubernetes OpenAPI schemas the playground is built with).",
+            &[
+                ("Get the documentation of the resource and its fields", "kubectl explain pods"),
+                ("Get all the fields in the resource", "kubectl explain pods --recursive"),
+                ("Get the documentation of a specific field of a resource", "kubectl explain pods.spec.containers"),
+                ("Get the explanation for a deployment in a given API version", "kubectl explain deployments --api-version=apps/v1"),
+            ],
+            EXPLAIN_FLAGS,
+            "kubectl explain TYPE [--recursive=FALSE|TRUE] [--api-version=api-version-group] [-o|--output=plaintext|plaintext-openapiv2] [options]",
         ),
         "exec" => (
             "Run a command in a container of a running pod.\n\n The command runs in the container's simulated shell, against its files and environment and with the pod's view of the cluster network (wget, curl, nslookup). What it writes stays in the container. Interactive sessions (-it … -- sh) are not simulated: run one command at a time.",

@@ -15,6 +15,7 @@ Basic Commands (Beginner):
   set             Change fields of existing objects, such as a container's image
 
 Basic Commands (Intermediate):
+  explain         Show the documentation of a resource type and its fields
   get             Show one or more resources
   edit            Edit an object in an editor and send back the result
   delete          Delete resources by name, by selector or from files

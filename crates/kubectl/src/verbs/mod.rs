@@ -11,6 +11,7 @@ mod diff;
 pub mod edit;
 mod events;
 mod exec;
+mod explain;
 mod expose;
 mod generators;
 mod get;
@@ -38,7 +39,6 @@ const NOT_YET_IMPLEMENTED: &[&str] = &[
     "completion",
     "cp",
     "debug",
-    "explain",
     "kustomize",
     "plugin",
     "port-forward",
@@ -90,6 +90,7 @@ pub(crate) fn dispatch(
         "apply" => apply::apply(kubectl, cluster, &rest, workspace),
         "diff" => diff::diff(kubectl, cluster, &rest, workspace),
         "edit" => edit::edit(kubectl, cluster, &rest, workspace),
+        "explain" => explain::explain(&rest),
         "create" => create::create(kubectl, cluster, &rest, workspace),
         "delete" => delete::delete(kubectl, cluster, &rest, workspace),
         "describe" => describe::describe(kubectl, cluster, &rest, workspace),
