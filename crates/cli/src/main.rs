@@ -55,6 +55,19 @@ impl Files for DiskFiles {
         names.sort();
         Some(names)
     }
+    fn list_subdirs(&self, path: &str) -> Vec<String> {
+        // file_type() does not follow symbolic links, so a link cycle is never walked.
+        let Ok(entries) = std::fs::read_dir(self.resolve(path)) else {
+            return Vec::new();
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .filter_map(|e| e.file_name().into_string().ok())
+            .collect();
+        names.sort();
+        names
+    }
 }
 
 fn usage_error(message: &str) -> ExitCode {

@@ -26,6 +26,9 @@ impl Files for CorpusFiles {
     fn list_dir(&self, _path: &str) -> Option<Vec<String>> {
         None
     }
+    fn list_subdirs(&self, _path: &str) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 fn kubectl(session: &mut Session, files: &CorpusFiles, args: &[&str]) -> kubectl::Output {

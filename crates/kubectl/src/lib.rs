@@ -5,10 +5,11 @@
 //!
 //! Modules: [`flags`] (the command-line parser with kubectl's error messages), [`table`]
 //! (tabwriter layout and ages), [`printers`] (per-kind columns), [`jsonpath`] (kubectl's JSONPath
-//! templates), [`verbs`] (one file per verb or verb family: get, apply, create and its
+//! templates), [`gotemplate`] (Go's text/template for `-o go-template`), [`verbs`] (one file per verb or verb family: get, apply, create and its
 //! generators, delete, describe, run, patch/label/annotate/scale/set, auth, events, help, info).
 
 pub mod flags;
+pub mod gotemplate;
 pub mod jsonpath;
 pub mod printers;
 pub mod table;
@@ -22,6 +23,12 @@ pub struct Output {
     pub stdout: String,
     pub stderr: String,
     pub exit_code: i32,
+    /// `kubectl edit` without a buffer on standard input: the text kubectl's editor would show
+    /// (the `# Please edit the object below…` header, then the YAML; after a rejected edit, the
+    /// header also lists the reasons). A front end with an editor (the page) loads it there and
+    /// applies what the user saves, and need not print `stderr`, which tells a script how to
+    /// pass the edited object as a heredoc instead.
+    pub open_in_editor: Option<String>,
 }
 
 impl Output {
@@ -30,6 +37,7 @@ impl Output {
             stdout: stdout.into(),
             stderr: String::new(),
             exit_code: 0,
+            open_in_editor: None,
         }
     }
     pub fn error(stderr: impl Into<String>) -> Output {
@@ -41,6 +49,7 @@ impl Output {
             stdout: String::new(),
             stderr,
             exit_code: 1,
+            open_in_editor: None,
         }
     }
     /// Appends another output (stdout to stdout, stderr to stderr); the worst exit code wins.
@@ -48,6 +57,9 @@ impl Output {
         self.stdout.push_str(&other.stdout);
         self.stderr.push_str(&other.stderr);
         self.exit_code = self.exit_code.max(other.exit_code);
+        if other.open_in_editor.is_some() {
+            self.open_in_editor = other.open_in_editor;
+        }
     }
 }
 
@@ -57,6 +69,9 @@ pub trait Workspace {
     fn read_file(&self, path: &str) -> Result<String, String>;
     /// Regular files directly in `path` (sorted), or `None` when `path` is not a directory.
     fn list_dir(&self, path: &str) -> Option<Vec<String>>;
+    /// Directories directly in `path` (sorted names; empty when there are none or `path` is not
+    /// a directory): what `-R` descends into.
+    fn list_subdirs(&self, path: &str) -> Vec<String>;
     fn stdin(&self) -> Option<&str>;
 }
 
@@ -71,6 +86,9 @@ impl Workspace for NoFiles<'_> {
     }
     fn list_dir(&self, _path: &str) -> Option<Vec<String>> {
         None
+    }
+    fn list_subdirs(&self, _path: &str) -> Vec<String> {
+        Vec::new()
     }
     fn stdin(&self) -> Option<&str> {
         self.stdin

@@ -7,7 +7,7 @@ use serde_json::Value;
 /// The merge key of a list field in strategic merge patch (`containers` merge by `name`, Service
 /// and container `ports` by port number, `volumeMounts` by `mountPath`); lists without one are
 /// replaced whole.
-fn merge_key(field: &str, sample: &Value) -> Option<&'static str> {
+pub fn merge_key(field: &str, sample: &Value) -> Option<&'static str> {
     match field {
         "containers"
         | "initContainers"

@@ -51,6 +51,7 @@ pub fn curl(cluster: &mut Cluster, args: &[String]) -> Output {
             stdout,
             stderr,
             exit_code: code,
+            open_in_editor: None,
         };
     };
     let Some(url) = rest.iter().rev().find(|a| !a.starts_with('-')).cloned() else {

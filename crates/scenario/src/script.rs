@@ -21,6 +21,8 @@ pub enum Command {
 pub trait Files {
     fn read_file(&self, path: &str) -> Result<String, String>;
     fn list_dir(&self, path: &str) -> Option<Vec<String>>;
+    /// Directories directly in `path`, sorted (for `kubectl … -f DIR -R`).
+    fn list_subdirs(&self, path: &str) -> Vec<String>;
 }
 
 /// No files at all (the page, one-shot commands).
@@ -32,6 +34,9 @@ impl Files for NoFiles {
     }
     fn list_dir(&self, _path: &str) -> Option<Vec<String>> {
         None
+    }
+    fn list_subdirs(&self, _path: &str) -> Vec<String> {
+        Vec::new()
     }
 }
 

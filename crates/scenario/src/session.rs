@@ -194,6 +194,9 @@ impl kubectl::Workspace for WorkspaceWithStdin<'_> {
     fn list_dir(&self, path: &str) -> Option<Vec<String>> {
         self.files.list_dir(path)
     }
+    fn list_subdirs(&self, path: &str) -> Vec<String> {
+        self.files.list_subdirs(path)
+    }
     fn stdin(&self) -> Option<&str> {
         self.stdin
     }

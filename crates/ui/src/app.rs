@@ -256,8 +256,20 @@ pub fn app() -> Html {
                     if trimmed == "clear" {
                         s.terminal.clear();
                     } else if !trimmed.is_empty() {
-                        let text = engine::run_terminal_line(&mut s.session, &trimmed);
+                        let (text, buffer) =
+                            engine::run_terminal_line_with_editor(&mut s.session, &trimmed);
                         s.terminal.push_str(&text);
+                        // `kubectl edit`: the object opens in the editor; Apply sends it back.
+                        if let Some(buffer) = buffer {
+                            s.replace_editor_text(buffer);
+                            let title = trimmed
+                                .trim_start_matches("kubectl")
+                                .trim_start()
+                                .trim_start_matches("edit")
+                                .trim()
+                                .to_string();
+                            s.notice = Some(Notice::EditLoaded { title });
+                        }
                     }
                     if !trimmed.is_empty() {
                         s.history.push(trimmed);

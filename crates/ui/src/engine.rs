@@ -109,17 +109,30 @@ pub const OBJECT_LIST_ROWS: usize = 500;
 
 /// Runs one terminal line; returns the text to append (`$ line` then the output).
 pub fn run_terminal_line(session: &mut Session, line: &str) -> String {
+    run_terminal_line_with_editor(session, line).0
+}
+
+/// Runs one terminal line; returns the text to append and, for `kubectl edit`, the buffer to
+/// open in the editor (kubectl's `# Please edit the object below…` header, then the YAML; the
+/// user changes it and presses Apply). The terminal then shows no error: the editor is the
+/// page's editor, and kubectl's hint about heredocs is meant for scripts.
+pub fn run_terminal_line_with_editor(
+    session: &mut Session,
+    line: &str,
+) -> (String, Option<String>) {
     // A new command ends an open stream (in a shell it would have needed Ctrl+C first); the
     // page's own requests (events pane, inspector) leave it running.
     session.stop_watch();
     let output = session.run_line(line, &NoFiles);
     let mut text = format!("$ {line}\n");
     text.push_str(&output.stdout);
-    text.push_str(&output.stderr);
+    if output.open_in_editor.is_none() {
+        text.push_str(&output.stderr);
+    }
     if !text.ends_with('\n') {
         text.push('\n');
     }
-    text
+    (text, output.open_in_editor)
 }
 
 /// What an open `kubectl get -w` or `logs -f` stream has printed since it was last asked
@@ -499,6 +512,18 @@ mod tests {
             insert_template("mine: 1\n\n", "kind: X\n"),
             "mine: 1\n---\nkind: X\n"
         );
+    }
+
+    #[test]
+    fn kubectl_edit_opens_the_object_in_the_editor() {
+        let mut session = Session::new(1);
+        let (text, buffer) = run_terminal_line_with_editor(&mut session, "kubectl edit ns default");
+        assert_eq!(text, "$ kubectl edit ns default\n");
+        let buffer = buffer.expect("a buffer for the editor");
+        assert!(buffer.starts_with(
+            "# Please edit the object below. Lines beginning with a '#' will be ignored,\n"
+        ));
+        assert!(buffer.contains("\nkind: Namespace\n"), "{buffer}");
     }
 
     #[test]

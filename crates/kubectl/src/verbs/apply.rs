@@ -62,7 +62,11 @@ pub(crate) fn apply(
     }
     let dry_run = parsed.value("dry-run").filter(|d| *d != "none");
     let namespace = super::namespace_of(kubectl, &parsed);
-    let sources = match super::read_sources(parsed.values("filename"), workspace) {
+    let sources = match super::read_sources(
+        parsed.values("filename"),
+        parsed.flag("recursive"),
+        workspace,
+    ) {
         Ok(s) => s,
         Err(e) => return Output::error(e),
     };
@@ -124,19 +128,59 @@ pub(crate) fn apply(
 
 fn apply_one(
     cluster: &mut Cluster,
-    mut object: Object,
+    object: Object,
     source: &str,
     dry_run: Option<&str>,
     output_format: Option<&str>,
 ) -> Output {
-    let resource = object.resource_type();
-    let name = object.name().to_string();
-    let reference = super::object_ref(resource, &name);
+    let reference = super::object_ref(object.resource_type(), object.name());
     let suffix = match dry_run {
         Some("server") => " (server dry run)",
         Some(_) => " (dry run)",
         None => "",
     };
+    match apply_object(cluster, object, dry_run.is_some()) {
+        Ok(applied) => {
+            let mut out = print_result(
+                &applied.object,
+                &format!("{reference} {}{suffix}", applied.verb),
+                output_format,
+            );
+            out.stderr.insert_str(0, &applied.warning);
+            out
+        }
+        Err(ApplyError::Message(message)) => Output::error(message),
+        Err(ApplyError::Api(e)) => Output::error(super::server_error(&e, Some(source), "creating")),
+    }
+}
+
+/// What one apply did (or, for a dry run, would do).
+pub(crate) struct Applied {
+    /// The object as stored (or, for a dry run without a stored result, as it would be sent).
+    pub object: Object,
+    /// `created`, `configured` or `unchanged`.
+    pub verb: &'static str,
+    /// A warning kubectl prints before the result line.
+    pub warning: String,
+}
+
+pub(crate) enum ApplyError {
+    /// A client-side error, already worded.
+    Message(String),
+    /// The API server refused the write.
+    Api(cluster::ApiError),
+}
+
+/// Client-side apply of one object: records the last-applied-configuration annotation, creates
+/// the object or three-way merges it into the live one and updates it. With `dry_run` nothing
+/// is written and the merged object is returned as it would be sent.
+pub(crate) fn apply_object(
+    cluster: &mut Cluster,
+    mut object: Object,
+    dry_run: bool,
+) -> Result<Applied, ApplyError> {
+    let resource = object.resource_type();
+    let name = object.name().to_string();
     // What kubectl records: the manifest as sent, without the annotation itself.
     let mut manifest = object.to_json_value();
     if let Some(annotations) = manifest
@@ -164,12 +208,12 @@ fn apply_one(
     let existing = cluster.get(resource, object.namespace(), &name).ok();
     let result = match existing {
         None => {
-            if dry_run.is_some() {
-                return print_result(
-                    &object,
-                    &format!("{reference} created{suffix}"),
-                    output_format,
-                );
+            if dry_run {
+                return Ok(Applied {
+                    object,
+                    verb: "created",
+                    warning,
+                });
             }
             cluster.create(object).map(|o| (o, "created"))
         }
@@ -198,19 +242,19 @@ fn apply_one(
             model::merge::three_way_merge(&mut merged, last.as_ref(), &new_json);
             let merged_object = match Object::from_json_value(merged) {
                 Ok(o) => o,
-                Err(e) => return Output::error(format!("error: {}", e.message)),
+                Err(e) => return Err(ApplyError::Message(format!("error: {}", e.message))),
             };
-            if dry_run.is_some() {
+            if dry_run {
                 let verb = if merged_object == *live {
                     "unchanged"
                 } else {
                     "configured"
                 };
-                return print_result(
-                    &merged_object,
-                    &format!("{reference} {verb}{suffix}"),
-                    output_format,
-                );
+                return Ok(Applied {
+                    object: merged_object,
+                    verb,
+                    warning,
+                });
             }
             let before = live.metadata().resource_version.clone();
             cluster.update(merged_object).map(|o| {
@@ -224,17 +268,22 @@ fn apply_one(
         }
     };
     match result {
-        Ok((stored, verb)) => {
-            let mut out = print_result(&stored, &format!("{reference} {verb}"), output_format);
-            out.stderr.insert_str(0, &warning);
-            out
-        }
-        Err(e) => Output::error(super::server_error(&e, Some(source), "creating")),
+        Ok((stored, verb)) => Ok(Applied {
+            object: (*stored).clone(),
+            verb,
+            warning,
+        }),
+        Err(e) => Err(ApplyError::Api(e)),
     }
 }
 
 /// Prints a write's result: the one-line message, or the object with `-o`.
 pub(crate) fn print_result(object: &Object, line: &str, output_format: Option<&str>) -> Output {
+    if let Some(printed) =
+        output_format.and_then(|f| super::output::print_with_template(f, &object.to_json_value()))
+    {
+        return printed;
+    }
     match output_format {
         Some("yaml") => Output::ok(object.to_yaml()),
         Some("json") => Output::ok(super::get::to_json_pretty(&object.to_json_value()) + "\n"),

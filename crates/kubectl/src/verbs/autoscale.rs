@@ -190,6 +190,14 @@ pub(crate) fn autoscale(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[St
         out.stderr.insert_str(0, &warnings);
         out
     };
+    if dry_run == Some("client") {
+        if let Some(printed) = parsed
+            .value("output")
+            .and_then(|f| super::output::print_with_template(f, &manifest))
+        {
+            return with_warnings(printed);
+        }
+    }
     if dry_run == Some("client") && matches!(parsed.value("output"), Some("yaml") | Some("json")) {
         return with_warnings(if parsed.value("output") == Some("json") {
             Output::ok(super::get::to_json_pretty(&manifest) + "\n")

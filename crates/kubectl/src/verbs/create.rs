@@ -111,9 +111,11 @@ pub(crate) const COMMON_FLAGS: &[Flag] = &[
         "output",
         Str,
         "",
-        "Print the result in this format instead of the one-line summary: one of (json, yaml, name).",
+        "Print the result in this format instead of the one-line summary: one of (json, yaml, name, jsonpath=…, go-template=…, go-template-file=PATH).",
     )
     .short('o'),
+    super::help::TEMPLATE,
+    super::help::ALLOW_MISSING_TEMPLATE_KEYS,
     Flag::new(
         "save-config",
         Bool,
@@ -136,6 +138,7 @@ pub(crate) const COMMON_FLAGS: &[Flag] = &[
 
 /// The flags of `kubectl create -f`.
 pub(crate) const CREATE_FILE_FLAGS: &[Flag] = &[
+    super::help::RECURSIVE,
     Flag::new(
         "dry-run",
         Str,
@@ -159,9 +162,11 @@ pub(crate) const CREATE_FILE_FLAGS: &[Flag] = &[
         "output",
         Str,
         "",
-        "Print each result in this format instead of the one-line summary: one of (json, yaml, name).",
+        "Print each result in this format instead of the one-line summary: one of (json, yaml, name, jsonpath=…, go-template=…, go-template-file=PATH).",
     )
     .short('o'),
+    super::help::TEMPLATE,
+    super::help::ALLOW_MISSING_TEMPLATE_KEYS,
     Flag::new(
         "save-config",
         Bool,
@@ -176,24 +181,13 @@ pub(crate) const CREATE_FILE_FLAGS: &[Flag] = &[
     ),
 ];
 
-/// Flags of `create -f` the parser has always accepted but that do nothing yet (`-R` does not
-/// descend into subdirectories, `-l` does not filter), so the help does not list them.
-const CREATE_FILE_EXTRA: &[FlagSpec] = &[
-    flags::value("selector", Some('l')),
-    flags::boolean("recursive", Some('R')),
-];
+/// Flags of `create -f` the parser has always accepted but that do nothing yet (`-l` does not
+/// filter), so the help does not list them.
+const CREATE_FILE_EXTRA: &[FlagSpec] = &[flags::value("selector", Some('l'))];
 
-/// Output formats kubectl knows for `create` but the playground does not print.
-const UNSUPPORTED_OUTPUTS: &[&str] = &[
-    "go-template",
-    "go-template-file",
-    "template",
-    "templatefile",
-    "jsonpath",
-    "jsonpath-as-json",
-    "jsonpath-file",
-    "kyaml",
-];
+/// Output formats kubectl knows for `create` but the playground does not print (the template
+/// formats arrive here as `FORMAT=TEXT`, see `output`).
+const UNSUPPORTED_OUTPUTS: &[&str] = &["kyaml"];
 
 pub(crate) fn create(
     kubectl: &mut Kubectl,
@@ -218,6 +212,7 @@ pub(crate) fn create(
                 stdout: String::new(),
                 stderr: help,
                 exit_code: 1,
+                open_in_editor: None,
             };
         };
         let typed = args[sub_index].as_str();
@@ -332,7 +327,11 @@ fn create_from_files(
         .value("save-config")
         .and_then(input::parse_go_bool)
         .unwrap_or(false);
-    let sources = match super::read_sources(parsed.values("filename"), workspace) {
+    let sources = match super::read_sources(
+        parsed.values("filename"),
+        parsed.flag("recursive"),
+        workspace,
+    ) {
         Ok(s) => s,
         Err(e) => return Output::error(e),
     };
@@ -704,6 +703,7 @@ fn run_generator(
     let output_format = parsed.value("output").filter(|o| !o.is_empty());
     match output_format {
         None | Some("yaml" | "json" | "name") => {}
+        format if super::output::is_template_format(format) => {}
         Some(format) if UNSUPPORTED_OUTPUTS.contains(&format) => {
             return Output::error(format!(
                 "error: -o {format} is not available in this playground yet for kubectl create; use -o yaml, -o json or -o name"
@@ -769,6 +769,11 @@ fn run_generator(
         let reference = resource
             .map(|r| super::object_ref(r, name))
             .unwrap_or_default();
+        if let Some(printed) =
+            output_format.and_then(|f| super::output::print_with_template(f, &manifest))
+        {
+            return with_warnings(printed);
+        }
         return with_warnings(match output_format {
             Some("json") => Output::ok(super::get::to_json_pretty(&manifest) + "\n"),
             Some("yaml") => Output::ok(model::decode::json_to_yaml(&manifest)),

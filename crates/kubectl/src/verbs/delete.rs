@@ -76,7 +76,11 @@ pub(crate) fn delete(
     let mut output = Output::default();
 
     if !parsed.values("filename").is_empty() {
-        let sources = match super::read_sources(parsed.values("filename"), workspace) {
+        let sources = match super::read_sources(
+            parsed.values("filename"),
+            parsed.flag("recursive"),
+            workspace,
+        ) {
             Ok(s) => s,
             Err(e) => return Output::error(e),
         };

@@ -86,7 +86,7 @@ pub(crate) fn describe(
         if !positionals.is_empty() {
             return Output::error("error: when paths, URLs, or stdin is provided as input, you may not specify a resource by arguments as well");
         }
-        let sources = match super::read_sources(filenames, workspace) {
+        let sources = match super::read_sources(filenames, parsed.flag("recursive"), workspace) {
             Ok(s) => s,
             Err(e) => return Output::error(e),
         };

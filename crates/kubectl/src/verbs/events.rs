@@ -72,6 +72,7 @@ pub(crate) fn events(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[Strin
             stdout: String::new(),
             stderr: message,
             exit_code: 0,
+            open_in_editor: None,
         };
     }
     let mut header: Vec<String> = ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]

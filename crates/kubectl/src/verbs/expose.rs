@@ -203,6 +203,14 @@ pub(crate) fn expose(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[Strin
         "status": { "loadBalancer": {} },
     });
     let dry_run = parsed.value("dry-run").filter(|d| *d != "none");
+    if dry_run == Some("client") {
+        if let Some(printed) = parsed
+            .value("output")
+            .and_then(|f| super::output::print_with_template(f, &manifest))
+        {
+            return printed;
+        }
+    }
     if dry_run.is_some() && matches!(parsed.value("output"), Some("yaml") | Some("json")) {
         return if parsed.value("output") == Some("json") {
             Output::ok(super::get::to_json_pretty(&manifest) + "\n")

@@ -51,6 +51,7 @@ enum Printer {
     Structured,
     JsonPath(Template),
     JsonPathAsJson(Template),
+    GoTemplate(crate::gotemplate::GoTemplate),
     CustomColumns(Vec<(String, Template)>),
 }
 
@@ -66,6 +67,9 @@ impl Printer {
             ("jsonpath", Some(t)) => parse_template(t).map(Printer::JsonPath),
             ("jsonpath-as-json", Some(t)) => parse_template(t).map(Printer::JsonPathAsJson),
             ("jsonpath" | "jsonpath-as-json", None) => Err("error: template format specified but no template given".to_string()),
+            ("go-template" | super::output::GO_TEMPLATE_STRICT, Some(t)) => crate::gotemplate::GoTemplate::parse(t)
+                .map(|template| Printer::GoTemplate(template.missing_keys_are_errors(format == super::output::GO_TEMPLATE_STRICT)))
+                .map_err(|e| format!("error: error parsing template {t}, {e}")),
             ("custom-columns", Some(spec)) => {
                 let mut columns = Vec::new();
                 for column in spec.split(',') {
@@ -311,7 +315,11 @@ pub(crate) fn get(
     let mut show_kind = parsed.flag("show-kind");
 
     if !parsed.values("filename").is_empty() {
-        let sources = match super::read_sources(parsed.values("filename"), workspace) {
+        let sources = match super::read_sources(
+            parsed.values("filename"),
+            parsed.flag("recursive"),
+            workspace,
+        ) {
             Ok(s) => s,
             Err(e) => return Output::error(e),
         };
@@ -460,6 +468,17 @@ pub(crate) fn get(
                 .stdout
                 .push_str(&template.render(&list_document(&found)));
         }
+        Printer::GoTemplate(template) => {
+            match crate::gotemplate::render_for_kubectl(template, &list_document(&found)) {
+                Ok(text) => output.stdout.push_str(&text),
+                Err((stdout, stderr)) => output.append(Output {
+                    stdout,
+                    stderr,
+                    exit_code: 1,
+                    open_in_editor: None,
+                }),
+            }
+        }
         Printer::JsonPathAsJson(template) => {
             let document = list_document(&found);
             let values: Vec<serde_json::Value> =
@@ -501,7 +520,8 @@ pub(crate) fn get(
         Printer::Table | Printer::Structured => {}
     }
     match output_format {
-        "jsonpath" | "jsonpath-as-json" | "custom-columns" => {}
+        "jsonpath" | "jsonpath-as-json" | "custom-columns" | "go-template" => {}
+        super::output::GO_TEMPLATE_STRICT => {}
         "yaml" | "json" => {
             let objects: Vec<serde_json::Value> = found
                 .iter()

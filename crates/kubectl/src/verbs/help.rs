@@ -83,9 +83,21 @@ const OUTPUT_FLAG: Flag = Flag::new(
     "output",
     Str,
     "",
-    "Print the objects in this format: json, yaml, name, wide, jsonpath=…, jsonpath-as-json=…, custom-columns=….",
+    "Print the objects in this format: json, yaml, name, wide, jsonpath=…, jsonpath-as-json=…, jsonpath-file=PATH, custom-columns=…, go-template=… (also template=…), go-template-file=PATH (also templatefile=PATH).",
 )
 .short('o');
+pub(crate) const TEMPLATE: Flag = Flag::new(
+    "template",
+    Str,
+    "",
+    "The Go template (or, with -o go-template-file, the file holding it) to print with; giving it without -o means -o go-template.",
+);
+pub(crate) const ALLOW_MISSING_TEMPLATE_KEYS: Flag = Flag::new(
+    "allow-missing-template-keys",
+    Bool,
+    "true",
+    "Print <no value> for a key a template names that the object lacks; false makes it an error.",
+);
 const FILENAME: Flag = Flag::new(
     "filename",
     Array,
@@ -93,7 +105,7 @@ const FILENAME: Flag = Flag::new(
     "A file, a directory of .yaml/.yml/.json files, or - for standard input.",
 )
 .short('f');
-const RECURSIVE: Flag = Flag::new(
+pub(crate) const RECURSIVE: Flag = Flag::new(
     "recursive",
     Bool,
     "false",
@@ -142,6 +154,8 @@ const GET_FLAGS: &[Flag] = &[
     Flag::new("label-columns", Array, "", "Add a column with the value of each of these labels.").short('L'),
     Flag::new("no-headers", Bool, "false", "Leave out the header row of tables."),
     OUTPUT_FLAG,
+    TEMPLATE,
+    ALLOW_MISSING_TEMPLATE_KEYS,
     RECURSIVE,
     SELECTOR,
     Flag::new("show-kind", Bool, "false", "Prefix each name with its resource type."),
@@ -158,7 +172,9 @@ const APPLY_FLAGS: &[Flag] = &[
     FILENAME,
     Flag::new("force", Bool, "false", "When an update cannot be made, delete the object and create it again."),
     Flag::new("force-conflicts", Bool, "false", "With --server-side, take over fields that other managers own."),
-    Flag::new("output", Str, "", "Print each result in this format instead of the one-line summary: one of (json, yaml, name).").short('o'),
+    Flag::new("output", Str, "", "Print each result in this format instead of the one-line summary: one of (json, yaml, name, jsonpath=…, go-template=…, go-template-file=PATH).").short('o'),
+    TEMPLATE,
+    ALLOW_MISSING_TEMPLATE_KEYS,
     Flag::new("overwrite", Bool, "true", "Let the file's values replace values that were changed in the cluster."),
     Flag::new("prune", Bool, "false", "Delete the objects matching -l that are no longer in the files."),
     RECURSIVE,
@@ -235,9 +251,11 @@ const RUN_FLAGS: &[Flag] = &[
         "output",
         Str,
         "",
-        "Print the pod in this format instead of the one-line summary: one of (json, yaml, name).",
+        "Print the pod in this format instead of the one-line summary: one of (json, yaml, name, jsonpath=…, go-template=…, go-template-file=PATH).",
     )
     .short('o'),
+    TEMPLATE,
+    ALLOW_MISSING_TEMPLATE_KEYS,
     Flag::new(
         "overrides",
         Str,
@@ -291,7 +309,7 @@ const DESCRIBE_FLAGS: &[Flag] = &[
     Flag::new("chunk-size", Int64, "500", "How many objects to ask the server for at a time (0 for all at once); the output is the same either way."),
     Flag::new("filename", Array, "", "Describe the objects this file names: a file, a directory of .yaml/.yml/.json files, or - for standard input.").short('f'),
     Flag::new("kustomize", Str, "", "Accepted for compatibility; this playground does not read kustomization directories.").short('k'),
-    Flag::new("recursive", Bool, "false", "Accepted for compatibility; -f reads only the files directly inside a directory.").short('R'),
+    RECURSIVE,
     SELECTOR,
     Flag::new("show-events", Bool, "true", "Add the events about each object. When not given, events are shown for a single object and left out when several are described."),
 ];
@@ -320,7 +338,7 @@ const RESULT_OUTPUT: Flag = Flag::new(
     "output",
     Str,
     "",
-    "Print each changed object in this format instead of the one-line summary: one of (json, yaml, name).",
+    "Print each changed object in this format instead of the one-line summary: one of (json, yaml, name, jsonpath=…, go-template=…, go-template-file=PATH).",
 )
 .short('o');
 const RESOURCE_VERSION_IGNORED: Flag = Flag::new(
@@ -341,6 +359,8 @@ const PATCH_FLAGS: &[Flag] = &[
     FILENAME_NOT_READ,
     LOCAL_NOT_SIMULATED,
     RESULT_OUTPUT,
+    TEMPLATE,
+    ALLOW_MISSING_TEMPLATE_KEYS,
     Flag::new(
         "patch",
         Str,
@@ -368,6 +388,8 @@ const METADATA_MAP_FLAGS: &[Flag] = &[
     DRY_RUN_NOT_SIMULATED,
     Flag::new("list", Bool, "false", "Print the object's current keys and values instead of changing them."),
     RESULT_OUTPUT,
+    TEMPLATE,
+    ALLOW_MISSING_TEMPLATE_KEYS,
     Flag::new("overwrite", Bool, "false", "Let a new value replace one that is already set; without it, such a change is an error."),
     RESOURCE_VERSION_IGNORED,
     Flag::new("selector", Str, "", "Change the objects whose labels match this selector (when no names are given), e.g. -l app=web.").short('l'),
@@ -378,6 +400,8 @@ const SCALE_FLAGS: &[Flag] = &[
     Flag::new("current-replicas", Int64, "-1", "Scale only objects that ask for exactly this many replicas now; without it there is no such check."),
     FILENAME_NOT_READ,
     RESULT_OUTPUT,
+    TEMPLATE,
+    ALLOW_MISSING_TEMPLATE_KEYS,
     Flag::new("replicas", Int64, "0", "How many replicas to ask for, 0 or more. Required."),
     RESOURCE_VERSION_IGNORED,
     Flag::new("selector", Str, "", "Scale the objects whose labels match this selector (when no names are given), e.g. -l tier=frontend.").short('l'),
@@ -390,6 +414,8 @@ const SET_IMAGE_FLAGS: &[Flag] = &[
     FILENAME_NOT_READ,
     LOCAL_NOT_SIMULATED,
     RESULT_OUTPUT,
+    TEMPLATE,
+    ALLOW_MISSING_TEMPLATE_KEYS,
     Flag::new("selector", Str, "", "Change the objects whose labels match this selector (when no names are given), e.g. -l app=web.").short('l'),
 ];
 
@@ -467,6 +493,42 @@ const EVENTS_FLAGS: &[Flag] = &[
     .short('w'),
 ];
 
+/// `kubectl diff`.
+const DIFF_FLAGS: &[Flag] = &[
+    Flag::new("concurrency", Int32, "1", "Accepted for compatibility; objects are compared one after the other."),
+    Flag::new("field-manager", Str, "kubectl-client-side-apply", "The manager name the dry-run apply records as owning the fields it sets."),
+    Flag::new("filename", Array, "", "A file, a directory of .yaml/.yml/.json files, or - for standard input, holding the objects to compare.").short('f'),
+    Flag::new("force-conflicts", Bool, "false", "With --server-side, take over fields that other managers own."),
+    RECURSIVE,
+    Flag::new("server-side", Bool, "false", "Compare with a server-side apply instead of kubectl's client-side one (the playground merges the same way)."),
+    Flag::new("show-managed-fields", Bool, "false", "Keep metadata.managedFields in the compared YAML."),
+    Flag::new("show-secrets", Bool, "false", "Show Secret values instead of ***."),
+];
+
+/// `kubectl edit`.
+const EDIT_FLAGS: &[Flag] = &[
+    ALLOW_MISSING_TEMPLATE_KEYS,
+    Flag::new("field-manager", Str, "kubectl-edit", "The manager name recorded as owning the fields this command sets."),
+    Flag::new("filename", Array, "", "Files (or a directory, or - for standard input) naming the objects to edit.").short('f'),
+    Flag::new("output", Str, "", "Print each edited object in this format instead of the one-line summary: one of (json, yaml, name, jsonpath=…, go-template=…, go-template-file=PATH).").short('o'),
+    Flag::new("output-patch", Bool, "false", "Print the patch the edit sends before the result."),
+    RECURSIVE,
+    Flag::new("save-config", Bool, "false", "Record the edited object in the kubectl.kubernetes.io/last-applied-configuration annotation (done anyway when the object has one)."),
+    Flag::new("show-managed-fields", Bool, "false", "Keep metadata.managedFields in the YAML to edit."),
+    Flag::new("subresource", Str, "", "Edit this subresource instead of the object; status is not available in this playground yet."),
+    TEMPLATE,
+    Flag::new("validate", Str, "strict", "How strictly to check the edited objects: strict (or true), warn, ignore (or false)."),
+    Flag::new("windows-line-endings", Bool, "false", "Accepted for compatibility; the buffer always uses \\n line endings."),
+];
+
+/// `kubectl explain`.
+const EXPLAIN_FLAGS: &[Flag] = &[
+    Flag::new("api-version", Str, "", "The API version (GROUP/VERSION) whose schema to explain, e.g. autoscaling/v1; the preferred one by default."),
+    Flag::new("output", Str, "plaintext", "Format: plaintext (plaintext-openapiv2 is not available in this playground).").short('o'),
+    Flag::new("max-depth", Int32, "0", "With --recursive, how many levels of nested fields to list (0: all)."),
+    Flag::new("recursive", Bool, "false", "List every field below, nested, without descriptions.").short('R'),
+];
+
 /// `kubectl replace`.
 const REPLACE_FLAGS: &[Flag] = &[
     Flag::new("cascade", Str, "background", "With --force: \"background\", \"orphan\" or \"foreground\", how the deleted object's dependents go."),
@@ -475,7 +537,9 @@ const REPLACE_FLAGS: &[Flag] = &[
     Flag::new("filename", Array, "", "The files (or - for standard input) with the objects to replace.").short('f'),
     Flag::new("force", Bool, "false", "Delete the object, wait until it is gone, and create it again."),
     Flag::new("grace-period", Int32, "-1", "With --force: seconds the deleted object gets to shut down; negative keeps its own; 0 needs --force."),
-    Flag::new("output", Str, "", "Print each result in this format instead of the one-line summary: one of (json, yaml, name).").short('o'),
+    Flag::new("output", Str, "", "Print each result in this format instead of the one-line summary: one of (json, yaml, name, jsonpath=…, go-template=…, go-template-file=PATH).").short('o'),
+    TEMPLATE,
+    ALLOW_MISSING_TEMPLATE_KEYS,
     RECURSIVE,
     Flag::new("save-config", Bool, "false", "Record the object in the kubectl.kubernetes.io/last-applied-configuration annotation, for later kubectl apply."),
     Flag::new("timeout", Str, "0s", "With --force: how long to wait for the deletion before giving up."),
@@ -637,9 +701,10 @@ pub(crate) fn text(path: &[&str]) -> Option<String> {
                 ("Pods labelled app=web in every namespace, with their labels", "kubectl get pods -l app=web -A --show-labels"),
                 ("Only the names of the pods, sorted by creation time", "kubectl get pods -o name --sort-by=.metadata.creationTimestamp"),
                 ("One field of an object", "kubectl get service web -o jsonpath='{.spec.clusterIP}'"),
+                ("Each pod's name and phase, through a Go template", "kubectl get pods -o go-template='{{range .items}}{{.metadata.name}} {{.status.phase}}{{\"\\n\"}}{{end}}'"),
             ],
             GET_FLAGS,
-            "kubectl get [(-o|--output=)json|yaml|name|wide|jsonpath=...|custom-columns=...] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags] [options]",
+            "kubectl get [(-o|--output=)json|yaml|name|wide|jsonpath=...|custom-columns=...|go-template=...|go-template-file=...] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags] [options]",
         ),
         "apply" => (
             "Make the cluster match the objects in files or standard input.\n\n Objects that do not exist yet are created; existing ones are updated to what the files say. kubectl remembers what it applied (in the kubectl.kubernetes.io/last-applied-configuration annotation), so that fields you delete from a file are deleted from the object on the next apply.",
@@ -860,6 +925,37 @@ pub(crate) fn text(path: &[&str]) -> Option<String> {
             ],
             REPLACE_FLAGS,
             "kubectl replace -f FILENAME [options]",
+        ),
+        "diff" => (
+            "Show what kubectl apply would change: the live objects against the objects a server-side dry run of the apply would store.\n\n The output is always YAML, as diff -u -N prints two directories of files (one per object, named group.version.Kind.namespace.name): the live objects in /tmp/LIVE-<n>, the merged ones in /tmp/MERGED-<n>. An object that does not exist yet is compared with an empty file. managedFields are left out unless --show-managed-fields; Secret values show as *** unless --show-secrets.\n\n Exit status: 0 No differences were found. 1 Differences were found. >1 Kubectl or diff failed with an error.",
+            &[
+                ("Diff the objects in pod.json", "kubectl diff -f pod.json"),
+                ("Diff what standard input describes", "kubectl diff -f - <<EOF"),
+                ("Diff a directory tree of manifests", "kubectl diff -f manifests/ -R"),
+            ],
+            DIFF_FLAGS,
+            "kubectl diff -f FILENAME [options]",
+        ),
+        "edit" => (
+            "Edit objects of the cluster in an editor and send back what is saved.\n\n The objects open as YAML under a comment header; lines starting with # are ignored, an unchanged or empty buffer cancels the edit. apiVersion, kind and name cannot change. In the page the object opens in the editor (press Apply when done); in a script, give the edited object as standard input (a heredoc after the command: the whole YAML as it would be saved; without a uid, kind and name say which object it is). When the cluster rejects the edit, kubectl would reopen the editor with the reasons in the header: a script prints that header and the edit ends with \"Edit cancelled, no valid changes were saved.\"",
+            &[
+                ("Edit the service named 'registry'", "kubectl edit svc/registry"),
+                ("Edit a deployment in a script, the edited object following as a heredoc", "kubectl edit deployment/web <<EOF"),
+                ("Edit a deployment and print the patch that was sent", "kubectl edit deployment/web --output-patch"),
+            ],
+            EDIT_FLAGS,
+            "kubectl edit (RESOURCE/NAME | -f FILENAME) [options]",
+        ),
+        "explain" => (
+            "Describe fields and structure of the resource types the cluster serves.\n\n Name a type and, with dots, a field inside it (TYPE.FIELD.FIELD…): explain prints its description and the fields below it, each with its type; --recursive lists every field below without descriptions. The documentation is the API's own (from the Kubernetes OpenAPI schemas the playground is built with).",
+            &[
+                ("Get the documentation of the resource and its fields", "kubectl explain pods"),
+                ("Get all the fields in the resource", "kubectl explain pods --recursive"),
+                ("Get the documentation of a specific field of a resource", "kubectl explain pods.spec.containers"),
+                ("Get the explanation for a deployment in a given API version", "kubectl explain deployments --api-version=apps/v1"),
+            ],
+            EXPLAIN_FLAGS,
+            "kubectl explain TYPE [--recursive=FALSE|TRUE] [--api-version=api-version-group] [-o|--output=plaintext|plaintext-openapiv2] [options]",
         ),
         "exec" => (
             "Run a command in a container of a running pod.\n\n The command runs in the container's simulated shell, against its files and environment and with the pod's view of the cluster network (wget, curl, nslookup). What it writes stays in the container. Interactive sessions (-it … -- sh) are not simulated: run one command at a time.",
@@ -1189,6 +1285,8 @@ const EXPOSE_FLAGS: &[Flag] = &[
         "The Service's name (default: the exposed object's name).",
     ),
     RESULT_OUTPUT,
+    TEMPLATE,
+    ALLOW_MISSING_TEMPLATE_KEYS,
     Flag::new(
         "port",
         Str,
@@ -1352,7 +1450,8 @@ mod tests {
         let text = out.stdout;
         assert!(text.starts_with("Create a Deployment with the given name.\n\nAliases:\ndeployment, deploy\n\nExamples:\n  # "), "{text}");
         assert!(text.contains("\n  \n  # "));
-        assert!(text.contains("\nOptions:\n    --dry-run='none':\n\t"));
+        assert!(text.contains("\nOptions:\n    --allow-missing-template-keys=true:\n\t"));
+        assert!(text.contains("\n    --dry-run='none':\n\t"));
         assert!(text.contains("    -r, --replicas=1:\n\t"));
         assert!(text.contains("    --image=[]:\n\t"));
         assert!(text.ends_with("\n\nUsage:\n  kubectl create deployment NAME --image=image -- [COMMAND] [args...] [options]\n\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).\n"));

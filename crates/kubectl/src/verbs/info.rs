@@ -15,7 +15,9 @@ Basic Commands (Beginner):
   set             Change fields of existing objects, such as a container's image
 
 Basic Commands (Intermediate):
+  explain         Show the documentation of a resource type and its fields
   get             Show one or more resources
+  edit            Edit an object in an editor and send back the result
   delete          Delete resources by name, by selector or from files
 
 Deploy Commands:
@@ -36,6 +38,7 @@ Troubleshooting and Debugging Commands:
   events          List the cluster's events
 
 Advanced Commands:
+  diff            Show what apply would change
   apply           Make the cluster match the objects in files or standard input
   patch           Change fields of an object with a patch
 

@@ -10,8 +10,11 @@ mod create_input;
 mod debug;
 mod delete;
 mod describe;
+mod diff;
+pub mod edit;
 mod events;
 mod exec;
+mod explain;
 mod expose;
 mod generators;
 mod get;
@@ -20,6 +23,7 @@ mod info;
 pub mod logs;
 mod modify;
 mod node;
+mod output;
 mod port_forward;
 mod replace;
 mod rollout;
@@ -33,16 +37,7 @@ use cluster::Cluster;
 use crate::{Kubectl, Output, Workspace};
 
 /// Verbs real kubectl has that this playground does not implement yet: they say so plainly.
-const NOT_YET_IMPLEMENTED: &[&str] = &[
-    "certificate",
-    "completion",
-    "diff",
-    "edit",
-    "explain",
-    "kustomize",
-    "plugin",
-    "proxy",
-];
+const NOT_YET_IMPLEMENTED: &[&str] = &["certificate", "completion", "kustomize", "plugin", "proxy"];
 
 pub(crate) fn dispatch(
     kubectl: &mut Kubectl,
@@ -76,9 +71,20 @@ pub(crate) fn dispatch(
     if rest.iter().any(|a| a == "--help" || a == "-h") {
         return help::help(verb, &rest);
     }
+    let rest = if output::TEMPLATE_VERBS.contains(&verb) {
+        match output::normalize_template_args(&rest, workspace) {
+            Ok(rest) => rest,
+            Err(error) => return error,
+        }
+    } else {
+        rest
+    };
     match verb {
         "get" => get::get(kubectl, cluster, &rest, workspace),
         "apply" => apply::apply(kubectl, cluster, &rest, workspace),
+        "diff" => diff::diff(kubectl, cluster, &rest, workspace),
+        "edit" => edit::edit(kubectl, cluster, &rest, workspace),
+        "explain" => explain::explain(&rest),
         "create" => create::create(kubectl, cluster, &rest, workspace),
         "delete" => delete::delete(kubectl, cluster, &rest, workspace),
         "describe" => describe::describe(kubectl, cluster, &rest, workspace),
@@ -229,10 +235,13 @@ pub(crate) fn object_ref(resource: &model::ResourceType, name: &str) -> String {
     }
 }
 
-/// Reads every `-f` source: files, directories (their .yaml/.yml/.json files) and `-` (stdin).
-/// Returns (source name, text) pairs, or kubectl's error.
+/// Reads every `-f` source: files, directories (their .yaml/.yml/.json files; with `-R` also
+/// those of every directory below, in the order Go's filepath.Walk visits them: entries sorted
+/// by name, a directory's files where its name sorts) and `-` (stdin). Returns (source name,
+/// text) pairs, or kubectl's error.
 pub(crate) fn read_sources(
     filenames: &[String],
+    recursive: bool,
     workspace: &dyn Workspace,
 ) -> Result<Vec<(String, String)>, String> {
     let mut sources = Vec::new();
@@ -249,17 +258,13 @@ pub(crate) fn read_sources(
                 "error: unable to read URL \"{filename}\": this playground has no network; paste the manifest into the editor instead"
             ));
         }
-        if let Some(entries) = workspace.list_dir(filename) {
-            for entry in entries
-                .iter()
-                .filter(|e| e.ends_with(".yaml") || e.ends_with(".yml") || e.ends_with(".json"))
-            {
-                let path = format!("{}/{entry}", filename.trim_end_matches('/'));
-                let text = workspace
-                    .read_file(&path)
-                    .map_err(|e| format!("error: {e}"))?;
-                sources.push((path, text));
-            }
+        if workspace.list_dir(filename).is_some() {
+            let directory = if filename.len() > 1 {
+                filename.trim_end_matches('/')
+            } else {
+                filename
+            };
+            read_directory(directory, recursive, workspace, 0, &mut sources)?;
             continue;
         }
         match workspace.read_file(filename) {
@@ -268,6 +273,55 @@ pub(crate) fn read_sources(
         }
     }
     Ok(sources)
+}
+
+/// Go's filepath.Join for a directory walk: `./x` and `x/` are cleaned, `.` disappears.
+fn join_path(directory: &str, name: &str) -> String {
+    let mut directory = directory.trim_end_matches('/');
+    while let Some(rest) = directory.strip_prefix("./") {
+        directory = rest.trim_start_matches('/');
+    }
+    if directory.is_empty() || directory == "." {
+        name.to_string()
+    } else {
+        format!("{directory}/{name}")
+    }
+}
+
+/// How deep `-R` descends (a guard; real trees are shallow).
+const MAX_DIRECTORY_DEPTH: usize = 32;
+
+fn read_directory(
+    directory: &str,
+    recursive: bool,
+    workspace: &dyn Workspace,
+    depth: usize,
+    sources: &mut Vec<(String, String)>,
+) -> Result<(), String> {
+    let files = workspace.list_dir(directory).unwrap_or_default();
+    let subdirectories = if recursive && depth < MAX_DIRECTORY_DEPTH {
+        workspace.list_subdirs(directory)
+    } else {
+        Vec::new()
+    };
+    let mut entries: Vec<(&String, bool)> = files
+        .iter()
+        .map(|f| (f, false))
+        .chain(subdirectories.iter().map(|d| (d, true)))
+        .collect();
+    entries.sort();
+    for (entry, is_directory) in entries {
+        let path = join_path(directory, entry);
+        if is_directory {
+            read_directory(&path, recursive, workspace, depth + 1, sources)?;
+        } else if entry.ends_with(".yaml") || entry.ends_with(".yml") || entry.ends_with(".json") {
+            let text = workspace
+                .read_file(&path)
+                .map_err(|e| format!("error: {e}"))?;
+            sources.push((path, text));
+        }
+    }
+    Ok(())
 }
 
 /// kubectl's wording for a manifest that did not decode.

@@ -55,7 +55,11 @@ pub(crate) fn replace(
     }
     let dry_run = parsed.value("dry-run").filter(|d| *d != "none");
     let namespace = super::namespace_of(kubectl, &parsed);
-    let sources = match super::read_sources(parsed.values("filename"), workspace) {
+    let sources = match super::read_sources(
+        parsed.values("filename"),
+        parsed.flag("recursive"),
+        workspace,
+    ) {
         Ok(s) => s,
         Err(e) => return Output::error(e),
     };

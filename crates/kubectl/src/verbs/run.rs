@@ -132,6 +132,14 @@ pub(crate) fn run(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String])
             return denied;
         }
     }
+    if dry_run == Some("client") {
+        if let Some(printed) = parsed
+            .value("output")
+            .and_then(|f| super::output::print_with_template(f, &manifest))
+        {
+            return printed;
+        }
+    }
     if dry_run.is_some() && matches!(parsed.value("output"), Some("yaml") | Some("json")) {
         return if parsed.value("output") == Some("json") {
             Output::ok(super::get::to_json_pretty(&manifest) + "\n")

@@ -189,6 +189,7 @@ fn top_pod(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]) -> Out
                 format!("No resources found in {namespace} namespace.\n")
             },
             exit_code: 0,
+            open_in_editor: None,
         };
     }
     chosen.sort_by(|a, b| match sort {
