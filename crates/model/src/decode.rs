@@ -376,7 +376,16 @@ fn decode_document(
                 format!("strict decoding error: {message}"),
             )));
         }
-        None => unreachable!("registry and Object variants agree (tested)"),
+        // The registry knew the kind but no typed decoder takes this spelling of its
+        // apiVersion (`/v1`): the API server would not recognise it either.
+        None => {
+            return Err(with_identity(error_at(
+                DecodeErrorKind::NoMatchForKind,
+                index,
+                locate_path(document, &["apiVersion".to_string()]),
+                format!("no matches for kind \"{kind}\" in version \"{api_version}\""),
+            )))
+        }
     };
     if let Some(first) = unknown_fields.first() {
         let listed: Vec<String> = unknown_fields

@@ -224,4 +224,15 @@ fn fuzzer_findings_decode_promptly() {
     let _ = decode_documents(text);
     let _ = decode_documents("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n\"\": 1\n");
     let _ = decode_documents("apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  containers:\n  - name: a\n    bogus: 1\n  -");
+    // Found by scripts/fuzz.sh in session 5: apiVersion "/v1" passed the registry's lookup but
+    // no typed decoder, which panicked.
+    let text = include_str!("data/fuzz-panic-slash-api-version.yaml");
+    let error = decode_documents(text).expect_err("\"/v1\" is not a served version");
+    assert!(
+        error
+            .message
+            .contains("no matches for kind \"Pod\" in version \"/v1\""),
+        "{}",
+        error.message
+    );
 }
