@@ -103,6 +103,9 @@ pub struct Kubectl {
     pub watch: Option<verbs::watch::Watch>,
     /// The stream a `logs -f` left open.
     pub follow: Option<verbs::logs::LogFollow>,
+    /// How many temporary files and directories (`diff`'s LIVE-/MERGED-, `edit`'s saved copy)
+    /// this kubectl has named: part of each name, so that no two are alike.
+    pub temp_names: u64,
 }
 
 impl Default for Kubectl {
@@ -111,6 +114,7 @@ impl Default for Kubectl {
             context_namespace: "default".to_string(),
             watch: None,
             follow: None,
+            temp_names: 0,
         }
     }
 }

@@ -227,7 +227,11 @@ pub(crate) fn edit(
             ..Output::default()
         };
     }
-    let copy_path = format!("/tmp/kubectl-edit-{}.yaml", temp_number(cluster));
+    kubectl.temp_names += 1;
+    let copy_path = format!(
+        "/tmp/kubectl-edit-{}.yaml",
+        super::temp_number(cluster, kubectl.temp_names, "edit")
+    );
     let reopened = |reasons: &[String]| -> Output {
         let mut header = String::from(EDIT_HEADER);
         for reason in reasons {
@@ -526,23 +530,6 @@ fn invalid_causes(message: &str) -> Vec<String> {
     } else {
         vec![rest.to_string()]
     }
-}
-
-/// What Go's os.CreateTemp would have picked for the saved copy: a hash of the seed, the
-/// resourceVersion and the simulated time.
-fn temp_number(cluster: &Cluster) -> u32 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let text = format!(
-        "edit/{}/{}/{}",
-        cluster.seed(),
-        cluster.resource_version(),
-        cluster.now().0
-    );
-    for byte in text.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    (hash ^ (hash >> 32)) as u32
 }
 
 /// A two-way strategic merge patch from `original` to `modified` (what `--output-patch` prints):
