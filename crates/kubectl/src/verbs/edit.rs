@@ -495,6 +495,7 @@ fn parse_buffer(text: &str) -> Result<Vec<Value>, String> {
     });
     match objects {
         Ok(objects) => Ok(objects.iter().map(Object::to_json_value).collect()),
+        Err(message) if !text.contains("List") => Err(message),
         Err(message) => {
             // A List is not one of the kinds; decode its items one by one.
             let value: Value = serde_yaml::from_str(text).map_err(|_| message.clone())?;
@@ -625,6 +626,50 @@ mod tests {
             serde_json::to_string(&two_way_patch(&a, &b, "").unwrap()).unwrap(),
             r#"{"spec":{"replicas":null,"template":{"spec":{"$setElementOrder/containers":[{"name":"nginx"}],"containers":[{"image":"nginx:1.28","name":"nginx"}]}}}}"#
         );
+    }
+
+    #[test]
+    fn odd_buffers_never_panic() {
+        let buffers = [
+            "",
+            "#",
+            "\n\n",
+            "kind: List",
+            "kind: List\nitems: 3",
+            "apiVersion: v1\nkind: List\nitems:\n- {}\n- kind: Pod",
+            "a: &a [*a, *a]",
+            "- - - -",
+            "{",
+            "kind: ConfigMap\nmetadata: {name: c, uid: x}",
+            "\u{0}\u{feff}",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: other\n",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata: [1, 2]\n",
+        ];
+        for buffer in buffers {
+            for line in [
+                "edit cm c",
+                "edit cm",
+                "edit cm c --output-patch -o yaml",
+                "diff -f -",
+                "edit -f -",
+            ] {
+                let mut kubectl = crate::Kubectl::default();
+                let mut cluster = cluster::Cluster::new(1);
+                let create: Vec<String> = "create configmap c --from-literal=a=1"
+                    .split(' ')
+                    .map(String::from)
+                    .collect();
+                kubectl.run(&mut cluster, &create, &crate::NoFiles { stdin: None });
+                let args: Vec<String> = line.split(' ').map(String::from).collect();
+                let _ = kubectl.run(
+                    &mut cluster,
+                    &args,
+                    &crate::NoFiles {
+                        stdin: Some(buffer),
+                    },
+                );
+            }
+        }
     }
 
     #[test]

@@ -485,6 +485,22 @@ mod tests {
     }
 
     #[test]
+    fn odd_paths_never_panic() {
+        for line in [
+            ".",
+            "pods.",
+            "pods..spec",
+            "pods.spec.containers.résumé",
+            "deploy -R --max-depth=99999",
+            "svc.spec.ports.port.x",
+            "pods --api-version=",
+            "pods --api-version=/v1",
+        ] {
+            let _ = run(line);
+        }
+    }
+
+    #[test]
     fn wrap_is_go_wordwrap() {
         assert_eq!(wrap(10, "aaa bbb ccc ddd"), "aaa bbb\nccc ddd");
         assert_eq!(wrap(5, "abcdefgh ij"), "abcdefgh\nij");
