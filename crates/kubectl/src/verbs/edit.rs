@@ -487,7 +487,7 @@ fn parse_buffer(text: &str) -> Result<Vec<Value>, String> {
     let objects = model::decode_documents(text).map_err(|e| match (e.line, e.column) {
         (Some(line), _) if matches!(e.kind, model::DecodeErrorKind::Syntax) => {
             format!(
-                "error converting YAML to JSON: yaml: line {line}: {}",
+                "error parsing edited-file: error converting YAML to JSON: yaml: line {line}: {}",
                 e.message
             )
         }
