@@ -26,6 +26,8 @@ const MAX_EXEC_DEPTH: usize = 100;
 /// Most evaluation steps one execution may take (a template calling itself twice per level
 /// would otherwise run for ever).
 const MAX_STEPS: u64 = 2_000_000;
+/// Largest `range N` over an integer.
+const MAX_RANGE_INT: i64 = 100_000;
 
 // ---------------------------------------------------------------------------------------------
 // Syntax tree
@@ -1955,9 +1957,16 @@ where
                             )
                         })
                         .collect(),
-                    Val::Int(n) | Val::Int64(n) => (0..(*n).clamp(0, 10_000_000))
-                        .map(|i| (V::plain(Val::Int(i)), V::plain(Val::Int(i))))
-                        .collect(),
+                    Val::Int(n) | Val::Int64(n) => {
+                        // Each element is at least one step: past the limit, fail up front
+                        // instead of building the list.
+                        if *n > MAX_RANGE_INT {
+                            return self.fail("template execution exceeded the playground's limit");
+                        }
+                        (0..(*n).max(0))
+                            .map(|i| (V::plain(Val::Int(i)), V::plain(Val::Int(i))))
+                            .collect()
+                    }
                     Val::Invalid | Val::Nil => Vec::new(),
                     other => {
                         let shown = format_value(other, &Spec::default());
@@ -1971,6 +1980,7 @@ where
                     return Ok(());
                 }
                 for (key, element) in items {
+                    self.step()?;
                     let mark = self.vars.len();
                     match branch.pipe.decl.as_slice() {
                         [v] => self.declare(v, element.clone(), branch.pipe.is_assign),
@@ -2738,6 +2748,15 @@ mod tests {
                 let _ = t.execute(&deployment());
             }
         }
+    }
+
+    #[test]
+    fn ranges_over_integers_are_bounded() {
+        assert_eq!(run("{{range 3}}{{.}}{{end}}"), "012");
+        assert!(run("{{range 1000000000}}x{{end}}").starts_with("ERR "));
+        assert!(
+            run("{{range $i := 99999}}{{range $j := 99999}}{{end}}{{end}}").starts_with("ERR ")
+        );
     }
 
     #[test]

@@ -106,6 +106,9 @@ pub struct Kubectl {
     /// Files `kubectl cp` copied out of containers onto "this machine", by path (relative
     /// paths without `./`), read before the workspace's own files.
     pub local_files: std::collections::BTreeMap<String, String>,
+    /// How many temporary files and directories (`diff`'s LIVE-/MERGED-, `edit`'s saved copy)
+    /// this kubectl has named: part of each name, so that no two are alike.
+    pub temp_names: u64,
 }
 
 impl Default for Kubectl {
@@ -115,6 +118,7 @@ impl Default for Kubectl {
             watch: None,
             follow: None,
             local_files: Default::default(),
+            temp_names: 0,
         }
     }
 }

@@ -117,6 +117,36 @@ pub(crate) fn diff(
                 }
             };
             let mut merged = merged.to_json_value();
+            // Server-side apply records ownership in managedFields, not in kubectl's
+            // last-applied-configuration annotation: the annotation stays as it is live.
+            if parsed.flag("server-side") {
+                let live_annotation = live
+                    .as_ref()
+                    .and_then(|l| l.metadata().annotations.as_ref())
+                    .and_then(|a| a.get(super::apply::LAST_APPLIED))
+                    .cloned();
+                if let Some(annotations) = merged
+                    .pointer_mut("/metadata/annotations")
+                    .and_then(Value::as_object_mut)
+                {
+                    match live_annotation {
+                        Some(text) => {
+                            annotations
+                                .insert(super::apply::LAST_APPLIED.into(), Value::String(text));
+                        }
+                        None => {
+                            annotations.remove(super::apply::LAST_APPLIED);
+                        }
+                    }
+                    if annotations.is_empty() {
+                        if let Some(meta) =
+                            merged.get_mut("metadata").and_then(Value::as_object_mut)
+                        {
+                            meta.remove("annotations");
+                        }
+                    }
+                }
+            }
             // A dry run stores nothing, so no new resourceVersion is assigned.
             if let Some(meta) = merged.get_mut("metadata").and_then(Value::as_object_mut) {
                 match live
@@ -160,8 +190,15 @@ pub(crate) fn diff(
         }
     }
 
-    let live_dir = format!("/tmp/LIVE-{}", temp_number(cluster, "LIVE"));
-    let merged_dir = format!("/tmp/MERGED-{}", temp_number(cluster, "MERGED"));
+    kubectl.temp_names += 1;
+    let live_dir = format!(
+        "/tmp/LIVE-{}",
+        super::temp_number(cluster, kubectl.temp_names, "LIVE")
+    );
+    let merged_dir = format!(
+        "/tmp/MERGED-{}",
+        super::temp_number(cluster, kubectl.temp_names, "MERGED")
+    );
     let now = file_time(cluster.now());
     let mut out = String::new();
     for (file, (live, merged)) in &files {
@@ -191,23 +228,6 @@ pub(crate) fn diff(
         stdout: out,
         stderr: String::new(),
     }
-}
-
-/// What Go's os.MkdirTemp would have picked: a number, here a hash of the seed, the
-/// resourceVersion and the directory's prefix (FNV-1a), so reruns print the same.
-fn temp_number(cluster: &Cluster, prefix: &str) -> u32 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let text = format!(
-        "{prefix}/{}/{}/{}",
-        cluster.seed(),
-        cluster.resource_version(),
-        cluster.now().0
-    );
-    for byte in text.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    (hash ^ (hash >> 32)) as u32
 }
 
 /// A file time as GNU diff prints it: `2026-01-01 00:00:05.000000000 +0000`.

@@ -227,7 +227,11 @@ pub(crate) fn edit(
             ..Output::default()
         };
     }
-    let copy_path = format!("/tmp/kubectl-edit-{}.yaml", temp_number(cluster));
+    kubectl.temp_names += 1;
+    let copy_path = format!(
+        "/tmp/kubectl-edit-{}.yaml",
+        super::temp_number(cluster, kubectl.temp_names, "edit")
+    );
     let reopened = |reasons: &[String]| -> Output {
         let mut header = String::from(EDIT_HEADER);
         for reason in reasons {
@@ -483,7 +487,7 @@ fn parse_buffer(text: &str) -> Result<Vec<Value>, String> {
     let objects = model::decode_documents(text).map_err(|e| match (e.line, e.column) {
         (Some(line), _) if matches!(e.kind, model::DecodeErrorKind::Syntax) => {
             format!(
-                "error converting YAML to JSON: yaml: line {line}: {}",
+                "error parsing edited-file: error converting YAML to JSON: yaml: line {line}: {}",
                 e.message
             )
         }
@@ -491,6 +495,7 @@ fn parse_buffer(text: &str) -> Result<Vec<Value>, String> {
     });
     match objects {
         Ok(objects) => Ok(objects.iter().map(Object::to_json_value).collect()),
+        Err(message) if !text.contains("List") => Err(message),
         Err(message) => {
             // A List is not one of the kinds; decode its items one by one.
             let value: Value = serde_yaml::from_str(text).map_err(|_| message.clone())?;
@@ -526,23 +531,6 @@ fn invalid_causes(message: &str) -> Vec<String> {
     } else {
         vec![rest.to_string()]
     }
-}
-
-/// What Go's os.CreateTemp would have picked for the saved copy: a hash of the seed, the
-/// resourceVersion and the simulated time.
-fn temp_number(cluster: &Cluster) -> u32 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let text = format!(
-        "edit/{}/{}/{}",
-        cluster.seed(),
-        cluster.resource_version(),
-        cluster.now().0
-    );
-    for byte in text.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    (hash ^ (hash >> 32)) as u32
 }
 
 /// A two-way strategic merge patch from `original` to `modified` (what `--output-patch` prints):
@@ -638,6 +626,50 @@ mod tests {
             serde_json::to_string(&two_way_patch(&a, &b, "").unwrap()).unwrap(),
             r#"{"spec":{"replicas":null,"template":{"spec":{"$setElementOrder/containers":[{"name":"nginx"}],"containers":[{"image":"nginx:1.28","name":"nginx"}]}}}}"#
         );
+    }
+
+    #[test]
+    fn odd_buffers_never_panic() {
+        let buffers = [
+            "",
+            "#",
+            "\n\n",
+            "kind: List",
+            "kind: List\nitems: 3",
+            "apiVersion: v1\nkind: List\nitems:\n- {}\n- kind: Pod",
+            "a: &a [*a, *a]",
+            "- - - -",
+            "{",
+            "kind: ConfigMap\nmetadata: {name: c, uid: x}",
+            "\u{0}\u{feff}",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: other\n",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata: [1, 2]\n",
+        ];
+        for buffer in buffers {
+            for line in [
+                "edit cm c",
+                "edit cm",
+                "edit cm c --output-patch -o yaml",
+                "diff -f -",
+                "edit -f -",
+            ] {
+                let mut kubectl = crate::Kubectl::default();
+                let mut cluster = cluster::Cluster::new(1);
+                let create: Vec<String> = "create configmap c --from-literal=a=1"
+                    .split(' ')
+                    .map(String::from)
+                    .collect();
+                kubectl.run(&mut cluster, &create, &crate::NoFiles { stdin: None });
+                let args: Vec<String> = line.split(' ').map(String::from).collect();
+                let _ = kubectl.run(
+                    &mut cluster,
+                    &args,
+                    &crate::NoFiles {
+                        stdin: Some(buffer),
+                    },
+                );
+            }
+        }
     }
 
     #[test]

@@ -55,12 +55,10 @@ pub(crate) fn explain(args: &[String]) -> Output {
         }
     }
     let Some(request) = parsed.positionals.first() else {
-        return Output::error("You must specify the type of resource to explain. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nSee 'kubectl explain -h' for help and examples");
+        return Output::error("error: You must specify the type of resource to explain. Use \"kubectl api-resources\" for a complete list of supported resources.");
     };
     if parsed.positionals.len() > 1 {
-        return Output::error(
-            "error: We accept only this format: explain RESOURCE\nSee 'kubectl explain -h' for help and examples",
-        );
+        return Output::error("error: We accept only this format: explain RESOURCE");
     }
     let max_depth = match parsed.value("max-depth").map(str::parse::<usize>) {
         None => 0,
@@ -79,9 +77,11 @@ pub(crate) fn explain(args: &[String]) -> Output {
     let mut parts = request.split('.');
     let resource_name = parts.next().unwrap_or("");
     let field_path: Vec<&str> = parts.collect();
-    let resource = match super::resolve_resource(resource_name) {
-        Ok(r) => r,
-        Err(e) => return e,
+    // explain words this one without kubectl's usual "error: ".
+    let Some(resource) = model::registry::resolve(resource_name) else {
+        return Output::error(format!(
+            "the server doesn't have a resource type \"{resource_name}\""
+        ));
     };
     let (group, version) = match parsed.value("api-version") {
         Some(api_version) => {
@@ -90,9 +90,9 @@ pub(crate) fn explain(args: &[String]) -> Output {
                 return Output::error(format!(
                     "error: couldn't find resource for \"{}\"",
                     if g.is_empty() {
-                        format!("/{v}, Kind={}", resource.kind)
+                        format!("/{v}, Resource={}", resource.plural)
                     } else {
-                        format!("{g}/{v}, Kind={}", resource.kind)
+                        format!("{g}/{v}, Resource={}", resource.plural)
                     }
                 ));
             }
@@ -106,9 +106,9 @@ pub(crate) fn explain(args: &[String]) -> Output {
             return Output::error(format!(
                 "error: couldn't find resource for \"{}\"",
                 if group.is_empty() {
-                    format!("/{version}, Kind={}", resource.kind)
+                    format!("/{version}, Resource={}", resource.plural)
                 } else {
-                    format!("{group}/{version}, Kind={}", resource.kind)
+                    format!("{group}/{version}, Resource={}", resource.plural)
                 }
             ));
         };
@@ -118,13 +118,6 @@ pub(crate) fn explain(args: &[String]) -> Output {
             max_depth,
         };
         let root_schema = serde_json::json!({ "$ref": root });
-        let mut body = String::new();
-        if !explainer.output(&root_schema, &field_path, &mut Vec::new(), &mut body, 0) {
-            return Output::error(format!(
-                "error: field \"{}\" does not exist",
-                field_path.last().copied().unwrap_or("")
-            ));
-        }
         let mut out = String::new();
         if !group.is_empty() {
             out.push_str(&format!("GROUP:      {group}\n"));
@@ -133,6 +126,16 @@ pub(crate) fn explain(args: &[String]) -> Output {
             "KIND:       {}\nVERSION:    {version}\n\n",
             resource.kind
         ));
+        let mut body = String::new();
+        if !explainer.output(&root_schema, &field_path, &mut Vec::new(), &mut body, 0) {
+            // The header is already out when the template finds the field missing.
+            let mut failed = Output::error(format!(
+                "error: field \"{}\" does not exist",
+                field_path.last().copied().unwrap_or("")
+            ));
+            failed.stdout = out;
+            return failed;
+        }
         out.push_str(&body);
         out.push('\n');
         Output::ok(out)
@@ -374,10 +377,9 @@ fn indent(amount: usize, text: &str) -> String {
     format!("{pad}{}", text.replace('\n', &format!("\n{pad}")))
 }
 
-/// kubectl explain's `wrap`: line breaks are dropped, then the text is word-wrapped at `limit`
-/// columns the way go-wordwrap does it (a word longer than the limit keeps its own line).
+/// kubectl explain's `wrap`: go-wordwrap's WrapString — lines broken at whitespace to stay within
+/// `limit` columns, existing line breaks kept, a word longer than the limit on a line of its own.
 fn wrap(limit: usize, text: &str) -> String {
-    let text = text.replace('\n', "");
     let mut out = String::new();
     let mut current = 0usize;
     let mut word = String::new();
@@ -385,7 +387,22 @@ fn wrap(limit: usize, text: &str) -> String {
     let mut spaces = String::new();
     let mut spaces_len = 0usize;
     for c in text.chars() {
-        if c.is_whitespace() && c != '\u{a0}' {
+        if c == '\n' {
+            if word.is_empty() {
+                if current + spaces_len <= limit {
+                    out.push_str(&spaces);
+                }
+            } else {
+                out.push_str(&spaces);
+                out.push_str(&word);
+                word.clear();
+                word_len = 0;
+            }
+            spaces.clear();
+            spaces_len = 0;
+            out.push('\n');
+            current = 0;
+        } else if c.is_whitespace() && c != '\u{a0}' {
             if spaces.is_empty() || !word.is_empty() {
                 current += spaces_len + word_len;
                 out.push_str(&spaces);
@@ -432,7 +449,7 @@ mod tests {
     fn pods_have_kubectls_layout() {
         let out = run("pods");
         assert_eq!(out.exit_code, 0, "{}", out.stderr);
-        assert!(out.stdout.starts_with("KIND:       Pod\nVERSION:    v1\n\nDESCRIPTION:\n    Pod is a collection of containers that can run on a host. This resource is\n    created by clients and scheduled onto hosts.\nFIELDS:\n  apiVersion\t<string>\n"), "{}", out.stdout);
+        assert!(out.stdout.starts_with("KIND:       Pod\nVERSION:    v1\n\nDESCRIPTION:\n    Pod is a collection of containers that can run on a host. This resource is\n    created by clients and scheduled onto hosts.\n    \nFIELDS:\n  apiVersion\t<string>\n"), "{}", out.stdout);
         assert!(out.stdout.contains("\n  spec\t<PodSpec>\n"));
         let containers = run("pods.spec.containers");
         assert!(
@@ -463,13 +480,33 @@ mod tests {
         );
         assert_eq!(
             run("foo").stderr,
-            "error: the server doesn't have a resource type \"foo\"\n"
+            "the server doesn't have a resource type \"foo\"\n"
         );
+    }
+
+    #[test]
+    fn odd_paths_never_panic() {
+        for line in [
+            ".",
+            "pods.",
+            "pods..spec",
+            "pods.spec.containers.résumé",
+            "deploy -R --max-depth=99999",
+            "svc.spec.ports.port.x",
+            "pods --api-version=",
+            "pods --api-version=/v1",
+        ] {
+            let _ = run(line);
+        }
     }
 
     #[test]
     fn wrap_is_go_wordwrap() {
         assert_eq!(wrap(10, "aaa bbb ccc ddd"), "aaa bbb\nccc ddd");
         assert_eq!(wrap(5, "abcdefgh ij"), "abcdefgh\nij");
+        assert_eq!(
+            wrap(10, "one\n\ntwo three four\n"),
+            "one\n\ntwo three\nfour\n"
+        );
     }
 }

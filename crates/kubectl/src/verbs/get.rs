@@ -462,6 +462,52 @@ pub(crate) fn get(
             serde_json::json!({ "apiVersion": "v1", "items": objects, "kind": "List", "metadata": { "resourceVersion": "" } })
         }
     };
+    let watching =
+        parsed.flag("watch") || parsed.flag("watch-only") || parsed.flag("output-watch-events");
+    let streams_objects = matches!(
+        printer,
+        Printer::JsonPath(_) | Printer::JsonPathAsJson(_) | Printer::GoTemplate(_)
+    ) || matches!(output_format, "yaml" | "json" | "name");
+    if watching && streams_objects {
+        // kubectl's watch prints each object through the printer, then each change.
+        let [(resource, objects)] = found.as_slice() else {
+            return Output::error("error: you may only specify a single resource type");
+        };
+        let mut watch = super::watch::Watch {
+            with_events: parsed.flag("output-watch-events"),
+            resource,
+            namespace: (!all_namespaces).then(|| namespace.clone()),
+            selector: selector.clone(),
+            names: match &parsed.positionals[..] {
+                [_, rest @ ..] => rest.to_vec(),
+                [] => Vec::new(),
+            },
+            wide: false,
+            with_namespace: false,
+            label_columns: Vec::new(),
+            show_labels: false,
+            age_column: None,
+            widths: Vec::new(),
+            pending_header: None,
+            since: cluster.resource_version(),
+            last_rows: Default::default(),
+            format: Some(output_value.to_string()),
+            printed: 0,
+        };
+        if !parsed.flag("watch-only") {
+            for object in objects {
+                output
+                    .stdout
+                    .push_str(&watch.print_object(object, cluster::api::WatchEventType::Added));
+            }
+        }
+        // What each object shows now, so that a write that changes none of it prints nothing.
+        for object in objects {
+            watch.remember(object);
+        }
+        kubectl.watch = Some(watch);
+        return output;
+    }
     match &printer {
         Printer::JsonPath(template) => {
             output
@@ -622,6 +668,8 @@ pub(crate) fn get(
                 pending_header: ((watch_only || objects.is_empty()) && !parsed.flag("no-headers"))
                     .then(|| header.clone()),
                 since: cluster.resource_version(),
+                format: None,
+                printed: 0,
                 last_rows: objects
                     .iter()
                     .map(|o| {

@@ -324,6 +324,27 @@ fn read_directory(
     Ok(())
 }
 
+/// What Go's os.MkdirTemp / os.CreateTemp would have picked: a number, here a hash (FNV-1a) of the seed, the
+/// resourceVersion, the simulated time, how many names this kubectl has made and the prefix,
+/// so reruns print the same and two commands never the same.
+pub(crate) fn temp_number(cluster: &Cluster, serial: u64, prefix: &str) -> u32 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let text = format!(
+        "{prefix}/{}/{}/{}/{serial}",
+        cluster.seed(),
+        cluster.resource_version(),
+        cluster.now().0
+    );
+    for byte in text.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    // splitmix64's finalizer, so that names made one after the other look unrelated.
+    hash = (hash ^ (hash >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    hash = (hash ^ (hash >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    (hash ^ (hash >> 31)) as u32
+}
+
 /// kubectl's wording for a manifest that did not decode.
 pub(crate) fn decode_error_message(
     source: &str,

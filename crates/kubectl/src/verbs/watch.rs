@@ -38,9 +38,64 @@ pub struct Watch {
     pub(crate) last_rows: BTreeMap<String, Vec<String>>,
     /// `--output-watch-events`: an EVENT column (ADDED, MODIFIED, DELETED) comes first.
     pub(crate) with_events: bool,
+    /// `-o yaml|json|name|jsonpath=…|go-template=…`: each object (or, with
+    /// `--output-watch-events`, each `{"type": …, "object": …}` event) goes through that printer
+    /// instead of becoming a table row.
+    pub(crate) format: Option<String>,
+    /// Objects printed so far (the YAML printer separates them with `---`).
+    pub(crate) printed: usize,
 }
 
 impl Watch {
+    /// One object (or its event) through the `-o` printer of a structured watch.
+    pub(crate) fn print_object(
+        &mut self,
+        object: &model::Object,
+        event_type: WatchEventType,
+    ) -> String {
+        let text = self.render(object, event_type, self.printed > 0);
+        self.printed += 1;
+        text
+    }
+
+    /// Records what a structured watch shows for an object as it is now.
+    pub(crate) fn remember(&mut self, object: &model::Object) {
+        let shown = self.render(object, WatchEventType::Modified, false);
+        let key = object.metadata().uid.clone().unwrap_or_default();
+        self.last_rows.insert(key, vec![shown]);
+    }
+
+    /// What the printer shows for one object; `separated`: after another one.
+    fn render(
+        &self,
+        object: &model::Object,
+        event_type: WatchEventType,
+        separated: bool,
+    ) -> String {
+        let format = self.format.as_deref().unwrap_or("");
+        let mut data = object.to_json_value();
+        if self.with_events {
+            let kind = match event_type {
+                WatchEventType::Added => "ADDED",
+                WatchEventType::Modified => "MODIFIED",
+                WatchEventType::Deleted => "DELETED",
+            };
+            data = serde_json::json!({ "type": kind, "object": data });
+        }
+        match format {
+            "yaml" => {
+                let separator = if separated { "---\n" } else { "" };
+                format!("{separator}{}", model::decode::json_to_yaml(&data))
+            }
+            "json" => super::get::to_json_pretty(&data) + "\n",
+            "name" => format!("{}\n", super::object_ref(self.resource, object.name())),
+            other => match super::output::print_with_template(other, &data) {
+                Some(out) => format!("{}{}", out.stdout, out.stderr),
+                None => String::new(),
+            },
+        }
+    }
+
     fn row(&self, object: &model::Object, now: cluster::SimTime) -> Vec<String> {
         let mut row = printers::row(object, now, self.wide);
         let labels = object.metadata().labels.as_ref();
@@ -161,8 +216,27 @@ impl Watch {
                     continue;
                 }
             }
-            let row = self.row(&object, now);
             let key = object.metadata().uid.clone().unwrap_or_default();
+            if self.format.is_some() {
+                // A write that changes nothing the printer shows is not printed again.
+                let shown = self.render(&object, event_type, false);
+                if event_type != WatchEventType::Deleted
+                    && self
+                        .last_rows
+                        .get(&key)
+                        .is_some_and(|last| last == std::slice::from_ref(&shown))
+                {
+                    continue;
+                }
+                out.push_str(&self.print_object(&object, event_type));
+                if event_type == WatchEventType::Deleted {
+                    self.last_rows.remove(&key);
+                } else {
+                    self.last_rows.insert(key, vec![shown]);
+                }
+                continue;
+            }
+            let row = self.row(&object, now);
             // A change kubectl would show only as an older AGE is no change.
             let without_age = |cells: &[String]| -> Vec<String> {
                 cells
