@@ -20,14 +20,17 @@
 
 pub mod address;
 pub mod app;
+pub mod completion;
 pub mod editor;
 pub mod engine;
+pub mod faults;
 pub mod graph;
 pub mod graph_view;
 pub mod i18n;
-mod page_state;
+pub mod page_state;
 pub mod share;
 pub mod storage;
+pub mod traffic;
 
 /// Mounts the app on `<body>`.
 pub fn start() {
