@@ -1,6 +1,14 @@
 // Trunk's initializer (index.html's data-initializer): drives the loading bar while the wasm
 // downloads, and says what went wrong if it cannot start. The app removes #kubeplay-loading
 // once it is on screen.
+// The remembered theme applies to the loading screen too (the app sets it again once it runs).
+try {
+  const theme = localStorage.getItem('kubeplay.theme');
+  if (theme === 'dark' || theme === 'light') document.documentElement.dataset.theme = theme;
+} catch {
+  // No storage (private window): the light theme until the app runs.
+}
+
 export default function initializer() {
   const bar = () => document.getElementById('kubeplay-loading-bar');
   const label = () => document.getElementById('kubeplay-loading-label');

@@ -15,6 +15,10 @@ test('Tab completes verbs, kinds and names; a second Tab lists the candidates', 
     await input.press('Enter');
     await waitForText(page, '[data-testid=terminal-output]', [/deployment.apps\/web created/]);
 
+    // Tab on an empty line moves the focus on (no keyboard trap).
+    await input.fill('');
+    await input.press('Tab');
+    assert.ok(!(await input.evaluate((el) => document.activeElement === el)), 'Tab left the empty terminal');
     await input.fill('kub');
     await input.press('Tab');
     assert.equal(await input.inputValue(), 'kubectl ');

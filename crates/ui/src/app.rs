@@ -336,7 +336,13 @@ pub fn app() -> Html {
                     drop(s);
                     rerender.emit(());
                 }
-                "Tab" if !event.shift_key() && !event.ctrl_key() && !event.alt_key() => {
+                // An empty line lets Tab move the focus on (no keyboard trap).
+                "Tab"
+                    if !event.shift_key()
+                        && !event.ctrl_key()
+                        && !event.alt_key()
+                        && !input.value().is_empty() =>
+                {
                     // Complete the word under the cursor; a second Tab lists the candidates.
                     event.prevent_default();
                     let line = input.value();
