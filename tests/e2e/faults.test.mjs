@@ -80,6 +80,15 @@ test('fault menus fail, cordon and drain nodes, crash and delete pods, add nodes
     await page.keyboard.press('Enter');
     await waitForText(page, terminal, [new RegExp(`\\$ cluster fail-node ${spare}`)]);
 
+    // Near the right edge the menu stays inside the graph panel.
+    await graph.locator('[data-node="node-3"] .node-frame').click({ button: 'right', position: { x: 150, y: 20 } });
+    await menu.waitFor();
+    const menuBox = await menu.boundingBox();
+    const panelBox = await graph.boundingBox();
+    assert.ok(menuBox.x + menuBox.width <= panelBox.x + panelBox.width + 1, `menu ${JSON.stringify(menuBox)} inside ${JSON.stringify(panelBox)}`);
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'detached' });
+
     // The cluster menu: add a node, stop and start the control plane.
     await page.locator('[data-testid=cluster-menu]').click();
     await menu.waitFor();

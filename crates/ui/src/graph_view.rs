@@ -34,6 +34,9 @@ pub struct GraphProps {
     pub on_command: Callback<String>,
 }
 
+/// The fault menu's width in pixels (web/style.css `.fault-menu` max-width).
+const MENU_WIDTH: f64 = 340.0;
+
 /// How long a pod whose restart count went up pulses.
 const RESTART_PULSE_MILLIS: f64 = 1_600.0;
 
@@ -434,14 +437,16 @@ pub fn graph_view(props: &GraphProps) -> Html {
         let menu = menu.clone();
         let panel = panel.clone();
         Callback::from(move |(target, x, y): MenuRequest| {
-            let (left, top) = panel
+            let (left, top, width) = panel
                 .cast::<web_sys::Element>()
                 .map(|p| {
                     let r = p.get_bounding_client_rect();
-                    (r.left(), r.top())
+                    (r.left(), r.top(), r.width())
                 })
-                .unwrap_or((0.0, 0.0));
-            menu.set(Some((target, x - left, y - top)));
+                .unwrap_or((0.0, 0.0, f64::INFINITY));
+            // Near the right edge the menu opens leftwards, inside the panel.
+            let x = (x - left).min(width - MENU_WIDTH).max(0.0);
+            menu.set(Some((target, x, y - top)));
         })
     };
     {
