@@ -15,6 +15,33 @@ use crate::i18n::{Label, Notice};
 use crate::page_state::{initial_state, PageState};
 use crate::share;
 
+/// Hands `content` to the browser as a download named `name`.
+fn download(name: &str, content: &str) {
+    use wasm_bindgen::JsCast;
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/plain;charset=utf-8");
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(content));
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Some(anchor) = document
+        .create_element("a")
+        .ok()
+        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
+        anchor.set_href(&url);
+        anchor.set_download(name);
+        anchor.click();
+    }
+    // The URL is not revoked at once: some browsers start the download after this returns.
+}
+
 #[component(App)]
 pub fn app() -> Html {
     let state = use_mut_ref(initial_state);
@@ -22,6 +49,8 @@ pub fn app() -> Html {
     let editor_host = use_node_ref();
     let terminal_input = use_node_ref();
     let terminal_output = use_node_ref();
+    let exec_input = use_node_ref();
+    let replicas_input = use_node_ref();
 
     let rerender = {
         let force_update = force_update.clone();
@@ -154,6 +183,31 @@ pub fn app() -> Html {
             s.notice = Some(Notice::PreviousTextRestored);
         }
     });
+    let on_theme = with_state(|s| {
+        s.theme = if s.theme == "dark" { "light" } else { "dark" }.to_string();
+        crate::storage::save_theme(&s.theme);
+    });
+    let on_export = with_state(|s| {
+        let text = s.current_text();
+        for (name, content) in engine::export_files(&text, &s.history) {
+            download(name, &content);
+        }
+    });
+    {
+        // The theme is the document's (the page background, scrollbars); the loading bar in
+        // index.html goes once the app is on screen.
+        let theme = state.borrow().theme.clone();
+        use_effect_with(theme, |theme| {
+            if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+                if let Some(root) = document.document_element() {
+                    let _ = root.set_attribute("data-theme", theme);
+                }
+                if let Some(loading) = document.get_element_by_id("kubeplay-loading") {
+                    loading.remove();
+                }
+            }
+        });
+    }
     let on_language = with_state(|s| {
         s.language = s.language.other();
         crate::storage::save_language(s.language.code());
@@ -187,7 +241,23 @@ pub fn app() -> Html {
         let state = state.clone();
         let rerender = rerender.clone();
         Callback::from(move |selection: Selection| {
-            state.borrow_mut().selection = Some(selection);
+            let mut s = state.borrow_mut();
+            if s.selection.as_ref() != Some(&selection) {
+                s.exec_result = None;
+                s.logs_container = None;
+                s.logs_previous = false;
+            }
+            s.selection = Some(selection);
+            drop(s);
+            rerender.emit(());
+        })
+    };
+    // A fault menu item or an inspector action: runs its line as if typed in the terminal.
+    let on_command = {
+        let state = state.clone();
+        let rerender = rerender.clone();
+        Callback::from(move |line: String| {
+            state.borrow_mut().run_line(&line);
             rerender.emit(());
         })
     };
@@ -255,29 +325,44 @@ pub fn app() -> Html {
                     let trimmed = line.trim().to_string();
                     if trimmed == "clear" {
                         s.terminal.clear();
-                    } else if !trimmed.is_empty() {
-                        let (text, buffer) =
-                            engine::run_terminal_line_with_editor(&mut s.session, &trimmed);
-                        s.terminal.push_str(&text);
-                        // `kubectl edit`: the object opens in the editor; Apply sends it back.
-                        if let Some(buffer) = buffer {
-                            s.replace_editor_text(buffer);
-                            let title = trimmed
-                                .trim_start_matches("kubectl")
-                                .trim_start()
-                                .trim_start_matches("edit")
-                                .trim()
-                                .to_string();
-                            s.notice = Some(Notice::EditLoaded { title });
-                        }
-                    }
-                    if !trimmed.is_empty() {
                         s.history.push(trimmed);
+                        s.history_position = s.history.len();
+                        crate::storage::save_history(&s.history);
+                    } else if !trimmed.is_empty() {
+                        s.run_line(&trimmed);
+                    } else {
+                        s.history_position = s.history.len();
                     }
-                    s.history_position = s.history.len();
-                    crate::storage::save_history(&s.history);
                     drop(s);
                     rerender.emit(());
+                }
+                // An empty line lets Tab move the focus on (no keyboard trap).
+                "Tab"
+                    if !event.shift_key()
+                        && !event.ctrl_key()
+                        && !event.alt_key()
+                        && !input.value().is_empty() =>
+                {
+                    // Complete the word under the cursor; a second Tab lists the candidates.
+                    event.prevent_default();
+                    let line = input.value();
+                    let store = s.session.cluster.snapshot().store;
+                    let completion = crate::completion::complete(&store, &line);
+                    if completion.line != line {
+                        input.set_value(&completion.line);
+                        s.tab_pending = None;
+                    } else if completion.candidates.len() > 1 {
+                        if s.tab_pending.as_deref() == Some(line.as_str()) {
+                            let listed =
+                                format!("$ {line}\n{}\n", completion.candidates.join("  "));
+                            s.terminal.push_str(&listed);
+                            s.tab_pending = None;
+                            drop(s);
+                            rerender.emit(());
+                        } else {
+                            s.tab_pending = Some(line);
+                        }
+                    }
                 }
                 "c" | "C" if event.ctrl_key() => {
                     let text = engine::interrupt(&mut s.session);
@@ -308,6 +393,92 @@ pub fn app() -> Html {
         })
     };
 
+    let on_logs_container = {
+        let state = state.clone();
+        let rerender = rerender.clone();
+        Callback::from(move |event: Event| {
+            if let Some(select) = event.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                state.borrow_mut().logs_container = Some(select.value());
+                rerender.emit(());
+            }
+        })
+    };
+    let on_logs_previous = {
+        let state = state.clone();
+        let rerender = rerender.clone();
+        Callback::from(move |event: Event| {
+            if let Some(input) = event.target_dyn_into::<HtmlInputElement>() {
+                state.borrow_mut().logs_previous = input.checked();
+                rerender.emit(());
+            }
+        })
+    };
+    // The exec box: runs `kubectl exec POD -- sh -c "…"` as the terminal would, and shows it.
+    let run_exec = {
+        let state = state.clone();
+        let rerender = rerender.clone();
+        let exec_input = exec_input.clone();
+        Callback::from(move |()| {
+            let Some(input) = exec_input.cast::<HtmlInputElement>() else {
+                return;
+            };
+            let command = input.value();
+            if command.trim().is_empty() {
+                return;
+            }
+            let mut s = state.borrow_mut();
+            let Some(selection) = s.selection.clone() else {
+                return;
+            };
+            let container = s.chosen_container();
+            let line = engine::exec_line(&selection, container.as_deref(), command.trim());
+            let text = s.run_line(&line);
+            s.exec_result = Some(text);
+            drop(s);
+            rerender.emit(());
+        })
+    };
+    let on_exec_click = {
+        let run_exec = run_exec.clone();
+        Callback::from(move |_: MouseEvent| run_exec.emit(()))
+    };
+    let on_exec_key = {
+        let run_exec = run_exec.clone();
+        Callback::from(move |event: KeyboardEvent| {
+            if event.key() == "Enter" {
+                event.prevent_default();
+                run_exec.emit(());
+            }
+        })
+    };
+    let on_scale = {
+        let state = state.clone();
+        let on_command = on_command.clone();
+        let replicas_input = replicas_input.clone();
+        Callback::from(move |_: MouseEvent| {
+            let Some(input) = replicas_input.cast::<HtmlInputElement>() else {
+                return;
+            };
+            let Ok(replicas) = input.value().trim().parse::<u32>() else {
+                return;
+            };
+            let Some(selection) = state.borrow().selection.clone() else {
+                return;
+            };
+            on_command.emit(engine::scale_line(&selection, replicas));
+        })
+    };
+    let on_rollout_restart = {
+        let state = state.clone();
+        let on_command = on_command.clone();
+        Callback::from(move |_: MouseEvent| {
+            let Some(selection) = state.borrow().selection.clone() else {
+                return;
+            };
+            on_command.emit(engine::rollout_restart_line(&selection));
+        })
+    };
+
     // Read what the panes show (kubectl runs need the session mutably), then render.
     let (events_text, inspector) = {
         let mut s = state.borrow_mut();
@@ -315,8 +486,18 @@ pub fn app() -> Html {
         (s.events_pane_text(), s.inspector_view())
     };
 
+    let containers = state.borrow().selected_containers();
+    let chosen_container = state.borrow().chosen_container();
+    let replicas = {
+        let s = state.borrow();
+        s.selection
+            .as_ref()
+            .filter(|sel| engine::scalable(&sel.kind))
+            .and_then(|sel| engine::replicas_of(&s.session, sel))
+    };
     let s = state.borrow();
     let language = s.language;
+    let embed = s.embed;
     let text = |label: Label| language.text(label);
     let rows = s.rows.clone();
     let editor_missing = s.editor.is_none() && !editor::available();
@@ -340,6 +521,7 @@ pub fn app() -> Html {
             InspectorTab::Describe => text(Label::Describe),
             InspectorTab::Yaml => text(Label::Yaml),
             InspectorTab::Events => text(Label::Events),
+            InspectorTab::Logs => text(Label::Logs),
         };
         html! {
             <button class={classes!("tab", (s.tab == tab).then_some("active"))} role="tab"
@@ -369,7 +551,8 @@ pub fn app() -> Html {
     };
 
     html! {
-        <div class="app" lang={language.code()}>
+        <div class={classes!("app", embed.then_some("embed"))} lang={language.code()}>
+            if !embed {
             <header class="topbar">
                 <strong>{ "kubeplay" }</strong>
                 <span class="tagline">{ text(Label::Tagline) }</span>
@@ -393,7 +576,10 @@ pub fn app() -> Html {
                 <span class="spacer"></span>
                 <button class="language" data-testid="language" onclick={on_language}
                     aria-label="language / 언어">{ text(Label::LanguageToggle) }</button>
+                <button class="theme" data-testid="theme" onclick={on_theme} aria-pressed={(s.theme == "dark").to_string()}
+                    title={text(Label::Theme)} aria-label={text(Label::Theme)}>{ if s.theme == "dark" { "☀" } else { "☾" } }</button>
             </header>
+            }
             <main class="main">
                 <section class="left">
                     <div class="toolbar">
@@ -402,6 +588,10 @@ pub fn app() -> Html {
                             title="Delete the objects in the editor (kubectl delete -f)">{ text(Label::Delete) }</button>
                         <button class="secondary" data-testid="share" onclick={on_share}
                             title="Make a link that opens this text">{ text(Label::Share) }</button>
+                        if !embed {
+                            <button class="secondary" data-testid="export" onclick={on_export}
+                                title="Download manifests.yaml and kubeplay.sh (the terminal's kubectl commands)">{ text(Label::Export) }</button>
+                        }
                         <select class="templates" data-testid="templates" onchange={on_template} title="Insert a template">
                             <option value="" selected=true>{ text(Label::Templates) }</option>
                             { for engine::TEMPLATES.iter().map(|(name, _)| html! { <option value={*name}>{ *name }</option> }) }
@@ -434,6 +624,7 @@ pub fn app() -> Html {
                             { s.errors.iter().map(EditorError::display).collect::<Vec<_>>().join("\n") }
                         </pre>
                     }
+                    if !embed {
                     <h2>{ text(Label::Terminal) }</h2>
                     <div class="terminal">
                         <pre class="terminal-output" data-testid="terminal-output" ref={terminal_output}>{ s.terminal.clone() }</pre>
@@ -441,9 +632,11 @@ pub fn app() -> Html {
                             placeholder="kubectl get pods" spellcheck="false" autocomplete="off"
                             onkeydown={on_terminal_key} />
                     </div>
+                    }
                 </section>
                 <section class="right">
-                    <GraphView model={s.graph.clone()} version={s.graph_version} language={language} selected={s.selection.clone()} on_select={on_select.clone()} />
+                    <GraphView model={s.graph.clone()} version={s.graph_version} language={language} selected={s.selection.clone()} on_select={on_select.clone()} flashes={s.flashes.clone()} on_command={on_command.clone()} />
+                    if !embed {
                     <div class="lower">
                         <div class="objects-panel">
                             <h2>{ text(Label::Objects) }</h2>
@@ -462,14 +655,54 @@ pub fn app() -> Html {
                                 <div class="inspector-head">
                                     <strong class="inspector-title" data-testid="inspector-title">{ selection.title() }</strong>
                                     <span class="tabs" role="tablist">
-                                        { for InspectorTab::ALL.into_iter().map(tab_button) }
+                                        { for InspectorTab::ALL.into_iter().filter(|t| t.applies_to(&selection.kind)).map(tab_button) }
                                     </span>
                                     <span class="actions">
                                         <button class="secondary" data-testid="inspector-edit" onclick={on_edit}>{ text(Label::Edit) }</button>
                                         <button class="danger" data-testid="inspector-delete" onclick={on_delete_selection}>{ text(Label::DeleteObject) }</button>
                                     </span>
                                 </div>
+                                if selection.kind == "Pod" && s.tab == InspectorTab::Logs {
+                                    <div class="inspector-row">
+                                        <label>{ text(Label::Container) }{ " " }
+                                            <select data-testid="inspector-logs-container" onchange={on_logs_container}>
+                                                { for containers.iter().map(|c| html! {
+                                                    <option value={c.clone()} selected={chosen_container.as_deref() == Some(c.as_str())}>{ c.clone() }</option>
+                                                }) }
+                                            </select>
+                                        </label>
+                                        <label>
+                                            <input type="checkbox" data-testid="inspector-logs-previous" checked={s.logs_previous} onchange={on_logs_previous} />
+                                            { " --previous (" }{ text(Label::Previous) }{ ")" }
+                                        </label>
+                                    </div>
+                                }
+                                if engine::scalable(&selection.kind) || engine::restartable(&selection.kind) {
+                                    <div class="inspector-row">
+                                        if engine::scalable(&selection.kind) {
+                                            <label>{ text(Label::Scale) }{ " " }
+                                                <input type="number" min="0" max="1000" class="replicas" data-testid="inspector-replicas" ref={replicas_input}
+                                                    aria-label="replicas" value={replicas.map(|r| r.to_string()).unwrap_or_default()} />
+                                            </label>
+                                            <button class="secondary small" data-testid="inspector-scale" onclick={on_scale}>{ text(Label::Scale) }</button>
+                                        }
+                                        if engine::restartable(&selection.kind) {
+                                            <button class="secondary small" data-testid="inspector-rollout-restart" onclick={on_rollout_restart}>{ text(Label::RolloutRestart) }</button>
+                                        }
+                                    </div>
+                                }
                                 <pre class="inspector-output" data-testid="inspector-output">{ format!("$ {command}\n{output}") }</pre>
+                                if selection.kind == "Pod" {
+                                    <div class="inspector-row exec">
+                                        <span class="prompt">{ format!("exec{} $", chosen_container.as_deref().map(|c| format!(" ({c})")).unwrap_or_default()) }</span>
+                                        <input class="exec-input" data-testid="inspector-exec-input" ref={exec_input} spellcheck="false"
+                                            autocomplete="off" placeholder={text(Label::ExecPlaceholder)} aria-label="command to exec in the pod" onkeydown={on_exec_key} />
+                                        <button class="small" data-testid="inspector-exec-run" onclick={on_exec_click}>{ text(Label::Run) }</button>
+                                    </div>
+                                    if let Some(result) = &s.exec_result {
+                                        <pre class="inspector-output exec-output" data-testid="inspector-exec-output">{ result.clone() }</pre>
+                                    }
+                                }
                             } else {
                                 <p class="hint">{ text(Label::InspectorHint) }</p>
                             }
@@ -477,6 +710,7 @@ pub fn app() -> Html {
                     </div>
                     <h2>{ text(Label::Events) }</h2>
                     <pre class="events" data-testid="events">{ events_text }</pre>
+                    }
                 </section>
             </main>
         </div>

@@ -109,7 +109,13 @@ pub const OBJECT_LIST_ROWS: usize = 500;
 
 /// Runs one terminal line; returns the text to append (`$ line` then the output).
 pub fn run_terminal_line(session: &mut Session, line: &str) -> String {
-    run_terminal_line_with_editor(session, line).0
+    run_terminal_line_full(session, line).0
+}
+
+/// [`run_terminal_line`], with the command's exit code.
+pub fn run_terminal_line_with_status(session: &mut Session, line: &str) -> (String, i32) {
+    let (text, code, _) = run_terminal_line_full(session, line);
+    (text, code)
 }
 
 /// Runs one terminal line; returns the text to append and, for `kubectl edit`, the buffer to
@@ -120,6 +126,12 @@ pub fn run_terminal_line_with_editor(
     session: &mut Session,
     line: &str,
 ) -> (String, Option<String>) {
+    let (text, _, buffer) = run_terminal_line_full(session, line);
+    (text, buffer)
+}
+
+/// One terminal line: the text to append, the exit code, and `kubectl edit`'s buffer.
+pub fn run_terminal_line_full(session: &mut Session, line: &str) -> (String, i32, Option<String>) {
     // A new command ends an open stream (in a shell it would have needed Ctrl+C first); the
     // page's own requests (events pane, inspector) leave it running.
     session.stop_watch();
@@ -132,7 +144,7 @@ pub fn run_terminal_line_with_editor(
     if !text.ends_with('\n') {
         text.push('\n');
     }
-    (text, output.open_in_editor)
+    (text, output.exit_code, output.open_in_editor)
 }
 
 /// What an open `kubectl get -w` or `logs -f` stream has printed since it was last asked
@@ -192,14 +204,22 @@ pub enum InspectorTab {
     Describe,
     Yaml,
     Events,
+    /// Pods only: `kubectl logs` of one container, `--previous` on request.
+    Logs,
 }
 
 impl InspectorTab {
-    pub const ALL: [InspectorTab; 3] = [
+    pub const ALL: [InspectorTab; 4] = [
         InspectorTab::Describe,
         InspectorTab::Yaml,
         InspectorTab::Events,
+        InspectorTab::Logs,
     ];
+
+    /// Whether the tab applies to an object of `kind` (logs are a pod's).
+    pub fn applies_to(self, kind: &str) -> bool {
+        self != InspectorTab::Logs || kind == "Pod"
+    }
 
     /// The `data-tab` attribute and the label.
     pub fn name(self) -> &'static str {
@@ -207,6 +227,7 @@ impl InspectorTab {
             InspectorTab::Describe => "describe",
             InspectorTab::Yaml => "yaml",
             InspectorTab::Events => "events",
+            InspectorTab::Logs => "logs",
         }
     }
 }
@@ -220,7 +241,95 @@ pub fn inspector_command(selection: &Selection, tab: InspectorTab) -> String {
         InspectorTab::Describe => format!("kubectl describe {resource} {name}{namespace}"),
         InspectorTab::Yaml => format!("kubectl get {resource} {name}{namespace} -o yaml"),
         InspectorTab::Events => format!("kubectl events --for {resource}/{name}{namespace}"),
+        InspectorTab::Logs => logs_command(selection, None, false),
     }
+}
+
+/// `kubectl logs POD -n NS [-c CONTAINER] [--previous]` (the inspector's Logs tab).
+pub fn logs_command(selection: &Selection, container: Option<&str>, previous: bool) -> String {
+    let mut line = format!(
+        "kubectl logs {}{}",
+        selection.name,
+        selection.namespace_flag()
+    );
+    if let Some(container) = container {
+        line.push_str(&format!(" -c {container}"));
+    }
+    if previous {
+        line.push_str(" --previous");
+    }
+    line
+}
+
+/// Quotes a word for the terminal line as a POSIX shell (and the CLI's splitter) reads it.
+pub fn shell_quote(word: &str) -> String {
+    if !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,@%+".contains(c))
+    {
+        return word.to_string();
+    }
+    format!("'{}'", word.replace('\'', "'\\''"))
+}
+
+/// `kubectl exec POD -n NS [-c CONTAINER] -- sh -c 'COMMAND'` (the inspector's exec box).
+pub fn exec_line(selection: &Selection, container: Option<&str>, command: &str) -> String {
+    let mut line = format!(
+        "kubectl exec {}{}",
+        selection.name,
+        selection.namespace_flag()
+    );
+    if let Some(container) = container {
+        line.push_str(&format!(" -c {container}"));
+    }
+    line.push_str(&format!(" -- sh -c {}", shell_quote(command)));
+    line
+}
+
+/// Kinds `kubectl scale` scales (the inspector's Scale action).
+pub fn scalable(kind: &str) -> bool {
+    matches!(
+        kind,
+        "Deployment" | "ReplicaSet" | "StatefulSet" | "ReplicationController"
+    )
+}
+
+/// Kinds `kubectl rollout restart` restarts.
+pub fn restartable(kind: &str) -> bool {
+    matches!(kind, "Deployment" | "StatefulSet" | "DaemonSet")
+}
+
+/// `kubectl scale deployment web -n NS --replicas=N`.
+pub fn scale_line(selection: &Selection, replicas: u32) -> String {
+    format!(
+        "kubectl scale {} {}{} --replicas={replicas}",
+        selection.resource_argument(),
+        selection.name,
+        selection.namespace_flag()
+    )
+}
+
+/// `kubectl rollout restart deployment/web -n NS`.
+pub fn rollout_restart_line(selection: &Selection) -> String {
+    format!(
+        "kubectl rollout restart {}/{}{}",
+        selection.resource_argument(),
+        selection.name,
+        selection.namespace_flag()
+    )
+}
+
+/// The object's `spec.replicas` (what the Scale box starts from), if it has one.
+pub fn replicas_of(session: &Session, selection: &Selection) -> Option<i64> {
+    let resource = model::registry::resolve(&selection.resource_argument())?;
+    let namespace = resource.namespaced.then_some(selection.namespace.as_str());
+    let object = session
+        .cluster
+        .list(resource, namespace)
+        .into_iter()
+        .find(|o| o.name() == selection.name)?;
+    object.to_json_value()["spec"]["replicas"].as_i64()
 }
 
 /// Runs a read-only kubectl line and returns what it printed (stdout, then stderr).
@@ -419,6 +528,36 @@ spec:
     targetPort: 80
 ";
 
+/// The files "Export for a real cluster" downloads: the editor's manifests, and a shell script
+/// that applies them and then runs the terminal's kubectl commands in order. The playground's
+/// own lines (`cluster …` faults, `curl` from outside, `sleep`) have no kubectl equivalent and
+/// stay in the script as comments.
+pub fn export_files(manifests: &str, history: &[String]) -> [(&'static str, String); 2] {
+    let mut script = String::from(
+        "#!/bin/sh\n# Exported from kubeplay: the editor's manifests, then the terminal's commands.\n# Run against a real cluster (kind, minikube…) with kubectl configured.\nset -e\ncd \"$(dirname \"$0\")\"\n\nkubectl apply -f manifests.yaml\n",
+    );
+    for line in history {
+        let line = line.trim();
+        if line.is_empty() || line == "clear" {
+            continue;
+        }
+        let first = line.split_whitespace().next().unwrap_or("");
+        if first == "kubectl" || first == "k" {
+            let rest = line.strip_prefix(first).unwrap_or("");
+            script.push_str(&format!("kubectl{rest}\n"));
+        } else if first == "sleep" {
+            script.push_str(&format!("{line}\n"));
+        } else {
+            script.push_str(&format!("# playground only: {line}\n"));
+        }
+    }
+    let mut manifests = manifests.to_string();
+    if !manifests.ends_with('\n') {
+        manifests.push('\n');
+    }
+    [("manifests.yaml", manifests), ("kubeplay.sh", script)]
+}
+
 /// A fixed run (the starter manifest, a few commands, simulated time) reduced to one number: the
 /// cluster's event-log hash mixed with a hash of everything kubectl printed. Native and wasm
 /// builds must agree on it byte for byte (the determinism rule); both test suites assert
@@ -578,6 +717,84 @@ mod tests {
             "pod \"nginx\" deleted from default namespace\n"
         );
         assert_eq!(object_yaml(&mut session, &pod), None);
+    }
+
+    #[test]
+    fn inspector_actions_are_the_kubectl_lines_a_user_would_type() {
+        let mut session = Session::new(1);
+        apply_text(&mut session, STARTER_MANIFEST);
+        session.cluster.advance(cluster::SimDuration::from_secs(20));
+        let web = Selection {
+            kind: "Deployment".into(),
+            namespace: "default".into(),
+            name: "web".into(),
+        };
+        assert!(scalable(&web.kind) && restartable(&web.kind));
+        assert_eq!(replicas_of(&session, &web), Some(2));
+        assert_eq!(
+            scale_line(&web, 3),
+            "kubectl scale deployment web -n default --replicas=3"
+        );
+        let text = run_terminal_line(&mut session, &scale_line(&web, 3));
+        assert!(text.ends_with("deployment.apps/web scaled\n"), "{text}");
+        assert_eq!(replicas_of(&session, &web), Some(3));
+        let text = run_terminal_line(&mut session, &rollout_restart_line(&web));
+        assert!(text.ends_with("deployment.apps/web restarted\n"), "{text}");
+        run_terminal_line(
+            &mut session,
+            "kubectl run box --image=busybox -- sleep 3600",
+        );
+        session.cluster.advance(cluster::SimDuration::from_secs(20));
+        let pod = Selection {
+            kind: "Pod".into(),
+            namespace: "default".into(),
+            name: "box".into(),
+        };
+        assert_eq!(replicas_of(&session, &pod), None);
+        assert!(InspectorTab::Logs.applies_to("Pod") && !InspectorTab::Logs.applies_to("Node"));
+        let line = exec_line(&pod, Some("box"), "echo \"it's $HOSTNAME\"");
+        assert_eq!(
+            line,
+            "kubectl exec box -n default -c box -- sh -c 'echo \"it'\\''s $HOSTNAME\"'"
+        );
+        assert_eq!(
+            run_terminal_line(&mut session, &line),
+            format!("$ {line}\nit's box\n")
+        );
+        assert_eq!(
+            logs_command(&pod, Some("box"), true),
+            "kubectl logs box -n default -c box --previous"
+        );
+        let previous = run_terminal_line(&mut session, &logs_command(&pod, Some("box"), true));
+        assert!(
+            previous.contains("previous terminated container"),
+            "{previous}"
+        );
+        assert_eq!(shell_quote("web-1"), "web-1");
+        assert_eq!(shell_quote(""), "''");
+    }
+
+    #[test]
+    fn export_writes_the_manifests_and_the_kubectl_commands() {
+        let history = [
+            "kubectl get pods".to_string(),
+            "k scale deployment web --replicas=3".to_string(),
+            "cluster fail-node node-1".to_string(),
+            "sleep 30s".to_string(),
+            "clear".to_string(),
+        ];
+        let [(manifests_name, manifests), (script_name, script)] =
+            export_files("kind: Pod", &history);
+        assert_eq!(
+            (manifests_name, manifests.as_str()),
+            ("manifests.yaml", "kind: Pod\n")
+        );
+        assert_eq!(script_name, "kubeplay.sh");
+        assert!(script.starts_with("#!/bin/sh\n"), "{script}");
+        assert!(
+            script.ends_with("kubectl apply -f manifests.yaml\nkubectl get pods\nkubectl scale deployment web --replicas=3\n# playground only: cluster fail-node node-1\nsleep 30s\n"),
+            "{script}"
+        );
     }
 
     #[test]

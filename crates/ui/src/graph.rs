@@ -81,6 +81,11 @@ pub struct GraphPod {
     pub scheduling_message: Option<String>,
     /// For a pod the scheduler could not place: each node and why it was turned down.
     pub scheduling_nodes: Vec<(String, String)>,
+    /// Restarts of all its containers (the RESTARTS column); the page pulses a pod whose count
+    /// went up.
+    pub restarts: i64,
+    /// Its containers' names (the fault menu's "crash", the inspector's logs).
+    pub containers: Vec<String>,
 }
 
 impl GraphPod {
@@ -97,6 +102,31 @@ pub struct GraphModel {
     pub pods: Vec<GraphPod>,
     /// Namespaces that have pods, sorted (the namespace filter's choices).
     pub namespaces: Vec<String>,
+    /// Every Service with its ready endpoints, by namespace and name.
+    pub services: Vec<GraphService>,
+}
+
+/// One Service as the graph draws it: a hub with an edge to each ready endpoint pod.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GraphService {
+    pub namespace: String,
+    pub name: String,
+    /// `ClusterIP`, `NodePort`, `LoadBalancer`, `ExternalName`.
+    pub service_type: String,
+    /// The pods (`namespace/name`) its EndpointSlices list as ready, sorted.
+    pub endpoints: Vec<String>,
+    /// Ready endpoints that are not pods (the `kubernetes` Service's API server address).
+    pub other_endpoints: usize,
+    /// Its ClusterIP and load-balancer addresses (to tell which Service a URL names).
+    pub addresses: Vec<String>,
+    pub node_ports: Vec<u16>,
+}
+
+impl GraphService {
+    /// `namespace/name`, the `data-service` attribute.
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.namespace, self.name)
+    }
 }
 
 fn quantity_of(value: &Value) -> Option<Quantity> {
@@ -155,6 +185,20 @@ fn read_pod(object: &Object) -> PodReading {
             node,
             status: kubectl::printers::pod_status(&pod),
             scheduling_nodes: Vec::new(),
+            restarts: pod
+                .pointer("/status/containerStatuses")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|c| c["restartCount"].as_i64())
+                .sum(),
+            containers: pod
+                .pointer("/spec/containers")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|c| c["name"].as_str().map(str::to_string))
+                .collect(),
         },
         holds,
     }
@@ -207,6 +251,7 @@ impl GraphReader {
         // Pods gone from the store are dropped with the old map.
         self.pods = readings;
         read_nodes(store, nodes_type, &requested, &mut model);
+        model.services = read_services(store);
         let mut namespaces: Vec<String> = model.pods.iter().map(|p| p.namespace.clone()).collect();
         namespaces.dedup();
         namespaces.sort();
@@ -214,6 +259,99 @@ impl GraphReader {
         model.namespaces = namespaces;
         model
     }
+}
+
+/// Every Service and the pods its EndpointSlices list as ready (an endpoint's `ready`
+/// condition unset counts as ready, as kube-proxy reads it).
+fn read_services(store: &Store) -> Vec<GraphService> {
+    let (Some(services_type), Some(slices_type)) = (
+        model::registry::resolve("services"),
+        model::registry::resolve("endpointslices"),
+    ) else {
+        return Vec::new();
+    };
+    let mut endpoints: std::collections::BTreeMap<(String, String), (Vec<String>, usize)> =
+        Default::default();
+    for slice in store.list(slices_type, None) {
+        let slice_json = slice.to_json_value();
+        let service = text(&slice_json, "/metadata/labels/kubernetes.io~1service-name");
+        if service.is_empty() {
+            continue;
+        }
+        let (pods, others) = endpoints
+            .entry((slice.namespace().to_string(), service.to_string()))
+            .or_default();
+        for endpoint in slice_json["endpoints"].as_array().into_iter().flatten() {
+            let ready = endpoint["conditions"]["ready"].as_bool().unwrap_or(true);
+            let target = &endpoint["targetRef"];
+            if !ready {
+                continue;
+            }
+            match (target["kind"].as_str(), target["name"].as_str()) {
+                (Some("Pod"), Some(name)) => {
+                    let namespace = target["namespace"].as_str().unwrap_or(slice.namespace());
+                    pods.push(format!("{namespace}/{name}"));
+                }
+                _ => *others += 1,
+            }
+        }
+    }
+    store
+        .list(services_type, None)
+        .iter()
+        .map(|service| {
+            let json = service.to_json_value();
+            let key = (service.namespace().to_string(), service.name().to_string());
+            let (mut pods, others) = endpoints.remove(&key).unwrap_or_default();
+            pods.sort();
+            pods.dedup();
+            GraphService {
+                namespace: key.0,
+                name: key.1,
+                service_type: match text(&json, "/spec/type") {
+                    "" => "ClusterIP".to_string(),
+                    other => other.to_string(),
+                },
+                endpoints: pods,
+                other_endpoints: others,
+                addresses: std::iter::once(text(&json, "/spec/clusterIP"))
+                    .chain(
+                        json.pointer("/status/loadBalancer/ingress")
+                            .and_then(Value::as_array)
+                            .into_iter()
+                            .flatten()
+                            .filter_map(|i| i["ip"].as_str()),
+                    )
+                    .filter(|a| !a.is_empty() && *a != "None")
+                    .map(str::to_string)
+                    .collect(),
+                node_ports: json["spec"]["ports"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|p| p["nodePort"].as_u64())
+                    .filter_map(|p| u16::try_from(p).ok())
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// The Services the graph draws for a namespace filter: that namespace's, or with no filter
+/// every namespace's but kube-system's (the cluster's own DNS and metrics Services would
+/// crowd out the user's).
+pub fn visible_services<'a>(
+    model: &'a GraphModel,
+    namespace: Option<&str>,
+) -> Vec<&'a GraphService> {
+    model
+        .services
+        .iter()
+        .filter(|s| match namespace {
+            Some(ns) => s.namespace == ns,
+            None => s.namespace != "kube-system",
+        })
+        .collect()
 }
 
 /// Reads nodes and pods from a snapshot of the store.
@@ -328,7 +466,17 @@ pub struct Layout {
     pub queue: Rect,
     pub nodes: Vec<Rect>,
     pub pods: Vec<Rect>,
+    /// The band of Service hubs between the queue and the nodes (zero height without any).
+    pub services_band: Rect,
+    /// The centre of each visible Service's hub.
+    pub services: Vec<(f64, f64)>,
 }
+
+/// Height of the services band's title line, and of one row of hubs (circle + name).
+const SERVICES_HEADER: f64 = 18.0;
+const SERVICE_ROW: f64 = 42.0;
+/// Horizontal room one hub takes (its name is cut to fit).
+pub const SERVICE_SLOT: f64 = 118.0;
 
 /// How many cells fit across `width` after the padding (at least one).
 fn cells_across(width: f64, cell: f64) -> usize {
@@ -342,6 +490,16 @@ fn rows_for(count: usize, across: usize) -> usize {
 /// Lays out the queue (top, full width), node boxes (a grid of up to four columns, each grid row
 /// as tall as its fullest node) and one cell per visible pod, in `pods` order.
 pub fn layout(nodes: &[GraphNode], pods: &[&GraphPod], cell: f64) -> Layout {
+    layout_with_services(nodes, pods, 0, cell)
+}
+
+/// [`layout`] with a band of `services` hubs between the queue and the nodes.
+pub fn layout_with_services(
+    nodes: &[GraphNode],
+    pods: &[&GraphPod],
+    services: usize,
+    cell: f64,
+) -> Layout {
     let columns = nodes.len().clamp(1, MAX_COLUMNS);
     // Whole units keep every box and cell on the pixel grid.
     let node_width =
@@ -374,8 +532,33 @@ pub fn layout(nodes: &[GraphNode], pods: &[&GraphPod], cell: f64) -> Layout {
         height: QUEUE_HEADER + queue_rows as f64 * cell + NODE_PADDING,
     };
 
+    let per_row = ((queue_width / SERVICE_SLOT).floor() as usize).max(1);
+    let slot = queue_width / per_row as f64;
+    let service_rows = rows_for(services, per_row);
+    let services_band = Rect {
+        x: MARGIN,
+        y: queue.y + queue.height + GAP,
+        width: queue_width,
+        height: if services == 0 {
+            0.0
+        } else {
+            SERVICES_HEADER + service_rows as f64 * SERVICE_ROW
+        },
+    };
+    let service_centres = (0..services)
+        .map(|i| {
+            (
+                services_band.x + ((i % per_row) as f64 + 0.5) * slot,
+                services_band.y + SERVICES_HEADER + (i / per_row) as f64 * SERVICE_ROW + 12.0,
+            )
+        })
+        .collect();
     let mut node_rects = Vec::with_capacity(nodes.len());
-    let mut y = queue.y + queue.height + GAP;
+    let mut y = if services == 0 {
+        queue.y + queue.height + GAP
+    } else {
+        services_band.y + services_band.height + GAP
+    };
     for (row, chunk) in per_node.chunks(columns).enumerate() {
         let rows = chunk
             .iter()
@@ -426,6 +609,69 @@ pub fn layout(nodes: &[GraphNode], pods: &[&GraphPod], cell: f64) -> Layout {
         queue,
         nodes: node_rects,
         pods: pod_rects,
+        services_band,
+        services: service_centres,
+    }
+}
+
+/// The graph's zoom and pan: drawing units are scaled by `scale` and then moved by (`x`, `y`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Viewport {
+    pub scale: f64,
+    pub x: f64,
+    pub y: f64,
+}
+
+impl Default for Viewport {
+    fn default() -> Viewport {
+        Viewport {
+            scale: 1.0,
+            x: 0.0,
+            y: 0.0,
+        }
+    }
+}
+
+impl Viewport {
+    pub const MIN_SCALE: f64 = 0.5;
+    pub const MAX_SCALE: f64 = 8.0;
+    /// One press of + or −.
+    pub const STEP: f64 = 1.25;
+
+    /// Zooms by `factor` keeping the point (`px`, `py`) (in view units) where it is.
+    pub fn zoom_at(self, factor: f64, px: f64, py: f64) -> Viewport {
+        if !factor.is_finite() || factor <= 0.0 {
+            return self;
+        }
+        let scale = (self.scale * factor).clamp(Self::MIN_SCALE, Self::MAX_SCALE);
+        let applied = scale / self.scale;
+        Viewport {
+            scale,
+            x: px - (px - self.x) * applied,
+            y: py - (py - self.y) * applied,
+        }
+    }
+
+    /// Moves the drawing by (`dx`, `dy`) view units.
+    pub fn pan(self, dx: f64, dy: f64) -> Viewport {
+        if !dx.is_finite() || !dy.is_finite() {
+            return self;
+        }
+        Viewport {
+            x: self.x + dx,
+            y: self.y + dy,
+            ..self
+        }
+    }
+
+    /// The SVG `transform` of the drawing.
+    pub fn transform(self) -> String {
+        format!("translate({} {}) scale({})", self.x, self.y, self.scale)
+    }
+
+    /// Where a drawing point (`gx`, `gy`) shows in view units.
+    pub fn to_view(self, gx: f64, gy: f64) -> (f64, f64) {
+        (gx * self.scale + self.x, gy * self.scale + self.y)
     }
 }
 
@@ -497,6 +743,8 @@ mod tests {
             status: "Running".into(),
             scheduling_message: None,
             scheduling_nodes: Vec::new(),
+            restarts: 0,
+            containers: vec!["c".into()],
         }
     }
 
@@ -553,6 +801,103 @@ mod tests {
         cells.sort();
         cells.dedup();
         assert_eq!(cells.len(), 100, "no two pods share a cell");
+    }
+
+    #[test]
+    fn service_hubs_sit_in_a_band_between_the_queue_and_the_nodes() {
+        let nodes = vec![node("control-plane"), node("node-1")];
+        let pods = [pod("a", Some("node-1"))];
+        let refs: Vec<&GraphPod> = pods.iter().collect();
+        let without = layout(&nodes, &refs, SVG_CELL);
+        assert_eq!(without.services_band.height, 0.0);
+        let with = layout_with_services(&nodes, &refs, 9, SVG_CELL);
+        assert_eq!(with.services.len(), 9);
+        let band = with.services_band;
+        assert!(band.y >= with.queue.y + with.queue.height);
+        assert!(with.nodes[0].y >= band.y + band.height);
+        for (x, y) in &with.services {
+            assert!(band.contains(*x, *y), "{x},{y} outside {band:?}");
+        }
+        // Five hubs a row across 700 units: the sixth starts a second row.
+        assert_eq!(with.services[5].0, with.services[0].0);
+        assert!(with.services[5].1 > with.services[0].1);
+        assert_eq!(with.height - without.height, band.height + GAP);
+    }
+
+    #[test]
+    fn services_list_their_ready_endpoints() {
+        let mut session = scenario::Session::new(1);
+        crate::engine::apply_text(&mut session, crate::engine::STARTER_MANIFEST);
+        session.cluster.advance(cluster::SimDuration::from_secs(30));
+        let model = graph_model(&session.cluster.snapshot().store);
+        let web = model
+            .services
+            .iter()
+            .find(|s| s.key() == "default/web")
+            .expect("web");
+        assert_eq!(web.service_type, "ClusterIP");
+        assert_eq!(web.other_endpoints, 0);
+        let kubernetes = model
+            .services
+            .iter()
+            .find(|s| s.key() == "default/kubernetes")
+            .expect("kubernetes");
+        assert_eq!(
+            (kubernetes.endpoints.len(), kubernetes.other_endpoints),
+            (0, 1)
+        );
+        assert_eq!(web.endpoints.len(), 2, "{web:?}");
+        for endpoint in &web.endpoints {
+            let pod = model
+                .pods
+                .iter()
+                .find(|p| &p.key() == endpoint)
+                .expect("pod");
+            assert_eq!(pod.status, "Running");
+        }
+        let shown: Vec<String> = visible_services(&model, None)
+            .iter()
+            .map(|s| s.key())
+            .collect();
+        assert!(shown.contains(&"default/web".to_string()), "{shown:?}");
+        assert!(
+            !shown.iter().any(|k| k.starts_with("kube-system/")),
+            "{shown:?}"
+        );
+        let system: Vec<String> = visible_services(&model, Some("kube-system"))
+            .iter()
+            .map(|s| s.key())
+            .collect();
+        assert!(
+            system.contains(&"kube-system/kube-dns".to_string()),
+            "{system:?}"
+        );
+        // A pod that stops being ready leaves the Service's endpoints.
+        crate::engine::run_terminal_line(&mut session, "kubectl scale deployment web --replicas=1");
+        session.cluster.advance(cluster::SimDuration::from_secs(40));
+        let model = graph_model(&session.cluster.snapshot().store);
+        let web = model
+            .services
+            .iter()
+            .find(|s| s.key() == "default/web")
+            .expect("web");
+        assert_eq!(web.endpoints.len(), 1, "{web:?}");
+    }
+
+    #[test]
+    fn zooming_keeps_the_point_under_the_pointer_and_stays_in_bounds() {
+        let view = Viewport::default();
+        let zoomed = view.zoom_at(2.0, 100.0, 50.0);
+        assert_eq!(zoomed.scale, 2.0);
+        assert_eq!(zoomed.to_view(100.0, 50.0), (100.0, 50.0));
+        let panned = zoomed.pan(10.0, -5.0);
+        assert_eq!(panned.to_view(100.0, 50.0), (110.0, 45.0));
+        assert_eq!(view.zoom_at(100.0, 0.0, 0.0).scale, Viewport::MAX_SCALE);
+        assert_eq!(view.zoom_at(0.01, 0.0, 0.0).scale, Viewport::MIN_SCALE);
+        assert_eq!(view.zoom_at(f64::NAN, 1.0, 1.0), view);
+        assert_eq!(view.zoom_at(-1.0, 1.0, 1.0), view);
+        assert_eq!(view.pan(f64::INFINITY, 0.0), view);
+        assert_eq!(zoomed.transform(), "translate(-100 -50) scale(2)");
     }
 
     #[test]

@@ -12,8 +12,12 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::engine::Selection;
-use crate::graph::{self, Detail, GraphModel, GraphNode, GraphPod, Rect, Usage};
+use crate::faults::{self, MenuTarget};
+use crate::graph::{
+    self, Detail, GraphModel, GraphNode, GraphPod, GraphService, Rect, Usage, Viewport,
+};
 use crate::i18n::{Label, Language};
+use crate::traffic::Flash;
 
 #[derive(Properties, Clone)]
 pub struct GraphProps {
@@ -24,6 +28,37 @@ pub struct GraphProps {
     /// The inspector's object, outlined when it is a node or a pod.
     pub selected: Option<Selection>,
     pub on_select: Callback<Selection>,
+    /// Requests on their way along the Service edges.
+    pub flashes: Rc<Vec<Flash>>,
+    /// Runs a line a fault menu item stands for (`cluster fail-node node-1`).
+    pub on_command: Callback<String>,
+}
+
+/// The fault menu's width in pixels (web/style.css `.fault-menu` max-width).
+const MENU_WIDTH: f64 = 340.0;
+
+/// How long a pod whose restart count went up pulses.
+const RESTART_PULSE_MILLIS: f64 = 1_600.0;
+
+/// A request to open a fault menu: what for, and where (page coordinates).
+type MenuRequest = (MenuTarget, f64, f64);
+
+/// Opens the menu at the element's lower left (for keyboard users).
+fn menu_at_element(event: &KeyboardEvent, target: MenuTarget, on_menu: &Callback<MenuRequest>) {
+    event.prevent_default();
+    let (x, y) = event
+        .target_dyn_into::<web_sys::Element>()
+        .map(|e| {
+            let r = e.get_bounding_client_rect();
+            (r.left(), r.bottom())
+        })
+        .unwrap_or((0.0, 0.0));
+    on_menu.emit((target, x, y));
+}
+
+/// The keys that open a context menu: the Menu key and Shift+F10.
+fn is_menu_key(event: &KeyboardEvent) -> bool {
+    event.key() == "ContextMenu" || (event.shift_key() && event.key() == "F10")
 }
 
 impl PartialEq for GraphProps {
@@ -33,6 +68,8 @@ impl PartialEq for GraphProps {
             && self.language == other.language
             && self.selected == other.selected
             && self.on_select == other.on_select
+            && Rc::ptr_eq(&self.flashes, &other.flashes)
+            && self.on_command == other.on_command
     }
 }
 
@@ -48,6 +85,69 @@ fn on_activate_key(
             on_select.emit(selection.clone());
         }
     })
+}
+
+/// A Service's hub: a circle with its name, a tooltip with its type and endpoints.
+fn service_hub(
+    service: &GraphService,
+    centre: (f64, f64),
+    selected: bool,
+    on_select: &Callback<Selection>,
+) -> Html {
+    let key = service.key();
+    let selection = Selection {
+        kind: "Service".into(),
+        namespace: service.namespace.clone(),
+        name: service.name.clone(),
+    };
+    let onclick = {
+        let on_select = on_select.clone();
+        let selection = selection.clone();
+        Callback::from(move |_: MouseEvent| on_select.emit(selection.clone()))
+    };
+    let (x, y) = centre;
+    let mut label: String = service.name.chars().take(16).collect();
+    if service.name.chars().count() > 16 {
+        label.push('…');
+    }
+    let class = classes!(
+        "service-hub",
+        (service.endpoints.is_empty() && service.other_endpoints == 0).then_some("no-endpoints"),
+        selected.then_some("selected")
+    );
+    html! {
+        <g key={key.clone()} class={class} data-service={key.clone()}
+            data-endpoints={service.endpoints.len().to_string()} onclick={onclick}
+            tabindex="0" role="button" aria-label={format!("service {key}, {} ready endpoints", service.endpoints.len())}
+            onkeydown={on_activate_key(selection, on_select)}>
+            <title>{
+                if service.other_endpoints > 0 {
+                    format!("Service {key} ({}), {} ready endpoints ({} outside pods)", service.service_type, service.endpoints.len() + service.other_endpoints, service.other_endpoints)
+                } else {
+                    format!("Service {key} ({}), {} ready endpoints", service.service_type, service.endpoints.len())
+                }
+            }</title>
+            <circle class="hub" cx={format!("{x}")} cy={format!("{y}")} r="9" />
+            <text class="hub-name" x={format!("{x}")} y={format!("{}", y + 23.0)} text-anchor="middle">{ label }</text>
+        </g>
+    }
+}
+
+/// One request's animation: a dot travelling from `from` to `to` (CSS keyframes read the
+/// custom properties), after `delay` milliseconds.
+fn request_dot(flash: &Flash, leg: &str, from: (f64, f64), to: (f64, f64), delay: f64) -> Html {
+    let event = &flash.event;
+    let style = format!(
+        "--x1:{}px;--y1:{}px;--x2:{}px;--y2:{}px;animation-delay:{delay}ms",
+        from.0, from.1, to.0, to.1
+    );
+    html! {
+        <circle key={format!("{}-{leg}", flash.id)} class={classes!("request", if event.ok { "ok" } else { "failed" })}
+            r="4" cx="0" cy="0" style={style}
+            data-request={if event.ok { "ok" } else { "failed" }}
+            data-request-service={event.service.clone().unwrap_or_default()}
+            data-request-pod={event.pod.clone().unwrap_or_default()} />
+    }
 }
 
 fn pod_selection(pod: &GraphPod) -> Selection {
@@ -86,7 +186,59 @@ fn bar(label: &'static str, usage: Usage, text: String, x: f64, y: f64, width: f
     }
 }
 
-fn node_box(node: &GraphNode, rect: Rect, selected: bool, on_select: &Callback<Selection>) -> Html {
+fn node_box(
+    node: &GraphNode,
+    rect: Rect,
+    selected: bool,
+    on_select: &Callback<Selection>,
+    on_menu: &Callback<MenuRequest>,
+) -> Html {
+    let target = MenuTarget::Node(node.name.clone());
+    let oncontextmenu = {
+        let on_menu = on_menu.clone();
+        let target = target.clone();
+        Callback::from(move |event: MouseEvent| {
+            event.prevent_default();
+            on_menu.emit((
+                target.clone(),
+                f64::from(event.client_x()),
+                f64::from(event.client_y()),
+            ));
+        })
+    };
+    let on_actions_click = {
+        let on_menu = on_menu.clone();
+        let target = target.clone();
+        Callback::from(move |event: MouseEvent| {
+            event.stop_propagation();
+            on_menu.emit((
+                target.clone(),
+                f64::from(event.client_x()),
+                f64::from(event.client_y()),
+            ));
+        })
+    };
+    let on_actions_key = {
+        let on_menu = on_menu.clone();
+        let target = target.clone();
+        Callback::from(move |event: KeyboardEvent| {
+            if matches!(event.key().as_str(), "Enter" | " ") || is_menu_key(&event) {
+                event.stop_propagation();
+                menu_at_element(&event, target.clone(), &on_menu);
+            }
+        })
+    };
+    let on_node_key = {
+        let on_menu = on_menu.clone();
+        let activate = on_activate_key(node_selection(&node.name), on_select);
+        Callback::from(move |event: KeyboardEvent| {
+            if is_menu_key(&event) {
+                menu_at_element(&event, target.clone(), &on_menu);
+            } else {
+                activate.emit(event);
+            }
+        })
+    };
     let onclick = {
         let on_select = on_select.clone();
         let selection = node_selection(&node.name);
@@ -112,10 +264,11 @@ fn node_box(node: &GraphNode, rect: Rect, selected: bool, on_select: &Callback<S
     }
     let inner_x = rect.x + 8.0;
     let inner_width = rect.width - 16.0;
+    let actions_x = rect.x + rect.width - 26.0;
     html! {
         <g key={node.name.clone()} class={class} data-node={node.name.clone()} onclick={onclick}
             tabindex="0" role="button" aria-label={format!("node {}", node.name)}
-            onkeydown={on_activate_key(node_selection(&node.name), on_select)}>
+            onkeydown={on_node_key} oncontextmenu={oncontextmenu}>
             <title>{ format!("{} ({role}{}{})", node.name, if node.ready { "" } else { ", NotReady" }, if node.unschedulable { ", SchedulingDisabled" } else { "" }) }</title>
             <rect class="node-frame" x={format!("{}", rect.x)} y={format!("{}", rect.y)}
                 width={format!("{}", rect.width)} height={format!("{}", rect.height)} rx="6" />
@@ -123,6 +276,12 @@ fn node_box(node: &GraphNode, rect: Rect, selected: bool, on_select: &Callback<S
             { bar("CPU", node.cpu, format!("{} / {}", graph::format_cpu(node.cpu.requested), graph::format_cpu(node.cpu.allocatable)), inner_x, rect.y + 26.0, inner_width) }
             { bar("Memory", node.memory, format!("{} / {}", graph::format_memory(node.memory.requested), graph::format_memory(node.memory.allocatable)), inner_x, rect.y + 40.0, inner_width) }
             { bar("Pods", node.pods, format!("{} / {}", node.pods.requested, node.pods.allocatable), inner_x, rect.y + 54.0, inner_width) }
+            <g class="node-actions" data-node-actions={node.name.clone()} tabindex="0" role="button"
+                aria-haspopup="menu" aria-label={format!("fault menu for node {}", node.name)}
+                onclick={on_actions_click} onkeydown={on_actions_key}>
+                <rect x={format!("{actions_x}")} y={format!("{}", rect.y + 5.0)} width="20" height="16" rx="3" />
+                <text x={format!("{}", actions_x + 10.0)} y={format!("{}", rect.y + 17.0)} text-anchor="middle">{ "⋯" }</text>
+            </g>
         </g>
     }
 }
@@ -131,13 +290,45 @@ fn pod_mark(
     pod: &GraphPod,
     rect: Rect,
     selected: bool,
+    restarted: bool,
     on_select: &Callback<Selection>,
     on_focus_queue: &Callback<Option<String>>,
+    on_menu: &Callback<MenuRequest>,
 ) -> Html {
+    let target = MenuTarget::Pod {
+        namespace: pod.namespace.clone(),
+        name: pod.name.clone(),
+    };
+    let oncontextmenu = {
+        let on_menu = on_menu.clone();
+        let target = target.clone();
+        Callback::from(move |event: MouseEvent| {
+            event.prevent_default();
+            on_menu.emit((
+                target.clone(),
+                f64::from(event.client_x()),
+                f64::from(event.client_y()),
+            ));
+        })
+    };
+    let onkeydown = {
+        let on_menu = on_menu.clone();
+        let activate = on_activate_key(pod_selection(pod), on_select);
+        Callback::from(move |event: KeyboardEvent| {
+            if is_menu_key(&event) {
+                menu_at_element(&event, target.clone(), &on_menu);
+            } else {
+                activate.emit(event);
+            }
+        })
+    };
     let key = pod.key();
     let mut class = format!("pod pod-{}", graph::status_class(&pod.status));
     if selected {
         class.push_str(" selected");
+    }
+    if restarted {
+        class.push_str(" restarted");
     }
     let onclick = {
         let on_select = on_select.clone();
@@ -170,11 +361,12 @@ fn pod_mark(
     let inset = 1.5;
     html! {
         <rect key={key.clone()} class={class} data-pod={key} data-phase={pod.status.clone()}
+            data-restarts={pod.restarts.to_string()}
             x={format!("{}", rect.x + inset)} y={format!("{}", rect.y + inset)}
             width={format!("{}", rect.width - 2.0 * inset)} height={format!("{}", rect.height - 2.0 * inset)}
-            rx="3" onclick={onclick} onmouseenter={onmouseenter}
-            tabindex="0" role="button" aria-label={format!("pod {} {}", pod.key(), pod.status)}
-            onkeydown={on_activate_key(pod_selection(pod), on_select)}>
+            rx="3" onclick={onclick} onmouseenter={onmouseenter} oncontextmenu={oncontextmenu}
+            tabindex="0" role="button" aria-haspopup="menu" aria-label={format!("pod {} {}", pod.key(), pod.status)}
+            onkeydown={onkeydown}>
             <title>{ tooltip }</title>
         </rect>
     }
@@ -229,7 +421,50 @@ pub fn graph_view(props: &GraphProps) -> Html {
     let namespace = use_state(|| Option::<String>::None);
     let focused_queue_pod = use_state(|| Option::<String>::None);
     let canvas = use_node_ref();
+    let panel = use_node_ref();
+    let svg_ref = use_node_ref();
+    let menu_ref = use_node_ref();
+    let menu = use_state(|| Option::<(MenuTarget, f64, f64)>::None);
+    let viewport = use_state(Viewport::default);
+    // A drag in progress: where the pointer went down and the viewport then.
+    let drag = use_mut_ref(|| Option::<(f64, f64, Viewport)>::None);
+    // Restart counts seen so far, and when (page time) each pod's count last went up.
+    let restarts_seen = use_mut_ref(std::collections::BTreeMap::<String, i64>::new);
+    let restart_pulses = use_mut_ref(std::collections::BTreeMap::<String, f64>::new);
     let language = props.language;
+    // A menu opens where it was asked for, in the panel's coordinates.
+    let on_menu = {
+        let menu = menu.clone();
+        let panel = panel.clone();
+        Callback::from(move |(target, x, y): MenuRequest| {
+            let (left, top, width) = panel
+                .cast::<web_sys::Element>()
+                .map(|p| {
+                    let r = p.get_bounding_client_rect();
+                    (r.left(), r.top(), r.width())
+                })
+                .unwrap_or((0.0, 0.0, f64::INFINITY));
+            // Near the right edge the menu opens leftwards, inside the panel.
+            let x = (x - left).min(width - MENU_WIDTH).max(0.0);
+            menu.set(Some((target, x, y - top)));
+        })
+    };
+    {
+        // Focus the first item of a menu that just opened (keyboard users land in it).
+        let menu_ref = menu_ref.clone();
+        let open = menu.is_some();
+        use_effect_with(open, move |open| {
+            if *open {
+                if let Some(first) = menu_ref
+                    .cast::<web_sys::Element>()
+                    .and_then(|m| m.query_selector("button").ok().flatten())
+                    .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    let _ = first.focus();
+                }
+            }
+        });
+    }
 
     let model = props.model.clone();
     // A filter naming a namespace that has no pods any more shows nothing, which is what the
@@ -247,7 +482,91 @@ pub fn graph_view(props: &GraphProps) -> Html {
         Detail::Svg => graph::SVG_CELL,
         Detail::Pixels => graph::PIXEL_CELL,
     };
-    let layout = graph::layout(&model.nodes, &pods, cell);
+    let now = crate::page_state::page_millis();
+    {
+        let mut seen = restarts_seen.borrow_mut();
+        let mut pulses = restart_pulses.borrow_mut();
+        let mut current = std::collections::BTreeMap::new();
+        for pod in &model.pods {
+            let key = pod.key();
+            if seen.get(&key).is_some_and(|before| pod.restarts > *before) {
+                pulses.insert(key.clone(), now);
+            }
+            current.insert(key, pod.restarts);
+        }
+        *seen = current;
+        pulses.retain(|_, at| now - *at < RESTART_PULSE_MILLIS);
+    }
+    let pulsing = restart_pulses.borrow().clone();
+    let services = match detail {
+        Detail::Svg => graph::visible_services(&model, namespace.as_deref()),
+        Detail::Pixels => Vec::new(),
+    };
+    let layout = graph::layout_with_services(&model.nodes, &pods, services.len(), cell);
+    let pod_centres: std::collections::BTreeMap<String, (f64, f64)> = pods
+        .iter()
+        .zip(&layout.pods)
+        .map(|(p, r)| (p.key(), (r.x + r.width / 2.0, r.y + r.height / 2.0)))
+        .collect();
+    let hub_centres: std::collections::BTreeMap<String, (f64, f64)> = services
+        .iter()
+        .zip(&layout.services)
+        .map(|(s, c)| (s.key(), *c))
+        .collect();
+    let edges: Vec<Html> = services
+        .iter()
+        .zip(&layout.services)
+        .flat_map(|(service, hub)| {
+            let key = service.key();
+            service
+                .endpoints
+                .iter()
+                .filter_map(|pod| pod_centres.get(pod).map(|c| (pod, *c)))
+                .map(move |(pod, (x, y))| {
+                    html! {
+                        <line key={format!("{key}>{pod}")} class="service-edge" data-edge={format!("{key}>{pod}")}
+                            x1={format!("{}", hub.0)} y1={format!("{}", hub.1)} x2={format!("{x}")} y2={format!("{y}")} />
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    // Each request: client pod → hub (or a failure flashing at the hub), then hub → the pod
+    // that answered.
+    let mut dots: Vec<Html> = Vec::new();
+    for flash in props.flashes.iter() {
+        let event = &flash.event;
+        let delay = (flash.order as f64 * 45.0).min(1_200.0);
+        let hub = event
+            .service
+            .as_ref()
+            .and_then(|s| hub_centres.get(s))
+            .copied();
+        let client = event
+            .client
+            .as_ref()
+            .and_then(|p| pod_centres.get(p))
+            .copied();
+        let answered = event.pod.as_ref().and_then(|p| pod_centres.get(p)).copied();
+        let mut leg_delay = delay;
+        if let (Some(client), Some(hub)) = (client, hub) {
+            dots.push(request_dot(flash, "in", client, hub, leg_delay));
+            leg_delay += 450.0;
+        }
+        match (hub, answered) {
+            (Some(hub), Some(pod)) => dots.push(request_dot(flash, "out", hub, pod, leg_delay)),
+            (Some(hub), None) if !event.ok => dots.push(html! {
+                <circle key={format!("{}-flash", flash.id)} class="hub-flash failed" data-request-failed={event.service.clone().unwrap_or_default()}
+                    cx={format!("{}", hub.0)} cy={format!("{}", hub.1)} r="9" style={format!("animation-delay:{leg_delay}ms")} />
+            }),
+            (None, Some(pod)) => dots.push(html! {
+                <circle key={format!("{}-flash", flash.id)} class="pod-flash" data-request="ok"
+                    data-request-pod={event.pod.clone().unwrap_or_default()}
+                    cx={format!("{}", pod.0)} cy={format!("{}", pod.1)} r="8" style={format!("animation-delay:{leg_delay}ms")} />
+            }),
+            _ => {}
+        }
+    }
     let queued = pods.iter().filter(|p| p.node.is_none()).count();
 
     {
@@ -327,13 +646,213 @@ pub fn graph_view(props: &GraphProps) -> Html {
             }
         })
     };
+    let close_menu = {
+        let menu = menu.clone();
+        Callback::from(move |_: ()| menu.set(None))
+    };
+    let fault_menu = menu.as_ref().map(|(target, x, y)| {
+        let items = faults::menu_items(&model, target);
+        let title = match target {
+            MenuTarget::Node(name) => format!("node {name}"),
+            MenuTarget::Pod { namespace, name } => format!("pod {namespace}/{name}"),
+            MenuTarget::Cluster => language.text(Label::Cluster).to_string(),
+        };
+        let target_attribute = match target {
+            MenuTarget::Node(name) => format!("node/{name}"),
+            MenuTarget::Pod { namespace, name } => format!("pod/{namespace}/{name}"),
+            MenuTarget::Cluster => "cluster".to_string(),
+        };
+        let onkeydown = {
+            let close_menu = close_menu.clone();
+            Callback::from(move |event: KeyboardEvent| {
+                let key = event.key();
+                if key == "Escape" {
+                    event.prevent_default();
+                    close_menu.emit(());
+                } else if key == "ArrowDown" || key == "ArrowUp" {
+                    // Move between items as in any menu.
+                    event.prevent_default();
+                    let Some(current) = event.target_dyn_into::<web_sys::Element>() else {
+                        return;
+                    };
+                    let next = if key == "ArrowDown" {
+                        current.next_element_sibling()
+                    } else {
+                        current.previous_element_sibling()
+                    };
+                    if let Some(next) = next.and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) {
+                        let _ = next.focus();
+                    }
+                }
+            })
+        };
+        let backdrop_close = {
+            let close_menu = close_menu.clone();
+            Callback::from(move |event: MouseEvent| {
+                event.prevent_default();
+                close_menu.emit(());
+            })
+        };
+        html! {
+            <>
+                <div class="menu-backdrop" onclick={backdrop_close.clone()} oncontextmenu={backdrop_close}></div>
+                <div class="fault-menu" data-testid="fault-menu" role="menu" ref={menu_ref.clone()}
+                    data-target={target_attribute} aria-label={title.clone()}
+                    style={format!("left:{x}px;top:{y}px")} onkeydown={onkeydown}>
+                    <div class="menu-title">{ title }</div>
+                    if items.is_empty() {
+                        <div class="menu-empty">{ "—" }</div>
+                    }
+                    { for items.into_iter().map(|item| {
+                        let onclick = {
+                            let on_command = props.on_command.clone();
+                            let close_menu = close_menu.clone();
+                            let line = item.line.clone();
+                            Callback::from(move |_: MouseEvent| {
+                                close_menu.emit(());
+                                on_command.emit(line.clone());
+                            })
+                        };
+                        html! {
+                            <button role="menuitem" data-action={item.action} title={item.line.clone()} onclick={onclick}>
+                                <span>{ language.text(item.label) }</span>
+                                <code>{ item.line.clone() }</code>
+                            </button>
+                        }
+                    }) }
+                </div>
+            </>
+        }
+    });
+    let on_cluster_menu = {
+        let on_menu = on_menu.clone();
+        Callback::from(move |event: MouseEvent| {
+            let (x, y) = event
+                .target_dyn_into::<web_sys::Element>()
+                .map(|e| {
+                    let r = e.get_bounding_client_rect();
+                    (r.left(), r.bottom())
+                })
+                .unwrap_or((0.0, 0.0));
+            on_menu.emit((MenuTarget::Cluster, x, y));
+        })
+    };
+    // Zoom and pan: wheel (around the pointer), drag on the background, the +/−/reset buttons,
+    // and + − 0 and the arrow keys while the graph has focus.
+    let (graph_width, graph_height) = (layout.width, layout.height);
+    let view_point = move |svg: &web_sys::Element, client_x: f64, client_y: f64| {
+        let r = svg.get_bounding_client_rect();
+        let ratio = graph_width / r.width().max(1.0);
+        ((client_x - r.left()) * ratio, (client_y - r.top()) * ratio)
+    };
+    // (Yew delegates events to the body: `current_target` is not the SVG, so it is a ref.)
+    let on_wheel = {
+        let viewport = viewport.clone();
+        let svg_ref = svg_ref.clone();
+        Callback::from(move |event: WheelEvent| {
+            let Some(svg) = svg_ref.cast::<web_sys::Element>() else {
+                return;
+            };
+            event.prevent_default();
+            let (px, py) = view_point(
+                &svg,
+                f64::from(event.client_x()),
+                f64::from(event.client_y()),
+            );
+            let factor = (-event.delta_y() * 0.0015).exp();
+            viewport.set(viewport.zoom_at(factor, px, py));
+        })
+    };
+    let on_pointer_down = {
+        let drag = drag.clone();
+        let viewport = viewport.clone();
+        Callback::from(move |event: PointerEvent| {
+            // Only the background starts a pan: marks and boxes stay clickable.
+            let on_background = event
+                .target_dyn_into::<web_sys::Element>()
+                .is_some_and(|t| {
+                    t.tag_name() == "svg" || t.class_list().contains("graph-background")
+                });
+            if on_background && event.button() == 0 {
+                *drag.borrow_mut() = Some((
+                    f64::from(event.client_x()),
+                    f64::from(event.client_y()),
+                    *viewport,
+                ));
+            }
+        })
+    };
+    let on_pointer_move = {
+        let drag = drag.clone();
+        let viewport = viewport.clone();
+        let svg_ref = svg_ref.clone();
+        Callback::from(move |event: PointerEvent| {
+            let Some((x0, y0, start)) = *drag.borrow() else {
+                return;
+            };
+            let Some(svg) = svg_ref.cast::<web_sys::Element>() else {
+                return;
+            };
+            let ratio = graph_width / svg.get_bounding_client_rect().width().max(1.0);
+            let (dx, dy) = (
+                (f64::from(event.client_x()) - x0) * ratio,
+                (f64::from(event.client_y()) - y0) * ratio,
+            );
+            viewport.set(start.pan(dx, dy));
+        })
+    };
+    let on_pointer_up = {
+        let drag = drag.clone();
+        Callback::from(move |_: PointerEvent| {
+            drag.borrow_mut().take();
+        })
+    };
+    let zoom_button = |factor: Option<f64>| {
+        let viewport = viewport.clone();
+        Callback::from(move |_: MouseEvent| {
+            viewport.set(match factor {
+                Some(f) => viewport.zoom_at(f, graph_width / 2.0, graph_height / 2.0),
+                None => Viewport::default(),
+            });
+        })
+    };
+    let on_graph_key = {
+        let viewport = viewport.clone();
+        Callback::from(move |event: KeyboardEvent| {
+            // Keys on a focused mark or box are theirs.
+            let on_svg = event
+                .target_dyn_into::<web_sys::Element>()
+                .is_some_and(|t| t.tag_name() == "svg");
+            if !on_svg {
+                return;
+            }
+            let step = 40.0;
+            let next = match event.key().as_str() {
+                "+" | "=" => {
+                    viewport.zoom_at(Viewport::STEP, graph_width / 2.0, graph_height / 2.0)
+                }
+                "-" | "_" => {
+                    viewport.zoom_at(1.0 / Viewport::STEP, graph_width / 2.0, graph_height / 2.0)
+                }
+                "0" => Viewport::default(),
+                "ArrowLeft" => viewport.pan(step, 0.0),
+                "ArrowRight" => viewport.pan(-step, 0.0),
+                "ArrowUp" => viewport.pan(0.0, step),
+                "ArrowDown" => viewport.pan(0.0, -step),
+                _ => return,
+            };
+            event.prevent_default();
+            viewport.set(next);
+        })
+    };
     let view_box = format!("0 0 {} {}", layout.width, layout.height);
     let queue = layout.queue;
 
     html! {
-        <section class="graph-panel" data-testid="graph" data-detail={match detail { Detail::Svg => "svg", Detail::Pixels => "pixels" }}>
+        <section class="graph-panel" data-testid="graph" ref={panel} data-detail={match detail { Detail::Svg => "svg", Detail::Pixels => "pixels" }}>
             <div class="graph-toolbar">
                 <h2>{ language.text(Label::Cluster) }</h2>
+                <button class="secondary small" data-testid="cluster-menu" aria-haspopup="menu" onclick={on_cluster_menu}>{ language.text(Label::ClusterMenu) }</button>
                 <label>
                     { language.text(Label::Namespace) }{ " " }
                     <select data-testid="namespace-filter" onchange={on_namespace}>
@@ -343,11 +862,23 @@ pub fn graph_view(props: &GraphProps) -> Html {
                         }) }
                     </select>
                 </label>
+                if detail == Detail::Svg {
+                    <span class="zoom-controls">
+                        <button class="secondary small" data-testid="zoom-out" title={language.text(Label::ZoomOut)} aria-label={language.text(Label::ZoomOut)} onclick={zoom_button(Some(1.0 / Viewport::STEP))}>{ "−" }</button>
+                        <button class="secondary small" data-testid="zoom-reset" title={language.text(Label::ZoomReset)} aria-label={language.text(Label::ZoomReset)} onclick={zoom_button(None)}>{ format!("{:.0}%", viewport.scale * 100.0) }</button>
+                        <button class="secondary small" data-testid="zoom-in" title={language.text(Label::ZoomIn)} aria-label={language.text(Label::ZoomIn)} onclick={zoom_button(Some(Viewport::STEP))}>{ "+" }</button>
+                    </span>
+                }
                 <span class="graph-caption" data-testid="graph-caption">{ caption }</span>
             </div>
             if detail == Detail::Svg {
-                <svg class="graph-svg" viewBox={view_box} width="100%" role="img"
-                    aria-label={language.text(Label::Cluster)}>
+                <svg class="graph-svg" ref={svg_ref} viewBox={view_box} width="100%" role="application" tabindex="0"
+                    aria-label={format!("{} — + − 0, arrows", language.text(Label::Cluster))}
+                    data-zoom={format!("{:.3}", viewport.scale)}
+                    onwheel={on_wheel} onpointerdown={on_pointer_down} onpointermove={on_pointer_move}
+                    onpointerup={on_pointer_up.clone()} onpointerleave={on_pointer_up} onkeydown={on_graph_key}>
+                    <rect class="graph-background" x="0" y="0" width={format!("{}", layout.width)} height={format!("{}", layout.height)} />
+                    <g class="viewport" transform={viewport.transform()}>
                     <g class="queue" data-testid="scheduling-queue">
                         <rect class="queue-frame" x={format!("{}", queue.x)} y={format!("{}", queue.y)}
                             width={format!("{}", queue.width)} height={format!("{}", queue.height)} rx="6" />
@@ -355,17 +886,33 @@ pub fn graph_view(props: &GraphProps) -> Html {
                             { format!("{} ({queued})", language.text(Label::SchedulingQueue)) }
                         </text>
                     </g>
+                    if !services.is_empty() {
+                        <g class="services-band">
+                            <rect class="services-frame" x={format!("{}", layout.services_band.x)} y={format!("{}", layout.services_band.y)}
+                                width={format!("{}", layout.services_band.width)} height={format!("{}", layout.services_band.height)} rx="6" />
+                            <text class="queue-label" x={format!("{}", layout.services_band.x + 8.0)} y={format!("{}", layout.services_band.y + 14.0)}>
+                                { format!("{} ({})", language.text(Label::Services), services.len()) }
+                            </text>
+                        </g>
+                    }
                     <g class="nodes">
-                        { for model.nodes.iter().zip(&layout.nodes).map(|(node, rect)| node_box(node, *rect, props.selected.as_ref() == Some(&node_selection(&node.name)), &props.on_select)) }
+                        { for model.nodes.iter().zip(&layout.nodes).map(|(node, rect)| node_box(node, *rect, props.selected.as_ref() == Some(&node_selection(&node.name)), &props.on_select, &on_menu)) }
                     </g>
+                    <g class="service-edges">{ edges }</g>
                     <g class="pods">
-                        { for pods.iter().zip(&layout.pods).map(|(pod, rect)| pod_mark(pod, *rect, props.selected.as_ref() == Some(&pod_selection(pod)), &props.on_select, &on_focus_queue)) }
+                        { for pods.iter().zip(&layout.pods).map(|(pod, rect)| pod_mark(pod, *rect, props.selected.as_ref() == Some(&pod_selection(pod)), pulsing.contains_key(&pod.key()), &props.on_select, &on_focus_queue, &on_menu)) }
+                    </g>
+                    <g class="services">
+                        { for services.iter().zip(&layout.services).map(|(service, centre)| service_hub(service, *centre, props.selected.as_ref().is_some_and(|s| s.kind == "Service" && s.namespace == service.namespace && s.name == service.name), &props.on_select)) }
+                    </g>
+                    <g class="requests" data-testid="requests">{ dots }</g>
                     </g>
                 </svg>
             } else {
                 <canvas class="graph-canvas" ref={canvas} width={format!("{}", layout.width)}
                     height={format!("{}", layout.height)} onclick={on_canvas_click} />
             }
+            { fault_menu.unwrap_or_default() }
             if let Some((message, nodes)) = focused_message {
                 <div class="scheduling-message" data-testid="scheduling-message" role="status">
                     { message }

@@ -15,19 +15,26 @@
 //! - [`engine`]: the page's bridge to the engine — applying editor text, listing objects, running
 //!   terminal lines — plain Rust with no DOM, so it is tested natively and in the browser alike.
 //!
-//! Not built yet (issue 8): restart pulses, services and traffic,
-//! zoom/pan, logs/exec in the inspector, fault menus, tutorials, embed mode.
+//! - [`traffic`]: which requests the graph animates along its Service edges (the cluster's
+//!   record of answered requests, the Service a terminal line's URL names), DOM-free.
+//! - [`faults`]: the fault menus' items, each the `cluster …` / kubectl line it runs.
+//! - [`completion`]: the terminal's Tab completion (verbs, kinds, object names).
+//!
+//! Not built yet (issue 8): tutorials; services and zoom in the pixel view.
 
 pub mod address;
 pub mod app;
+pub mod completion;
 pub mod editor;
 pub mod engine;
+pub mod faults;
 pub mod graph;
 pub mod graph_view;
 pub mod i18n;
-mod page_state;
+pub mod page_state;
 pub mod share;
 pub mod storage;
+pub mod traffic;
 
 /// Mounts the app on `<body>`.
 pub fn start() {

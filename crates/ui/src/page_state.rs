@@ -11,6 +11,7 @@ use crate::engine::{self, EditorError, InspectorTab, Selection};
 use crate::graph::{self, GraphModel};
 use crate::i18n::{Language, Notice};
 use crate::share;
+use crate::traffic;
 
 /// Everything the page keeps between renders. Behind `Rc<RefCell<…>>`: the engine is mutated by
 /// event handlers, and a forced update triggers the re-render.
@@ -44,7 +45,27 @@ pub(crate) struct PageState {
     /// The events pane and inspector texts, re-run only when the cluster or the simulated second
     /// changed (ages print in seconds), not on every tick.
     pub(crate) events_cache: Option<(ViewInstant, String)>,
-    pub(crate) inspector_cache: Option<(ViewInstant, Selection, InspectorTab, String)>,
+    pub(crate) inspector_cache: Option<(ViewInstant, String, String)>,
+    /// The Logs tab's container (`None`: the pod's first) and `--previous`.
+    pub(crate) logs_container: Option<String>,
+    pub(crate) logs_previous: bool,
+    /// The inspector's last exec: the line and what it printed.
+    pub(crate) exec_result: Option<String>,
+    /// Which answered requests the graph has already animated, and the requests on their way.
+    pub(crate) served_cursor: traffic::ServedCursor,
+    pub(crate) flashes: Rc<Vec<traffic::Flash>>,
+    pub(crate) next_flash: u64,
+    /// The line a first Tab left unchanged (a second Tab on it lists the candidates).
+    pub(crate) tab_pending: Option<String>,
+    /// `dark` or `light` (remembered), and whether the page is embedded (`?embed=1`: editor
+    /// and graph only).
+    pub(crate) theme: String,
+    pub(crate) embed: bool,
+}
+
+/// The page's clock for animations (milliseconds); never read by the engine.
+pub fn page_millis() -> f64 {
+    js_sys::Date::now()
 }
 
 /// What a kubectl read depends on: the store's resourceVersion and the simulated second.
@@ -137,25 +158,129 @@ impl PageState {
         text
     }
 
+    /// The selected pod's containers (from the graph's model).
+    pub(crate) fn selected_containers(&self) -> Vec<String> {
+        let Some(selection) = self.selection.as_ref().filter(|s| s.kind == "Pod") else {
+            return Vec::new();
+        };
+        self.graph
+            .pods
+            .iter()
+            .find(|p| p.namespace == selection.namespace && p.name == selection.name)
+            .map(|p| p.containers.clone())
+            .unwrap_or_default()
+    }
+
+    /// The container the Logs tab and the exec box use: the chosen one while the pod has it,
+    /// else its first.
+    pub(crate) fn chosen_container(&self) -> Option<String> {
+        let containers = self.selected_containers();
+        self.logs_container
+            .clone()
+            .filter(|c| containers.contains(c))
+            .or_else(|| containers.first().cloned())
+    }
+
     /// The selected object, the command its tab runs and what that printed.
     pub(crate) fn inspector_view(&mut self) -> Option<(Selection, String, String)> {
         let selection = self.selection.clone()?;
-        let tab = self.tab;
-        let command = engine::inspector_command(&selection, tab);
+        let tab = if self.tab.applies_to(&selection.kind) {
+            self.tab
+        } else {
+            InspectorTab::Describe
+        };
+        let command = match tab {
+            InspectorTab::Logs => engine::logs_command(
+                &selection,
+                self.chosen_container().as_deref(),
+                self.logs_previous,
+            ),
+            _ => engine::inspector_command(&selection, tab),
+        };
         let instant = self.view_instant();
-        if let Some((cached_at, cached_selection, cached_tab, text)) = &self.inspector_cache {
-            if *cached_at == instant && *cached_selection == selection && *cached_tab == tab {
+        if let Some((cached_at, cached_command, text)) = &self.inspector_cache {
+            if *cached_at == instant && *cached_command == command {
                 return Some((selection, command, text.clone()));
             }
         }
-        let text = engine::inspector_text(&mut self.session, &selection, tab);
-        self.inspector_cache = Some((instant, selection.clone(), tab, text.clone()));
+        let output = self.session.run_line(&command, &scenario::script::NoFiles);
+        let mut text = output.stdout;
+        text.push_str(&output.stderr);
+        self.inspector_cache = Some((instant, command.clone(), text.clone()));
         Some((selection, command, text))
     }
 
     pub(crate) fn advance(&mut self, millis: u64) {
         self.session.cluster.advance(cluster::SimDuration(millis));
         self.follow_streams();
+        self.record_traffic(None, true, 0);
+    }
+
+    /// Runs a terminal line (or a line a menu stands for): its output goes to the terminal, the
+    /// line to the history, and the requests it sent to the graph.
+    pub(crate) fn run_line(&mut self, line: &str) -> String {
+        self.refresh_graph();
+        let target = traffic::line_target(&self.graph, line);
+        let (text, code, buffer) = engine::run_terminal_line_full(&mut self.session, line);
+        let failures = traffic::burst_failures(text.split_once('\n').map_or("", |(_, o)| o));
+        self.terminal.push_str(&text);
+        // `kubectl edit`: the object opens in the editor; Apply sends it back.
+        if let Some(buffer) = buffer {
+            self.replace_editor_text(buffer);
+            let title = line
+                .trim_start_matches("kubectl")
+                .trim_start()
+                .trim_start_matches("edit")
+                .trim()
+                .to_string();
+            self.notice = Some(Notice::EditLoaded { title });
+        }
+        self.history.push(line.to_string());
+        self.history_position = self.history.len();
+        crate::storage::save_history(&self.history);
+        self.record_traffic(target.as_ref(), code == 0, failures);
+        text
+    }
+
+    /// Adds the requests answered since the last look (and what `target`'s line reported) to
+    /// the graph's flashes, and drops the flashes whose animation is over.
+    pub(crate) fn record_traffic(
+        &mut self,
+        target: Option<&traffic::LineTarget>,
+        exit_ok: bool,
+        failures: usize,
+    ) {
+        let served = self
+            .session
+            .cluster
+            .served_requests_since(self.served_cursor.from());
+        let new = self.served_cursor.take(&served);
+        let now = page_millis();
+        let stale = self
+            .flashes
+            .iter()
+            .any(|f| now - f.born_millis > traffic::FLASH_MILLIS);
+        if new.is_empty() && target.is_none() && !stale {
+            return;
+        }
+        self.refresh_graph();
+        let events = traffic::traffic_events(&self.graph, &new, target, exit_ok, failures);
+        let mut flashes: Vec<traffic::Flash> = self
+            .flashes
+            .iter()
+            .filter(|f| now - f.born_millis <= traffic::FLASH_MILLIS)
+            .cloned()
+            .collect();
+        for (order, event) in events.into_iter().enumerate() {
+            flashes.push(traffic::Flash {
+                id: self.next_flash,
+                event,
+                born_millis: now,
+                order,
+            });
+            self.next_flash += 1;
+        }
+        self.flashes = Rc::new(flashes);
     }
 
     /// Appends what an open `get -w` / `logs -f` stream printed meanwhile to the terminal.
@@ -163,6 +288,26 @@ impl PageState {
         let text = crate::engine::stream_output(&mut self.session);
         self.terminal.push_str(&text);
     }
+}
+
+/// The remembered theme, else the browser's preference.
+fn initial_theme() -> String {
+    if let Some(theme) = crate::storage::load_theme() {
+        return theme;
+    }
+    let dark = web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches());
+    if dark { "dark" } else { "light" }.to_string()
+}
+
+/// Whether the address asks for embed mode (`?embed=1`).
+fn embedded() -> bool {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .and_then(|search| web_sys::UrlSearchParams::new_with_str(&search).ok())
+        .and_then(|params| params.get("embed"))
+        .is_some_and(|v| v == "1" || v == "true")
 }
 
 fn initial_language() -> Language {
@@ -226,5 +371,14 @@ pub(crate) fn initial_state() -> PageState {
         previous_text_available,
         events_cache: None,
         inspector_cache: None,
+        served_cursor: traffic::ServedCursor::default(),
+        flashes: Rc::new(Vec::new()),
+        next_flash: 0,
+        tab_pending: None,
+        theme: initial_theme(),
+        embed: embedded(),
+        logs_container: None,
+        logs_previous: false,
+        exec_result: None,
     }
 }

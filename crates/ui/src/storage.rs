@@ -60,3 +60,20 @@ pub fn save_language(code: &str) {
         let _ = storage.set_item(LANGUAGE_KEY, code);
     }
 }
+
+const THEME_KEY: &str = "kubeplay.theme";
+
+/// The theme the user chose (`dark` or `light`), if any.
+pub fn load_theme() -> Option<String> {
+    storage()?
+        .get_item(THEME_KEY)
+        .ok()
+        .flatten()
+        .filter(|t| t == "dark" || t == "light")
+}
+
+pub fn save_theme(theme: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(THEME_KEY, theme);
+    }
+}

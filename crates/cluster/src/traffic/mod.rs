@@ -425,6 +425,25 @@ impl Cluster {
         }
     }
 
+    /// Every request answered at or after `from` that the cluster still remembers (the last
+    /// minute), as (instant, pod `namespace/name`), ordered by instant then pod. Read-only: the
+    /// page animates these along its Service edges.
+    pub fn served_requests_since(&self, from: SimTime) -> Vec<(SimTime, String)> {
+        let mut served: Vec<(SimTime, String)> = self
+            .served_requests
+            .borrow()
+            .iter()
+            .flat_map(|(pod, times)| {
+                times
+                    .iter()
+                    .filter(|t| **t >= from)
+                    .map(|t| (*t, pod.clone()))
+            })
+            .collect();
+        served.sort();
+        served
+    }
+
     /// How many requests a pod answered in `(from, to]`.
     pub(crate) fn served_requests_between(&self, pod: &str, from: SimTime, to: SimTime) -> usize {
         self.served_requests.borrow().get(pod).map_or(0, |times| {
