@@ -246,6 +246,7 @@ pub fn app() -> Html {
                 s.exec_result = None;
                 s.logs_container = None;
                 s.logs_previous = false;
+                s.replicas_draft = None;
             }
             s.selection = Some(selection);
             drop(s);
@@ -465,7 +466,16 @@ pub fn app() -> Html {
             let Some(selection) = state.borrow().selection.clone() else {
                 return;
             };
+            state.borrow_mut().replicas_draft = None;
             on_command.emit(engine::scale_line(&selection, replicas));
+        })
+    };
+    let on_replicas_input = {
+        let state = state.clone();
+        Callback::from(move |event: InputEvent| {
+            if let Some(input) = event.target_dyn_into::<HtmlInputElement>() {
+                state.borrow_mut().replicas_draft = Some(input.value());
+            }
         })
     };
     let on_rollout_restart = {
@@ -682,7 +692,8 @@ pub fn app() -> Html {
                                         if engine::scalable(&selection.kind) {
                                             <label>{ text(Label::Scale) }{ " " }
                                                 <input type="number" min="0" max="1000" class="replicas" data-testid="inspector-replicas" ref={replicas_input}
-                                                    aria-label="replicas" value={replicas.map(|r| r.to_string()).unwrap_or_default()} />
+                                                    aria-label="replicas" oninput={on_replicas_input}
+                                                    value={s.replicas_draft.clone().or_else(|| replicas.map(|r| r.to_string())).unwrap_or_default()} />
                                             </label>
                                             <button class="secondary small" data-testid="inspector-scale" onclick={on_scale}>{ text(Label::Scale) }</button>
                                         }

@@ -49,6 +49,9 @@ pub(crate) struct PageState {
     /// The Logs tab's container (`None`: the pod's first) and `--previous`.
     pub(crate) logs_container: Option<String>,
     pub(crate) logs_previous: bool,
+    /// The replica count typed into the inspector's Scale box and not applied yet (a
+    /// re-render while the clock runs must not put the live count back under the cursor).
+    pub(crate) replicas_draft: Option<String>,
     /// The inspector's last exec: the line and what it printed.
     pub(crate) exec_result: Option<String>,
     /// Which answered requests the graph has already animated, and the requests on their way.
@@ -379,6 +382,7 @@ pub(crate) fn initial_state() -> PageState {
         embed: embedded(),
         logs_container: None,
         logs_previous: false,
+        replicas_draft: None,
         exec_result: None,
     }
 }
