@@ -101,6 +101,28 @@ pub struct NetworkView {
     pods: BTreeMap<String, (String, String)>,
 }
 
+/// The names a pod's resolver tries before `name` itself (its resolv.conf: search
+/// `ns.svc.cluster.local svc.cluster.local cluster.local`, ndots 5); none from outside.
+fn search_path(name: &str, namespace: Option<&str>) -> Vec<String> {
+    match namespace {
+        Some(namespace) if name.matches('.').count() < 5 => vec![
+            format!("{name}.{namespace}.svc.{CLUSTER_DOMAIN}"),
+            format!("{name}.svc.{CLUSTER_DOMAIN}"),
+            format!("{name}.{CLUSTER_DOMAIN}"),
+        ],
+        _ => Vec::new(),
+    }
+}
+
+/// Whether an Ingress host `*.example.com` covers `host`: exactly one more label in front.
+fn wildcard_covers(pattern: &str, host: &str) -> bool {
+    pattern.strip_prefix("*.").is_some_and(|suffix| {
+        host.strip_suffix(suffix)
+            .and_then(|rest| rest.strip_suffix('.'))
+            .is_some_and(|label| !label.is_empty() && !label.contains('.'))
+    })
+}
+
 fn resource(plural: &str) -> &'static model::ResourceType {
     model::registry::resolve(plural).expect("the network's resources are registered")
 }
@@ -385,14 +407,7 @@ impl NetworkView {
     /// fully qualified cluster names, as if the cluster's DNS were asked directly).
     pub fn lookup(&self, name: &str, namespace: Option<&str>) -> Lookup {
         let name = name.trim_end_matches('.').to_ascii_lowercase();
-        let mut candidates = Vec::new();
-        if let Some(namespace) = namespace {
-            if name.matches('.').count() < 5 {
-                candidates.push(format!("{name}.{namespace}.svc.{CLUSTER_DOMAIN}"));
-                candidates.push(format!("{name}.svc.{CLUSTER_DOMAIN}"));
-                candidates.push(format!("{name}.{CLUSTER_DOMAIN}"));
-            }
-        }
+        let mut candidates = search_path(&name, namespace);
         candidates.push(name.clone());
         // From outside, node names resolve as the host's /etc/hosts has them, and an Ingress's
         // hosts to the ingress controller's external address (as a tutorial's /etc/hosts line
@@ -443,14 +458,7 @@ impl NetworkView {
     /// out as CoreDNS shares it (100 / records of the same priority).
     pub fn lookup_services(&self, name: &str, namespace: Option<&str>) -> Lookup {
         let name = name.trim_end_matches('.').to_ascii_lowercase();
-        let mut candidates = Vec::new();
-        if let Some(namespace) = namespace {
-            if name.matches('.').count() < 5 {
-                candidates.push(format!("{name}.{namespace}.svc.{CLUSTER_DOMAIN}"));
-                candidates.push(format!("{name}.svc.{CLUSTER_DOMAIN}"));
-                candidates.push(format!("{name}.{CLUSTER_DOMAIN}"));
-            }
-        }
+        let mut candidates = search_path(&name, namespace);
         candidates.push(name);
         for candidate in &candidates {
             match self.services_of_fully_qualified(candidate) {
@@ -716,9 +724,9 @@ impl NetworkView {
         }
     }
 
-    /// A connection that reaches a pod's network namespace without kube-proxy or NetworkPolicy
-    /// (a port-forward, or the pod's own localhost): what listens on `port` answers; `None`
-    /// when nothing does.
+    /// A connection inside a pod's network namespace, past kube-proxy and NetworkPolicy (a
+    /// port-forward, the pod's own localhost, or a packet `to_pod` let through): what listens
+    /// on `port` answers; `None` when nothing does.
     fn direct_to_pod(
         &self,
         pod_ip: &str,
@@ -878,35 +886,10 @@ impl NetworkView {
                 address: address.to_string(),
             };
         }
-        let listening = self.listeners.get(address).and_then(|containers| {
-            containers
-                .iter()
-                .find(|l| l.ports.contains(&port) && l.listening_from <= self.now)
-        });
-        match listening {
-            Some(listener)
-                if listener.site == crate::runtime::programs::Site::IngressController
-                    && (port == 80 || port == 443) =>
-            {
-                self.ingress_controller(listener, address, port, client, request, draw)
-            }
-            Some(_) if request.tls => HttpOutcome::NotTls {
+        self.direct_to_pod(address, port, client, request, draw)
+            .unwrap_or_else(|| HttpOutcome::Refused {
                 address: address.to_string(),
-            },
-            Some(listener) => {
-                let (status, body) = answer::respond(listener, request, client, port, self.now);
-                HttpOutcome::Response {
-                    address: address.to_string(),
-                    status,
-                    body,
-                    served_by: format!("{}/{}", listener.namespace, listener.pod_name),
-                    certificate: None,
-                }
-            }
-            None => HttpOutcome::Refused {
-                address: address.to_string(),
-            },
-        }
+            })
     }
 
     /// ingress-nginx's two server ports: on 443 the TLS handshake presents the certificate of
@@ -932,15 +915,9 @@ impl NetworkView {
         let host = host.split(':').next().unwrap_or("").to_string();
         let listed = |wanted: &str| -> Option<&IngressTls> {
             self.ingress_tls.iter().find(|tls| {
-                tls.hosts.iter().any(|h| {
-                    h == wanted
-                        || h.strip_prefix("*.").is_some_and(|suffix| {
-                            wanted
-                                .strip_suffix(suffix)
-                                .and_then(|rest| rest.strip_suffix('.'))
-                                .is_some_and(|label| !label.is_empty() && !label.contains('.'))
-                        })
-                })
+                tls.hosts
+                    .iter()
+                    .any(|h| h == wanted || wildcard_covers(h, wanted))
             })
         };
         let nginx_page = |status: u16, title: &str, detail: Option<&str>| {
@@ -1023,14 +1000,7 @@ impl NetworkView {
         let host_rank = |route: &IngressRoute| -> Option<u8> {
             match route.host.as_deref() {
                 Some(h) if h == host => Some(0),
-                Some(h) => h
-                    .strip_prefix("*.")
-                    .filter(|suffix| {
-                        host.strip_suffix(suffix)
-                            .and_then(|rest| rest.strip_suffix('.'))
-                            .is_some_and(|label| !label.is_empty() && !label.contains('.'))
-                    })
-                    .map(|_| 1),
+                Some(h) => wildcard_covers(h, &host).then_some(1),
                 None => Some(2),
             }
         };
