@@ -79,6 +79,8 @@ pub struct Cluster {
         std::collections::BTreeMap<String, controllers::horizontalpodautoscaler::AutoscalerMemory>,
     /// `kubectl port-forward`s running on "this machine", by local port.
     port_forwards: std::collections::BTreeMap<u16, traffic::PortForward>,
+    /// kube-proxy's `sessionAffinity: ClientIP` pins (client → endpoint, last seen).
+    session_affinity: traffic::SessionAffinityMemory,
 }
 
 type ServedRequests = std::collections::BTreeMap<String, std::collections::VecDeque<SimTime>>;
@@ -155,6 +157,7 @@ impl Cluster {
             served_requests: Default::default(),
             autoscalers: Default::default(),
             port_forwards: Default::default(),
+            session_affinity: Default::default(),
             scheduling_diagnoses: Default::default(),
         };
         cluster.bootstrap(shape);

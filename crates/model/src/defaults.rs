@@ -207,6 +207,7 @@ pub fn apply_defaults(object: &mut Object) {
                     set_str(&mut spec.session_affinity, "None");
                     set_str(&mut spec.internal_traffic_policy, "Cluster");
                 }
+                default_session_affinity_config(spec);
                 if service_type == "NodePort" || service_type == "LoadBalancer" {
                     set_str(&mut spec.external_traffic_policy, "Cluster");
                 }
@@ -312,6 +313,34 @@ fn default_job_spec(spec: &mut k8s_openapi::api::batch::v1::JobSpec) {
     set_str(&mut spec.pod_replacement_policy, replacement);
     if let Some(spec) = spec.template.spec.as_mut() {
         default_pod_spec(spec);
+    }
+}
+
+/// kube-proxy's stickiness window for `sessionAffinity: ClientIP` when the Service names none
+/// (three hours).
+pub const DEFAULT_CLIENT_IP_AFFINITY_SECONDS: i32 = 10_800;
+
+/// `sessionAffinity: None` carries no `sessionAffinityConfig` (the API server drops one);
+/// `ClientIP` without a timeout gets the whole config replaced by the default timeout.
+fn default_session_affinity_config(spec: &mut k8s_openapi::api::core::v1::ServiceSpec) {
+    match spec.session_affinity.as_deref() {
+        Some("None") => spec.session_affinity_config = None,
+        Some("ClientIP") => {
+            let has_timeout = spec
+                .session_affinity_config
+                .as_ref()
+                .and_then(|config| config.client_ip.as_ref())
+                .is_some_and(|client_ip| client_ip.timeout_seconds.is_some());
+            if !has_timeout {
+                spec.session_affinity_config =
+                    Some(k8s_openapi::api::core::v1::SessionAffinityConfig {
+                        client_ip: Some(k8s_openapi::api::core::v1::ClientIPConfig {
+                            timeout_seconds: Some(DEFAULT_CLIENT_IP_AFFINITY_SECONDS),
+                        }),
+                    });
+            }
+        }
+        _ => {}
     }
 }
 

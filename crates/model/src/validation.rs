@@ -2802,7 +2802,10 @@ fn service(svc: &core::Service, old: Option<&core::Service>, errs: &mut Errors) 
     }
     validate_labels(spec.selector.as_ref(), "spec.selector", errs);
     match opt_str(&spec.session_affinity) {
-        "ClientIP" | "None" => {}
+        "ClientIP" => {
+            validate_client_ip_affinity_config(spec.session_affinity_config.as_ref(), errs)
+        }
+        "None" => {}
         "" if service_type == "ExternalName" => {}
         "" => errs.required("spec.sessionAffinity", ""),
         other => errs.not_supported("spec.sessionAffinity", &quote(other), &["ClientIP", "None"]),
@@ -3822,4 +3825,32 @@ fn cmp_diff(type_name: &str, old: &Value, new: &Value) -> String {
     fields(old, new, 1, false, &mut out);
     out.push("  }".to_string());
     out.join("\n")
+}
+
+/// The longest `sessionAffinityConfig.clientIP.timeoutSeconds` the API server accepts (a day).
+const MAX_CLIENT_IP_AFFINITY_SECONDS: i32 = 86_400;
+
+/// `sessionAffinity: ClientIP` needs a config with a timeout in (0, one day].
+fn validate_client_ip_affinity_config(
+    config: Option<&k8s_openapi::api::core::v1::SessionAffinityConfig>,
+    errs: &mut Errors,
+) {
+    const PATH: &str = "spec.sessionAffinityConfig";
+    const DETAIL: &str = "when session affinity type is ClientIP";
+    let Some(config) = config else {
+        return errs.required(PATH, DETAIL);
+    };
+    let Some(client_ip) = config.client_ip.as_ref() else {
+        return errs.required(&format!("{PATH}.clientIP"), DETAIL);
+    };
+    let Some(timeout) = client_ip.timeout_seconds else {
+        return errs.required(&format!("{PATH}.clientIP.timeoutSeconds"), DETAIL);
+    };
+    if timeout <= 0 || timeout > MAX_CLIENT_IP_AFFINITY_SECONDS {
+        errs.invalid(
+            &format!("{PATH}.clientIP.timeoutSeconds"),
+            &timeout.to_string(),
+            &format!("must be greater than 0 and less than {MAX_CLIENT_IP_AFFINITY_SECONDS}"),
+        );
+    }
 }

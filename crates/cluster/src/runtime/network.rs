@@ -103,6 +103,10 @@ pub trait Network {
     fn take_served(&self) -> Vec<String> {
         Vec::new()
     }
+    /// The sender's clock has reached `now` (a shell that slept between requests): what
+    /// remembers time per connection (kube-proxy's ClientIP affinity) counts from it. The
+    /// view of Services and endpoints stays the one the handle was made with.
+    fn clock_at(&self, _now: SimTime) {}
 }
 
 /// A shell's access to the network.

@@ -444,6 +444,11 @@ impl ShellMachine {
                         self.pc -= 1;
                         return Progress::NeedsNetworkAt(self.state.now);
                     }
+                    if uses_network {
+                        if let Some(network) = &self.state.network.network {
+                            network.clock_at(self.state.now);
+                        }
+                    }
                     let outcome = run_node(&node, &mut self.state, 0);
                     self.print(&outcome.output);
                     self.state.status = outcome.status;

@@ -2,7 +2,8 @@
 //! Services, headless Services, StatefulSet pods and ExternalNames, with the pod's search
 //! path), kube-proxy (a ClusterIP, NodePort or LoadBalancer address and port → a ready
 //! endpoint from the Service's EndpointSlices, chosen at random as iptables mode does, or
-//! pinned per client with `sessionAffinity: ClientIP`; no ready endpoint → connection refused),
+//! pinned per client with `sessionAffinity: ClientIP` until its timeout passes (`affinity`); no
+//! ready endpoint → connection refused),
 //! and the container that answers (its program's listener: nginx's page or the files under its
 //! web root, hello-app's greeting, the pod's hostname, echoserver's report…).
 //!
@@ -13,6 +14,7 @@
 //! - [`Cluster::send_traffic`](crate::Cluster::send_traffic): the traffic API (N requests,
 //!   optionally spread over simulated time, counted per endpoint).
 
+mod affinity;
 mod answer;
 mod policy;
 mod view;
@@ -21,6 +23,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+pub use affinity::SessionAffinityMemory;
 pub use view::{NetworkView, INGRESS_CLASS};
 
 use crate::rng::fnv_parts as fnv;
@@ -69,6 +72,10 @@ pub struct ClientNetwork {
     seed: u64,
     /// The pods that answered, until taken (see [`Network::take_served`]).
     served: RefCell<Vec<String>>,
+    /// kube-proxy's ClientIP affinity memory (the cluster's own, shared).
+    affinity: affinity::SessionAffinityHandle,
+    /// The sender's clock when it is later than the view's instant (see [`Network::clock_at`]).
+    clock: Cell<SimTime>,
 }
 
 /// How far ahead of the clock a pod's programs may use the network as it stands now (as
@@ -81,13 +88,20 @@ const POD_NETWORK_LOOKAHEAD_MILLIS: u64 = 1_000;
 const SERVED_REQUESTS_KEPT_MILLIS: u64 = 60_000;
 
 impl ClientNetwork {
-    pub fn new(view: Rc<NetworkView>, client: Client, seed: u64) -> ClientNetwork {
+    pub(crate) fn new(
+        view: Rc<NetworkView>,
+        client: Client,
+        seed: u64,
+        affinity: affinity::SessionAffinityHandle,
+    ) -> ClientNetwork {
         ClientNetwork {
             view,
             client,
             draws: Cell::new(0),
             seed,
             served: RefCell::new(Vec::new()),
+            affinity,
+            clock: Cell::new(SimTime(0)),
         }
     }
 
@@ -125,9 +139,17 @@ impl ClientNetwork {
             return HttpOutcome::UnknownHost;
         };
         let draw = self.draw();
-        let outcome = self
-            .view
-            .route(&self.client, &address, request.port, request, draw);
+        let outcome = self.view.route(
+            &self.client,
+            &address,
+            request.port,
+            request,
+            draw,
+            &affinity::KubeProxyMemory {
+                affinity: &self.affinity,
+                now: self.clock.get().max(self.view.now()),
+            },
+        );
         if let HttpOutcome::Response { served_by, .. } = &outcome {
             self.served.borrow_mut().push(served_by.clone());
         }
@@ -168,6 +190,10 @@ impl Network for ClientNetwork {
 
     fn take_served(&self) -> Vec<String> {
         std::mem::take(&mut *self.served.borrow_mut())
+    }
+
+    fn clock_at(&self, now: SimTime) {
+        self.clock.set(now);
     }
 }
 
@@ -268,7 +294,12 @@ impl Cluster {
         };
         let seed = self.client_seed(pod_ip);
         NetworkHandle::new(
-            Rc::new(ClientNetwork::new(self.network_view(), client, seed)),
+            Rc::new(ClientNetwork::new(
+                self.network_view(),
+                client,
+                seed,
+                self.session_affinity.handle(),
+            )),
             SimTime(now.0 + POD_NETWORK_LOOKAHEAD_MILLIS),
         )
     }
@@ -308,7 +339,12 @@ impl Cluster {
                 let seed = self.client_seed(&client.address);
                 network = Some((
                     now,
-                    ClientNetwork::new(self.network_view(), client.clone(), seed),
+                    ClientNetwork::new(
+                        self.network_view(),
+                        client.clone(),
+                        seed,
+                        self.session_affinity.handle(),
+                    ),
                 ));
             }
             let Some((_, current)) = network.as_ref() else {
@@ -361,7 +397,12 @@ impl Cluster {
         let now = self.now();
         let client = Client::outside();
         let seed = self.client_seed(&client.address);
-        let network = ClientNetwork::new(self.network_view(), client, seed);
+        let network = ClientNetwork::new(
+            self.network_view(),
+            client,
+            seed,
+            self.session_affinity.handle(),
+        );
         let mut state = crate::runtime::shell_vm::ShellState {
             shell_name: "sh".into(),
             variables: Default::default(),
@@ -398,7 +439,12 @@ impl Cluster {
             return Err(format!("not an http URL: {url}"));
         };
         let seed = self.client_seed(&client.address);
-        let network = ClientNetwork::new(self.network_view(), client.clone(), seed);
+        let network = ClientNetwork::new(
+            self.network_view(),
+            client.clone(),
+            seed,
+            self.session_affinity.handle(),
+        );
         let outcome = network.send(&HttpRequest {
             host,
             port,

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use model::Object;
 use serde_json::Value;
 
+use super::affinity::{AffinityChoice, KubeProxyMemory};
 use super::policy::{PodIdentity, Policies};
 use super::{answer, Client};
 use crate::api::StoreExt;
@@ -44,7 +45,8 @@ struct ServiceEntry {
     cluster_ip: Option<String>,
     external_name: Option<String>,
     ports: Vec<ServicePort>,
-    client_ip_affinity: bool,
+    /// `sessionAffinity: ClientIP`'s timeout (seconds); `None` without affinity.
+    client_ip_affinity_seconds: Option<u64>,
     external_traffic_local: bool,
     publish_not_ready: bool,
     load_balancer_ips: Vec<String>,
@@ -224,7 +226,11 @@ impl NetworkView {
                         })
                     })
                     .collect(),
-                client_ip_affinity: spec["sessionAffinity"] == "ClientIP",
+                client_ip_affinity_seconds: (spec["sessionAffinity"] == "ClientIP").then(|| {
+                    spec["sessionAffinityConfig"]["clientIP"]["timeoutSeconds"]
+                        .as_u64()
+                        .unwrap_or(model::defaults::DEFAULT_CLIENT_IP_AFFINITY_SECONDS as u64)
+                }),
                 external_traffic_local: spec["externalTrafficPolicy"] == "Local",
                 publish_not_ready: spec["publishNotReadyAddresses"] == true,
                 load_balancer_ips: value["status"]["loadBalancer"]["ingress"]
@@ -400,6 +406,11 @@ impl NetworkView {
             listeners,
             pods,
         }
+    }
+
+    /// The instant this view is of.
+    pub(super) fn now(&self) -> SimTime {
+        self.now
     }
 
     /// Looks a name up as a pod in `namespace` does (search path `ns.svc.cluster.local`,
@@ -640,6 +651,7 @@ impl NetworkView {
         port: u16,
         request: &HttpRequest,
         draw: u64,
+        proxy: &KubeProxyMemory<'_>,
     ) -> HttpOutcome {
         if client.namespace.is_none() && address == "127.0.0.1" {
             return self.forwarded(port, client, request, draw);
@@ -661,9 +673,16 @@ impl NetworkView {
             .find(|s| s.cluster_ip.as_deref() == Some(address))
         {
             return match service.ports.iter().find(|p| p.port == port) {
-                Some(service_port) => {
-                    self.to_endpoint(service, service_port, None, client, address, request, draw)
-                }
+                Some(service_port) => self.to_endpoint(
+                    service,
+                    service_port,
+                    None,
+                    client,
+                    address,
+                    request,
+                    draw,
+                    proxy,
+                ),
                 None => HttpOutcome::TimedOut {
                     address: address.to_string(),
                 },
@@ -675,9 +694,16 @@ impl NetworkView {
             .find(|s| s.load_balancer_ips.iter().any(|ip| ip == address))
         {
             return match service.ports.iter().find(|p| p.port == port) {
-                Some(service_port) => {
-                    self.to_endpoint(service, service_port, None, client, address, request, draw)
-                }
+                Some(service_port) => self.to_endpoint(
+                    service,
+                    service_port,
+                    None,
+                    client,
+                    address,
+                    request,
+                    draw,
+                    proxy,
+                ),
                 None => HttpOutcome::TimedOut {
                     address: address.to_string(),
                 },
@@ -701,6 +727,7 @@ impl NetworkView {
                         address,
                         request,
                         draw,
+                        proxy,
                     )
                 }
                 None => HttpOutcome::Refused {
@@ -815,6 +842,7 @@ impl NetworkView {
         address: &str,
         request: &HttpRequest,
         draw: u64,
+        proxy: &KubeProxyMemory<'_>,
     ) -> HttpOutcome {
         let candidates = ready_endpoints(service, &service_port.name, only_node);
         if candidates.is_empty() {
@@ -830,11 +858,24 @@ impl NetworkView {
                 }
             };
         }
-        let index = if service.client_ip_affinity {
-            (crate::rng::fnv_parts(&[&client.address, &service.namespace, &service.name])
-                % candidates.len() as u64) as usize
-        } else {
-            (draw % candidates.len() as u64) as usize
+        let random_index = (draw % candidates.len() as u64) as usize;
+        let index = match service.client_ip_affinity_seconds {
+            Some(timeout_seconds) => {
+                let addresses: Vec<&str> = candidates
+                    .iter()
+                    .map(|(endpoint, _)| endpoint.address.as_str())
+                    .collect();
+                let choice = AffinityChoice {
+                    namespace: &service.namespace,
+                    service: &service.name,
+                    port_name: &service_port.name,
+                    client: &client.address,
+                    timeout_seconds,
+                    now: proxy.now,
+                };
+                proxy.affinity.choose(&choice, &addresses, random_index)
+            }
+            None => random_index,
         };
         let (endpoint, target_port) = candidates[index];
         match self.to_pod(&endpoint.address, target_port, client, request, draw / 7) {
