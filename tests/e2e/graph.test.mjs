@@ -397,6 +397,26 @@ test('above 2,000 visible pods the graph switches to the pixel view and says so'
     const scale = canvasBox.width / (await canvas.evaluate((c) => c.width));
     await canvas.click({ position: { x: (10 + 8 + 2) * scale, y: (10 + 24 + 2) * scale } });
     await waitForText(page, '[data-testid=inspector-title]', [/^Pod default\/p-0$/]);
+    // Services are drawn in the pixel view too (the default namespace's `kubernetes` one).
+    assert.ok(Number(await canvas.getAttribute('data-services')) >= 1, 'a Service hub in the pixel view');
+    // Zoom works on the canvas as on the SVG: the blocks grow, and reset brings them back.
+    const amberPixels = () => canvas.evaluate((c) => {
+      const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let amber = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (data[i] === 219 && data[i + 1] === 154 && data[i + 2] === 4) amber++;
+      }
+      return amber;
+    });
+    await page.locator('[data-testid=zoom-in]').click();
+    await page.locator('[data-testid=zoom-in]').click();
+    await page.locator('[data-testid=graph] canvas[data-zoom^="1.56"]').waitFor();
+    const zoomed = await amberPixels();
+    assert.notEqual(zoomed, painted, `zoomed in, the queue's blocks are drawn bigger (${painted} → ${zoomed})`);
+    await page.screenshot({ path: path.join(OUTPUT, 'pixels-zoomed.png'), fullPage: true });
+    await page.locator('[data-testid=zoom-reset]').click();
+    await page.locator('[data-testid=graph] canvas[data-zoom="1.000"]').waitFor();
+    assert.equal(await amberPixels(), painted, 'reset draws the same picture as before');
     // The clock stays paused: the engine's first advance with 2,050 new pods takes over a
     // minute natively (scheduler/kubelet scale work is pending), which no page can hide.
     assertNoPageErrors(pageErrors);

@@ -5,11 +5,10 @@
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { execSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
+import { CHROMIUM_ARGS, chromiumPath, serve } from './server.mjs';
 
 const require = createRequire(new URL('../../web/package.json', import.meta.url));
 const { chromium } = require('playwright-core');
@@ -19,81 +18,6 @@ const DIST = path.resolve(process.env.KUBEPLAY_DIST || path.join(REPO, 'dist'));
 export const OUTPUT = fileURLToPath(new URL('./output/', import.meta.url));
 export const TEST_TIMEOUT = 60_000;
 export const STEP_TIMEOUT = 30_000;
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-const MIME = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.txt': 'text/plain; charset=utf-8',
-};
-
-function chromiumPath() {
-  if (process.env.CHROMIUM) return process.env.CHROMIUM;
-  try {
-    return execSync('command -v chromium', { shell: '/bin/sh', encoding: 'utf8' }).trim();
-  } catch {
-    throw new Error('no chromium on PATH; set CHROMIUM=/path/to/chromium');
-  }
-}
-
-/** A tiny static file server over `root`; resolves to { server, url }. */
-function serve(root) {
-  const server = http.createServer((req, res) => {
-    let pathname;
-    try {
-      pathname = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    } catch {
-      res.writeHead(400).end();
-      return;
-    }
-    let file = path.join(root, pathname);
-    if (!file.startsWith(root + path.sep) && file !== root) {
-      res.writeHead(403).end();
-      return;
-    }
-    if (pathname.endsWith('/')) file = path.join(file, 'index.html');
-    fs.stat(file, (err, st) => {
-      if (err || !st.isFile()) {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-        return;
-      }
-      res.writeHead(200, {
-        'content-type': MIME[path.extname(file).toLowerCase()] || 'application/octet-stream',
-        'content-length': st.size,
-        'cache-control': 'no-store',
-      });
-      if (req.method === 'HEAD') {
-        res.end();
-        return;
-      }
-      fs.createReadStream(file).pipe(res);
-    });
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      resolve({ server, url: `http://127.0.0.1:${port}/` });
-    });
-  });
-}
 
 let server;
 export let baseUrl;

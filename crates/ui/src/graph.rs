@@ -28,6 +28,11 @@ const GAP: f64 = 10.0;
 const NODE_PADDING: f64 = 8.0;
 /// Name line plus three capacity bars.
 const NODE_HEADER: f64 = 74.0;
+/// The pixel view's node header: a small name and the three bars side by side, thin.
+pub const PIXEL_NODE_HEADER: f64 = 22.0;
+/// The pixel view puts up to this many node boxes in a grid row (hundreds of nodes would
+/// otherwise make a drawing taller than a canvas may be).
+const PIXEL_MAX_COLUMNS: usize = 16;
 const QUEUE_HEADER: f64 = 24.0;
 const MAX_COLUMNS: usize = 4;
 
@@ -479,8 +484,8 @@ const SERVICE_ROW: f64 = 42.0;
 pub const SERVICE_SLOT: f64 = 118.0;
 
 /// How many cells fit across `width` after the padding (at least one).
-fn cells_across(width: f64, cell: f64) -> usize {
-    (((width - 2.0 * NODE_PADDING) / cell).floor() as usize).max(1)
+fn cells_across(width: f64, cell: f64, padding: f64) -> usize {
+    (((width - 2.0 * padding) / cell).floor() as usize).max(1)
 }
 
 fn rows_for(count: usize, across: usize) -> usize {
@@ -500,17 +505,39 @@ pub fn layout_with_services(
     services: usize,
     cell: f64,
 ) -> Layout {
-    let columns = nodes.len().clamp(1, MAX_COLUMNS);
+    // The pixel view is compact: a thin header, and more columns as nodes grow (about as many
+    // grid rows as columns).
+    let compact = cell <= PIXEL_CELL;
+    let node_header = if compact {
+        PIXEL_NODE_HEADER
+    } else {
+        NODE_HEADER
+    };
+    let padding = if compact { 2.0 } else { NODE_PADDING };
+    let columns = if compact {
+        let square = (nodes.len() as f64).sqrt().ceil() as usize;
+        nodes
+            .len()
+            .clamp(1, square.clamp(MAX_COLUMNS, PIXEL_MAX_COLUMNS))
+    } else {
+        nodes.len().clamp(1, MAX_COLUMNS)
+    };
     // Whole units keep every box and cell on the pixel grid.
     let node_width =
         ((GRAPH_WIDTH - 2.0 * MARGIN - GAP * (columns as f64 - 1.0)) / columns as f64).floor();
-    let node_across = cells_across(node_width, cell);
+    let node_across = cells_across(node_width, cell, padding);
     let queue_width = GRAPH_WIDTH - 2.0 * MARGIN;
-    let queue_across = cells_across(queue_width, cell);
+    let queue_across = cells_across(queue_width, cell, NODE_PADDING);
 
     // Which pods go where: the node's index, or None for the queue (no node, or a node that
     // is not in the list any more).
-    let node_index = |name: &str| nodes.iter().position(|n| n.name == name);
+    // (A map, not a scan per pod: 150,000 pods on 1,400 nodes would be 200 million compares.)
+    let index_by_name: std::collections::BTreeMap<&str, usize> = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.name.as_str(), i))
+        .collect();
+    let node_index = |name: &str| index_by_name.get(name).copied();
     let homes: Vec<Option<usize>> = pods
         .iter()
         .map(|p| p.node.as_deref().and_then(node_index))
@@ -566,7 +593,7 @@ pub fn layout_with_services(
             .max()
             .unwrap_or(0)
             .max(1);
-        let height = NODE_HEADER + rows as f64 * cell + NODE_PADDING;
+        let height = node_header + rows as f64 * cell + padding;
         for column in 0..chunk.len() {
             debug_assert!(row * columns + column < nodes.len());
             node_rects.push(Rect {
@@ -580,8 +607,8 @@ pub fn layout_with_services(
     }
     let mut next_in_node = vec![0usize; nodes.len()];
     let mut next_in_queue = 0usize;
-    let place = |area: Rect, header: f64, across: usize, index: usize| Rect {
-        x: area.x + NODE_PADDING + (index % across) as f64 * cell,
+    let place = |area: Rect, header: f64, across: usize, index: usize, padding: f64| Rect {
+        x: area.x + padding + (index % across) as f64 * cell,
         y: area.y + header + (index / across) as f64 * cell,
         width: cell,
         height: cell,
@@ -592,12 +619,12 @@ pub fn layout_with_services(
             Some(i) => {
                 let index = next_in_node[*i];
                 next_in_node[*i] += 1;
-                place(node_rects[*i], NODE_HEADER, node_across, index)
+                place(node_rects[*i], node_header, node_across, index, padding)
             }
             None => {
                 let index = next_in_queue;
                 next_in_queue += 1;
-                place(queue, QUEUE_HEADER, queue_across, index)
+                place(queue, QUEUE_HEADER, queue_across, index, NODE_PADDING)
             }
         })
         .collect();
@@ -667,6 +694,11 @@ impl Viewport {
     /// The SVG `transform` of the drawing.
     pub fn transform(self) -> String {
         format!("translate({} {}) scale({})", self.x, self.y, self.scale)
+    }
+
+    /// The drawing point under a point (`vx`, `vy`) of the view (the inverse of `to_view`).
+    pub fn to_drawing(self, vx: f64, vy: f64) -> (f64, f64) {
+        ((vx - self.x) / self.scale, (vy - self.y) / self.scale)
     }
 
     /// Where a drawing point (`gx`, `gy`) shows in view units.

@@ -372,19 +372,17 @@ fn pod_mark(
     }
 }
 
-/// Draws the pixel view: node frames, names, and one block per pod.
-fn draw_pixels(
-    canvas: &web_sys::HtmlCanvasElement,
+/// The pixel view's still picture at zoom 1 (what changes only with the cluster): the queue,
+/// node frames with names and thin capacity bars, one block per pod, the Services as hubs
+/// with a thin edge to each ready endpoint. Drawn once per cluster change into an offscreen
+/// canvas; zoom and pan only copy it (see [`draw_pixels`]).
+fn draw_pixel_base(
+    context: &web_sys::CanvasRenderingContext2d,
     model: &GraphModel,
     pods: &[&GraphPod],
+    services: &[&GraphService],
     layout: &graph::Layout,
 ) {
-    let Ok(Some(context)) = canvas.get_context("2d") else {
-        return;
-    };
-    let Ok(context) = context.dyn_into::<web_sys::CanvasRenderingContext2d>() else {
-        return;
-    };
     context.clear_rect(0.0, 0.0, layout.width, layout.height);
     context.set_font("12px system-ui, sans-serif");
     context.set_stroke_style_str("#8c959f");
@@ -392,42 +390,200 @@ fn draw_pixels(
     let queue = layout.queue;
     context.stroke_rect(queue.x, queue.y, queue.width, queue.height);
     let _ = context.fill_text("Scheduling queue", queue.x + 8.0, queue.y + 15.0);
+    context.set_font("9px system-ui, sans-serif");
     for (node, rect) in model.nodes.iter().zip(&layout.nodes) {
         context.set_fill_style_str("#57606a");
         context.stroke_rect(rect.x, rect.y, rect.width, rect.height);
-        let _ = context.fill_text(&node.name, rect.x + 8.0, rect.y + 17.0);
-        for (row, usage) in [node.cpu, node.memory, node.pods].into_iter().enumerate() {
-            let y = rect.y + 26.0 + row as f64 * 14.0;
+        let _ = context.fill_text_with_max_width(
+            &node.name,
+            rect.x + 2.0,
+            rect.y + 10.0,
+            (rect.width - 4.0).max(1.0),
+        );
+        // CPU, memory, pods: three thin bars side by side.
+        let third = ((rect.width - 4.0) / 3.0).max(1.0);
+        for (index, usage) in [node.cpu, node.memory, node.pods].into_iter().enumerate() {
+            let x = rect.x + 2.0 + index as f64 * third;
+            let y = rect.y + 14.0;
             context.set_fill_style_str("#eaeef2");
-            context.fill_rect(rect.x + 8.0, y, rect.width - 16.0, 9.0);
+            context.fill_rect(x, y, third - 1.0, 4.0);
             context.set_fill_style_str("#326ce5");
-            context.fill_rect(rect.x + 8.0, y, (rect.width - 16.0) * usage.fraction(), 9.0);
+            context.fill_rect(x, y, (third - 1.0) * usage.fraction(), 4.0);
         }
     }
-    // Group by colour so the fill style changes at most five times.
-    for class in ["running", "pending", "completed", "terminating", "failed"] {
+    // Group by colour so the fill style changes at most five times (each pod classified once).
+    const CLASSES: [&str; 5] = ["running", "pending", "completed", "terminating", "failed"];
+    let class_of: Vec<usize> = pods
+        .iter()
+        .map(|pod| {
+            let class = graph::status_class(&pod.status);
+            CLASSES.iter().position(|c| *c == class).unwrap_or(4)
+        })
+        .collect();
+    for (index, class) in CLASSES.iter().enumerate() {
         let (r, g, b) = graph::status_rgb(class);
         context.set_fill_style_str(&format!("rgb({r},{g},{b})"));
-        for (pod, rect) in pods.iter().zip(&layout.pods) {
-            if graph::status_class(&pod.status) == class {
-                context.fill_rect(rect.x, rect.y, rect.width - 1.0, rect.height - 1.0);
-            }
+        for (rect, _) in layout
+            .pods
+            .iter()
+            .zip(&class_of)
+            .filter(|(_, c)| **c == index)
+        {
+            context.fill_rect(rect.x, rect.y, rect.width - 1.0, rect.height - 1.0);
         }
     }
+    if services.is_empty() {
+        return;
+    }
+    let centres = pixel_centres(pods, services, &[], layout);
+    let band = layout.services_band;
+    context.set_stroke_style_str("#8c959f");
+    context.stroke_rect(band.x, band.y, band.width, band.height);
+    context.set_global_alpha(0.35);
+    context.set_line_width(0.5);
+    context.set_stroke_style_str("#326ce5");
+    context.begin_path();
+    for (service, hub) in services.iter().zip(&layout.services) {
+        for centre in service.endpoints.iter().filter_map(|e| centres.get(e)) {
+            context.move_to(hub.0, hub.1);
+            context.line_to(centre.0, centre.1);
+        }
+    }
+    context.stroke();
+    context.set_global_alpha(1.0);
+    context.set_line_width(1.0);
+    context.set_font("12px system-ui, sans-serif");
+    for (service, hub) in services.iter().zip(&layout.services) {
+        let empty = service.endpoints.is_empty() && service.other_endpoints == 0;
+        context.set_fill_style_str(if empty { "#8c959f" } else { "#326ce5" });
+        context.begin_path();
+        let _ = context.arc(hub.0, hub.1, 9.0, 0.0, std::f64::consts::TAU);
+        context.fill();
+        context.set_fill_style_str("#57606a");
+        let mut label: String = service.name.chars().take(16).collect();
+        if service.name.chars().count() > 16 {
+            label.push('…');
+        }
+        context.set_text_align("center");
+        let _ = context.fill_text(&label, hub.0, hub.1 + 23.0);
+        context.set_text_align("start");
+    }
 }
+
+/// The centres of the pods some Service or request names (not all 150,000 keys).
+fn pixel_centres(
+    pods: &[&GraphPod],
+    services: &[&GraphService],
+    flashes: &[Flash],
+    layout: &graph::Layout,
+) -> std::collections::BTreeMap<String, (f64, f64)> {
+    let mut wanted: std::collections::BTreeSet<&str> = services
+        .iter()
+        .flat_map(|s| s.endpoints.iter().map(String::as_str))
+        .collect();
+    wanted.extend(flashes.iter().filter_map(|f| f.event.pod.as_deref()));
+    if wanted.is_empty() {
+        return Default::default();
+    }
+    pods.iter()
+        .zip(&layout.pods)
+        .filter_map(|(pod, rect)| {
+            let key = pod.key();
+            wanted
+                .contains(key.as_str())
+                .then(|| (key, (rect.x + rect.width / 2.0, rect.y + rect.height / 2.0)))
+        })
+        .collect()
+}
+
+/// The pixel view on screen: the still picture (`base`) through the zoom and pan `viewport`,
+/// and the requests in flight over it as lines from hub to the pod that answered (a red disc
+/// at the hub for a failure).
+fn draw_pixels(
+    canvas: &web_sys::HtmlCanvasElement,
+    base: &web_sys::HtmlCanvasElement,
+    pods: &[&GraphPod],
+    services: &[&GraphService],
+    flashes: &[Flash],
+    layout: &graph::Layout,
+    viewport: Viewport,
+) {
+    let Some(context) = context_2d(canvas) else {
+        return;
+    };
+    let _ = context.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
+    context.clear_rect(0.0, 0.0, layout.width, layout.height);
+    let _ = context.set_transform(
+        viewport.scale,
+        0.0,
+        0.0,
+        viewport.scale,
+        viewport.x,
+        viewport.y,
+    );
+    let _ = context.draw_image_with_html_canvas_element(base, 0.0, 0.0);
+    if flashes.is_empty() || services.is_empty() {
+        return;
+    }
+    let centres = pixel_centres(pods, &[], flashes, layout);
+    let hub_of: std::collections::BTreeMap<String, (f64, f64)> = services
+        .iter()
+        .zip(&layout.services)
+        .map(|(s, c)| (s.key(), *c))
+        .collect();
+    context.set_line_width(1.5);
+    for flash in flashes {
+        let Some(hub) = flash.event.service.as_ref().and_then(|s| hub_of.get(s)) else {
+            continue;
+        };
+        match flash.event.pod.as_ref().and_then(|p| centres.get(p)) {
+            Some(pod) if flash.event.ok => {
+                context.set_stroke_style_str("#2da44e");
+                context.begin_path();
+                context.move_to(hub.0, hub.1);
+                context.line_to(pod.0, pod.1);
+                context.stroke();
+            }
+            _ if !flash.event.ok => {
+                context.set_fill_style_str("rgba(207,34,46,0.8)");
+                context.begin_path();
+                let _ = context.arc(hub.0, hub.1, 12.0, 0.0, std::f64::consts::TAU);
+                context.fill();
+            }
+            _ => {}
+        }
+    }
+    context.set_line_width(1.0);
+}
+
+fn context_2d(canvas: &web_sys::HtmlCanvasElement) -> Option<web_sys::CanvasRenderingContext2d> {
+    canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+}
+
+/// The pixel view's still picture, kept between renders: the cluster version and namespace
+/// it shows, and the offscreen canvas it is drawn on.
+type PixelBase = Option<((u64, usize), Option<String>, web_sys::HtmlCanvasElement)>;
 
 #[component(GraphView)]
 pub fn graph_view(props: &GraphProps) -> Html {
     let namespace = use_state(|| Option::<String>::None);
     let focused_queue_pod = use_state(|| Option::<String>::None);
-    let canvas = use_node_ref();
     let panel = use_node_ref();
-    let svg_ref = use_node_ref();
+    // The SVG or, in the pixel view, the canvas: what zoom and pan measure against.
+    let surface_ref = use_node_ref();
     let menu_ref = use_node_ref();
     let menu = use_state(|| Option::<(MenuTarget, f64, f64)>::None);
     let viewport = use_state(Viewport::default);
     // A drag in progress: where the pointer went down and the viewport then.
     let drag = use_mut_ref(|| Option::<(f64, f64, Viewport)>::None);
+    // Whether the pointer moved the view since it went down (the click that ends a pan in
+    // the pixel view selects nothing).
+    let dragged = use_mut_ref(|| false);
+    let pixel_base = use_mut_ref(|| PixelBase::None);
     // Restart counts seen so far, and when (page time) each pod's count last went up.
     let restarts_seen = use_mut_ref(std::collections::BTreeMap::<String, i64>::new);
     let restart_pulses = use_mut_ref(std::collections::BTreeMap::<String, f64>::new);
@@ -483,7 +639,11 @@ pub fn graph_view(props: &GraphProps) -> Html {
         Detail::Pixels => graph::PIXEL_CELL,
     };
     let now = crate::page_state::page_millis();
-    {
+    // Restart pulses are SVG marks; the pixel view (up to 150,000 pods) keeps no per-pod map.
+    if detail == Detail::Pixels {
+        restarts_seen.borrow_mut().clear();
+        restart_pulses.borrow_mut().clear();
+    } else {
         let mut seen = restarts_seen.borrow_mut();
         let mut pulses = restart_pulses.borrow_mut();
         let mut current = std::collections::BTreeMap::new();
@@ -498,13 +658,11 @@ pub fn graph_view(props: &GraphProps) -> Html {
         pulses.retain(|_, at| now - *at < RESTART_PULSE_MILLIS);
     }
     let pulsing = restart_pulses.borrow().clone();
-    let services = match detail {
-        Detail::Svg => graph::visible_services(&model, namespace.as_deref()),
-        Detail::Pixels => Vec::new(),
-    };
+    let services = graph::visible_services(&model, namespace.as_deref());
     let layout = graph::layout_with_services(&model.nodes, &pods, services.len(), cell);
     let pod_centres: std::collections::BTreeMap<String, (f64, f64)> = pods
         .iter()
+        .filter(|_| detail == Detail::Svg)
         .zip(&layout.pods)
         .map(|(p, r)| (p.key(), (r.x + r.width / 2.0, r.y + r.height / 2.0)))
         .collect();
@@ -513,7 +671,11 @@ pub fn graph_view(props: &GraphProps) -> Html {
         .zip(&layout.services)
         .map(|(s, c)| (s.key(), *c))
         .collect();
-    let edges: Vec<Html> = services
+    let svg_services: &[&GraphService] = match detail {
+        Detail::Svg => &services,
+        Detail::Pixels => &[],
+    };
+    let edges: Vec<Html> = svg_services
         .iter()
         .zip(&layout.services)
         .flat_map(|(service, hub)| {
@@ -534,7 +696,7 @@ pub fn graph_view(props: &GraphProps) -> Html {
     // Each request: client pod → hub (or a failure flashing at the hub), then hub → the pod
     // that answered.
     let mut dots: Vec<Html> = Vec::new();
-    for flash in props.flashes.iter() {
+    for flash in props.flashes.iter().filter(|_| detail == Detail::Svg) {
         let event = &flash.event;
         let delay = (flash.order as f64 * 45.0).min(1_200.0);
         let hub = event
@@ -570,16 +732,48 @@ pub fn graph_view(props: &GraphProps) -> Html {
     let queued = pods.iter().filter(|p| p.node.is_none()).count();
 
     {
-        let canvas = canvas.clone();
+        let canvas = surface_ref.clone();
         let model = model.clone();
         let namespace = (*namespace).clone();
+        let flashes = props.flashes.clone();
+        let viewport = *viewport;
+        // The model's address too: a new model at the same resourceVersion is redrawn.
+        let version = (props.version, Rc::as_ptr(&props.model) as usize);
+        let pixel_base = pixel_base.clone();
         use_effect(move || {
             if detail == Detail::Pixels {
                 if let Some(canvas) = canvas.cast::<web_sys::HtmlCanvasElement>() {
                     let pods = graph::visible_pods(&model, namespace.as_deref());
-                    let layout = graph::layout(&model.nodes, &pods, graph::PIXEL_CELL);
-                    draw_pixels(&canvas, &model, &pods, &layout);
+                    let services = graph::visible_services(&model, namespace.as_deref());
+                    let layout = graph::layout_with_services(
+                        &model.nodes,
+                        &pods,
+                        services.len(),
+                        graph::PIXEL_CELL,
+                    );
+                    let mut cached = pixel_base.borrow_mut();
+                    let stale =
+                        !matches!(&*cached, Some((v, ns, _)) if *v == version && *ns == namespace);
+                    if stale {
+                        let base = web_sys::window()
+                            .and_then(|w| w.document())
+                            .and_then(|d| d.create_element("canvas").ok())
+                            .and_then(|e| e.dyn_into::<web_sys::HtmlCanvasElement>().ok());
+                        if let Some(base) = base {
+                            base.set_width(layout.width as u32);
+                            base.set_height(layout.height as u32);
+                            if let Some(context) = context_2d(&base) {
+                                draw_pixel_base(&context, &model, &pods, &services, &layout);
+                            }
+                            *cached = Some((version, namespace.clone(), base));
+                        }
+                    }
+                    if let Some((_, _, base)) = cached.as_ref() {
+                        draw_pixels(&canvas, base, &pods, &services, &flashes, &layout, viewport);
+                    }
                 }
+            } else {
+                pixel_base.borrow_mut().take();
             }
         });
     }
@@ -618,18 +812,37 @@ pub fn graph_view(props: &GraphProps) -> Html {
         let model = model.clone();
         let namespace = (*namespace).clone();
         let on_select = props.on_select.clone();
+        let viewport = viewport.clone();
+        let dragged = dragged.clone();
         Callback::from(move |event: MouseEvent| {
+            // The end of a pan is not a click on what the pointer stopped over.
+            if std::mem::take(&mut *dragged.borrow_mut()) {
+                return;
+            }
             let Some(canvas) = event.target_dyn_into::<web_sys::HtmlCanvasElement>() else {
                 return;
             };
             let scale = f64::from(canvas.width()) / f64::from(canvas.client_width().max(1));
-            let (x, y) = (
+            let (x, y) = viewport.to_drawing(
                 f64::from(event.offset_x()) * scale,
                 f64::from(event.offset_y()) * scale,
             );
             let pods = graph::visible_pods(&model, namespace.as_deref());
-            let layout = graph::layout(&model.nodes, &pods, graph::PIXEL_CELL);
-            if let Some(pod) = layout
+            let services = graph::visible_services(&model, namespace.as_deref());
+            let layout =
+                graph::layout_with_services(&model.nodes, &pods, services.len(), graph::PIXEL_CELL);
+            if let Some(service) = layout
+                .services
+                .iter()
+                .position(|(hx, hy)| (hx - x).hypot(hy - y) <= 10.0)
+                .and_then(|i| services.get(i))
+            {
+                on_select.emit(Selection {
+                    kind: "Service".into(),
+                    namespace: service.namespace.clone(),
+                    name: service.name.clone(),
+                });
+            } else if let Some(pod) = layout
                 .pods
                 .iter()
                 .position(|r| r.contains(x, y))
@@ -748,9 +961,9 @@ pub fn graph_view(props: &GraphProps) -> Html {
     // (Yew delegates events to the body: `current_target` is not the SVG, so it is a ref.)
     let on_wheel = {
         let viewport = viewport.clone();
-        let svg_ref = svg_ref.clone();
+        let surface_ref = surface_ref.clone();
         Callback::from(move |event: WheelEvent| {
-            let Some(svg) = svg_ref.cast::<web_sys::Element>() else {
+            let Some(svg) = surface_ref.cast::<web_sys::Element>() else {
                 return;
             };
             event.prevent_default();
@@ -765,15 +978,19 @@ pub fn graph_view(props: &GraphProps) -> Html {
     };
     let on_pointer_down = {
         let drag = drag.clone();
+        let dragged = dragged.clone();
         let viewport = viewport.clone();
         Callback::from(move |event: PointerEvent| {
             // Only the background starts a pan: marks and boxes stay clickable.
             let on_background = event
                 .target_dyn_into::<web_sys::Element>()
                 .is_some_and(|t| {
-                    t.tag_name() == "svg" || t.class_list().contains("graph-background")
+                    t.tag_name() == "svg"
+                        || t.tag_name() == "CANVAS"
+                        || t.class_list().contains("graph-background")
                 });
             if on_background && event.button() == 0 {
+                *dragged.borrow_mut() = false;
                 *drag.borrow_mut() = Some((
                     f64::from(event.client_x()),
                     f64::from(event.client_y()),
@@ -784,13 +1001,14 @@ pub fn graph_view(props: &GraphProps) -> Html {
     };
     let on_pointer_move = {
         let drag = drag.clone();
+        let dragged = dragged.clone();
         let viewport = viewport.clone();
-        let svg_ref = svg_ref.clone();
+        let surface_ref = surface_ref.clone();
         Callback::from(move |event: PointerEvent| {
             let Some((x0, y0, start)) = *drag.borrow() else {
                 return;
             };
-            let Some(svg) = svg_ref.cast::<web_sys::Element>() else {
+            let Some(svg) = surface_ref.cast::<web_sys::Element>() else {
                 return;
             };
             let ratio = graph_width / svg.get_bounding_client_rect().width().max(1.0);
@@ -798,6 +1016,9 @@ pub fn graph_view(props: &GraphProps) -> Html {
                 (f64::from(event.client_x()) - x0) * ratio,
                 (f64::from(event.client_y()) - y0) * ratio,
             );
+            if dx.hypot(dy) > 3.0 {
+                *dragged.borrow_mut() = true;
+            }
             viewport.set(start.pan(dx, dy));
         })
     };
@@ -822,7 +1043,7 @@ pub fn graph_view(props: &GraphProps) -> Html {
             // Keys on a focused mark or box are theirs.
             let on_svg = event
                 .target_dyn_into::<web_sys::Element>()
-                .is_some_and(|t| t.tag_name() == "svg");
+                .is_some_and(|t| t.tag_name() == "svg" || t.tag_name() == "CANVAS");
             if !on_svg {
                 return;
             }
@@ -862,17 +1083,15 @@ pub fn graph_view(props: &GraphProps) -> Html {
                         }) }
                     </select>
                 </label>
-                if detail == Detail::Svg {
-                    <span class="zoom-controls">
-                        <button class="secondary small" data-testid="zoom-out" title={language.text(Label::ZoomOut)} aria-label={language.text(Label::ZoomOut)} onclick={zoom_button(Some(1.0 / Viewport::STEP))}>{ "−" }</button>
-                        <button class="secondary small" data-testid="zoom-reset" title={language.text(Label::ZoomReset)} aria-label={language.text(Label::ZoomReset)} onclick={zoom_button(None)}>{ format!("{:.0}%", viewport.scale * 100.0) }</button>
-                        <button class="secondary small" data-testid="zoom-in" title={language.text(Label::ZoomIn)} aria-label={language.text(Label::ZoomIn)} onclick={zoom_button(Some(Viewport::STEP))}>{ "+" }</button>
-                    </span>
-                }
+                <span class="zoom-controls">
+                    <button class="secondary small" data-testid="zoom-out" title={language.text(Label::ZoomOut)} aria-label={language.text(Label::ZoomOut)} onclick={zoom_button(Some(1.0 / Viewport::STEP))}>{ "−" }</button>
+                    <button class="secondary small" data-testid="zoom-reset" title={language.text(Label::ZoomReset)} aria-label={language.text(Label::ZoomReset)} onclick={zoom_button(None)}>{ format!("{:.0}%", viewport.scale * 100.0) }</button>
+                    <button class="secondary small" data-testid="zoom-in" title={language.text(Label::ZoomIn)} aria-label={language.text(Label::ZoomIn)} onclick={zoom_button(Some(Viewport::STEP))}>{ "+" }</button>
+                </span>
                 <span class="graph-caption" data-testid="graph-caption">{ caption }</span>
             </div>
             if detail == Detail::Svg {
-                <svg class="graph-svg" ref={svg_ref} viewBox={view_box} width="100%" role="application" tabindex="0"
+                <svg class="graph-svg" ref={surface_ref} viewBox={view_box} width="100%" role="application" tabindex="0"
                     aria-label={format!("{} — + − 0, arrows", language.text(Label::Cluster))}
                     data-zoom={format!("{:.3}", viewport.scale)}
                     onwheel={on_wheel} onpointerdown={on_pointer_down} onpointermove={on_pointer_move}
@@ -909,8 +1128,12 @@ pub fn graph_view(props: &GraphProps) -> Html {
                     </g>
                 </svg>
             } else {
-                <canvas class="graph-canvas" ref={canvas} width={format!("{}", layout.width)}
-                    height={format!("{}", layout.height)} onclick={on_canvas_click} />
+                <canvas class="graph-canvas" ref={surface_ref} width={format!("{}", layout.width)}
+                    height={format!("{}", layout.height)} onclick={on_canvas_click}
+                    tabindex="0" role="application" aria-label={format!("{} — + − 0, arrows", language.text(Label::Cluster))}
+                    data-zoom={format!("{:.3}", viewport.scale)} data-services={services.len().to_string()}
+                    onwheel={on_wheel} onpointerdown={on_pointer_down} onpointermove={on_pointer_move}
+                    onpointerup={on_pointer_up.clone()} onpointerleave={on_pointer_up} onkeydown={on_graph_key} />
             }
             { fault_menu.unwrap_or_default() }
             if let Some((message, nodes)) = focused_message {

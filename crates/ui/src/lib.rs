@@ -19,8 +19,8 @@
 //!   record of answered requests, the Service a terminal line's URL names), DOM-free.
 //! - [`faults`]: the fault menus' items, each the `cluster …` / kubectl line it runs.
 //! - [`completion`]: the terminal's Tab completion (verbs, kinds, object names).
-//!
-//! Not built yet (issue 8): tutorials; services and zoom in the pixel view.
+//! - [`frame_bench`]: `?bench=PODS` — the graph alone on a synthetic cluster, for the frame-time
+//!   bench (`bench/page-frame-time.mjs`).
 
 pub mod address;
 pub mod app;
@@ -28,6 +28,7 @@ pub mod completion;
 pub mod editor;
 pub mod engine;
 pub mod faults;
+pub mod frame_bench;
 pub mod graph;
 pub mod graph_view;
 pub mod i18n;
@@ -36,8 +37,19 @@ pub mod share;
 pub mod storage;
 pub mod traffic;
 
-/// Mounts the app on `<body>`.
+/// Mounts the app on `<body>` (or, for `?bench=PODS`, the graph's frame-time bench).
 pub fn start() {
+    let search = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    if let Some((pods, churn)) = frame_bench::bench_request(&search) {
+        yew::Renderer::<frame_bench::FrameBench>::with_props(frame_bench::FrameBenchProps {
+            pods,
+            churn,
+        })
+        .render();
+        return;
+    }
     yew::Renderer::<app::App>::new().render();
 }
 
