@@ -6,12 +6,14 @@
 //! Modules: [`flags`] (the command-line parser with kubectl's error messages), [`table`]
 //! (tabwriter layout and ages), [`printers`] (per-kind columns), [`jsonpath`] (kubectl's JSONPath
 //! templates), [`gotemplate`] (Go's text/template for `-o go-template`), [`verbs`] (one file per verb or verb family: get, apply, create and its
-//! generators, delete, describe, run, patch/label/annotate/scale/set, auth, events, help, info).
+//! generators, delete, describe, run, patch/label/annotate/scale/set, auth, events, help, info),
+//! [`schema_help`] (editor completion and hover docs from explain's schemas).
 
 pub mod flags;
 pub mod gotemplate;
 pub mod jsonpath;
 pub mod printers;
+pub mod schema_help;
 pub mod table;
 pub mod verbs;
 

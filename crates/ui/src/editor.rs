@@ -10,6 +10,7 @@ extern "C" {
         text: &str,
         on_change: &JsValue,
         on_submit: &JsValue,
+        help: &JsValue,
     ) -> Result<u32, JsValue>;
     #[wasm_bindgen(js_namespace = kubeplayEditor, js_name = getText, catch)]
     fn js_get_text(handle: u32) -> Result<String, JsValue>;
@@ -42,9 +43,20 @@ pub fn mount(
     }
     let on_change = Closure::<dyn FnMut(String)>::new(on_change);
     let on_submit = Closure::<dyn FnMut()>::new(on_submit);
-    let handle = js_mount(parent, text, on_change.as_ref(), on_submit.as_ref()).ok()?;
+    let complete = Closure::<dyn Fn(String, u32) -> String>::new(|text: String, pos: u32| {
+        completion_json(&text, pos as usize)
+    });
+    let hover = Closure::<dyn Fn(String, u32) -> String>::new(|text: String, pos: u32| {
+        hover_json(&text, pos as usize)
+    });
+    let help = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&help, &"complete".into(), complete.as_ref());
+    let _ = js_sys::Reflect::set(&help, &"hover".into(), hover.as_ref());
+    let handle = js_mount(parent, text, on_change.as_ref(), on_submit.as_ref(), &help).ok()?;
     on_change.forget();
     on_submit.forget();
+    complete.forget();
+    hover.forget();
     Some(EditorHandle(handle))
 }
 
@@ -76,5 +88,104 @@ impl EditorHandle {
             list.push(&item);
         }
         let _ = js_set_diagnostics(self.0, &list);
+    }
+}
+
+/// The byte offset of UTF-16 position `pos` (CodeMirror's positions) in `text`.
+fn byte_offset(text: &str, pos: usize) -> usize {
+    let mut units = 0;
+    for (at, c) in text.char_indices() {
+        if units >= pos {
+            return at;
+        }
+        units += c.len_utf16();
+    }
+    text.len()
+}
+
+/// The UTF-16 position of byte offset `at` in `text`.
+fn utf16_pos(text: &str, at: usize) -> usize {
+    text.get(..at).map_or(0, |t| t.encode_utf16().count())
+}
+
+/// Completion at CodeMirror position `pos` (kubectl's [`kubectl::schema_help::complete`]) as the
+/// JSON editor.js hands to CodeMirror: `{"from","to","options":[{"label","detail","type",
+/// "apply"}]}`, positions in UTF-16 units.
+pub fn completion_json(text: &str, pos: usize) -> String {
+    use kubectl::schema_help::CandidateKind;
+    let found = kubectl::schema_help::complete(text, byte_offset(text, pos));
+    let options: Vec<serde_json::Value> = found
+        .candidates
+        .iter()
+        .map(|c| {
+            let kind = match c.kind {
+                CandidateKind::ApiVersion => "namespace",
+                CandidateKind::Kind => "class",
+                CandidateKind::Field => "property",
+                CandidateKind::Value => "enum",
+            };
+            serde_json::json!({ "label": c.label, "detail": c.detail, "type": kind, "apply": c.insert })
+        })
+        .collect();
+    serde_json::json!({
+        "from": utf16_pos(text, found.from),
+        "to": utf16_pos(text, found.to),
+        "options": options,
+    })
+    .to_string()
+}
+
+/// `kubectl explain`'s text for what CodeMirror position `pos` is on, as JSON
+/// `{"from","to","text"}` (UTF-16 positions), or an empty string when there is none.
+pub fn hover_json(text: &str, pos: usize) -> String {
+    match kubectl::schema_help::hover(text, byte_offset(text, pos)) {
+        Some(h) => serde_json::json!({
+            "from": utf16_pos(text, h.from),
+            "to": utf16_pos(text, h.to),
+            "text": h.text,
+        })
+        .to_string(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_utf16_units() {
+        // "é" is 2 bytes and 1 unit, "🦀" 4 bytes and 2 units.
+        let text = "é🦀x";
+        assert_eq!(byte_offset(text, 0), 0);
+        assert_eq!(byte_offset(text, 1), 2);
+        assert_eq!(byte_offset(text, 3), 6);
+        assert_eq!(byte_offset(text, 99), 7);
+        assert_eq!(utf16_pos(text, 6), 3);
+        assert_eq!(utf16_pos(text, 7), 4);
+    }
+
+    #[test]
+    fn completion_and_hover_json() {
+        // A multibyte comment before the cursor shifts bytes, not positions.
+        let text = "# 한국어\nkind: Pod\nspec:\n  restartPolicy: N";
+        let pos = text.encode_utf16().count();
+        let json: serde_json::Value = serde_json::from_str(&completion_json(text, pos)).unwrap();
+        assert_eq!(json["from"], pos - 1);
+        assert_eq!(json["to"], pos);
+        assert!(json["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["label"] == "Never" && o["type"] == "enum"));
+        let on_key = "# 한국어\nkind: Pod\nspec:\n  restartP"
+            .encode_utf16()
+            .count();
+        let hover: serde_json::Value = serde_json::from_str(&hover_json(text, on_key)).unwrap();
+        assert!(hover["text"]
+            .as_str()
+            .unwrap()
+            .contains("FIELD: restartPolicy <string>"));
+        assert_eq!(hover_json(text, 0), "");
     }
 }

@@ -100,21 +100,62 @@ pub(crate) fn explain(args: &[String]) -> Output {
         }
         None => (resource.group.to_string(), resource.versions[0].to_string()),
     };
-    let key = format!("{group}/{version}/{}", resource.kind);
-    with_schemas(|table| {
-        let Some(root) = table["roots"].get(&key).and_then(Value::as_str) else {
-            return Output::error(format!(
-                "error: couldn't find resource for \"{}\"",
-                if group.is_empty() {
-                    format!("/{version}, Resource={}", resource.plural)
-                } else {
-                    format!("{group}/{version}, Resource={}", resource.plural)
-                }
+    match explain_text(
+        &group,
+        &version,
+        resource.kind,
+        &field_path,
+        parsed.flag("recursive"),
+        max_depth,
+    ) {
+        Ok(text) => Output::ok(text),
+        Err(ExplainError::NoSchema) => Output::error(format!(
+            "error: couldn't find resource for \"{}\"",
+            if group.is_empty() {
+                format!("/{version}, Resource={}", resource.plural)
+            } else {
+                format!("{group}/{version}, Resource={}", resource.plural)
+            }
+        )),
+        Err(ExplainError::NoField(header)) => {
+            // The header is already out when the template finds the field missing.
+            let mut failed = Output::error(format!(
+                "error: field \"{}\" does not exist",
+                field_path.last().copied().unwrap_or("")
             ));
-        };
+            failed.stdout = header;
+            failed
+        }
+    }
+}
+
+/// Why [`explain_text`] has nothing to print.
+pub(crate) enum ExplainError {
+    /// The table has no schema for this group/version/kind.
+    NoSchema,
+    /// The path names a field that does not exist; what explain printed before noticing.
+    NoField(String),
+}
+
+/// What `kubectl explain KIND.FIELD…` prints for the schema of `group/version/kind` (`group`
+/// empty for the core group): GROUP/KIND/VERSION, then FIELD, DESCRIPTION and FIELDS.
+pub(crate) fn explain_text(
+    group: &str,
+    version: &str,
+    kind: &str,
+    field_path: &[&str],
+    recursive: bool,
+    max_depth: usize,
+) -> Result<String, ExplainError> {
+    let key = format!("{group}/{version}/{kind}");
+    with_schemas(|table| {
+        let root = table["roots"]
+            .get(&key)
+            .and_then(Value::as_str)
+            .ok_or(ExplainError::NoSchema)?;
         let explainer = Explainer {
             defs: table["defs"].as_object(),
-            recursive: parsed.flag("recursive"),
+            recursive,
             max_depth,
         };
         let root_schema = serde_json::json!({ "$ref": root });
@@ -122,23 +163,60 @@ pub(crate) fn explain(args: &[String]) -> Output {
         if !group.is_empty() {
             out.push_str(&format!("GROUP:      {group}\n"));
         }
-        out.push_str(&format!(
-            "KIND:       {}\nVERSION:    {version}\n\n",
-            resource.kind
-        ));
+        out.push_str(&format!("KIND:       {kind}\nVERSION:    {version}\n\n"));
         let mut body = String::new();
-        if !explainer.output(&root_schema, &field_path, &mut Vec::new(), &mut body, 0) {
-            // The header is already out when the template finds the field missing.
-            let mut failed = Output::error(format!(
-                "error: field \"{}\" does not exist",
-                field_path.last().copied().unwrap_or("")
-            ));
-            failed.stdout = out;
-            return failed;
+        if !explainer.output(&root_schema, field_path, &mut Vec::new(), &mut body, 0) {
+            return Err(ExplainError::NoField(out));
         }
         out.push_str(&body);
         out.push('\n');
-        Output::ok(out)
+        Ok(out)
+    })
+}
+
+/// One step of a path into a manifest: a field of an object, or an element of an array.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Step<'a> {
+    Field(&'a str),
+    Item,
+}
+
+/// A field of an object schema: its name, explain's `<type>` and its own description.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FieldDoc {
+    pub name: String,
+    pub type_name: String,
+    pub description: String,
+    pub required: bool,
+}
+
+/// The fields of the object reached by following `path` from the schema of
+/// `group/version/kind` (sorted by name); `None` when the path leaves the schema or does not
+/// end at an object with named fields.
+pub(crate) fn fields_at(
+    group: &str,
+    version: &str,
+    kind: &str,
+    path: &[Step],
+) -> Option<Vec<FieldDoc>> {
+    let key = format!("{group}/{version}/{kind}");
+    with_schemas(|table| {
+        let root = table["roots"].get(&key)?.as_str()?;
+        let explainer = Explainer {
+            defs: table["defs"].as_object(),
+            recursive: false,
+            max_depth: 0,
+        };
+        let root_schema = serde_json::json!({ "$ref": root });
+        let mut schema = &root_schema;
+        for step in path {
+            schema = explainer.step(schema, *step, 0)?;
+        }
+        let mut fields = Vec::new();
+        explainer.collect_fields(schema, &mut fields, 0);
+        fields.sort_by(|a, b| a.name.cmp(&b.name));
+        fields.dedup_by(|a, b| a.name == b.name);
+        (!fields.is_empty()).then_some(fields)
     })
 }
 
@@ -160,6 +238,64 @@ impl<'a> Explainer<'a> {
 
     fn resolved(&self, schema: &'a Value) -> &'a Value {
         self.resolve(schema).unwrap_or(schema)
+    }
+
+    /// The schema one step below `schema` (through `$ref`s and `allOf`s; a map's keys lead to
+    /// its values).
+    fn step(&self, schema: &'a Value, step: Step, depth: usize) -> Option<&'a Value> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let resolved = self.resolved(schema);
+        let direct = match step {
+            Step::Field(name) => resolved
+                .get("properties")
+                .and_then(|p| p.get(name))
+                .or_else(|| {
+                    resolved
+                        .get("additionalProperties")
+                        .filter(|a| a.is_object())
+                }),
+            Step::Item => resolved.get("items"),
+        };
+        direct.or_else(|| {
+            resolved
+                .get("allOf")?
+                .as_array()?
+                .iter()
+                .find_map(|sub| self.step(sub, step, depth + 1))
+        })
+    }
+
+    /// The named fields of an object schema (through `$ref`s and `allOf`s).
+    fn collect_fields(&self, schema: &'a Value, out: &mut Vec<FieldDoc>, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        let resolved = self.resolved(schema);
+        if let Some(properties) = resolved.get("properties").and_then(Value::as_object) {
+            let required = resolved.get("required").and_then(Value::as_array);
+            for (name, field) in properties {
+                out.push(FieldDoc {
+                    name: name.clone(),
+                    type_name: self.type_guess(field, 0),
+                    description: field
+                        .get("description")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string(),
+                    required: required.is_some_and(|r| r.iter().any(|n| n.as_str() == Some(name))),
+                });
+            }
+        }
+        for sub in resolved
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            self.collect_fields(sub, out, depth + 1);
+        }
     }
 
     /// The template's "output": follows the field path, then prints DESCRIPTION and FIELDS.

@@ -14,7 +14,7 @@ mod diff;
 pub mod edit;
 mod events;
 mod exec;
-mod explain;
+pub(crate) mod explain;
 mod expose;
 mod generators;
 mod get;
