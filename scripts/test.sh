@@ -27,7 +27,10 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 
 say "release build of the page (trunk)"
 trunk build index.html --release
-scripts/bundle-size.sh
+say "bundle budget (wasm + js + css <= 1 MB brotli, issue 8)"
+# Report-only until the page is under the budget (README "Bundle size": ~1.6 MB today); drop
+# BUNDLE_BUDGET_ENFORCE=0 once it fits and the check fails the run on any regression.
+BUNDLE_BUDGET_ENFORCE=0 scripts/bundle-size.sh --check
 
 say "end-to-end tests (Playwright + headless Chromium against dist/)"
 node --test tests/e2e/
