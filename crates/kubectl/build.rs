@@ -80,13 +80,14 @@ fn main() {
     }
     let table = json!({ "roots": roots, "defs": defs });
     let text = serde_json::to_vec(&table).unwrap_or_default();
-    let compressed = miniz_oxide::deflate::compress_to_vec(&text, 10);
     let out = std::env::var("OUT_DIR").unwrap_or_else(|_| ".".to_string());
-    let path = std::path::Path::new(&out).join("explain.json.deflate");
-    if let Err(e) = std::fs::write(&path, &compressed) {
+    let path = std::path::Path::new(&out).join("explain.json");
+    if let Err(e) = std::fs::write(&path, &text) {
         panic!("writing {}: {e}", path.display());
     }
-    // Measured for kubectl 1.37 / k8s-openapi 0.29 (36 kinds): ~513 KB of JSON, ~105 KB deflated.
+    // Measured for kubectl 1.37 / k8s-openapi 0.29 (36 kinds): ~513 KB of JSON; ~77 KB once the
+    // page is served brotli-compressed. Stored plain on purpose: deflated (~105 KB) it was
+    // incompressible to the transfer's brotli and cost the page 28 KB more.
 }
 
 /// `#/$defs/io.k8s.api.core.v1.PodSpec` → `io.k8s.api.core.v1.PodSpec`.

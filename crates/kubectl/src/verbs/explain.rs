@@ -1,8 +1,9 @@
 //! `kubectl explain TYPE[.FIELD…] [--recursive] [--api-version=GROUP/VERSION]`: the API's field
 //! documentation, laid out as kubectl 1.37's `plaintext` template lays it out (KIND/VERSION,
 //! FIELD, DESCRIPTION re-wrapped at 76 columns, FIELDS with `<type>` and `-required-`, nested
-//! with `--recursive`). The schemas are k8s-openapi's, tabled and deflated at build time
-//! (build.rs) and inflated on the first explain.
+//! with `--recursive`). The schemas are k8s-openapi's, tabled at build time (build.rs) as plain
+//! JSON — the page is served brotli-compressed, which packs plain JSON tighter than a deflated
+//! blob — and parsed on the first explain.
 
 use std::cell::OnceCell;
 
@@ -18,7 +19,7 @@ const EXPLAIN_FLAGS: &[flags::FlagSpec] = &[
     value("output", Some('o')),
 ];
 
-static TABLE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/explain.json.deflate"));
+static TABLE: &str = include_str!(concat!(env!("OUT_DIR"), "/explain.json"));
 
 thread_local! {
     static SCHEMAS: OnceCell<Value> = const { OnceCell::new() };
@@ -26,12 +27,7 @@ thread_local! {
 
 fn with_schemas<T>(f: impl FnOnce(&Value) -> T) -> T {
     SCHEMAS.with(|cell| {
-        let table = cell.get_or_init(|| {
-            miniz_oxide::inflate::decompress_to_vec(TABLE)
-                .ok()
-                .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-                .unwrap_or(Value::Null)
-        });
+        let table = cell.get_or_init(|| serde_json::from_str(TABLE).unwrap_or(Value::Null));
         f(table)
     })
 }
