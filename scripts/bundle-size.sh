@@ -7,7 +7,8 @@
 #
 # BUNDLE_BUDGET_KB overrides the budget (KB of 1,024 bytes). BUNDLE_BUDGET_ENFORCE=0 makes
 # `--check` report the verdict without failing (scripts/test.sh sets it while the page is still
-# over the budget; see README "Bundle size").
+# over the budget; see README "Bundle size"); BUNDLE_CEILING_KB then still fails a build above
+# that ceiling, so the page cannot grow while it is over its budget.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -20,7 +21,7 @@ case "${1:-}" in
 esac
 [ -d dist ] || { echo "error: no dist/: run 'trunk build index.html --release' first" >&2; exit 2; }
 
-BUDGET_KB="$BUDGET_KB" CHECK="$check" ENFORCE="${BUNDLE_BUDGET_ENFORCE:-1}" node -e '
+BUDGET_KB="$BUDGET_KB" CHECK="$check" ENFORCE="${BUNDLE_BUDGET_ENFORCE:-1}" CEILING_KB="${BUNDLE_CEILING_KB:-0}" node -e '
 const fs = require("fs"), zlib = require("zlib"), path = require("path");
 let raw = 0, br = 0, files = 0;
 for (const f of fs.readdirSync("dist").sort()) {
@@ -38,8 +39,14 @@ if (process.env.CHECK === "1") {
   console.log(`bundle budget: ${(br / 1024).toFixed(0)} KB brotli of ${(budget / 1024).toFixed(0)} KB: ${verdict}` +
     (br > budget ? ` by ${((br - budget) / 1024).toFixed(0)} KB` : ""));
   if (br > budget) {
-    if (process.env.ENFORCE === "0") console.log("bundle budget: not enforced (BUNDLE_BUDGET_ENFORCE=0)");
-    else process.exit(1);
+    if (process.env.ENFORCE === "0") {
+      const ceiling = Number(process.env.CEILING_KB) * 1024;
+      console.log("bundle budget: not enforced (BUNDLE_BUDGET_ENFORCE=0)");
+      if (ceiling > 0) {
+        console.log(`bundle ceiling: ${(br / 1024).toFixed(0)} KB brotli of ${(ceiling / 1024).toFixed(0)} KB: ${br <= ceiling ? "within" : "OVER"}`);
+        if (br > ceiling) process.exit(1);
+      }
+    } else process.exit(1);
   }
 }
 '
