@@ -103,10 +103,7 @@ pub fn synthetic_model(pods: usize, frame: u64) -> GraphModel {
             namespace: "default".into(),
             name: format!("web-{s}"),
             service_type: "ClusterIP".into(),
-            endpoints: (0..pods)
-                .filter(|i| i % 30 == s && status_of(*i, frame) == "Running")
-                .map(|i| format!("default/web-{i}"))
-                .collect(),
+            endpoints: service_endpoints(&pod_list, s),
             other_endpoints: 0,
             addresses: vec![format!("10.96.0.{}", 100 + s)],
             node_ports: Vec::new(),
@@ -131,14 +128,19 @@ fn next_model(previous: &GraphModel, frame: u64) -> GraphModel {
             pod.node = (status != "Pending").then(|| format!("node-{}", i / PODS_PER_NODE + 1));
         }
     }
-    let pods = model.pods.len();
     for (s, service) in model.services.iter_mut().enumerate() {
-        service.endpoints = (0..pods)
-            .filter(|i| i % 30 == s && model.pods[*i].status == "Running")
-            .map(|i| format!("default/web-{i}"))
-            .collect();
+        service.endpoints = service_endpoints(&model.pods, s);
     }
     model
+}
+
+/// Service `s`'s ready endpoints: every thirtieth pod from the `s`-th, while Running.
+fn service_endpoints(pods: &[GraphPod], s: usize) -> Vec<String> {
+    pods.iter()
+        .enumerate()
+        .filter(|(i, pod)| i % 30 == s && pod.status == "Running")
+        .map(|(i, _)| format!("default/web-{i}"))
+        .collect()
 }
 
 #[derive(Properties, PartialEq)]

@@ -667,32 +667,18 @@ impl NetworkView {
                 },
             };
         }
-        if let Some(service) = self
-            .services
-            .iter()
-            .find(|s| s.cluster_ip.as_deref() == Some(address))
-        {
-            return match service.ports.iter().find(|p| p.port == port) {
-                Some(service_port) => self.to_endpoint(
-                    service,
-                    service_port,
-                    None,
-                    client,
-                    address,
-                    request,
-                    draw,
-                    proxy,
-                ),
-                None => HttpOutcome::TimedOut {
-                    address: address.to_string(),
-                },
-            };
-        }
-        if let Some(service) = self
-            .services
-            .iter()
-            .find(|s| s.load_balancer_ips.iter().any(|ip| ip == address))
-        {
+        // A ClusterIP, else a load-balancer address: kube-proxy treats both alike.
+        let by_cluster_ip = || {
+            self.services
+                .iter()
+                .find(|s| s.cluster_ip.as_deref() == Some(address))
+        };
+        let by_load_balancer_ip = || {
+            self.services
+                .iter()
+                .find(|s| s.load_balancer_ips.iter().any(|ip| ip == address))
+        };
+        if let Some(service) = by_cluster_ip().or_else(by_load_balancer_ip) {
             return match service.ports.iter().find(|p| p.port == port) {
                 Some(service_port) => self.to_endpoint(
                     service,
