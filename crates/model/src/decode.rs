@@ -5,9 +5,10 @@
 //! How it works: the text is split into documents at `---` lines (a document marker at column 0
 //! ends any YAML scalar, so the split is exact); each document is parsed once into a generic
 //! value (syntax errors, duplicate keys, alias bombs and nesting depth are caught here with their
-//! position), its `apiVersion`/`kind` pick the k8s-openapi type, and it is parsed again straight
-//! into that type through `serde_ignored` (unknown fields) and `serde_path_to_error` (the path of
-//! a wrongly typed field), so positions come from the YAML parser itself.
+//! position), its `apiVersion`/`kind` pick the k8s-openapi type, and the value — turned into the
+//! JSON the API server would receive — is decoded into that type by [`crate::strict`], which
+//! names unknown fields and the path of a wrongly typed one. Those paths are then found in the
+//! text for their line and column (the value's keys are searched in order, as written).
 
 use std::fmt;
 
@@ -69,6 +70,9 @@ impl fmt::Display for DecodeError {
 }
 
 impl std::error::Error for DecodeError {}
+
+/// 1-based line and column in the whole text, where known.
+type Position = Option<(usize, usize)>;
 
 struct Document<'a> {
     /// 0-based line where the document's text starts in the whole input.
@@ -147,7 +151,7 @@ pub fn yaml_value(text: &str) -> Result<serde_json::Value, String> {
     if nesting_depth(&value) > MAX_NESTING_DEPTH {
         return Err(format!("nesting is deeper than {MAX_NESTING_DEPTH} levels"));
     }
-    serde_json::to_value(&value).map_err(|e| e.to_string())
+    yaml_to_json(value)
 }
 
 fn error_at(
@@ -346,33 +350,31 @@ fn decode_document(
         )));
     }
 
-    let mut unknown_fields: Vec<Vec<String>> = Vec::new();
-    let mut track = serde_path_to_error::Track::new();
-    let result = {
-        let yaml = serde_yaml::Deserializer::from_str(&document.text);
-        let mut on_ignored =
-            |path: serde_ignored::Path<'_>| unknown_fields.push(path_segments(&path));
-        let ignoring = serde_ignored::Deserializer::new(yaml, &mut on_ignored);
-        let tracked = serde_path_to_error::Deserializer::new(ignoring, &mut track);
-        Object::deserialize_typed(&api_version, &kind, tracked)
-    };
-    let object = match result {
-        Some(Ok(object)) => object.into_storage_version(),
-        Some(Err(error)) => {
-            let path = track.path().to_string();
-            let message = strip_serde_yaml_position(&error.to_string());
-            let message = if path.is_empty() || path == "." || message.starts_with(&path) {
-                message
-            } else {
-                format!("{path}: {message}")
-            };
-            let position = error
-                .location()
-                .map(|l| (document.first_line + l.line(), l.column()));
+    let json = match yaml_to_json(value) {
+        Ok(json) => json,
+        Err(message) => {
             return Err(with_identity(error_at(
                 DecodeErrorKind::StrictDecoding,
                 index,
-                position,
+                first_content_position(document),
+                format!("strict decoding error: {message}"),
+            )))
+        }
+    };
+    let unknown = crate::strict::UnknownFields::default();
+    let object = match Object::deserialize_typed(&api_version, &kind, json, &unknown) {
+        Some(Ok(object)) => object.into_storage_version(),
+        Some(Err(error)) => {
+            let path = display_path(&error.path);
+            let message = if path.is_empty() || error.message.starts_with(&path) {
+                error.message
+            } else {
+                format!("{path}: {}", error.message)
+            };
+            return Err(with_identity(error_at(
+                DecodeErrorKind::StrictDecoding,
+                index,
+                locate_value(document, &error.path),
                 format!("strict decoding error: {message}"),
             )));
         }
@@ -387,15 +389,22 @@ fn decode_document(
             )))
         }
     };
-    if let Some(first) = unknown_fields.first() {
+    // Reported in the order they are written (the JSON value's maps are sorted by key).
+    let mut unknown_fields: Vec<(Position, Vec<String>)> = unknown
+        .into_paths()
+        .into_iter()
+        .map(|segments| (locate_path(document, &segments), segments))
+        .collect();
+    unknown_fields.sort_by_key(|(position, _)| *position);
+    if let Some((position, _)) = unknown_fields.first() {
         let listed: Vec<String> = unknown_fields
             .iter()
-            .map(|segments| format!("unknown field \"{}\"", display_path(segments)))
+            .map(|(_, segments)| format!("unknown field \"{}\"", display_path(segments)))
             .collect();
         return Err(with_identity(error_at(
             DecodeErrorKind::StrictDecoding,
             index,
-            locate_path(document, first),
+            *position,
             format!("strict decoding error: {}", listed.join(", ")),
         )));
     }
@@ -403,30 +412,64 @@ fn decode_document(
     Ok(())
 }
 
-fn path_segments(path: &serde_ignored::Path<'_>) -> Vec<String> {
-    use serde_ignored::Path;
-    let mut segments = Vec::new();
-    let mut current = path;
-    loop {
-        match current {
-            Path::Root => break,
-            Path::Seq { parent, index } => {
-                segments.push(format!("[{index}]"));
-                current = parent;
-            }
-            Path::Map { parent, key } => {
-                segments.push(key.clone());
-                current = parent;
-            }
-            Path::Some { parent }
-            | Path::NewtypeStruct { parent }
-            | Path::NewtypeVariant { parent } => {
-                current = parent;
+/// A parsed YAML document as the JSON the API server receives (kubectl converts YAML to JSON
+/// before sending): merge keys (`<<: *defaults`) applied, scalar map keys as strings (`80: x`
+/// is the key `"80"`), tags dropped, non-finite floats as their YAML text.
+pub(crate) fn yaml_to_json(mut value: serde_yaml::Value) -> Result<serde_json::Value, String> {
+    value
+        .apply_merge()
+        .map_err(|e| strip_serde_yaml_position(&e.to_string()))?;
+    convert_yaml(value)
+}
+
+fn convert_yaml(value: serde_yaml::Value) -> Result<serde_json::Value, String> {
+    use serde_json::Value as Json;
+    use serde_yaml::Value as Yaml;
+    Ok(match value {
+        Yaml::Null => Json::Null,
+        Yaml::Bool(b) => Json::Bool(b),
+        Yaml::Number(n) => {
+            if let Some(u) = n.as_u64() {
+                Json::from(u)
+            } else if let Some(i) = n.as_i64() {
+                Json::from(i)
+            } else {
+                let f = n.as_f64().unwrap_or(f64::NAN);
+                match serde_json::Number::from_f64(f) {
+                    Some(number) => Json::Number(number),
+                    None => Json::String(n.to_string()),
+                }
             }
         }
-    }
-    segments.reverse();
-    segments
+        Yaml::String(s) => Json::String(s),
+        Yaml::Sequence(items) => Json::Array(
+            items
+                .into_iter()
+                .map(convert_yaml)
+                .collect::<Result<_, _>>()?,
+        ),
+        Yaml::Mapping(map) => {
+            let mut object = serde_json::Map::new();
+            for (key, value) in map {
+                let key = match key {
+                    Yaml::String(s) => s,
+                    Yaml::Bool(b) => b.to_string(),
+                    Yaml::Number(n) => n.to_string(),
+                    Yaml::Null => "null".to_string(),
+                    Yaml::Tagged(tagged) => match tagged.value {
+                        Yaml::String(s) => s,
+                        _ => return Err("mapping keys must be strings".to_string()),
+                    },
+                    Yaml::Sequence(_) | Yaml::Mapping(_) => {
+                        return Err("mapping keys must be strings".to_string())
+                    }
+                };
+                object.insert(key, convert_yaml(value)?);
+            }
+            Json::Object(object)
+        }
+        Yaml::Tagged(tagged) => convert_yaml(tagged.value)?,
+    })
 }
 
 /// `spec.template.spec.containers[0].imagePullPolicyy`, as the API server names fields.
@@ -480,6 +523,37 @@ fn locate_path(document: &Document<'_>, segments: &[String]) -> Option<(usize, u
         }
         None => first_content_position(document),
     }
+}
+
+/// Where the value at a field path starts: after `key:` on the same line, or the first line of
+/// content below it (a block mapping or sequence), where the YAML parser reports a value.
+fn locate_value(document: &Document<'_>, segments: &[String]) -> Option<(usize, usize)> {
+    let Some(last) = segments.last() else {
+        return first_content_position(document);
+    };
+    let (line, column) = locate_path(document, segments)?;
+    if last.starts_with('[') {
+        return Some((line, column));
+    }
+    let local_line = line.checked_sub(document.first_line + 1)?;
+    let mut lines = document.text.split('\n').skip(local_line);
+    let text_line = lines.next()?;
+    let key_start = column.checked_sub(1)?;
+    let rest = text_line.get(key_start..)?;
+    let after_key = rest.find(':').map(|i| key_start + i + 1)?;
+    let value_text = text_line.get(after_key..)?;
+    let trimmed = value_text.trim_start_matches([' ', '\t']);
+    if !trimmed.is_empty() && !trimmed.starts_with('#') {
+        return Some((line, text_line.len() - trimmed.len() + 1));
+    }
+    for (offset, below) in lines.enumerate() {
+        let content = below.trim_start_matches(' ');
+        if content.trim().is_empty() || content.starts_with('#') {
+            continue;
+        }
+        return Some((line + offset + 1, below.len() - content.len() + 1));
+    }
+    Some((line, column))
 }
 
 /// Byte offset of the `n`-th item (0-based) of the block sequence that starts after `from`: the

@@ -8,6 +8,8 @@
 //! - [`decode`]: YAML (block and KYAML flow style, multi-document) and JSON, including `List`,
 //!   into [`Object`]s with strict field validation and line:column errors; hostile input (alias
 //!   bombs, deep nesting, oversized documents) is rejected with a clear error, never a panic.
+//! - [`strict`]: the one deserializer every typed object is built through (from JSON), naming
+//!   unknown fields and the path of a wrongly typed value.
 //! - [`defaults`]: the API server's defaulting (SetDefaults_*), Secret `stringData` merging.
 //! - [`validation`]: the API server's validation with its own messages (names, labels, pod specs,
 //!   workloads, Services, Secrets, immutable fields on update).
@@ -28,6 +30,7 @@ pub mod pod;
 pub mod quantity;
 pub mod registry;
 pub mod selector;
+pub mod strict;
 pub mod validation;
 pub mod yaml;
 

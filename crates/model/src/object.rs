@@ -48,17 +48,19 @@ macro_rules! objects {
                 result.unwrap_or(serde_json::Value::Null)
             }
 
-            pub(crate) fn deserialize_typed<'de, D: serde::Deserializer<'de>>(
+            /// The typed object for `apiVersion`/`kind` from its JSON, through the one strict
+            /// deserializer ([`crate::strict`]); `None` when no variant has that type.
+            pub(crate) fn deserialize_typed(
                 api_version: &str,
                 kind: &str,
-                deserializer: D,
-            ) -> Option<Result<Object, D::Error>> {
-                use serde::Deserialize;
+                value: serde_json::Value,
+                unknown: &crate::strict::UnknownFields,
+            ) -> Option<Result<Object, crate::strict::StrictError>> {
                 $(
                     if kind == <$ty as k8s_openapi::Resource>::KIND
                         && api_version == <$ty as k8s_openapi::Resource>::API_VERSION
                     {
-                        return Some(<$ty>::deserialize(deserializer).map(|o| Object::$variant(Box::new(o))));
+                        return Some(crate::strict::from_value::<$ty>(value, unknown).map(|o| Object::$variant(Box::new(o))));
                     }
                 )+
                 None
@@ -174,9 +176,11 @@ impl Object {
             api_version: Some(api_version.clone()),
             object_name: None,
         };
-        match Object::deserialize_typed(&api_version, &kind, value) {
+        // Fields a controller's JSON carries beyond the type are dropped, as a typed client would.
+        let unknown = crate::strict::UnknownFields::default();
+        match Object::deserialize_typed(&api_version, &kind, value, &unknown) {
             Some(Ok(object)) => Ok(object.into_storage_version()),
-            Some(Err(e)) => Err(error(e.to_string())),
+            Some(Err(e)) => Err(error(e.message)),
             None => Err(error(format!(
                 "no matches for kind \"{kind}\" in version \"{api_version}\""
             ))),

@@ -236,3 +236,55 @@ fn fuzzer_findings_decode_promptly() {
         error.message
     );
 }
+
+#[test]
+fn unknown_fields_are_listed_in_the_order_they_are_written() {
+    let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  zzz: 1\n  containers:\n  - name: a\n    image: nginx\n  aaa: 2\n";
+    let error = decode_documents(text).unwrap_err();
+    assert_eq!(
+        error.message,
+        "strict decoding error: unknown field \"spec.zzz\", unknown field \"spec.aaa\""
+    );
+    assert_eq!((error.line, error.column), (Some(6), Some(3)));
+}
+
+#[test]
+fn wrong_types_point_at_the_value_with_the_exact_message() {
+    let error = decode_documents(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: nginx\n    ports:\n    - containerPort: \"80\"\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        error.message,
+        "strict decoding error: spec.containers[0].ports[0].containerPort: invalid type: string \"80\", expected i32"
+    );
+    assert_eq!((error.line, error.column), (Some(10), Some(22)));
+    // A block value that should have been a mapping: the position of its first line.
+    let error = decode_documents("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  - a\n")
+        .unwrap_err();
+    assert!(
+        error
+            .message
+            .starts_with("strict decoding error: spec: invalid type: sequence, expected"),
+        "{}",
+        error.message
+    );
+    assert_eq!((error.line, error.column), (Some(6), Some(3)));
+}
+
+#[test]
+fn yaml_merge_keys_are_applied_as_kubectl_does() {
+    let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: merged\n  labels: &common\n    app: web\n  annotations:\n    <<: *common\n    note: extra\ndata:\n  80: port\n";
+    let objects = decode_documents(text).unwrap();
+    let model::Object::ConfigMap(config) = &objects[0] else {
+        panic!()
+    };
+    let annotations = config.metadata.annotations.as_ref().unwrap();
+    assert_eq!(annotations.get("app").map(String::as_str), Some("web"));
+    assert_eq!(annotations.get("note").map(String::as_str), Some("extra"));
+    // A number as a mapping key is the string key, as YAML-to-JSON conversion makes it.
+    assert_eq!(
+        config.data.as_ref().unwrap().get("80").map(String::as_str),
+        Some("port")
+    );
+}
