@@ -7,11 +7,13 @@
 //! (tabwriter layout and ages), [`printers`] (per-kind columns), [`jsonpath`] (kubectl's JSONPath
 //! templates), [`gotemplate`] (Go's text/template for `-o go-template`), [`verbs`] (one file per verb or verb family: get, apply, create and its
 //! generators, delete, describe, run, patch/label/annotate/scale/set, auth, events, help, info),
-//! [`schema_help`] (editor completion and hover docs from explain's schemas).
+//! [`schema_help`] (editor completion and hover docs from explain's schemas), `line_diff` (the
+//! `diff -u` hunks `kubectl diff` prints).
 
 pub mod flags;
 pub mod gotemplate;
 pub mod jsonpath;
+mod line_diff;
 pub mod printers;
 pub mod schema_help;
 pub mod table;

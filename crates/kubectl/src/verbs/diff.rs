@@ -14,6 +14,7 @@ use cluster::Cluster;
 use serde_json::Value;
 
 use crate::flags::{self, boolean, value};
+use crate::line_diff::unified_hunks;
 use crate::{Kubectl, Output, Workspace};
 
 const DIFF_FLAGS: &[flags::FlagSpec] = &[
@@ -272,32 +273,6 @@ fn mask_secrets(live: Option<&mut Value>, merged: &mut Value) {
             *value = mask(key, &before, value, "after");
         }
     }
-}
-
-/// The hunks of `diff -u` (three lines of context) between two texts.
-fn unified_hunks(before: &str, after: &str) -> String {
-    let diff = similar::TextDiff::configure()
-        .algorithm(similar::Algorithm::Myers)
-        .diff_lines(before, after);
-    let mut out = String::new();
-    for hunk in diff.unified_diff().context_radius(3).iter_hunks() {
-        out.push_str(&hunk.header().to_string());
-        out.push('\n');
-        for change in hunk.iter_changes() {
-            let sign = match change.tag() {
-                similar::ChangeTag::Delete => '-',
-                similar::ChangeTag::Insert => '+',
-                similar::ChangeTag::Equal => ' ',
-            };
-            out.push(sign);
-            let text = change.value();
-            out.push_str(text);
-            if !text.ends_with('\n') {
-                out.push_str("\n\\ No newline at end of file\n");
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]
