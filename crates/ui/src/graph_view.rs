@@ -14,7 +14,7 @@ use yew::prelude::*;
 use crate::engine::Selection;
 use crate::faults::{self, MenuTarget};
 use crate::graph::{
-    self, Detail, GraphModel, GraphNode, GraphPod, GraphService, Rect, Usage, Viewport,
+    self, Detail, GraphModel, GraphNode, GraphPod, GraphService, Layout, Rect, Usage, Viewport,
 };
 use crate::i18n::{Label, Language};
 use crate::traffic::Flash;
@@ -42,6 +42,147 @@ const RESTART_PULSE_MILLIS: f64 = 1_600.0;
 
 /// A request to open a fault menu: what for, and where (page coordinates).
 type MenuRequest = (MenuTarget, f64, f64);
+
+/// What [`GraphMarks`] draws from: a model, its filter and its layout. Equal props (same model
+/// and layout, selection, pulses and requests) skip the render, so a zoom or a pan — which only
+/// moves the `<g class="viewport">` around the marks — costs one attribute, not a diff of every
+/// mark. Callbacks are not compared: they only forward to state handles that never change.
+#[derive(Properties, Clone)]
+struct GraphMarksProps {
+    model: Rc<GraphModel>,
+    version: u64,
+    namespace: Option<String>,
+    layout: Rc<Layout>,
+    language: Language,
+    selected: Option<Selection>,
+    /// Pods whose restart pulses right now.
+    pulsing: Rc<std::collections::BTreeSet<String>>,
+    flashes: Rc<Vec<Flash>>,
+    on_select: Callback<Selection>,
+    on_focus_queue: Callback<Option<String>>,
+    on_menu: Callback<MenuRequest>,
+}
+
+impl PartialEq for GraphMarksProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.version == other.version
+            && Rc::ptr_eq(&self.model, &other.model)
+            && self.namespace == other.namespace
+            && Rc::ptr_eq(&self.layout, &other.layout)
+            && self.language == other.language
+            && self.selected == other.selected
+            && self.pulsing == other.pulsing
+            && Rc::ptr_eq(&self.flashes, &other.flashes)
+    }
+}
+
+/// The detailed view's marks: the scheduling queue, node boxes, pods, Service hubs with their
+/// edges, and requests in flight.
+#[function_component(GraphMarks)]
+fn graph_marks(props: &GraphMarksProps) -> Html {
+    let model = &props.model;
+    let layout = &props.layout;
+    let language = props.language;
+    let pods = graph::visible_pods(model, props.namespace.as_deref());
+    let services = graph::visible_services(model, props.namespace.as_deref());
+    let pod_centres: std::collections::BTreeMap<String, (f64, f64)> = pods
+        .iter()
+        .zip(&layout.pods)
+        .map(|(p, r)| (p.key(), (r.x + r.width / 2.0, r.y + r.height / 2.0)))
+        .collect();
+    let hub_centres: std::collections::BTreeMap<String, (f64, f64)> = services
+        .iter()
+        .zip(&layout.services)
+        .map(|(s, c)| (s.key(), *c))
+        .collect();
+    let edges: Vec<Html> = services
+        .iter()
+        .zip(&layout.services)
+        .flat_map(|(service, hub)| {
+            let key = service.key();
+            service
+                .endpoints
+                .iter()
+                .filter_map(|pod| pod_centres.get(pod).map(|c| (pod, *c)))
+                .map(move |(pod, (x, y))| {
+                    html! {
+                        <line key={format!("{key}>{pod}")} class="service-edge" data-edge={format!("{key}>{pod}")}
+                            x1={format!("{}", hub.0)} y1={format!("{}", hub.1)} x2={format!("{x}")} y2={format!("{y}")} />
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    // Each request: client pod → hub (or a failure flashing at the hub), then hub → the pod
+    // that answered.
+    let mut dots: Vec<Html> = Vec::new();
+    for flash in props.flashes.iter() {
+        let event = &flash.event;
+        let delay = (flash.order as f64 * 45.0).min(1_200.0);
+        let hub = event
+            .service
+            .as_ref()
+            .and_then(|s| hub_centres.get(s))
+            .copied();
+        let client = event
+            .client
+            .as_ref()
+            .and_then(|p| pod_centres.get(p))
+            .copied();
+        let answered = event.pod.as_ref().and_then(|p| pod_centres.get(p)).copied();
+        let mut leg_delay = delay;
+        if let (Some(client), Some(hub)) = (client, hub) {
+            dots.push(request_dot(flash, "in", client, hub, leg_delay));
+            leg_delay += 450.0;
+        }
+        match (hub, answered) {
+            (Some(hub), Some(pod)) => dots.push(request_dot(flash, "out", hub, pod, leg_delay)),
+            (Some(hub), None) if !event.ok => dots.push(html! {
+                <circle key={format!("{}-flash", flash.id)} class="hub-flash failed" data-request-failed={event.service.clone().unwrap_or_default()}
+                    cx={format!("{}", hub.0)} cy={format!("{}", hub.1)} r="9" style={format!("animation-delay:{leg_delay}ms")} />
+            }),
+            (None, Some(pod)) => dots.push(html! {
+                <circle key={format!("{}-flash", flash.id)} class="pod-flash" data-request="ok"
+                    data-request-pod={event.pod.clone().unwrap_or_default()}
+                    cx={format!("{}", pod.0)} cy={format!("{}", pod.1)} r="8" style={format!("animation-delay:{leg_delay}ms")} />
+            }),
+            _ => {}
+        }
+    }
+    let queued = pods.iter().filter(|p| p.node.is_none()).count();
+    let queue = layout.queue;
+    html! {
+        <>
+            <g class="queue" data-testid="scheduling-queue">
+                <rect class="queue-frame" x={format!("{}", queue.x)} y={format!("{}", queue.y)}
+                    width={format!("{}", queue.width)} height={format!("{}", queue.height)} rx="6" />
+                <text class="queue-label" x={format!("{}", queue.x + 8.0)} y={format!("{}", queue.y + 16.0)}>
+                    { format!("{} ({queued})", language.text(Label::SchedulingQueue)) }
+                </text>
+            </g>
+            if !services.is_empty() {
+                <g class="services-band">
+                    <rect class="services-frame" x={format!("{}", layout.services_band.x)} y={format!("{}", layout.services_band.y)}
+                        width={format!("{}", layout.services_band.width)} height={format!("{}", layout.services_band.height)} rx="6" />
+                    <text class="queue-label" x={format!("{}", layout.services_band.x + 8.0)} y={format!("{}", layout.services_band.y + 14.0)}>
+                        { format!("{} ({})", language.text(Label::Services), services.len()) }
+                    </text>
+                </g>
+            }
+            <g class="nodes">
+                { for model.nodes.iter().zip(&layout.nodes).map(|(node, rect)| node_box(node, *rect, props.selected.as_ref() == Some(&node_selection(&node.name)), &props.on_select, &props.on_menu)) }
+            </g>
+            <g class="service-edges">{ edges }</g>
+            <g class="pods">
+                { for pods.iter().zip(&layout.pods).map(|(pod, rect)| pod_mark(pod, *rect, props.selected.as_ref() == Some(&pod_selection(pod)), props.pulsing.contains(&pod.key()), &props.on_select, &props.on_focus_queue, &props.on_menu)) }
+            </g>
+            <g class="services">
+                { for services.iter().zip(&layout.services).map(|(service, centre)| service_hub(service, *centre, props.selected.as_ref().is_some_and(|s| s.kind == "Service" && s.namespace == service.namespace && s.name == service.name), &props.on_select)) }
+            </g>
+            <g class="requests" data-testid="requests">{ dots }</g>
+        </>
+    }
+}
 
 /// Opens the menu at the element's lower left (for keyboard users).
 fn menu_at_element(event: &KeyboardEvent, target: MenuTarget, on_menu: &Callback<MenuRequest>) {
@@ -634,10 +775,6 @@ pub fn graph_view(props: &GraphProps) -> Html {
     }
     let pods = graph::visible_pods(&model, namespace.as_deref());
     let detail = graph::level_of_detail(pods.len());
-    let cell = match detail {
-        Detail::Svg => graph::SVG_CELL,
-        Detail::Pixels => graph::PIXEL_CELL,
-    };
     let now = crate::page_state::page_millis();
     // Restart pulses are SVG marks; the pixel view (up to 150,000 pods) keeps no per-pod map.
     if detail == Detail::Pixels {
@@ -657,78 +794,29 @@ pub fn graph_view(props: &GraphProps) -> Html {
         *seen = current;
         pulses.retain(|_, at| now - *at < RESTART_PULSE_MILLIS);
     }
-    let pulsing = restart_pulses.borrow().clone();
+    let pulsing: Rc<std::collections::BTreeSet<String>> =
+        Rc::new(restart_pulses.borrow().keys().cloned().collect());
     let services = graph::visible_services(&model, namespace.as_deref());
-    let layout = graph::layout_with_services(&model.nodes, &pods, services.len(), cell);
-    let pod_centres: std::collections::BTreeMap<String, (f64, f64)> = pods
-        .iter()
-        .filter(|_| detail == Detail::Svg)
-        .zip(&layout.pods)
-        .map(|(p, r)| (p.key(), (r.x + r.width / 2.0, r.y + r.height / 2.0)))
-        .collect();
-    let hub_centres: std::collections::BTreeMap<String, (f64, f64)> = services
-        .iter()
-        .zip(&layout.services)
-        .map(|(s, c)| (s.key(), *c))
-        .collect();
-    let svg_services: &[&GraphService] = match detail {
-        Detail::Svg => &services,
-        Detail::Pixels => &[],
-    };
-    let edges: Vec<Html> = svg_services
-        .iter()
-        .zip(&layout.services)
-        .flat_map(|(service, hub)| {
-            let key = service.key();
-            service
-                .endpoints
-                .iter()
-                .filter_map(|pod| pod_centres.get(pod).map(|c| (pod, *c)))
-                .map(move |(pod, (x, y))| {
-                    html! {
-                        <line key={format!("{key}>{pod}")} class="service-edge" data-edge={format!("{key}>{pod}")}
-                            x1={format!("{}", hub.0)} y1={format!("{}", hub.1)} x2={format!("{x}")} y2={format!("{y}")} />
-                    }
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    // Each request: client pod → hub (or a failure flashing at the hub), then hub → the pod
-    // that answered.
-    let mut dots: Vec<Html> = Vec::new();
-    for flash in props.flashes.iter().filter(|_| detail == Detail::Svg) {
-        let event = &flash.event;
-        let delay = (flash.order as f64 * 45.0).min(1_200.0);
-        let hub = event
-            .service
-            .as_ref()
-            .and_then(|s| hub_centres.get(s))
-            .copied();
-        let client = event
-            .client
-            .as_ref()
-            .and_then(|p| pod_centres.get(p))
-            .copied();
-        let answered = event.pod.as_ref().and_then(|p| pod_centres.get(p)).copied();
-        let mut leg_delay = delay;
-        if let (Some(client), Some(hub)) = (client, hub) {
-            dots.push(request_dot(flash, "in", client, hub, leg_delay));
-            leg_delay += 450.0;
-        }
-        match (hub, answered) {
-            (Some(hub), Some(pod)) => dots.push(request_dot(flash, "out", hub, pod, leg_delay)),
-            (Some(hub), None) if !event.ok => dots.push(html! {
-                <circle key={format!("{}-flash", flash.id)} class="hub-flash failed" data-request-failed={event.service.clone().unwrap_or_default()}
-                    cx={format!("{}", hub.0)} cy={format!("{}", hub.1)} r="9" style={format!("animation-delay:{leg_delay}ms")} />
-            }),
-            (None, Some(pod)) => dots.push(html! {
-                <circle key={format!("{}-flash", flash.id)} class="pod-flash" data-request="ok"
-                    data-request-pod={event.pod.clone().unwrap_or_default()}
-                    cx={format!("{}", pod.0)} cy={format!("{}", pod.1)} r="8" style={format!("animation-delay:{leg_delay}ms")} />
-            }),
-            _ => {}
-        }
-    }
+    // Laid out once per model and filter: zooming and panning re-render the panel, but neither
+    // lays the graph out again nor (GraphMarks' props being equal) rebuilds a single mark.
+    let layout: Rc<Layout> = use_memo(
+        (
+            (props.version, Rc::as_ptr(&props.model) as usize),
+            (*namespace).clone(),
+        ),
+        {
+            let model = model.clone();
+            move |(_, namespace): &((u64, usize), Option<String>)| {
+                let pods = graph::visible_pods(&model, namespace.as_deref());
+                let services = graph::visible_services(&model, namespace.as_deref());
+                let cell = match graph::level_of_detail(pods.len()) {
+                    Detail::Svg => graph::SVG_CELL,
+                    Detail::Pixels => graph::PIXEL_CELL,
+                };
+                graph::layout_with_services(&model.nodes, &pods, services.len(), cell)
+            }
+        },
+    );
     let queued = pods.iter().filter(|p| p.node.is_none()).count();
 
     {
@@ -740,17 +828,12 @@ pub fn graph_view(props: &GraphProps) -> Html {
         // The model's address too: a new model at the same resourceVersion is redrawn.
         let version = (props.version, Rc::as_ptr(&props.model) as usize);
         let pixel_base = pixel_base.clone();
+        let layout = layout.clone();
         use_effect(move || {
             if detail == Detail::Pixels {
                 if let Some(canvas) = canvas.cast::<web_sys::HtmlCanvasElement>() {
                     let pods = graph::visible_pods(&model, namespace.as_deref());
                     let services = graph::visible_services(&model, namespace.as_deref());
-                    let layout = graph::layout_with_services(
-                        &model.nodes,
-                        &pods,
-                        services.len(),
-                        graph::PIXEL_CELL,
-                    );
                     let mut cached = pixel_base.borrow_mut();
                     let stale =
                         !matches!(&*cached, Some((v, ns, _)) if *v == version && *ns == namespace);
@@ -814,6 +897,7 @@ pub fn graph_view(props: &GraphProps) -> Html {
         let on_select = props.on_select.clone();
         let viewport = viewport.clone();
         let dragged = dragged.clone();
+        let layout = layout.clone();
         Callback::from(move |event: MouseEvent| {
             // The end of a pan is not a click on what the pointer stopped over.
             if std::mem::take(&mut *dragged.borrow_mut()) {
@@ -829,8 +913,6 @@ pub fn graph_view(props: &GraphProps) -> Html {
             );
             let pods = graph::visible_pods(&model, namespace.as_deref());
             let services = graph::visible_services(&model, namespace.as_deref());
-            let layout =
-                graph::layout_with_services(&model.nodes, &pods, services.len(), graph::PIXEL_CELL);
             if let Some(service) = layout
                 .services
                 .iter()
@@ -1067,7 +1149,6 @@ pub fn graph_view(props: &GraphProps) -> Html {
         })
     };
     let view_box = format!("0 0 {} {}", layout.width, layout.height);
-    let queue = layout.queue;
 
     html! {
         <section class="graph-panel" data-testid="graph" ref={panel} data-detail={match detail { Detail::Svg => "svg", Detail::Pixels => "pixels" }}>
@@ -1098,33 +1179,10 @@ pub fn graph_view(props: &GraphProps) -> Html {
                     onpointerup={on_pointer_up.clone()} onpointerleave={on_pointer_up} onkeydown={on_graph_key}>
                     <rect class="graph-background" x="0" y="0" width={format!("{}", layout.width)} height={format!("{}", layout.height)} />
                     <g class="viewport" transform={viewport.transform()}>
-                    <g class="queue" data-testid="scheduling-queue">
-                        <rect class="queue-frame" x={format!("{}", queue.x)} y={format!("{}", queue.y)}
-                            width={format!("{}", queue.width)} height={format!("{}", queue.height)} rx="6" />
-                        <text class="queue-label" x={format!("{}", queue.x + 8.0)} y={format!("{}", queue.y + 16.0)}>
-                            { format!("{} ({queued})", language.text(Label::SchedulingQueue)) }
-                        </text>
-                    </g>
-                    if !services.is_empty() {
-                        <g class="services-band">
-                            <rect class="services-frame" x={format!("{}", layout.services_band.x)} y={format!("{}", layout.services_band.y)}
-                                width={format!("{}", layout.services_band.width)} height={format!("{}", layout.services_band.height)} rx="6" />
-                            <text class="queue-label" x={format!("{}", layout.services_band.x + 8.0)} y={format!("{}", layout.services_band.y + 14.0)}>
-                                { format!("{} ({})", language.text(Label::Services), services.len()) }
-                            </text>
-                        </g>
-                    }
-                    <g class="nodes">
-                        { for model.nodes.iter().zip(&layout.nodes).map(|(node, rect)| node_box(node, *rect, props.selected.as_ref() == Some(&node_selection(&node.name)), &props.on_select, &on_menu)) }
-                    </g>
-                    <g class="service-edges">{ edges }</g>
-                    <g class="pods">
-                        { for pods.iter().zip(&layout.pods).map(|(pod, rect)| pod_mark(pod, *rect, props.selected.as_ref() == Some(&pod_selection(pod)), pulsing.contains_key(&pod.key()), &props.on_select, &on_focus_queue, &on_menu)) }
-                    </g>
-                    <g class="services">
-                        { for services.iter().zip(&layout.services).map(|(service, centre)| service_hub(service, *centre, props.selected.as_ref().is_some_and(|s| s.kind == "Service" && s.namespace == service.namespace && s.name == service.name), &props.on_select)) }
-                    </g>
-                    <g class="requests" data-testid="requests">{ dots }</g>
+                        <GraphMarks model={model.clone()} version={props.version} namespace={(*namespace).clone()}
+                            layout={layout.clone()} language={language} selected={props.selected.clone()}
+                            pulsing={pulsing} flashes={props.flashes.clone()} on_select={props.on_select.clone()}
+                            on_focus_queue={on_focus_queue} on_menu={on_menu.clone()} />
                     </g>
                 </svg>
             } else {
