@@ -28,10 +28,10 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 say "release build of the page (trunk)"
 trunk build index.html --release
 say "bundle budget (wasm + js + css <= 1 MB brotli, issue 8)"
-# The page is over the 1 MB budget (README "Bundle size": ~1.95 MB today): the budget is
-# reported, and a 2,048 KB ceiling fails the run so it cannot grow. Drop both variables once it
-# fits: then the budget itself fails the run.
-BUNDLE_BUDGET_ENFORCE=0 BUNDLE_CEILING_KB=2048 scripts/bundle-size.sh --check
+# The page is over the 1 MB budget (README "Bundle size": ~1.5 MB today): the budget is
+# reported, and a 1,600 KB ceiling (lowered as the page shrinks) fails the run so it cannot grow.
+# Drop both variables once it fits: then the budget itself fails the run.
+BUNDLE_BUDGET_ENFORCE=0 BUNDLE_CEILING_KB=1600 scripts/bundle-size.sh --check
 
 say "end-to-end tests (Playwright + headless Chromium against dist/)"
 node --test tests/e2e/
