@@ -61,6 +61,12 @@ pub(crate) fn apply(
         return Output::error("error: must specify one of -f and -k");
     }
     let dry_run = parsed.value("dry-run").filter(|d| *d != "none");
+    let server_side = parsed.flag("server-side");
+    if server_side && dry_run == Some("client") {
+        return Output::error(
+            "error: --dry-run=client doesn't work with --server-side (did you mean --dry-run=server instead?)",
+        );
+    }
     let namespace = super::namespace_of(kubectl, &parsed);
     let sources = match super::read_sources(
         parsed.values("filename"),
@@ -116,6 +122,7 @@ pub(crate) fn apply(
                 object,
                 &source,
                 dry_run,
+                server_side,
                 parsed.value("output"),
             ));
         }
@@ -131,6 +138,7 @@ fn apply_one(
     object: Object,
     source: &str,
     dry_run: Option<&str>,
+    server_side: bool,
     output_format: Option<&str>,
 ) -> Output {
     let reference = super::object_ref(object.resource_type(), object.name());
@@ -141,12 +149,19 @@ fn apply_one(
     };
     match apply_object(cluster, object, dry_run.is_some()) {
         Ok(applied) => {
+            // Server-side apply reports every object alike, and has no annotation to miss (the
+            // merge itself still follows client-side apply's rules: see the README).
+            let (verb, warning) = if server_side {
+                ("serverside-applied", "")
+            } else {
+                (applied.verb, applied.warning.as_str())
+            };
             let mut out = print_result(
                 &applied.object,
-                &format!("{reference} {}{suffix}", applied.verb),
+                &format!("{reference} {verb}{suffix}"),
                 output_format,
             );
-            out.stderr.insert_str(0, &applied.warning);
+            out.stderr.insert_str(0, warning);
             out
         }
         Err(ApplyError::Message(message)) => Output::error(message),
