@@ -3,6 +3,7 @@
 //! bumps `count` and `lastTimestamp` instead of creating another. Events expire one simulated
 //! hour after they were last seen, as the API server's event TTL does.
 
+use model::sort::SortSlice;
 use std::rc::Rc;
 
 use model::Object;
@@ -160,7 +161,7 @@ impl Cluster {
             .into_iter()
             .filter(|e| e.to_json_value()["involvedObject"]["uid"].as_str() == Some(uid))
             .collect();
-        events.sort_by_key(|e| last_seen(e));
+        events.sort_stable_by_key(|e| last_seen(e));
         events
     }
 

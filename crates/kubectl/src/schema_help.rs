@@ -10,6 +10,7 @@
 //! text and to a character boundary), and nothing panics on any input.
 
 use model::registry::{self, RESOURCE_TYPES};
+use model::sort::SortSlice;
 
 use crate::verbs::explain::{explain_text, fields_at, FieldDoc, Step};
 
@@ -521,7 +522,7 @@ fn kinds(api_version: Option<&str>) -> Vec<Candidate> {
             });
         }
     }
-    out.sort_by(|a, b| a.label.cmp(&b.label));
+    out.sort_stable_by(|a, b| a.label.cmp(&b.label));
     out
 }
 

@@ -10,6 +10,7 @@
 //! names unknown fields and the path of a wrongly typed one. Those paths are then found in the
 //! text for their line and column (the value's keys are searched in order, as written).
 
+use crate::sort::SortSlice;
 use std::fmt;
 
 use crate::object::Object;
@@ -395,7 +396,7 @@ fn decode_document(
         .into_iter()
         .map(|segments| (locate_path(document, &segments), segments))
         .collect();
-    unknown_fields.sort_by_key(|(position, _)| *position);
+    unknown_fields.sort_stable_by_key(|(position, _)| *position);
     if let Some((position, _)) = unknown_fields.first() {
         let listed: Vec<String> = unknown_fields
             .iter()

@@ -15,6 +15,7 @@
 //!   workloads, Services, Secrets, immutable fields on update).
 //! - [`quantity`]: exact resource quantities (`100m`, `1.5Gi`) with upstream's canonical form.
 //! - [`merge`]: client-side apply's three-way merge, strategic merge, merge and JSON patch.
+//! - [`sort`]: stable sorting through one compiled sort (the page's size).
 //! - [`selector`], [`duration`], [`pod`] (QoS class), [`yaml`] (kubectl's YAML style).
 
 // Decode errors carry their position and the object identity (~150 bytes); they are the rare
@@ -30,6 +31,7 @@ pub mod pod;
 pub mod quantity;
 pub mod registry;
 pub mod selector;
+pub mod sort;
 pub mod strict;
 pub mod validation;
 pub mod yaml;

@@ -5,6 +5,7 @@
 //! `default`), node and namespace names — and Tab fills in the longest common prefix.
 
 use cluster::{Store, StoreExt};
+use model::sort::SortSlice;
 
 /// The kubectl verbs the playground runs, as `kubectl` lists them.
 pub const VERBS: &[&str] = &[
@@ -107,7 +108,7 @@ fn kind_names() -> Vec<String> {
         })
         .map(str::to_string)
         .collect();
-    names.sort();
+    names.sort_stable();
     names.dedup();
     names
 }
@@ -220,7 +221,7 @@ pub fn candidates(store: &Store, line: &str) -> Vec<String> {
         }
     };
     list.retain(|c| c.starts_with(partial.as_str()));
-    list.sort();
+    list.sort_stable();
     list.dedup();
     list
 }

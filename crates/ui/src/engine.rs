@@ -1,5 +1,6 @@
 //! What the page asks of the engine, with no DOM in sight.
 
+use model::sort::SortSlice;
 use scenario::script::NoFiles;
 use scenario::Session;
 
@@ -100,7 +101,9 @@ pub fn object_rows(session: &Session) -> Vec<ObjectRow> {
             name: o.name().to_string(),
         })
         .collect();
-    rows.sort_by(|a, b| (&a.kind, &a.namespace, &a.name).cmp(&(&b.kind, &b.namespace, &b.name)));
+    rows.sort_stable_by(|a, b| {
+        (&a.kind, &a.namespace, &a.name).cmp(&(&b.kind, &b.namespace, &b.name))
+    });
     rows
 }
 

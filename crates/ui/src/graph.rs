@@ -8,6 +8,7 @@
 //! pod the scheduler could not place, its FailedScheduling message. [`layout`] places node boxes
 //! in a grid and pod marks in cells inside their node; pods without a node sit in the queue.
 
+use model::sort::SortSlice;
 use std::rc::Rc;
 
 use cluster::{Store, StoreExt};
@@ -259,7 +260,7 @@ impl GraphReader {
         model.services = read_services(store);
         let mut namespaces: Vec<String> = model.pods.iter().map(|p| p.namespace.clone()).collect();
         namespaces.dedup();
-        namespaces.sort();
+        namespaces.sort_stable();
         namespaces.dedup();
         model.namespaces = namespaces;
         model
@@ -308,7 +309,7 @@ fn read_services(store: &Store) -> Vec<GraphService> {
             let json = service.to_json_value();
             let key = (service.namespace().to_string(), service.name().to_string());
             let (mut pods, others) = endpoints.remove(&key).unwrap_or_default();
-            pods.sort();
+            pods.sort_stable();
             pods.dedup();
             GraphService {
                 namespace: key.0,
@@ -417,7 +418,7 @@ fn read_nodes(
         });
     }
     // Control plane first, then workers by name (the store already orders by name).
-    model.nodes.sort_by_key(|n| !n.control_plane);
+    model.nodes.sort_stable_by_key(|n| !n.control_plane);
 }
 
 /// The pods the namespace filter lets through (`None`: all namespaces).
@@ -830,7 +831,7 @@ mod tests {
             .iter()
             .map(|r| (r.x as i64, r.y as i64))
             .collect();
-        cells.sort();
+        cells.sort_stable();
         cells.dedup();
         assert_eq!(cells.len(), 100, "no two pods share a cell");
     }

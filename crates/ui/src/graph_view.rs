@@ -6,6 +6,7 @@
 //! node boxes are another. The component re-renders only when the cluster's resourceVersion
 //! changes ([`GraphProps`] compares versions, not models).
 
+use model::sort::SortSlice;
 use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
@@ -770,7 +771,7 @@ pub fn graph_view(props: &GraphProps) -> Html {
     if let Some(chosen) = namespace.as_ref() {
         if !namespace_choices.contains(chosen) {
             namespace_choices.push(chosen.clone());
-            namespace_choices.sort();
+            namespace_choices.sort_stable();
         }
     }
     let pods = graph::visible_pods(&model, namespace.as_deref());

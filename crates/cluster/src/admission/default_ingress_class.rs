@@ -3,6 +3,7 @@
 //! annotation) gets the IngressClass annotated `ingressclass.kubernetes.io/is-default-class:
 //! "true"` (the newest when there are several). Without a default it is left as it is.
 
+use model::sort::SortSlice;
 use model::Object;
 
 use super::{AdmissionRequest, Operation};
@@ -53,7 +54,7 @@ pub(super) fn admit(request: &AdmissionRequest<'_>, object: &mut Object) -> Resu
                 )
             })
             .collect();
-    defaults.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    defaults.sort_stable_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     if let Some((_, name)) = defaults.first() {
         ingress
             .spec

@@ -4,6 +4,7 @@
 //! `storageclass.kubernetes.io/is-default-class: "true"` (or the beta annotation); with several,
 //! the newest, then the first by name. Without a default class the claim is left as it is.
 
+use model::sort::SortSlice;
 use model::Object;
 
 use super::{AdmissionRequest, Operation};
@@ -57,7 +58,7 @@ fn default_class(request: &AdmissionRequest<'_>) -> Option<String> {
         })
         .collect();
     // Newest first, then by name.
-    defaults.sort_by(|a, b| {
+    defaults.sort_stable_by(|a, b| {
         let created = |c: &model::k8s_openapi::api::storage::v1::StorageClass| {
             c.metadata.creation_timestamp.as_ref().map(|t| t.0)
         };

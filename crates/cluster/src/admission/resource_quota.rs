@@ -15,6 +15,7 @@
 //! holds, computed when the quota is written ([`status_after_write`]) and after deletions
 //! ([`recompute_after_delete`]), which release usage.
 
+use model::sort::SortSlice;
 use std::rc::Rc;
 
 use model::k8s_openapi::api::core::v1::{
@@ -524,7 +525,7 @@ fn with_used(quota: &ResourceQuota, used: &ResourceList) -> Object {
 /// `requests.cpu,requests.memory`: upstream's `prettyPrintResourceNames`.
 fn pretty_print_names(names: &[String]) -> String {
     let mut sorted = names.to_vec();
-    sorted.sort();
+    sorted.sort_stable();
     sorted.join(",")
 }
 

@@ -8,6 +8,7 @@
 //! `successfulJobsHistoryLimit` / `failedJobsHistoryLimit` are deleted. `timeZone` works for the
 //! zones [`super::cron::zone_offset`] knows; another zone gets a Warning and UTC.
 
+use model::sort::SortSlice;
 use std::rc::Rc;
 
 use model::Object;
@@ -80,7 +81,7 @@ pub(crate) fn reconcile(object: &Rc<Object>, view: &ControllerView<'_>) -> Recon
             (j, v)
         })
         .collect();
-    jobs.sort_by_key(|(_, v)| {
+    jobs.sort_stable_by_key(|(_, v)| {
         unix_of(&v["status"]["startTime"]).or_else(|| unix_of(&v["metadata"]["creationTimestamp"]))
     });
 

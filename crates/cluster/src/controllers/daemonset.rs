@@ -9,6 +9,7 @@
 //! pods of an older template at most `maxUnavailable` at a time; OnDelete only replaces pods the
 //! user deletes. Status: desired/current/ready/updated/available/unavailable/misscheduled.
 
+use model::sort::SortSlice;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -209,7 +210,7 @@ pub(crate) fn reconcile(set: &Rc<Object>, view: &ControllerView<'_>) -> Reconcil
                 _ => {
                     current += 1;
                     let mut running = running;
-                    running.sort_by(|a, b| {
+                    running.sort_stable_by(|a, b| {
                         a.metadata()
                             .creation_timestamp
                             .cmp(&b.metadata().creation_timestamp)
@@ -314,7 +315,7 @@ pub(crate) fn reconcile(set: &Rc<Object>, view: &ControllerView<'_>) -> Reconcil
         };
         let mut budget = max_unavailable - unavailable_now.min(max_unavailable);
         // Unavailable outdated pods cost nothing to replace.
-        outdated.sort_by_key(|p| is_available(p, min_ready, view.now));
+        outdated.sort_stable_by_key(|p| is_available(p, min_ready, view.now));
         for pod in outdated {
             if !is_available(&pod, min_ready, view.now) {
                 to_delete.push(pod);

@@ -7,6 +7,7 @@
 //! Service (so they go when it goes). A Service that selects nothing still has one empty slice.
 //! [`service_endpoints`] is shared with the Endpoints controller.
 
+use model::sort::SortSlice;
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 use std::rc::Rc;
@@ -116,7 +117,7 @@ pub(crate) fn service_endpoints(
             pod,
         });
     }
-    endpoints.sort_by(|a, b| {
+    endpoints.sort_stable_by(|a, b| {
         ip_order(&a.ip)
             .cmp(&ip_order(&b.ip))
             .then(a.pod.name().cmp(b.pod.name()))

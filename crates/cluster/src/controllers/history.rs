@@ -6,6 +6,7 @@
 //! oldest revisions beyond `revisionHistoryLimit` (10) that no pod uses are deleted.
 //! `kubectl rollout history|undo` for these kinds read and apply them.
 
+use model::sort::SortSlice;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
@@ -22,7 +23,7 @@ pub(crate) fn revisions_of(owner: &Object, view: &ControllerView<'_>) -> Vec<Rc<
         .into_iter()
         .filter(|r| controller_uid(r) == Some(uid.as_str()))
         .collect();
-    revisions.sort_by_key(|r| revision_number(r));
+    revisions.sort_stable_by_key(|r| revision_number(r));
     revisions
 }
 

@@ -10,6 +10,7 @@
 //! availableReplicas, observedGeneration). Existing pods are never touched when the template
 //! changes: a template change affects only pods created afterwards.
 
+use model::sort::SortSlice;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -137,7 +138,7 @@ pub(crate) fn deletion_order(pods: &mut [Rc<Object>]) {
         "Running" => 2,
         _ => 3,
     };
-    pods.sort_by(|a, b| {
+    pods.sort_stable_by(|a, b| {
         let assigned = |p: &Object| !node_name(p).is_empty();
         assigned(a)
             .cmp(&assigned(b))

@@ -8,6 +8,7 @@
 //! ordinal down to `partition`, one at a time; OnDelete replaces only pods the user deletes.
 //! Status: replicas, ready/available/current/updated replicas, currentRevision/updateRevision.
 
+use model::sort::SortSlice;
 use std::rc::Rc;
 
 use model::Object;
@@ -153,7 +154,7 @@ pub(crate) fn reconcile(set: &Rc<Object>, view: &ControllerView<'_>) -> Reconcil
         .filter(|p| controller_uid(p) == Some(uid.as_str()))
         .filter_map(|p| ordinal_of(&name, p.name()).map(|o| (o, p)))
         .collect();
-    pods.sort_by_key(|(o, _)| *o);
+    pods.sort_stable_by_key(|(o, _)| *o);
     let pod_at = |ordinal: i64| {
         pods.iter()
             .find(|(o, _)| *o == ordinal)

@@ -2,6 +2,7 @@
 //! state, ids, readiness), the conditions, and the phase as the kubelet's `getPhase` decides it.
 
 use super::*;
+use model::sort::SortSlice;
 
 /// `nginx` → `docker.io/library/nginx:latest`, as container statuses name images.
 pub(super) fn full_image_name(image: &str) -> String {
@@ -223,7 +224,7 @@ impl Cluster {
         }
         // The kubelet reports app containers sorted by name (init containers in spec order).
         let mut app_statuses: Vec<Value> = app.iter().map(|c| container_status(c)).collect();
-        app_statuses.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+        app_statuses.sort_stable_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
         status["containerStatuses"] = json!(app_statuses);
         let phase = pod_phase(state);
         let initialized_pending: Vec<&str> = init
@@ -307,7 +308,7 @@ impl Cluster {
                 "ContainersReady",
                 "PodScheduled",
             ];
-            conditions.sort_by_key(|c| {
+            conditions.sort_stable_by_key(|c| {
                 order
                     .iter()
                     .position(|o| c["type"] == *o)

@@ -5,6 +5,7 @@
 use super::ContainerState;
 use crate::rng::fnv_parts;
 use crate::{Cluster, SimTime};
+use model::sort::SortSlice;
 
 /// One container's measured use over a window.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,7 +93,7 @@ impl Cluster {
                 containers,
             });
         }
-        measured.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+        measured.sort_stable_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
         measured
     }
 }

@@ -5,6 +5,7 @@
 //! seeded RNG. A pod that fits nowhere gets upstream's FailedScheduling message and is retried
 //! when the cluster changes, or after five minutes.
 
+use model::sort::SortSlice;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
@@ -456,7 +457,7 @@ fn fit_error(total: usize, failures: &[FilterFailure]) -> String {
     }
     let sorted = |map: Vec<String>| {
         let mut m = map;
-        m.sort();
+        m.sort_stable();
         m.join(", ")
     };
     let reason_text = sorted(reasons.iter().map(|(r, n)| format!("{n} {r}")).collect());

@@ -6,6 +6,7 @@
 //! victim priorities and the fewest victims (see [`find`]). The victims are deleted gracefully (each with a `Preempted` event) and the preemptor is nominated
 //! to the node, where it is scheduled once they are gone. `preemptionPolicy: Never` opts out.
 
+use model::sort::SortSlice;
 use serde_json::Value;
 
 use super::{pod_requests, NodeInfo};
@@ -82,7 +83,7 @@ pub(super) fn find(pod: &Value, nodes: &[&NodeInfo], budgets: &[Budget]) -> Opti
             continue;
         }
         // Most important first (higher priority, then older).
-        potential.sort_by(|a, b| {
+        potential.sort_stable_by(|a, b| {
             priority(b).cmp(&priority(a)).then_with(|| {
                 a["metadata"]["creationTimestamp"]
                     .as_str()

@@ -19,6 +19,7 @@ mod answer;
 mod policy;
 mod view;
 
+use model::sort::SortSlice;
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -222,7 +223,7 @@ impl TrafficReport {
     /// rank), if any was answered.
     pub fn latency_percentile(&self, percent: u64) -> Option<u64> {
         let mut sorted = self.latencies_millis.clone();
-        sorted.sort_unstable();
+        sorted.sort_stable();
         let rank = (sorted.len() as u64 * percent.min(100))
             .div_ceil(100)
             .max(1);
@@ -486,7 +487,7 @@ impl Cluster {
                     .map(|t| (*t, pod.clone()))
             })
             .collect();
-        served.sort();
+        served.sort_stable();
         served
     }
 

@@ -2,6 +2,7 @@
 //! node and load-balancer addresses, and the listening containers by pod address; name lookup
 //! as CoreDNS answers it and routing as kube-proxy's rules send packets.
 
+use model::sort::SortSlice;
 use std::collections::BTreeMap;
 
 use model::Object;
@@ -540,7 +541,7 @@ impl NetworkView {
                 }
             }
         }
-        records.sort();
+        records.sort_stable();
         records.dedup();
         if records.is_empty() {
             return Lookup::NotFound;
@@ -602,7 +603,7 @@ impl NetworkView {
                                 .filter(|e| e.ready || entry.publish_not_ready)
                                 .map(|e| e.address.clone())
                                 .collect();
-                            addresses.sort();
+                            addresses.sort_stable();
                             addresses.dedup();
                             found(addresses)
                         }

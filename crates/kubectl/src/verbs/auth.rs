@@ -2,6 +2,7 @@
 
 use cluster::rbac::{Request, UserInfo};
 use cluster::Cluster;
+use model::sort::SortSlice;
 
 use crate::flags::{self, boolean, value};
 use crate::{table, Kubectl, Output};
@@ -121,7 +122,7 @@ fn list(cluster: &Cluster, user: &UserInfo, namespace: &str, no_headers: bool) -
             }
         }
     }
-    rows.sort();
+    rows.sort_stable();
     rows.dedup();
     let header = ["Resources", "Non-Resource URLs", "Resource Names", "Verbs"].map(String::from);
     Output::ok(table::render(&header, &rows, no_headers))

@@ -4,6 +4,7 @@
 //! Every error is worded as kubectl words it.
 
 use base64::Engine;
+use model::sort::SortSlice;
 use serde_json::{json, Map, Value};
 
 /// Standard base64 with padding, as Go's `encoding/base64.StdEncoding` (Secret `data`).
@@ -779,7 +780,7 @@ pub(crate) fn parse_label_selector(text: &str) -> Result<Value, String> {
     let mut requirements = parser
         .parse()
         .map_err(|e| format!("couldn't parse the selector string \"{text}\": {e}"))?;
-    requirements.sort_by(|a, b| a.0.cmp(&b.0));
+    requirements.sort_stable_by(|a, b| a.0.cmp(&b.0));
     let mut match_labels = Map::new();
     let mut expressions = Vec::new();
     for (key, operator, values) in requirements {

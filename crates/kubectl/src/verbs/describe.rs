@@ -11,6 +11,7 @@
 //! starts with `NAME` is described. Events are shown for a single object unless
 //! `--show-events=false`, and hidden for several unless `--show-events=true`.
 
+use model::sort::SortSlice;
 use std::rc::Rc;
 
 use cluster::Cluster;
@@ -533,7 +534,7 @@ fn string_map(value: &Value) -> Vec<(String, String)> {
         .as_object()
         .map(|m| m.iter().map(|(k, v)| (k.clone(), scalar(v))).collect())
         .unwrap_or_default();
-    entries.sort();
+    entries.sort_stable();
     entries
 }
 
@@ -713,7 +714,7 @@ fn selector_string(selector: &Value) -> Result<String, String> {
     for expression in items(selector, "matchExpressions") {
         let key = text(expression, "key");
         let mut values = strings(expression, "values");
-        values.sort();
+        values.sort_stable();
         values.dedup();
         let operator = text(expression, "operator");
         let requirement = match operator.as_str() {
@@ -729,7 +730,7 @@ fn selector_string(selector: &Value) -> Result<String, String> {
         };
         requirements.push((key, requirement));
     }
-    requirements.sort_by(|a, b| a.0.cmp(&b.0));
+    requirements.sort_stable_by(|a, b| a.0.cmp(&b.0));
     Ok(requirements
         .into_iter()
         .map(|(_, r)| r)
@@ -922,7 +923,7 @@ fn describe_events(w: &mut Writer, events: &[Value], now: cluster::SimTime) {
         return;
     }
     let mut sorted: Vec<&Value> = events.iter().collect();
-    sorted.sort_by_key(|e| {
+    sorted.sort_stable_by_key(|e| {
         text(e, "lastTimestamp")
             .parse::<model::k8s_openapi::jiff::Timestamp>()
             .map(|t| t.as_millisecond())
@@ -1345,7 +1346,7 @@ fn describe_resources(w: &mut Writer, resources: &Value, level: usize) {
         if entries.is_empty() {
             continue;
         }
-        entries.sort_by(|a, b| a.0.cmp(b.0));
+        entries.sort_stable_by(|a, b| a.0.cmp(b.0));
         wr!(w, level, "{title}:\n");
         for (name, q) in entries {
             wr!(w, level + 1, "{name}:\t{}\n", quantity(q));
@@ -1499,7 +1500,7 @@ fn describe_mounts(w: &mut Writer, container: &Value) {
     // kubectl reuses the mounts' `<none>` for the devices heading.
     let none = if mounts.is_empty() { "\t<none>" } else { "" };
     wr!(w, 2, "Mounts:{none}\n");
-    mounts.sort_by_key(|m| text(m, "mountPath"));
+    mounts.sort_stable_by_key(|m| text(m, "mountPath"));
     for mount in mounts {
         let mut flags = vec![if boolean_at(mount, "readOnly") {
             "ro".to_string()
@@ -1522,7 +1523,7 @@ fn describe_mounts(w: &mut Writer, container: &Value) {
     let mut devices: Vec<&Value> = items(container, "volumeDevices").iter().collect();
     if !devices.is_empty() {
         wr!(w, 2, "Devices:{none}\n");
-        devices.sort_by_key(|d| text(d, "devicePath"));
+        devices.sort_stable_by_key(|d| text(d, "devicePath"));
         for device in devices {
             wr!(
                 w,
@@ -1542,7 +1543,7 @@ fn tolerations_multiline(w: &mut Writer, initial_indent: &str, title: &str, tole
         return;
     }
     let mut sorted: Vec<&Value> = tolerations.iter().collect();
-    sorted.sort_by_key(|t| text(t, "key"));
+    sorted.sort_stable_by_key(|t| text(t, "key"));
     for (i, t) in sorted.into_iter().enumerate() {
         if i != 0 {
             wr!(w, 0, "{initial_indent}");
@@ -1579,7 +1580,7 @@ fn describe_topology_spread(w: &mut Writer, constraints: &[Value], space: &str) 
         return;
     }
     let mut sorted: Vec<&Value> = constraints.iter().collect();
-    sorted.sort_by_key(|c| text(c, "topologyKey"));
+    sorted.sort_stable_by_key(|c| text(c, "topologyKey"));
     wr!(w, 0, "{space}Topology Spread Constraints:\t");
     for (i, c) in sorted.into_iter().enumerate() {
         if i != 0 {
@@ -1938,7 +1939,7 @@ fn deployment_replica_sets(ctx: &Context, d: &Value) -> (Vec<Value>, Option<Valu
         .map(|rs| rs.to_json_value())
         .filter(|rs| controller_of(rs).is_some_and(|owner| text(owner, "uid") == uid))
         .collect();
-    sets.sort_by_key(|rs| {
+    sets.sort_stable_by_key(|rs| {
         (
             text(rs, "metadata.creationTimestamp")
                 .parse::<model::k8s_openapi::jiff::Timestamp>()
@@ -2715,7 +2716,7 @@ fn describe_ingress(w: &mut Writer, ing: &Value, events: Option<&[Value]>, ctx: 
         })
         .filter(|a| !a.is_empty())
         .collect();
-    addresses.sort();
+    addresses.sort_stable();
     addresses.dedup();
     wr!(w, 0, "Address:\t{}\n", addresses.join(","));
     let class = match at(ing, "spec.ingressClassName") {
@@ -3075,13 +3076,13 @@ fn describe_namespace(w: &mut Writer, ns: &Value, ctx: &Context) {
     if quotas.is_empty() {
         w.write(0, "No resource quota.\n");
     } else {
-        quotas.sort_by_key(|q| text(q, "metadata.name"));
+        quotas.sort_stable_by_key(|q| text(q, "metadata.name"));
         w.write(0, "Resource Quotas\n");
         for q in &quotas {
             wr!(w, 1, "Name:\t{}\n", text(q, "metadata.name"));
             let mut scopes = strings(q, "spec.scopes");
             if !scopes.is_empty() {
-                scopes.sort();
+                scopes.sort_stable();
                 wr!(w, 1, "Scopes:\t{}\n", scopes.join(", "));
                 for scope in &scopes {
                     if let Some(help) = quota_scope_help(scope) {
@@ -3127,7 +3128,7 @@ fn sorted_entries(map: &Value) -> Vec<(String, &Value)> {
         .as_object()
         .map(|m| m.iter().map(|(k, v)| (k.clone(), v)).collect())
         .unwrap_or_default();
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    entries.sort_stable_by(|a, b| a.0.cmp(&b.0));
     entries
 }
 
@@ -3156,7 +3157,7 @@ fn limit_range_rows(w: &mut Writer, lr: &Value, prefix: &str) {
             .iter()
             .flat_map(|f| sorted_entries(&limit[*f]).into_iter().map(|(k, _)| k))
             .collect();
-        names.sort();
+        names.sort_stable();
         names.dedup();
         for name in names {
             let cell = |field: &str| {
@@ -3197,7 +3198,7 @@ fn describe_resource_quota(w: &mut Writer, q: &Value) {
     name_namespace(w, q);
     let mut scopes = strings(q, "spec.scopes");
     if !scopes.is_empty() {
-        scopes.sort();
+        scopes.sort_stable();
         wr!(w, 0, "Scopes:\t{}\n", scopes.join(", "));
         for scope in &scopes {
             if let Some(help) = quota_scope_help(scope) {
@@ -3349,7 +3350,7 @@ fn describe_persistent_volume_claim(
             }
         }
     }
-    users.sort();
+    users.sort_stable();
     w.write(0, "Used By:\t");
     if users.is_empty() {
         w.line("<none>");
@@ -3959,7 +3960,7 @@ fn describe_role(w: &mut Writer, role: &Value) {
             go_list(&r.urls)
         )
     };
-    compacted.sort_by_key(key);
+    compacted.sort_stable_by_key(key);
     wr!(w, 0, "Name:\t{}\n", text(role, "metadata.name"));
     metadata_block(w, role);
     w.write(0, "PolicyRule:\n");
@@ -4033,7 +4034,7 @@ fn describe_node(w: &mut Writer, node: &Value, events: Option<&[Value]>, ctx: &C
             roles.push(v);
         }
     }
-    roles.sort();
+    roles.sort_stable();
     roles.dedup();
     wr!(w, 0, "Roles:\t{}\n", or_none(roles.join(",")));
     metadata_block(w, node);
@@ -4048,7 +4049,7 @@ fn describe_node(w: &mut Writer, node: &Value, events: Option<&[Value]>, ctx: &C
     if taints.is_empty() {
         w.line("<none>");
     } else {
-        taints.sort_by_key(|t| format!("{},{}", text(t, "effect"), text(t, "key")));
+        taints.sort_stable_by_key(|t| format!("{},{}", text(t, "effect"), text(t, "key")));
         for (i, t) in taints.iter().enumerate() {
             if i != 0 {
                 w.write(0, "\t");
@@ -4406,7 +4407,7 @@ fn unstructured(
     skip: &[&str],
 ) {
     let mut fields: Vec<&String> = content.keys().collect();
-    fields.sort();
+    fields.sort_stable();
     for field in fields {
         let path = format!("{prefix}.{field}");
         if skip.contains(&path.as_str()) {
@@ -4444,7 +4445,7 @@ fn go_value(v: &Value) -> String {
         ),
         Value::Object(map) => {
             let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
+            keys.sort_stable();
             format!(
                 "map[{}]",
                 keys.iter()

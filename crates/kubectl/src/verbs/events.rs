@@ -1,6 +1,7 @@
 //! `kubectl events`: the namespace's events, oldest first, `--for TYPE/NAME`, `--types`.
 
 use cluster::Cluster;
+use model::sort::SortSlice;
 
 use crate::flags::{self, boolean, value};
 use crate::{printers, table, Kubectl, Output};
@@ -61,7 +62,7 @@ pub(crate) fn events(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[Strin
             })
         })
         .collect();
-    events.sort_by_key(|(e, _)| cluster::events::last_seen(e));
+    events.sort_stable_by_key(|(e, _)| cluster::events::last_seen(e));
     if events.is_empty() {
         let message = if all {
             "No events found.\n".to_string()

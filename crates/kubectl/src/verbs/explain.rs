@@ -5,6 +5,7 @@
 //! JSON — the page is served brotli-compressed, which packs plain JSON tighter than a deflated
 //! blob — and parsed on the first explain.
 
+use model::sort::SortSlice;
 use std::cell::OnceCell;
 
 use serde_json::{Map, Value};
@@ -210,7 +211,7 @@ pub(crate) fn fields_at(
         }
         let mut fields = Vec::new();
         explainer.collect_fields(schema, &mut fields, 0);
-        fields.sort_by(|a, b| a.name.cmp(&b.name));
+        fields.sort_stable_by(|a, b| a.name.cmp(&b.name));
         fields.dedup_by(|a, b| a.name == b.name);
         (!fields.is_empty()).then_some(fields)
     })

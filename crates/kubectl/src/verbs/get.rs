@@ -1,6 +1,7 @@
 //! `kubectl get`: tables (with `-o wide`, `--show-labels`, `-L`, `-A`, `--no-headers`), and
 //! `-o yaml|json|name`.
 
+use model::sort::SortSlice;
 use std::rc::Rc;
 
 use cluster::Cluster;
@@ -99,7 +100,7 @@ fn sort_objects(objects: &mut [Rc<Object>], template: &Template) {
     };
     let mut keyed: Vec<(Option<serde_json::Value>, Rc<Object>)> =
         objects.iter().map(|o| (key(o), o.clone())).collect();
-    keyed.sort_by(|(a, _), (b, _)| match (a, b) {
+    keyed.sort_stable_by(|(a, _), (b, _)| match (a, b) {
         (Some(serde_json::Value::Number(x)), Some(serde_json::Value::Number(y))) => x
             .as_f64()
             .partial_cmp(&y.as_f64())

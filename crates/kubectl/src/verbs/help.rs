@@ -5,6 +5,7 @@
 use super::create::{Flag, FlagType, COMMON_FLAGS, CREATE_FILE_FLAGS};
 use super::generators::{self, GENERATORS, GROUPS};
 use crate::Output;
+use model::sort::SortSlice;
 
 /// One help page.
 struct Page<'a> {
@@ -57,7 +58,7 @@ fn render(page: &Page) -> String {
     if !page.options.is_empty() {
         out.push_str("Options:\n");
         let mut options = page.options.clone();
-        options.sort_by_key(|f| f.long);
+        options.sort_stable_by_key(|f| f.long);
         for flag in options {
             out.push_str(&format!("    {}:\n\t{}\n\n", flag.help_line(), flag.help));
         }
@@ -1152,7 +1153,7 @@ fn create_text(words: &[&str]) -> String {
         .map(|g| (g.path, g.summary))
         .chain(GROUPS.iter().map(|g| (g.name, g.summary)))
         .collect();
-    commands.sort_by_key(|(name, _)| *name);
+    commands.sort_stable_by_key(|(name, _)| *name);
     render(&Page {
         description: "Create resources from files or standard input, or with one of the generators below.\n\n Files may hold YAML or JSON, several objects each.",
         aliases: Vec::new(),
@@ -1579,7 +1580,7 @@ mod tests {
             "template",
         ])
         .collect();
-        candidates.sort_unstable();
+        candidates.sort_stable();
         candidates.dedup();
         for (command, flags) in EXACT_PAGES {
             for long in &candidates {

@@ -2,6 +2,7 @@
 
 use crate::flags::{self, boolean, value};
 use crate::{Kubectl, Output};
+use model::sort::SortSlice;
 
 /// `kubectl --help`: the commands the playground has, grouped as kubectl groups them, each
 /// summed up in our own words.
@@ -199,7 +200,7 @@ pub(crate) fn api_versions() -> Output {
                 .map(|v| model::registry::group_version(r.group, v))
         })
         .collect();
-    versions.sort();
+    versions.sort_stable();
     versions.dedup();
     Output::ok(versions.join("\n") + "\n")
 }

@@ -9,6 +9,7 @@
 
 use cluster::{Cluster, SimTime};
 use model::selector::Selector;
+use model::sort::SortSlice;
 use serde_json::Value;
 
 use crate::flags::{self, boolean, value};
@@ -411,7 +412,7 @@ pub(super) fn pod_for_name(
         })
         .collect();
     // Like kubectl: prefer running pods, then the oldest.
-    candidates.sort_by_key(|p| {
+    candidates.sort_stable_by_key(|p| {
         (
             p["status"]["phase"].as_str() != Some("Running"),
             p["metadata"]["creationTimestamp"]

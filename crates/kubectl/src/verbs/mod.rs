@@ -33,6 +33,7 @@ mod wait;
 pub mod watch;
 
 use cluster::Cluster;
+use model::sort::SortSlice;
 
 use crate::{Kubectl, Output, Workspace};
 
@@ -309,7 +310,7 @@ fn read_directory(
         .map(|f| (f, false))
         .chain(subdirectories.iter().map(|d| (d, true)))
         .collect();
-    entries.sort();
+    entries.sort_stable();
     for (entry, is_directory) in entries {
         let path = join_path(directory, entry);
         if is_directory {

@@ -1,6 +1,7 @@
 //! Verbs that change one field family of existing objects: patch, label, annotate, scale,
 //! set image.
 
+use model::sort::SortSlice;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -775,7 +776,7 @@ fn set_env(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]) -> Out
             .flatten()
             .map(|(k, _)| k.clone())
             .collect();
-        data_keys.sort();
+        data_keys.sort_stable();
         for key in data_keys {
             if !keys.is_empty() && !keys.contains(&key.as_str()) {
                 continue;

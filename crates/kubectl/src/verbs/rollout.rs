@@ -7,6 +7,7 @@
 //! waits on a real cluster. `undo` works as kubectl's does, on the client: it copies the pod
 //! template of the ReplicaSet of the wanted revision back into the Deployment.
 
+use model::sort::SortSlice;
 use std::rc::Rc;
 
 use cluster::{Cluster, PatchType, SimDuration};
@@ -343,7 +344,7 @@ fn replica_sets_of(cluster: &Cluster, deployment: &Object) -> Vec<(i64, Rc<Objec
             (revision, rs)
         })
         .collect();
-    sets.sort_by_key(|(revision, _)| *revision);
+    sets.sort_stable_by_key(|(revision, _)| *revision);
     sets
 }
 
@@ -502,7 +503,7 @@ fn controller_revisions_of(cluster: &Cluster, owner: &Object) -> Vec<(i64, Rc<Ob
         })
         .map(|r| (r.to_json_value()["revision"].as_i64().unwrap_or(0), r))
         .collect();
-    revisions.sort_by_key(|(revision, _)| *revision);
+    revisions.sort_stable_by_key(|(revision, _)| *revision);
     revisions
 }
 

@@ -5,6 +5,7 @@
 use cluster::metrics::PodMetrics;
 use cluster::Cluster;
 use model::selector::Selector;
+use model::sort::SortSlice;
 
 use crate::flags::{self, boolean, value};
 use crate::{Kubectl, Output};
@@ -192,7 +193,7 @@ fn top_pod(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]) -> Out
             open_in_editor: None,
         };
     }
-    chosen.sort_by(|a, b| match sort {
+    chosen.sort_stable_by(|a, b| match sort {
         Some("cpu") => b.total().0.cmp(&a.total().0),
         Some(_) => b.total().1.cmp(&a.total().1),
         None if all && a.namespace != b.namespace => a.namespace.cmp(&b.namespace),
@@ -215,9 +216,9 @@ fn top_pod(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]) -> Out
         if containers {
             let mut list = pod.containers.clone();
             match sort {
-                Some("cpu") => list.sort_by_key(|c| std::cmp::Reverse(c.cpu_millicores)),
-                Some(_) => list.sort_by_key(|c| std::cmp::Reverse(c.memory_bytes)),
-                None => list.sort_by(|a, b| a.name.cmp(&b.name)),
+                Some("cpu") => list.sort_stable_by_key(|c| std::cmp::Reverse(c.cpu_millicores)),
+                Some(_) => list.sort_stable_by_key(|c| std::cmp::Reverse(c.memory_bytes)),
+                None => list.sort_stable_by(|a, b| a.name.cmp(&b.name)),
             }
             for c in list {
                 let mut row = Vec::new();
@@ -313,7 +314,7 @@ fn top_node(cluster: &mut Cluster, args: &[String]) -> Output {
     if metrics.is_empty() {
         return Output::error("error: metrics not available yet");
     }
-    metrics.sort_by(|a, b| match sort {
+    metrics.sort_stable_by(|a, b| match sort {
         Some("cpu") => b.cpu_millicores.cmp(&a.cpu_millicores),
         Some(_) => b.memory_bytes.cmp(&a.memory_bytes),
         None => a.name.cmp(&b.name),

@@ -1,6 +1,7 @@
 //! Finding a Deployment's ReplicaSets (adopting orphans that match), creating the new one with
 //! the next revision, scaling events, proportional scaling and revision-history cleanup.
 
+use model::sort::SortSlice;
 use std::collections::BTreeMap;
 
 use model::k8s_openapi::api::apps::v1::{ReplicaSet, ReplicaSetSpec};
@@ -40,7 +41,7 @@ pub(super) fn adopt_and_classify(rollout: &mut Rollout<'_>) {
             _ => {}
         }
     }
-    owned.sort_by(|a, b| {
+    owned.sort_stable_by(|a, b| {
         a.metadata
             .creation_timestamp
             .cmp(&b.metadata.creation_timestamp)
@@ -257,7 +258,7 @@ pub(super) fn scale(rollout: &mut Rollout<'_>) {
     }
     // Larger sets first (newer first among equals) take the rounding leftovers.
     let mut order = active.clone();
-    order.sort_by_key(|entry| std::cmp::Reverse(entry.1));
+    order.sort_stable_by_key(|entry| std::cmp::Reverse(entry.1));
     let mut added = 0;
     let mut sizes: Vec<(String, i32)> = Vec::new();
     for (name, replicas) in &order {
@@ -293,7 +294,7 @@ pub(super) fn cleanup(rollout: &mut Rollout<'_>) {
     if cleanable.len() <= limit {
         return;
     }
-    cleanable.sort_by_key(|rs| util::revision_of(rs.metadata.annotations.as_ref()));
+    cleanable.sort_stable_by_key(|rs| util::revision_of(rs.metadata.annotations.as_ref()));
     let doomed: Vec<ReplicaSet> = cleanable[..cleanable.len() - limit]
         .iter()
         .map(|rs| (*rs).clone())
