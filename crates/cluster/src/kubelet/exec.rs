@@ -254,6 +254,19 @@ impl Cluster {
         };
         let mut machine = ShellMachine::new(&script, state);
         let progress = machine.run_until(SimTime(now.0 + EXEC_LIMIT_MILLIS));
+        // The pods that answered the command's requests (`wget -qO- http://web`) served them: they
+        // count toward those pods' CPU use and the page draws them, as a container's own
+        // requests do. The command saw the network as it was when it started.
+        let served = machine
+            .state
+            .network
+            .network
+            .as_ref()
+            .map(|network| network.take_served())
+            .unwrap_or_default();
+        for pod in served {
+            self.record_served_request(&pod, now);
+        }
         let output: String = machine
             .output
             .iter()
