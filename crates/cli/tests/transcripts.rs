@@ -18,6 +18,7 @@ fn golden_transcripts_match_a_fresh_run() {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "txt"))
         .collect();
+    #[allow(clippy::disallowed_methods)] // native only: not in the page
     transcripts.sort();
     assert!(
         transcripts.len() >= 4,

@@ -47,6 +47,7 @@ impl<T> SortSlice<T> for [T] {
 }
 
 /// The positions `0..len` in sorted order: the one place the standard sort is instantiated.
+#[allow(clippy::disallowed_methods)]
 fn sorted_positions(len: usize, compare: &mut dyn FnMut(usize, usize) -> Ordering) -> Vec<usize> {
     let mut positions: Vec<usize> = (0..len).collect();
     positions.sort_by(|a, b| compare(*a, *b));
@@ -75,6 +76,7 @@ fn apply_order<T>(elements: &mut [T], order: &[usize]) {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)] // compared against the standard sort
 mod tests {
     use super::*;
 

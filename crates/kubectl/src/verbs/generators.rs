@@ -1825,7 +1825,7 @@ mod tests {
         for generator in GENERATORS {
             let names: Vec<&str> = generator.flags.iter().map(|f| f.long).collect();
             let mut sorted = names.clone();
-            sorted.sort_unstable();
+            model::sort::SortSlice::sort_stable(sorted.as_mut_slice());
             assert_eq!(names, sorted, "{}", generator.path);
         }
     }
