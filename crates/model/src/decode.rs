@@ -23,6 +23,9 @@ pub const MAX_MANIFEST_BYTES: usize = 3 * 1024 * 1024;
 /// Deeper than this is refused: no real manifest nests anywhere near it.
 pub const MAX_NESTING_DEPTH: usize = 100;
 
+/// Unknown fields up to this many are each located in the text to list them in written order.
+const MAX_LOCATED_UNKNOWN_FIELDS: usize = 64;
+
 /// What went wrong while decoding, which decides how kubectl words it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DecodeErrorKind {
@@ -390,13 +393,30 @@ fn decode_document(
             )))
         }
     };
-    // Reported in the order they are written (the JSON value's maps are sorted by key).
-    let mut unknown_fields: Vec<(Position, Vec<String>)> = unknown
-        .into_paths()
-        .into_iter()
-        .map(|segments| (locate_path(document, &segments), segments))
-        .collect();
-    unknown_fields.sort_stable_by_key(|(position, _)| *position);
+    // Reported in the order they are written (the JSON value's maps are sorted by key). Each is
+    // found by scanning the text, so past MAX_LOCATED_UNKNOWN_FIELDS (hostile input) they keep
+    // the decoder's order and only the first is located.
+    let paths = unknown.into_paths();
+    let unknown_fields: Vec<(Position, Vec<String>)> = if paths.len() <= MAX_LOCATED_UNKNOWN_FIELDS
+    {
+        let mut located: Vec<(Position, Vec<String>)> = paths
+            .into_iter()
+            .map(|segments| (locate_path(document, &segments), segments))
+            .collect();
+        located.sort_stable_by_key(|(position, _)| *position);
+        located
+    } else {
+        paths
+            .into_iter()
+            .enumerate()
+            .map(|(i, segments)| {
+                (
+                    (i == 0).then(|| locate_path(document, &segments)).flatten(),
+                    segments,
+                )
+            })
+            .collect()
+    };
     if let Some((position, _)) = unknown_fields.first() {
         let listed: Vec<String> = unknown_fields
             .iter()

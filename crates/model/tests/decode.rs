@@ -288,3 +288,21 @@ fn yaml_merge_keys_are_applied_as_kubectl_does() {
         Some("port")
     );
 }
+
+#[test]
+fn thousands_of_unknown_fields_are_reported_without_scanning_the_text_for_each() {
+    let mut text = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: many\n");
+    for i in 0..20_000 {
+        text.push_str(&format!("field{i}: {i}\n"));
+    }
+    let error = decode_documents(&text).unwrap_err();
+    assert_eq!(error.kind, DecodeErrorKind::StrictDecoding);
+    assert!(
+        error
+            .message
+            .starts_with("strict decoding error: unknown field \"field0\""),
+        "{}",
+        &error.message[..80]
+    );
+    assert_eq!(error.line, Some(5));
+}
