@@ -114,3 +114,69 @@ test('fault menus fail, cordon and drain nodes, crash and delete pods, add nodes
     await close();
   }
 });
+
+const DEPLOYMENT = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 6
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+`;
+
+/** The pods drawn inside a node's box, with their STATUS. */
+async function podsInNode(page, node) {
+  const frame = await page.locator(`[data-testid=graph] [data-node="${node}"] .node-frame`).boundingBox();
+  const pods = await page.locator('[data-testid=graph] [data-pod]').evaluateAll((els) =>
+    els.map((e) => {
+      const r = e.getBoundingClientRect();
+      return { pod: e.getAttribute('data-pod'), phase: e.getAttribute('data-phase'), x: r.x + r.width / 2, y: r.y + r.height / 2 };
+    }));
+  return pods.filter((p) => p.x >= frame.x && p.x <= frame.x + frame.width && p.y >= frame.y && p.y <= frame.y + frame.height);
+}
+
+test('a failed node\'s pods are evicted and move to the other nodes', { timeout: TEST_TIMEOUT * 2 }, async (t) => {
+  const { page, pageErrors, close } = await openApp(t);
+  try {
+    const graph = page.locator('[data-testid=graph]');
+    await replaceEditorText(page, DEPLOYMENT);
+    await page.locator('[data-testid=apply]').click();
+    await page.waitForFunction(() =>
+      document.querySelectorAll('[data-testid=graph] [data-pod^="default/web-"][data-phase=Running]').length === 6);
+    const before = (await podsInNode(page, 'node-3')).filter((p) => p.pod.startsWith('default/web-'));
+    assert.ok(before.length > 0, 'node-3 runs some of the pods');
+
+    await graph.locator('[data-node="node-3"] .node-frame').click({ button: 'right' });
+    await page.locator('[data-testid=fault-menu] [data-action=fail-node]').click();
+    await waitForText(page, '[data-testid=terminal-output]', [/\$ cluster fail-node node-3/]);
+    await page.locator('[data-testid=pause]').click();
+    // Fast-forward: NotReady after the grace period, eviction after the 300 s tolerations,
+    // replacements Running on the other nodes.
+    await page.locator('[data-testid=fast-forward]').click();
+    await waitForText(page, '[data-testid=notice]', [/the cluster has settled/]);
+    await graph.locator('[data-node="node-3"].not-ready').waitFor();
+    const running = await page.locator('[data-testid=graph] [data-pod^="default/web-"][data-phase=Running]').evaluateAll(
+      (els) => els.map((e) => e.getAttribute('data-pod')));
+    assert.equal(running.length, 6, running.join(', '));
+    // (kube-proxy, a DaemonSet pod, tolerates the unreachable node and stays, READY 0/1 but
+    // STATUS Running, as on a real cluster.)
+    const stillOnNode3 = (await podsInNode(page, 'node-3'))
+      .filter((p) => p.pod.startsWith('default/web-') && p.phase === 'Running');
+    assert.deepEqual(stillOnNode3, [], 'none of web runs on the failed node');
+    for (const gone of before) {
+      assert.ok(!running.includes(gone.pod), `${gone.pod} was replaced`);
+    }
+    await page.screenshot({ path: path.join(OUTPUT, 'node-failed-pods-moved.png') });
+    assertNoPageErrors(pageErrors);
+  } finally {
+    await close();
+  }
+});

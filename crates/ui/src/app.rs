@@ -148,9 +148,11 @@ pub fn app() -> Html {
         s.session.react_instantly = false;
     });
     let on_step = with_state(|s| {
-        engine::step_to_next_change(&mut s.session);
-        s.follow_streams();
+        let _ = s.perform(crate::journal::Input::Step);
+        s.clock_moved();
     });
+    let on_fast_forward = with_state(PageState::fast_forward);
+    let on_new_cluster = with_state(PageState::new_cluster);
     let on_apply_click = {
         let apply = apply.clone();
         Callback::from(move |_: MouseEvent| apply.emit(()))
@@ -158,7 +160,7 @@ pub fn app() -> Html {
     let on_delete_click = with_state(PageState::delete_editor_objects);
     let on_share = with_state(|s| {
         let text = s.current_text();
-        match share::encode_fragment(&text, s.session.cluster.seed()) {
+        match share::encode_fragment(&text, &s.journal_now()) {
             Ok(fragment) => {
                 replace_address_fragment(Some(&fragment));
                 s.share_link = Some(format!("{}#{fragment}", page_address()));
@@ -234,8 +236,7 @@ pub fn app() -> Html {
         let Some(selection) = s.selection.clone() else {
             return;
         };
-        let result = engine::delete_selection(&mut s.session, &selection);
-        s.show_result(result);
+        s.delete_selection(&selection);
     });
     let on_select = {
         let state = state.clone();
@@ -325,10 +326,7 @@ pub fn app() -> Html {
                     input.set_value("");
                     let trimmed = line.trim().to_string();
                     if trimmed == "clear" {
-                        s.terminal.clear();
-                        s.history.push(trimmed);
-                        s.history_position = s.history.len();
-                        crate::storage::save_history(&s.history);
+                        s.clear_terminal();
                     } else if !trimmed.is_empty() {
                         s.run_line(&trimmed);
                     } else {
@@ -365,14 +363,11 @@ pub fn app() -> Html {
                         }
                     }
                 }
-                "c" | "C" if event.ctrl_key() => {
-                    let text = engine::interrupt(&mut s.session);
-                    if !text.is_empty() {
-                        event.prevent_default();
-                        s.terminal.push_str(&text);
-                        drop(s);
-                        rerender.emit(());
-                    }
+                // Ctrl+C ends an open stream (and is journaled); with none open, it copies.
+                "c" | "C" if event.ctrl_key() && s.interrupt() => {
+                    event.prevent_default();
+                    drop(s);
+                    rerender.emit(());
                 }
                 "ArrowUp" if s.history_position > 0 => {
                     event.prevent_default();
@@ -574,6 +569,8 @@ pub fn app() -> Html {
                         <button data-testid="play" onclick={on_play} title="Run simulated time">{ text(Label::Play) }</button>
                     }
                     <button data-testid="step" onclick={on_step} title="Advance to the next change in the cluster (at most 10 simulated seconds)">{ text(Label::Step) }</button>
+                    <button class="secondary" data-testid="fast-forward" onclick={on_fast_forward}
+                        title="Advance until nothing in the cluster changes for a simulated minute (at most 30 minutes)">{ text(Label::FastForward) }</button>
                     <label class="speed">
                         { text(Label::Speed) }{ " " }
                         <select data-testid="speed" onchange={on_speed} aria-label={text(Label::Speed)}>
@@ -584,6 +581,8 @@ pub fn app() -> Html {
                     </label>
                 </span>
                 <span class="spacer"></span>
+                <button class="secondary" data-testid="new-cluster" onclick={on_new_cluster}
+                    title="Start a fresh cluster (same seed); the editor text is kept">{ text(Label::NewCluster) }</button>
                 <button class="language" data-testid="language" onclick={on_language}
                     aria-label="language / 언어">{ text(Label::LanguageToggle) }</button>
                 <button class="theme" data-testid="theme" onclick={on_theme} aria-pressed={(s.theme == "dark").to_string()}

@@ -358,13 +358,23 @@ pub fn object_yaml(session: &mut Session, selection: &Selection) -> Option<Strin
 /// Deletes the selected object as `kubectl delete KIND NAME -n NS` would; returns what kubectl
 /// printed.
 pub fn delete_selection(session: &mut Session, selection: &Selection) -> ApplyResult {
-    let line = format!(
+    let line = delete_selection_line(selection);
+    run_page_request(session, &line)
+}
+
+/// The line `delete_selection` runs for `selection` (journaled as the page's own request).
+pub fn delete_selection_line(selection: &Selection) -> String {
+    format!(
         "kubectl delete {} {}{}",
         selection.resource_argument(),
         selection.name,
         selection.namespace_flag()
-    );
-    let output = session.run_line(&line, &NoFiles);
+    )
+}
+
+/// A request the page makes on its own (not typed): an open terminal stream stays open.
+pub fn run_page_request(session: &mut Session, line: &str) -> ApplyResult {
+    let output = session.run_line(line, &NoFiles);
     ApplyResult {
         output: output.stdout,
         errors: stderr_errors(&output.stderr),
@@ -455,6 +465,69 @@ pub fn step_to_next_change(session: &mut Session) -> u64 {
     let millis = target.0.saturating_sub(now.0);
     session.cluster.advance(cluster::SimDuration(millis));
     millis
+}
+
+/// "Fast-forward until settled": the cluster is settled once no object but Leases and Events
+/// (the node heartbeats and the event stream) has changed for this long in simulated time.
+pub const SETTLE_QUIET_MILLIS: u64 = 60_000;
+/// The most a fast-forward advances (a pod in CrashLoopBackOff never settles for long).
+pub const SETTLE_LIMIT_MILLIS: u64 = 30 * 60_000;
+
+/// Controllers whose timers come round for ever: they do not keep a cluster from settling.
+const PERIODIC_CONTROLLERS: [&str; 2] = ["cronjob", "horizontalpodautoscaler"];
+
+/// How a fast-forward ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FastForward {
+    /// Simulated milliseconds advanced.
+    pub advanced_millis: u64,
+    /// Whether the cluster settled ([`SETTLE_QUIET_MILLIS`] without a change) before
+    /// [`SETTLE_LIMIT_MILLIS`].
+    pub settled: bool,
+}
+
+/// The fast-forward button: steps from one due moment to the next (as Step does) until the
+/// cluster has been quiet for [`SETTLE_QUIET_MILLIS`] with no one-off controller timer pending
+/// (a failed node's pods are evicted and replaced first), or [`SETTLE_LIMIT_MILLIS`] have
+/// passed.
+pub fn fast_forward_until_settled(session: &mut Session) -> FastForward {
+    let start = session.cluster.now().0;
+    let mut last_change = start;
+    let mut seen = session.cluster.resource_version();
+    loop {
+        step_to_next_change(session);
+        let now = session.cluster.now().0;
+        let changed = session
+            .cluster
+            .watch_since(seen)
+            .any(|event| !matches!(event.object.kind(), "Lease" | "Event"));
+        seen = session.cluster.resource_version();
+        if changed {
+            last_change = now;
+        }
+        // A one-off controller timer (a failed node's grace period, its pods' eviction, a
+        // retry) means something is still to happen; a CronJob's schedule or an autoscaler's
+        // sync come round for ever and do not count.
+        let timer_pending = session
+            .cluster
+            .controller_timers()
+            .iter()
+            .any(|(controller, at)| {
+                !PERIODIC_CONTROLLERS.contains(controller) && at.0 <= start + SETTLE_LIMIT_MILLIS
+            });
+        if now - last_change >= SETTLE_QUIET_MILLIS && !timer_pending {
+            return FastForward {
+                advanced_millis: now - start,
+                settled: true,
+            };
+        }
+        if now - start >= SETTLE_LIMIT_MILLIS {
+            return FastForward {
+                advanced_millis: now - start,
+                settled: false,
+            };
+        }
+    }
 }
 
 /// The simulated clock as the page shows it (`00:03:02`).
@@ -950,6 +1023,89 @@ mod tests {
         assert_eq!(
             run_terminal_line(&mut whole, "kubectl get pod nginx -o yaml"),
             run_terminal_line(&mut session, "kubectl get pod nginx -o yaml")
+        );
+    }
+
+    #[test]
+    fn fast_forward_stops_once_the_rollout_is_done_and_the_cluster_quiet() {
+        let mut session = Session::new(1);
+        // Paused: the Deployment waits for time to pass.
+        session.react_instantly = false;
+        let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n";
+        assert!(apply_text(&mut session, deployment).errors.is_empty());
+        let result = fast_forward_until_settled(&mut session);
+        assert!(result.settled, "{result:?}");
+        // The pods start within seconds; then a quiet minute (node heartbeats do not count).
+        assert!(
+            result.advanced_millis >= SETTLE_QUIET_MILLIS
+                && result.advanced_millis < SETTLE_QUIET_MILLIS + 20_000,
+            "{result:?}"
+        );
+        let pods = run_terminal_line(&mut session, "kubectl get deployment web");
+        assert!(pods.contains("3/3"), "{pods}");
+        // Settled already: the next fast-forward is the quiet minute alone.
+        let again = fast_forward_until_settled(&mut session);
+        assert!(
+            again.settled && again.advanced_millis <= SETTLE_QUIET_MILLIS + 10_000,
+            "{again:?}"
+        );
+    }
+
+    #[test]
+    fn fast_forward_settles_between_crash_loop_restarts() {
+        let mut session = Session::new(1);
+        let crashing = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: crash\nspec:\n  restartPolicy: Always\n  containers:\n  - name: c\n    image: busybox:1.36\n    command: [sh, -c, 'sleep 1; exit 1']\n";
+        assert!(apply_text(&mut session, crashing).errors.is_empty());
+        // Restarts back off to five minutes apart: quiet minutes come between them.
+        let result = fast_forward_until_settled(&mut session);
+        assert!(result.settled, "{result:?}");
+        assert!(result.advanced_millis <= SETTLE_LIMIT_MILLIS, "{result:?}");
+        let pod = run_terminal_line(&mut session, "kubectl get pod crash");
+        assert!(
+            pod.contains("CrashLoopBackOff") || pod.contains("Error"),
+            "{pod}"
+        );
+    }
+
+    #[test]
+    fn fast_forward_waits_for_a_failed_nodes_pods_to_be_evicted_and_replaced() {
+        let mut session = Session::new(1);
+        let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 6\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n";
+        assert!(apply_text(&mut session, deployment).errors.is_empty());
+        assert!(fast_forward_until_settled(&mut session).settled);
+        let on_node_3 = |session: &mut Session| {
+            run_terminal_line(session, "kubectl get pods -o wide")
+                .lines()
+                .filter(|l| l.contains(" node-3 ") && l.contains("Running"))
+                .count()
+        };
+        assert!(on_node_3(&mut session) > 0);
+        run_terminal_line(&mut session, "cluster fail-node node-3");
+        let result = fast_forward_until_settled(&mut session);
+        // NotReady after the 40 s grace period, eviction 300 s later (the default
+        // tolerations), then the replacements start elsewhere and a quiet minute passes.
+        assert!(result.settled, "{result:?}");
+        assert!(result.advanced_millis > 340_000, "{result:?}");
+        let pods = run_terminal_line(&mut session, "kubectl get deployment web");
+        assert!(pods.contains("6/6"), "{pods}");
+        assert_eq!(
+            on_node_3(&mut session),
+            0,
+            "{}",
+            run_terminal_line(&mut session, "kubectl get pods -o wide")
+        );
+    }
+
+    #[test]
+    fn fast_forward_gives_up_on_a_cluster_that_keeps_changing() {
+        let mut session = Session::new(1);
+        let cron = "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: tick\nspec:\n  schedule: \"* * * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: Never\n          containers:\n          - name: c\n            image: busybox:1.36\n            command: [sh, -c, 'sleep 20']\n";
+        assert!(apply_text(&mut session, cron).errors.is_empty());
+        let result = fast_forward_until_settled(&mut session);
+        assert!(!result.settled, "{result:?}");
+        assert!(
+            (SETTLE_LIMIT_MILLIS..SETTLE_LIMIT_MILLIS + 10_000).contains(&result.advanced_millis),
+            "{result:?}"
         );
     }
 

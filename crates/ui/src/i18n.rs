@@ -63,12 +63,17 @@ pub enum Label {
     ZoomReset,
     Theme,
     Export,
+    NewCluster,
+    FastForward,
 }
 
 /// What the page just did, told in the notice bar in the page's language.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notice {
-    SharedLinkOpened { seed: u64 },
+    SharedLinkOpened { seed: u64, inputs: usize },
+    ClusterRestored { inputs: usize },
+    NewCluster { seed: u64 },
+    FastForwarded { seconds: u64, settled: bool },
     ShareLinkMade { characters: usize, seed: u64 },
     PreviousTextRestored,
     EditLoaded { title: String },
@@ -78,11 +83,41 @@ pub enum Notice {
 impl Language {
     pub fn notice(self, notice: &Notice) -> String {
         match (self, notice) {
-            (Language::English, Notice::SharedLinkOpened { seed }) => format!(
+            (Language::English, Notice::SharedLinkOpened { seed, inputs: 0 }) => format!(
                 "Opened a shared link (seed {seed}): its manifests are in the editor, nothing applied yet."
             ),
-            (Language::Korean, Notice::SharedLinkOpened { seed }) => format!(
+            (Language::Korean, Notice::SharedLinkOpened { seed, inputs: 0 }) => format!(
                 "공유 링크를 열었습니다 (시드 {seed}): 매니페스트가 편집기에 있으며 아직 적용되지 않았습니다."
+            ),
+            (Language::English, Notice::SharedLinkOpened { seed, inputs }) => format!(
+                "Opened a shared link (seed {seed}): its manifests are in the editor and its cluster is rebuilt ({inputs} inputs replayed)."
+            ),
+            (Language::Korean, Notice::SharedLinkOpened { seed, inputs }) => format!(
+                "공유 링크를 열었습니다 (시드 {seed}): 매니페스트가 편집기에 있고 클러스터를 다시 만들었습니다 (입력 {inputs}개 재생)."
+            ),
+            (Language::English, Notice::ClusterRestored { inputs }) => format!(
+                "Your cluster is back as you left it ({inputs} inputs replayed)."
+            ),
+            (Language::Korean, Notice::ClusterRestored { inputs }) => format!(
+                "클러스터를 떠날 때 그대로 되살렸습니다 (입력 {inputs}개 재생)."
+            ),
+            (Language::English, Notice::NewCluster { seed }) => format!(
+                "A new cluster (seed {seed}); your editor text and terminal history are kept."
+            ),
+            (Language::Korean, Notice::NewCluster { seed }) => format!(
+                "새 클러스터입니다 (시드 {seed}). 편집기 텍스트와 터미널 기록은 그대로입니다."
+            ),
+            (Language::English, Notice::FastForwarded { seconds, settled: true }) => format!(
+                "Fast-forwarded {seconds} s: the cluster has settled (nothing changed for a minute)."
+            ),
+            (Language::Korean, Notice::FastForwarded { seconds, settled: true }) => format!(
+                "{seconds}초 빨리 감았습니다: 클러스터가 안정되었습니다 (1분 동안 변화 없음)."
+            ),
+            (Language::English, Notice::FastForwarded { seconds, settled: false }) => format!(
+                "Fast-forwarded {seconds} s: the cluster is still changing (stopped after 30 minutes)."
+            ),
+            (Language::Korean, Notice::FastForwarded { seconds, settled: false }) => format!(
+                "{seconds}초 빨리 감았습니다: 클러스터가 아직 바뀌고 있습니다 (30분 후 멈춤)."
             ),
             (Language::English, Notice::ShareLinkMade { characters, seed }) => format!(
                 "Share link made ({characters} characters): it opens these manifests with seed {seed}."
@@ -218,6 +253,8 @@ impl Language {
             Label::ZoomReset => ("Reset view", "보기 초기화"),
             Label::Theme => ("Dark / light", "다크 / 라이트"),
             Label::Export => ("Export for a real cluster", "실제 클러스터용 내보내기"),
+            Label::NewCluster => ("New cluster", "새 클러스터"),
+            Label::FastForward => ("Fast-forward until settled", "안정될 때까지 빨리 감기"),
         };
         match self {
             Language::English => english,
@@ -239,7 +276,7 @@ mod tests {
         assert_eq!(Language::from_code("ko-KR"), Language::Korean);
         assert_eq!(Language::from_code("en-US"), Language::English);
         assert_eq!(Language::from_code(""), Language::English);
-        let opened = Notice::SharedLinkOpened { seed: 7 };
+        let opened = Notice::SharedLinkOpened { seed: 7, inputs: 0 };
         assert!(Language::English.notice(&opened).contains("seed 7"));
         assert!(Language::Korean.notice(&opened).contains("시드 7"));
         assert_eq!(

@@ -5,13 +5,15 @@
 //!   time controls (play/pause, step, speed), in English or Korean.
 //! - [`graph`] / [`graph_view`]: the graph's model and layout maths (DOM-free) and its SVG /
 //!   canvas rendering.
-//! - [`share`]: share links (compressed editor text + seed in the URL fragment, size-capped).
+//! - [`journal`]: every input the cluster saw, with its simulated instant: autosaved and in
+//!   share links, replayed on a fresh cluster to rebuild the same state (DOM-free).
+//! - [`share`]: share links (compressed editor text + journal in the URL fragment, size-capped).
 //! - [`i18n`]: the page's own labels in English and Korean.
 //! - `page_state`: what the page keeps between renders and how a load starts it;
 //!   [`address`]: the address bar's fragment.
 //! - [`editor`]: the CodeMirror 6 editor behind `window.kubeplayEditor` (web/editor.js, bundled
 //!   by esbuild in Trunk's pre-build hook), with a plain textarea if the bundle is missing.
-//! - [`storage`]: autosave of the editor text and terminal history (localStorage).
+//! - [`storage`]: autosave of the editor text, terminal history and journal (localStorage).
 //! - [`engine`]: the page's bridge to the engine — applying editor text, listing objects, running
 //!   terminal lines — plain Rust with no DOM, so it is tested natively and in the browser alike.
 //!
@@ -32,6 +34,7 @@ pub mod frame_bench;
 pub mod graph;
 pub mod graph_view;
 pub mod i18n;
+pub mod journal;
 pub mod page_state;
 pub mod share;
 pub mod storage;

@@ -10,6 +10,7 @@ use crate::editor::EditorHandle;
 use crate::engine::{self, EditorError, InspectorTab, Selection};
 use crate::graph::{self, GraphModel};
 use crate::i18n::{Language, Notice};
+use crate::journal::{self, Input, Journal, Performed};
 use crate::share;
 use crate::traffic;
 
@@ -17,6 +18,8 @@ use crate::traffic;
 /// event handlers, and a forced update triggers the re-render.
 pub(crate) struct PageState {
     pub(crate) session: Session,
+    /// Every input the cluster saw since it started (autosaved; share links carry it).
+    pub(crate) journal: Journal,
     pub(crate) editor_text: String,
     pub(crate) editor: Option<EditorHandle>,
     pub(crate) errors: Vec<EditorError>,
@@ -113,16 +116,105 @@ impl PageState {
         self.apply_output = result.output;
     }
 
+    /// Journals `input` (autosaved at once) and runs it, as a replay will.
+    pub(crate) fn perform(&mut self, input: Input) -> Performed {
+        self.journal.record(&self.session, input.clone());
+        crate::storage::save_journal(&self.journal.encode());
+        journal::perform(&mut self.session, &input, &mut self.terminal)
+    }
+
+    /// Notes how far the simulated clock has run (a reload replays up to here).
+    pub(crate) fn clock_moved(&mut self) {
+        let now = self.session.cluster.now().0;
+        if now > self.journal.until_millis {
+            self.journal.until_millis = now;
+            crate::storage::save_clock(now);
+        }
+    }
+
+    /// The journal as of now (what a share link carries).
+    pub(crate) fn journal_now(&self) -> Journal {
+        let mut journal = self.journal.clone();
+        journal.until_millis = journal.until_millis.max(self.session.cluster.now().0);
+        journal
+    }
+
+    fn show_performed(&mut self, performed: Performed) {
+        if let Performed::Result(result) = performed {
+            self.show_result(result);
+        }
+    }
+
     pub(crate) fn apply(&mut self) {
         let text = self.current_text();
-        let result = engine::apply_text(&mut self.session, &text);
-        self.show_result(result);
+        let performed = self.perform(Input::Apply(text));
+        self.show_performed(performed);
     }
 
     pub(crate) fn delete_editor_objects(&mut self) {
         let text = self.current_text();
-        let result = engine::delete_text(&mut self.session, &text);
-        self.show_result(result);
+        let performed = self.perform(Input::Delete(text));
+        self.show_performed(performed);
+    }
+
+    /// The inspector's Delete: the page's own request (an open terminal stream stays open).
+    pub(crate) fn delete_selection(&mut self, selection: &engine::Selection) {
+        let line = engine::delete_selection_line(selection);
+        let performed = self.perform(Input::Request(line));
+        self.show_performed(performed);
+    }
+
+    /// Ctrl+C in the terminal: ends an open stream (journaled only when one was open).
+    pub(crate) fn interrupt(&mut self) -> bool {
+        let mut text = String::new();
+        let _ = journal::perform(&mut self.session, &Input::Interrupt, &mut text);
+        if text.is_empty() {
+            return false;
+        }
+        self.journal.record(&self.session, Input::Interrupt);
+        crate::storage::save_journal(&self.journal.encode());
+        self.terminal.push_str(&text);
+        true
+    }
+
+    /// `clear` in the terminal.
+    pub(crate) fn clear_terminal(&mut self) {
+        let _ = self.perform(Input::Clear);
+        self.history.push("clear".to_string());
+        self.history_position = self.history.len();
+        crate::storage::save_history(&self.history);
+    }
+
+    /// "New cluster": a fresh cluster of the same seed and an empty journal; the editor's text
+    /// and the terminal history stay.
+    pub(crate) fn new_cluster(&mut self) {
+        let seed = self.session.cluster.seed();
+        self.session = Session::new(seed);
+        self.journal = Journal::new(seed);
+        crate::storage::save_journal(&self.journal.encode());
+        crate::storage::save_clock(0);
+        self.terminal.clear();
+        self.playing = true;
+        self.graph_version = u64::MAX;
+        self.graph_reader = graph::GraphReader::default();
+        self.selection = None;
+        self.events_cache = None;
+        self.inspector_cache = None;
+        self.served_cursor = traffic::ServedCursor::default();
+        self.flashes = Rc::new(Vec::new());
+        self.exec_result = None;
+        self.notice = Some(Notice::NewCluster { seed });
+    }
+
+    /// "Fast-forward until settled".
+    pub(crate) fn fast_forward(&mut self) {
+        let result = engine::fast_forward_until_settled(&mut self.session);
+        self.follow_streams();
+        self.clock_moved();
+        self.notice = Some(Notice::FastForwarded {
+            seconds: result.advanced_millis / 1000,
+            settled: result.settled,
+        });
     }
 
     /// Re-reads the graph's model and the object list when the cluster changed since the last
@@ -216,6 +308,7 @@ impl PageState {
     pub(crate) fn advance(&mut self, millis: u64) {
         self.session.cluster.advance(cluster::SimDuration(millis));
         self.follow_streams();
+        self.clock_moved();
         self.record_traffic(None, true, 0);
     }
 
@@ -224,9 +317,15 @@ impl PageState {
     pub(crate) fn run_line(&mut self, line: &str) -> String {
         self.refresh_graph();
         let target = traffic::line_target(&self.graph, line);
-        let (text, code, buffer) = engine::run_terminal_line_full(&mut self.session, line);
+        let Performed::Line {
+            text,
+            exit_code: code,
+            editor_buffer: buffer,
+        } = self.perform(Input::Line(line.to_string()))
+        else {
+            return String::new();
+        };
         let failures = traffic::burst_failures(text.split_once('\n').map_or("", |(_, o)| o));
-        self.terminal.push_str(&text);
         // `kubectl edit`: the object opens in the editor; Apply sends it back.
         if let Some(buffer) = buffer {
             self.replace_editor_text(buffer);
@@ -319,18 +418,20 @@ fn initial_language() -> Language {
     Language::from_code(saved.or(browser).as_deref().unwrap_or(""))
 }
 
-/// The first state: the autosaved text, or — when the page was opened from a share link — the
-/// link's text and seed (the autosaved text is kept as the "previous text", never dropped).
+/// The first state: the autosaved text and cluster (the journal replayed), or — when the page
+/// was opened from a share link — the link's text and cluster (the autosaved text is kept as
+/// the "previous text", the autosaved journal under its own key: never dropped).
 pub(crate) fn initial_state() -> PageState {
     let history = crate::storage::load_history();
     let autosaved = crate::storage::load_editor_text();
-    let mut seed = scenario::session::DEFAULT_SEED;
     let mut editor_text = autosaved
         .clone()
         .unwrap_or_else(|| engine::STARTER_MANIFEST.to_string());
     let mut errors = Vec::new();
     let mut notice = None;
     let mut previous_text_available = false;
+    let saved_journal = crate::storage::load_journal();
+    let mut shared_journal = None;
     match share::decode_fragment(&crate::address::location_hash()) {
         Ok(None) => {}
         Ok(Some(shared)) => {
@@ -339,9 +440,18 @@ pub(crate) fn initial_state() -> PageState {
                 previous_text_available = true;
             }
             crate::storage::save_editor_text(&shared.text);
-            notice = Some(Notice::SharedLinkOpened { seed: shared.seed });
-            seed = shared.seed;
+            let journal = shared.journal.unwrap_or_else(|| Journal::new(shared.seed));
+            if let Some(saved) = &saved_journal {
+                crate::storage::save_previous_journal(saved);
+            }
+            crate::storage::save_journal(&journal.encode());
+            crate::storage::save_clock(journal.until_millis);
+            notice = Some(Notice::SharedLinkOpened {
+                seed: journal.seed,
+                inputs: journal.entries.len(),
+            });
             editor_text = shared.text;
+            shared_journal = Some(journal);
             // A reload now restores the autosave rather than re-opening the link.
             crate::address::replace_address_fragment(None);
         }
@@ -351,15 +461,57 @@ pub(crate) fn initial_state() -> PageState {
             message: error.message(),
         }),
     }
+    let journal = match (shared_journal, saved_journal) {
+        (Some(journal), _) => Some(journal),
+        (None, None) => None,
+        (None, Some(saved)) => match Journal::decode(&saved) {
+            Ok(mut journal) => {
+                if let Some(clock) = crate::storage::load_clock() {
+                    if clock <= journal::MAX_REPLAY_MILLIS {
+                        journal.until_millis = journal.until_millis.max(clock);
+                    }
+                }
+                if !journal.entries.is_empty() {
+                    notice = Some(Notice::ClusterRestored {
+                        inputs: journal.entries.len(),
+                    });
+                }
+                Some(journal)
+            }
+            Err(error) => {
+                crate::storage::save_unreadable_journal(&saved);
+                errors.push(EditorError {
+                    line: None,
+                    column: None,
+                    message: format!(
+                        "autosave: the saved cluster could not be rebuilt ({}); a fresh cluster started and the saved inputs are kept in localStorage under kubeplay.journal.unreadable",
+                        error.0
+                    ),
+                });
+                None
+            }
+        },
+    };
+    let (session, journal, terminal) = match journal {
+        Some(journal) => {
+            let replayed = journal::replay(&journal);
+            (replayed.session, journal, replayed.terminal)
+        }
+        None => {
+            let seed = scenario::session::DEFAULT_SEED;
+            (Session::new(seed), Journal::new(seed), String::new())
+        }
+    };
     PageState {
-        session: Session::new(seed),
+        session,
+        journal,
         editor_text,
         editor: None,
         errors,
         apply_output: String::new(),
         notice,
         share_link: None,
-        terminal: String::new(),
+        terminal,
         history_position: history.len(),
         history,
         playing: true,

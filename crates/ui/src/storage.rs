@@ -1,6 +1,7 @@
 //! Autosave: the editor's text (and the text a share link or Edit replaced), the language
-//! choice and the terminal history live in the browser's localStorage, so a
-//! reload (or a crash) never loses what the user typed. Storage may be unavailable (private
+//! choice, the terminal history and the cluster's input journal with its clock live in the
+//! browser's localStorage, so a reload (or a crash) never loses what the user typed and
+//! rebuilds the same cluster. Storage may be unavailable (private
 //! windows, quotas): then nothing is saved and nothing fails.
 
 const EDITOR_KEY: &str = "kubeplay.editor";
@@ -75,5 +76,46 @@ pub fn load_theme() -> Option<String> {
 pub fn save_theme(theme: &str) {
     if let Some(storage) = storage() {
         let _ = storage.set_item(THEME_KEY, theme);
+    }
+}
+
+const JOURNAL_KEY: &str = "kubeplay.journal";
+const CLOCK_KEY: &str = "kubeplay.clock";
+const UNREADABLE_JOURNAL_KEY: &str = "kubeplay.journal.unreadable";
+const PREVIOUS_JOURNAL_KEY: &str = "kubeplay.journal.previous";
+
+/// The cluster's input journal (crate::journal), written at every input.
+pub fn save_journal(encoded: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(JOURNAL_KEY, encoded);
+    }
+}
+
+pub fn load_journal() -> Option<String> {
+    storage()?.get_item(JOURNAL_KEY).ok().flatten()
+}
+
+/// How far the simulated clock has run (written as it runs; the journal has the inputs).
+pub fn save_clock(millis: u64) {
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(CLOCK_KEY, &millis.to_string());
+    }
+}
+
+pub fn load_clock() -> Option<u64> {
+    storage()?.get_item(CLOCK_KEY).ok().flatten()?.parse().ok()
+}
+
+/// Keeps a journal that could not be replayed (so nothing is lost), out of the way.
+pub fn save_unreadable_journal(encoded: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(UNREADABLE_JOURNAL_KEY, encoded);
+    }
+}
+
+/// Keeps the journal a share link replaced.
+pub fn save_previous_journal(encoded: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(PREVIOUS_JOURNAL_KEY, encoded);
     }
 }

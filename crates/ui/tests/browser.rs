@@ -125,14 +125,39 @@ async fn the_page_mounts_with_its_parts_and_lists_bootstrap_objects() {
 
 #[wasm_bindgen_test]
 fn share_links_round_trip_and_refuse_hostile_input_in_the_browser() {
-    let fragment = ui::share::encode_fragment(engine::STARTER_MANIFEST, 42).unwrap();
+    // The author's page: an Apply and a terminal line, journaled, then time passes.
+    let mut author = scenario::Session::new(42);
+    let mut journal = ui::journal::Journal::new(42);
+    let mut terminal = String::new();
+    for input in [
+        ui::journal::Input::Apply(engine::STARTER_MANIFEST.to_string()),
+        ui::journal::Input::Line("kubectl create deployment web --image=nginx:1.27".into()),
+    ] {
+        journal.record(&author, input.clone());
+        ui::journal::perform(&mut author, &input, &mut terminal);
+        author.cluster.advance(cluster::SimDuration(7_300));
+    }
+    journal.until_millis = author.cluster.now().0;
+    let fragment = ui::share::encode_fragment(engine::STARTER_MANIFEST, &journal).unwrap();
     let opened = ui::share::decode_fragment(&format!("#{fragment}")).unwrap();
     assert_eq!(
         opened,
         Some(ui::share::SharedScenario {
             seed: 42,
-            text: engine::STARTER_MANIFEST.to_string()
+            text: engine::STARTER_MANIFEST.to_string(),
+            journal: Some(journal.clone()),
         })
+    );
+    // Opening it rebuilds the author's cluster, in wasm as natively.
+    let mut replayed = ui::journal::replay(&journal).session;
+    assert_eq!(replayed.cluster.now(), author.cluster.now());
+    assert_eq!(
+        replayed.cluster.event_log_hash(),
+        author.cluster.event_log_hash()
+    );
+    assert_eq!(
+        engine::run_terminal_line(&mut replayed, "kubectl get pods -A -o wide"),
+        engine::run_terminal_line(&mut author, "kubectl get pods -A -o wide")
     );
     for hostile in ["#s=%%%", "#s=AAAA", "#s=", "#s=eJwDAAAAAAE"] {
         let result = ui::share::decode_fragment(hostile);

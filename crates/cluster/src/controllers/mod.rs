@@ -418,6 +418,24 @@ impl Cluster {
         }
     }
 
+    /// The controllers' timers: which controller asked to look again (or retry a failed
+    /// create) and when (wakeups in key order, then retries). A learner's "is the cluster settled yet?"
+    /// waits for the one-off timers (a failed node's grace period and its pods' eviction)
+    /// but not for the periodic ones (a CronJob's schedule).
+    pub fn controller_timers(&self) -> Vec<(&str, SimTime)> {
+        self.controllers
+            .wakeups
+            .iter()
+            .map(|(key, at)| (key.split_once('/').map_or(key.as_str(), |(c, _)| c), *at))
+            .chain(
+                self.controllers
+                    .failures
+                    .values()
+                    .map(|f| ("retry", f.retry_at)),
+            )
+            .collect()
+    }
+
     /// The earliest time a controller asked to look again (or retry a failed create).
     pub(crate) fn controllers_next_wakeup(&self) -> Option<SimTime> {
         self.controllers
