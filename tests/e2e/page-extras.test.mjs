@@ -54,9 +54,13 @@ test('embed mode shows the editor and the graph only', { timeout: TEST_TIMEOUT }
 test('Export downloads the manifests and a script of the kubectl commands', { timeout: TEST_TIMEOUT }, async (t) => {
   const { page, pageErrors, close } = await openApp(t);
   try {
-    await replaceEditorText(page, 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n');
     const input = page.locator('[data-testid=terminal-input]');
-    for (const line of ['kubectl get ns', 'cluster fail-node node-1', 'k create deployment web --image=nginx']) {
+    await input.fill('kubectl get ns');
+    await input.press('Enter');
+    await replaceEditorText(page, 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n');
+    await page.locator('[data-testid=apply]').click();
+    await waitForText(page, '[data-testid=apply-output]', [/namespace\/shop created/]);
+    for (const line of ['cluster fail-node node-1', 'k create deployment web --image=nginx', 'kubectl get pods -w']) {
       await input.fill(line);
       await input.press('Enter');
     }
@@ -74,7 +78,8 @@ test('Export downloads the manifests and a script of the kubectl commands', { ti
     }
     assert.deepEqual(Object.keys(files).sort(), ['kubeplay.sh', 'manifests.yaml']);
     assert.equal(files['manifests.yaml'], 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n');
-    assert.match(files['kubeplay.sh'], /kubectl apply -f manifests.yaml\nkubectl get ns\n# playground only: cluster fail-node node-1\nkubectl create deployment web --image=nginx\n$/);
+    // The script does what was done, in order; a stream would never end in a script.
+    assert.match(files['kubeplay.sh'], /\nkubectl get ns\n\nkubectl apply -f manifests.yaml\n# playground only: cluster fail-node node-1\nkubectl create deployment web --image=nginx\n# streams until Ctrl\+C: kubectl get pods -w\n$/);
     assertNoPageErrors(pageErrors);
   } finally {
     await close();

@@ -160,13 +160,16 @@ pub fn app() -> Html {
     let on_delete_click = with_state(PageState::delete_editor_objects);
     let on_share = with_state(|s| {
         let text = s.current_text();
-        match share::encode_fragment(&text, &s.journal_now()) {
-            Ok(fragment) => {
+        let journal = s.journal_now();
+        match share::share_fragment(&text, &journal) {
+            Ok((fragment, inputs)) => {
                 replace_address_fragment(Some(&fragment));
                 s.share_link = Some(format!("{}#{fragment}", page_address()));
                 s.notice = Some(Notice::ShareLinkMade {
                     characters: fragment.len(),
-                    seed: s.session.cluster.seed(),
+                    seed: journal.seed,
+                    inputs,
+                    left_out: journal.entries.len() - inputs,
                 });
             }
             Err(error) => {
@@ -191,7 +194,7 @@ pub fn app() -> Html {
     });
     let on_export = with_state(|s| {
         let text = s.current_text();
-        for (name, content) in engine::export_files(&text, &s.history) {
+        for (name, content) in crate::export::export_files(&text, &s.journal) {
             download(name, &content);
         }
     });

@@ -604,36 +604,6 @@ spec:
     targetPort: 80
 ";
 
-/// The files "Export for a real cluster" downloads: the editor's manifests, and a shell script
-/// that applies them and then runs the terminal's kubectl commands in order. The playground's
-/// own lines (`cluster …` faults, `curl` from outside, `sleep`) have no kubectl equivalent and
-/// stay in the script as comments.
-pub fn export_files(manifests: &str, history: &[String]) -> [(&'static str, String); 2] {
-    let mut script = String::from(
-        "#!/bin/sh\n# Exported from kubeplay: the editor's manifests, then the terminal's commands.\n# Run against a real cluster (kind, minikube…) with kubectl configured.\nset -e\ncd \"$(dirname \"$0\")\"\n\nkubectl apply -f manifests.yaml\n",
-    );
-    for line in history {
-        let line = line.trim();
-        if line.is_empty() || line == "clear" {
-            continue;
-        }
-        let first = line.split_whitespace().next().unwrap_or("");
-        if first == "kubectl" || first == "k" {
-            let rest = line.strip_prefix(first).unwrap_or("");
-            script.push_str(&format!("kubectl{rest}\n"));
-        } else if first == "sleep" {
-            script.push_str(&format!("{line}\n"));
-        } else {
-            script.push_str(&format!("# playground only: {line}\n"));
-        }
-    }
-    let mut manifests = manifests.to_string();
-    if !manifests.ends_with('\n') {
-        manifests.push('\n');
-    }
-    [("manifests.yaml", manifests), ("kubeplay.sh", script)]
-}
-
 /// A fixed run (the starter manifest, a few commands, simulated time) reduced to one number: the
 /// cluster's event-log hash mixed with a hash of everything kubectl printed. Native and wasm
 /// builds must agree on it byte for byte (the determinism rule); both test suites assert
@@ -848,29 +818,6 @@ mod tests {
         );
         assert_eq!(shell_quote("web-1"), "web-1");
         assert_eq!(shell_quote(""), "''");
-    }
-
-    #[test]
-    fn export_writes_the_manifests_and_the_kubectl_commands() {
-        let history = [
-            "kubectl get pods".to_string(),
-            "k scale deployment web --replicas=3".to_string(),
-            "cluster fail-node node-1".to_string(),
-            "sleep 30s".to_string(),
-            "clear".to_string(),
-        ];
-        let [(manifests_name, manifests), (script_name, script)] =
-            export_files("kind: Pod", &history);
-        assert_eq!(
-            (manifests_name, manifests.as_str()),
-            ("manifests.yaml", "kind: Pod\n")
-        );
-        assert_eq!(script_name, "kubeplay.sh");
-        assert!(script.starts_with("#!/bin/sh\n"), "{script}");
-        assert!(
-            script.ends_with("kubectl apply -f manifests.yaml\nkubectl get pods\nkubectl scale deployment web --replicas=3\n# playground only: cluster fail-node node-1\nsleep 30s\n"),
-            "{script}"
-        );
     }
 
     #[test]

@@ -70,14 +70,34 @@ pub enum Label {
 /// What the page just did, told in the notice bar in the page's language.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notice {
-    SharedLinkOpened { seed: u64, inputs: usize },
-    ClusterRestored { inputs: usize },
-    NewCluster { seed: u64 },
-    FastForwarded { seconds: u64, settled: bool },
-    ShareLinkMade { characters: usize, seed: u64 },
+    SharedLinkOpened {
+        seed: u64,
+        inputs: usize,
+    },
+    ClusterRestored {
+        inputs: usize,
+    },
+    NewCluster {
+        seed: u64,
+    },
+    FastForwarded {
+        seconds: u64,
+        settled: bool,
+    },
+    /// `inputs` the link replays; `left_out` the ones that did not fit (then it carries none).
+    ShareLinkMade {
+        characters: usize,
+        seed: u64,
+        inputs: usize,
+        left_out: usize,
+    },
     PreviousTextRestored,
-    EditLoaded { title: String },
-    Gone { title: String },
+    EditLoaded {
+        title: String,
+    },
+    Gone {
+        title: String,
+    },
 }
 
 impl Language {
@@ -119,11 +139,17 @@ impl Language {
             (Language::Korean, Notice::FastForwarded { seconds, settled: false }) => format!(
                 "{seconds}초 빨리 감았습니다: 클러스터가 아직 바뀌고 있습니다 (30분 후 멈춤)."
             ),
-            (Language::English, Notice::ShareLinkMade { characters, seed }) => format!(
-                "Share link made ({characters} characters): it opens these manifests with seed {seed}."
+            (Language::English, Notice::ShareLinkMade { characters, seed, inputs, left_out: 0 }) => format!(
+                "Share link made ({characters} characters): it opens these manifests with seed {seed} and rebuilds this cluster ({inputs} inputs)."
             ),
-            (Language::Korean, Notice::ShareLinkMade { characters, seed }) => format!(
-                "공유 링크를 만들었습니다 ({characters}자): 이 매니페스트를 시드 {seed}로 엽니다."
+            (Language::Korean, Notice::ShareLinkMade { characters, seed, inputs, left_out: 0 }) => format!(
+                "공유 링크를 만들었습니다 ({characters}자): 이 매니페스트를 시드 {seed}로 열고 이 클러스터를 다시 만듭니다 (입력 {inputs}개)."
+            ),
+            (Language::English, Notice::ShareLinkMade { characters, seed, left_out, .. }) => format!(
+                "Share link made ({characters} characters): it opens these manifests with seed {seed} on a fresh cluster — this cluster's {left_out} inputs are too long for a link."
+            ),
+            (Language::Korean, Notice::ShareLinkMade { characters, seed, left_out, .. }) => format!(
+                "공유 링크를 만들었습니다 ({characters}자): 이 매니페스트를 시드 {seed}의 새 클러스터로 엽니다. 이 클러스터의 입력 {left_out}개는 링크에 담기에 너무 깁니다."
             ),
             (Language::English, Notice::PreviousTextRestored) => {
                 "Your previous text is back in the editor.".to_string()

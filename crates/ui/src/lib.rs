@@ -19,6 +19,7 @@
 //!
 //! - [`traffic`]: which requests the graph animates along its Service edges (the cluster's
 //!   record of answered requests, the Service a terminal line's URL names), DOM-free.
+//! - [`export`]: "Export for a real cluster" — manifests.yaml and a script of the journal.
 //! - [`faults`]: the fault menus' items, each the `cluster …` / kubectl line it runs.
 //! - [`completion`]: the terminal's Tab completion (verbs, kinds, object names).
 //! - [`frame_bench`]: `?bench=PODS` — the graph alone on a synthetic cluster, for the frame-time
@@ -29,6 +30,7 @@ pub mod app;
 pub mod completion;
 pub mod editor;
 pub mod engine;
+pub mod export;
 pub mod faults;
 pub mod frame_bench;
 pub mod graph;

@@ -115,6 +115,19 @@ pub fn encode_fragment(text: &str, journal: &Journal) -> Result<String, ShareLin
     Ok(fragment)
 }
 
+/// The Share button's fragment: the text and the whole journal when they fit in a link; when
+/// the journal makes the link too long, the text alone on a fresh cluster of the same seed (a
+/// link that opens beats no link). Returns the fragment and how many inputs it carries.
+pub fn share_fragment(text: &str, journal: &Journal) -> Result<(String, usize), ShareLinkError> {
+    match encode_fragment(text, journal) {
+        Ok(fragment) => Ok((fragment, journal.entries.len())),
+        Err(ShareLinkError::FragmentTooLong { .. }) if !journal.entries.is_empty() => {
+            encode_fragment(text, &Journal::new(journal.seed)).map(|fragment| (fragment, 0))
+        }
+        Err(error) => Err(error),
+    }
+}
+
 /// Whether a location hash (with or without the leading `#`) is meant as a share link.
 pub fn is_share_fragment(hash: &str) -> bool {
     hash.trim_start_matches('#').starts_with(FRAGMENT_PREFIX)
@@ -316,6 +329,50 @@ mod tests {
             decode_fragment(&fragment_of_payload(&long)),
             Err(ShareLinkError::InflatesTooFar)
         );
+    }
+
+    #[test]
+    fn a_journal_too_long_for_a_link_leaves_the_text_on_a_fresh_cluster() {
+        let session = scenario::Session::new(5);
+        let mut journal = Journal::new(5);
+        journal.record(
+            &session,
+            crate::journal::Input::Line("kubectl get pods".into()),
+        );
+        let (fragment, inputs) = share_fragment("kind: Namespace\n", &journal).expect("fits");
+        assert_eq!(inputs, 1);
+        assert!(
+            decode_fragment(&fragment)
+                .unwrap()
+                .unwrap()
+                .journal
+                .unwrap()
+                .entries
+                .len()
+                == 1
+        );
+        // Incompressible inputs past the link's length: the text still goes, without them.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..400 {
+            let noise: String = (0..400)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    char::from(b'!' + (state % 90) as u8)
+                })
+                .collect();
+            journal.record(&session, crate::journal::Input::Line(noise));
+        }
+        assert!(matches!(
+            encode_fragment("kind: Namespace\n", &journal),
+            Err(ShareLinkError::FragmentTooLong { .. })
+        ));
+        let (fragment, inputs) = share_fragment("kind: Namespace\n", &journal).expect("fits");
+        assert_eq!(inputs, 0);
+        let opened = decode_fragment(&fragment).unwrap().unwrap();
+        assert_eq!(opened.text, "kind: Namespace\n");
+        assert_eq!(opened.journal, Some(Journal::new(5)));
     }
 
     #[test]
