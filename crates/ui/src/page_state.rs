@@ -441,11 +441,6 @@ pub(crate) fn initial_state() -> PageState {
             }
             crate::storage::save_editor_text(&shared.text);
             let journal = shared.journal.unwrap_or_else(|| Journal::new(shared.seed));
-            if let Some(saved) = &saved_journal {
-                crate::storage::save_previous_journal(saved);
-            }
-            crate::storage::save_journal(&journal.encode());
-            crate::storage::save_clock(journal.until_millis);
             notice = Some(Notice::SharedLinkOpened {
                 seed: journal.seed,
                 inputs: journal.entries.len(),
@@ -461,7 +456,8 @@ pub(crate) fn initial_state() -> PageState {
             message: error.message(),
         }),
     }
-    let journal = match (shared_journal, saved_journal) {
+    let from_link = shared_journal.is_some();
+    let journal = match (shared_journal, saved_journal.clone()) {
         (Some(journal), _) => Some(journal),
         (None, None) => None,
         (None, Some(saved)) => match Journal::decode(&saved) {
@@ -495,6 +491,16 @@ pub(crate) fn initial_state() -> PageState {
     let (session, journal, terminal) = match journal {
         Some(journal) => {
             let replayed = journal::replay(&journal);
+            // A link's journal becomes the autosave only once it has replayed: a link whose
+            // replay never ends (closing the tab is the way out) leaves the autosave as it was,
+            // and the address no longer holds the link.
+            if from_link {
+                if let Some(saved) = &saved_journal {
+                    crate::storage::save_previous_journal(saved);
+                }
+                crate::storage::save_journal(&journal.encode());
+                crate::storage::save_clock(journal.until_millis);
+            }
             (replayed.session, journal, replayed.terminal)
         }
         None => {
