@@ -293,12 +293,21 @@ test('a share link opens the text in a fresh page and keeps the autosaved text',
     // In the first browser, the user's autosave differs from the link: it is kept.
     const mine = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: mine\n';
     await replaceEditorText(page, mine);
+    await page.locator('[data-testid=apply]').click();
+    await page.locator('[data-object$="/mine"]').waitFor({ state: 'attached' });
     const second = await context.newPage();
     await second.goto(link, { waitUntil: 'load' });
     await second.locator('[data-testid=editor] .cm-content').waitFor();
     await second.waitForFunction((text) => window.kubeplayEditor.getText(0) === text, PODS);
     await second.locator('[data-testid=restore-previous]').click();
     await second.waitForFunction((text) => window.kubeplayEditor.getText(0) === text, mine);
+    // The cluster the link replaced comes back with the text (its journal replayed)…
+    await waitForText(second, '[data-testid=notice]', [/Your previous text and cluster are back/]);
+    await second.locator('[data-object$="/mine"]').waitFor({ state: 'attached' });
+    // …and a second click swaps the link's back.
+    await second.locator('[data-testid=restore-previous]').click();
+    await second.waitForFunction((text) => window.kubeplayEditor.getText(0) === text, PODS);
+    await second.locator('[data-object$="/mine"]').waitFor({ state: 'detached' });
     assertNoPageErrors(pageErrors);
   } finally {
     await close();

@@ -184,8 +184,14 @@ pub fn app() -> Html {
     });
     let on_restore_previous = with_state(|s| {
         if let Some(previous) = crate::storage::load_previous_text() {
+            let with_cluster = s.previous_cluster_available;
             s.replace_editor_text(previous);
-            s.notice = Some(Notice::PreviousTextRestored);
+            s.previous_cluster_available = with_cluster;
+            s.notice = Some(if s.restore_previous_cluster() {
+                Notice::PreviousWorkRestored
+            } else {
+                Notice::PreviousTextRestored
+            });
         }
     });
     let on_theme = with_state(|s| {

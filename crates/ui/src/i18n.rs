@@ -92,6 +92,8 @@ pub enum Notice {
         left_out: usize,
     },
     PreviousTextRestored,
+    /// The text and the cluster a share link had replaced are back.
+    PreviousWorkRestored,
     EditLoaded {
         title: String,
     },
@@ -151,6 +153,12 @@ impl Language {
             (Language::Korean, Notice::ShareLinkMade { characters, seed, left_out, .. }) => format!(
                 "공유 링크를 만들었습니다 ({characters}자): 이 매니페스트를 시드 {seed}의 새 클러스터로 엽니다. 이 클러스터의 입력 {left_out}개는 링크에 담기에 너무 깁니다."
             ),
+            (Language::English, Notice::PreviousWorkRestored) => {
+                "Your previous text and cluster are back (the link's are one more click away).".to_string()
+            }
+            (Language::Korean, Notice::PreviousWorkRestored) => {
+                "이전 텍스트와 클러스터를 되돌렸습니다 (링크의 것은 한 번 더 누르면 돌아옵니다).".to_string()
+            }
             (Language::English, Notice::PreviousTextRestored) => {
                 "Your previous text is back in the editor.".to_string()
             }

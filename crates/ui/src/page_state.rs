@@ -45,6 +45,9 @@ pub(crate) struct PageState {
     pub(crate) language: Language,
     /// Whether a replaced editor text can be restored.
     pub(crate) previous_text_available: bool,
+    /// Whether the restore button brings back a cluster too: a share link replaced the page's
+    /// (its journal is in storage); anything else that replaces the text (Edit) clears it.
+    pub(crate) previous_cluster_available: bool,
     /// The events pane and inspector texts, re-run only when the cluster or the simulated second
     /// changed (ages print in seconds), not on every tick.
     pub(crate) events_cache: Option<(ViewInstant, String)>,
@@ -97,6 +100,7 @@ impl PageState {
     /// Replaces the editor's text without losing the old one: it is kept in storage (the
     /// "restore" button) and, in CodeMirror, one Ctrl+Z away.
     pub(crate) fn replace_editor_text(&mut self, text: String) {
+        self.previous_cluster_available = false;
         let old = self.current_text();
         if old != text {
             crate::storage::save_previous_text(&old);
@@ -185,15 +189,33 @@ impl PageState {
         crate::storage::save_history(&self.history);
     }
 
-    /// "New cluster": a fresh cluster of the same seed and an empty journal; the editor's text
-    /// and the terminal history stay.
-    pub(crate) fn new_cluster(&mut self) {
-        let seed = self.session.cluster.seed();
-        self.session = Session::new(seed);
-        self.journal = Journal::new(seed);
-        crate::storage::save_journal(&self.journal.encode());
-        crate::storage::save_clock(0);
-        self.terminal.clear();
+    /// The restore button after a share link replaced the page's cluster: the cluster from
+    /// before comes back (its journal replayed), and the link's goes where it was, so a second
+    /// click swaps them back, as the texts are swapped. Returns whether there was one.
+    pub(crate) fn restore_previous_cluster(&mut self) -> bool {
+        if !self.previous_cluster_available {
+            return false;
+        }
+        let Some(previous) = crate::storage::load_previous_journal()
+            .and_then(|encoded| Journal::decode(&encoded).ok())
+        else {
+            return false;
+        };
+        crate::storage::save_previous_journal(&self.journal_now().encode());
+        let replayed = journal::replay(&previous);
+        self.install(replayed.session, previous, replayed.terminal);
+        self.previous_cluster_available = true;
+        true
+    }
+
+    /// Puts a (replayed or fresh) cluster in the page, autosaved, with nothing of the old one's
+    /// views left over.
+    fn install(&mut self, session: Session, journal: Journal, terminal: String) {
+        self.session = session;
+        crate::storage::save_journal(&journal.encode());
+        crate::storage::save_clock(journal.until_millis);
+        self.journal = journal;
+        self.terminal = terminal;
         self.playing = true;
         self.graph_version = u64::MAX;
         self.graph_reader = graph::GraphReader::default();
@@ -203,6 +225,13 @@ impl PageState {
         self.served_cursor = traffic::ServedCursor::default();
         self.flashes = Rc::new(Vec::new());
         self.exec_result = None;
+    }
+
+    /// "New cluster": a fresh cluster of the same seed and an empty journal; the editor's text
+    /// and the terminal history stay.
+    pub(crate) fn new_cluster(&mut self) {
+        let seed = self.session.cluster.seed();
+        self.install(Session::new(seed), Journal::new(seed), String::new());
         self.notice = Some(Notice::NewCluster { seed });
     }
 
@@ -435,7 +464,10 @@ pub(crate) fn initial_state() -> PageState {
     match share::decode_fragment(&crate::address::location_hash()) {
         Ok(None) => {}
         Ok(Some(shared)) => {
-            if let Some(autosaved) = autosaved.filter(|t| *t != shared.text) {
+            // Kept for the restore button when it differs, or when a cluster comes back with it.
+            if let Some(autosaved) =
+                autosaved.filter(|t| *t != shared.text || saved_journal.is_some())
+            {
                 crate::storage::save_previous_text(&autosaved);
                 previous_text_available = true;
             }
@@ -457,6 +489,7 @@ pub(crate) fn initial_state() -> PageState {
         }),
     }
     let from_link = shared_journal.is_some();
+    let previous_cluster_available = from_link && saved_journal.is_some();
     let journal = match (shared_journal, saved_journal.clone()) {
         (Some(journal), _) => Some(journal),
         (None, None) => None,
@@ -530,6 +563,7 @@ pub(crate) fn initial_state() -> PageState {
         tab: InspectorTab::Describe,
         language: initial_language(),
         previous_text_available,
+        previous_cluster_available,
         events_cache: None,
         inspector_cache: None,
         served_cursor: traffic::ServedCursor::default(),

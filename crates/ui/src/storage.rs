@@ -119,3 +119,8 @@ pub fn save_previous_journal(encoded: &str) {
         let _ = storage.set_item(PREVIOUS_JOURNAL_KEY, encoded);
     }
 }
+
+/// The journal a share link replaced, if any.
+pub fn load_previous_journal() -> Option<String> {
+    storage()?.get_item(PREVIOUS_JOURNAL_KEY).ok().flatten()
+}
