@@ -363,7 +363,7 @@ pub fn app() -> Html {
                         if s.tab_pending.as_deref() == Some(line.as_str()) {
                             let listed =
                                 format!("$ {line}\n{}\n", completion.candidates.join("  "));
-                            s.terminal.push_str(&listed);
+                            let _ = s.perform(crate::journal::Input::Note(listed));
                             s.tab_pending = None;
                             drop(s);
                             rerender.emit(());

