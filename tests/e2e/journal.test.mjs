@@ -77,7 +77,7 @@ test('a reload rebuilds the same cluster from the autosaved inputs', { timeout: 
     // The page plays after a reload: pause at once, then compare.
     await page.locator('[data-testid=pause]').click();
     const after = await clockSeconds(page);
-    assert.ok(after >= clock && after <= clock + 3, `clock ${clock} s before, ${after} s after`);
+    assert.ok(after >= clock && after <= clock + 10, `clock ${clock} s before, ${after} s after`);
     const restored = await page.locator('[data-testid=terminal-output]').innerText();
     assert.ok(restored.startsWith(terminal.trimEnd()), `terminal after the reload:\n${restored}`);
     // The same pods (names come from the seeded cluster), where the clock has them.
@@ -116,7 +116,7 @@ test('a share link rebuilds the same cluster in a fresh browser', { timeout: TES
       await waitForText(fresh.page, '[data-testid=notice]', [/shared link \(seed 1\).*\(\d+ inputs replayed\)/]);
       await fresh.page.locator('[data-testid=pause]').click();
       const freshClock = await clockSeconds(fresh.page);
-      assert.ok(freshClock >= clock && freshClock <= clock + 3, `clock ${clock} s shared, ${freshClock} s opened`);
+      assert.ok(freshClock >= clock && freshClock <= clock + 10, `clock ${clock} s shared, ${freshClock} s opened`);
       assert.deepEqual(
         (await podsShown(fresh.page)).map((p) => p.split(' ')[0]),
         pods.map((p) => p.split(' ')[0]),
