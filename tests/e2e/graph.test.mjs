@@ -15,6 +15,7 @@ import {
   assertNoPageErrors,
   replaceEditorText,
   waitForText,
+  clockSeconds,
 } from './support.mjs';
 
 // Two pods that fit and one that cannot fit anywhere (100Gi of memory on 8Gi nodes).
@@ -75,12 +76,6 @@ function inside(inner, outer) {
     inner.x + inner.width <= outer.x + outer.width + 0.5 &&
     inner.y + inner.height <= outer.y + outer.height + 0.5
   );
-}
-
-async function clockSeconds(page) {
-  const text = await page.locator('[data-testid=clock]').innerText();
-  const [h, m, s] = text.split(':').map(Number);
-  return h * 3600 + m * 60 + s;
 }
 
 test('the graph shows nodes, pods in their node with kubectl STATUS, and the scheduling queue', { timeout: TEST_TIMEOUT }, async (t) => {

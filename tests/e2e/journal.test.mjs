@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
-  OUTPUT, TEST_TIMEOUT, assertNoPageErrors, openApp, replaceEditorText, waitForText,
+  OUTPUT, TEST_TIMEOUT, assertNoPageErrors, clockSeconds, openApp, replaceEditorText, waitForText,
 } from './support.mjs';
 
 const DEPLOYMENT = `apiVersion: apps/v1
@@ -24,12 +24,6 @@ spec:
       - name: web
         image: nginx:1.27
 `;
-
-async function clockSeconds(page) {
-  const text = await page.locator('[data-testid=clock]').innerText();
-  const [h, m, s] = text.split(':').map(Number);
-  return h * 3600 + m * 60 + s;
-}
 
 /** The pods the graph shows, with their STATUS, sorted. */
 async function podsShown(page) {

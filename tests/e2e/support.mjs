@@ -119,3 +119,9 @@ export async function waitForText(page, selector, regexes) {
   }
 }
 
+/** The simulated clock the page shows (`clock`, HH:MM:SS), in seconds. */
+export async function clockSeconds(page) {
+  const text = await page.locator('[data-testid=clock]').innerText();
+  const [h, m, s] = text.split(':').map(Number);
+  return h * 3600 + m * 60 + s;
+}

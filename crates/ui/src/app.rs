@@ -182,18 +182,7 @@ pub fn app() -> Html {
             }
         }
     });
-    let on_restore_previous = with_state(|s| {
-        if let Some(previous) = crate::storage::load_previous_text() {
-            let with_cluster = s.previous_cluster_available;
-            s.replace_editor_text(previous);
-            s.previous_cluster_available = with_cluster;
-            s.notice = Some(if s.restore_previous_cluster() {
-                Notice::PreviousWorkRestored
-            } else {
-                Notice::PreviousTextRestored
-            });
-        }
-    });
+    let on_restore_previous = with_state(PageState::restore_previous);
     let on_theme = with_state(|s| {
         s.theme = if s.theme == "dark" { "light" } else { "dark" }.to_string();
         crate::storage::save_theme(&s.theme);

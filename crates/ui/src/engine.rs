@@ -355,14 +355,8 @@ pub fn object_yaml(session: &mut Session, selection: &Selection) -> Option<Strin
     (output.stderr.is_empty() && !output.stdout.is_empty()).then_some(output.stdout)
 }
 
-/// Deletes the selected object as `kubectl delete KIND NAME -n NS` would; returns what kubectl
-/// printed.
-pub fn delete_selection(session: &mut Session, selection: &Selection) -> ApplyResult {
-    let line = delete_selection_line(selection);
-    run_page_request(session, &line)
-}
-
-/// The line `delete_selection` runs for `selection` (journaled as the page's own request).
+/// The inspector's Delete for `selection`: `kubectl delete KIND NAME -n NS`, run by
+/// [`run_page_request`] (and journaled as the page's own request).
 pub fn delete_selection_line(selection: &Selection) -> String {
     format!(
         "kubectl delete {} {}{}",
@@ -771,7 +765,7 @@ mod tests {
             "kubectl get node node-1 -o yaml"
         );
         assert!(inspector_text(&mut session, &node, InspectorTab::Describe).starts_with("Name:"));
-        let deleted = delete_selection(&mut session, &pod);
+        let deleted = run_page_request(&mut session, &delete_selection_line(&pod));
         assert_eq!(
             deleted.output,
             "pod \"nginx\" deleted from default namespace\n"
@@ -987,13 +981,19 @@ mod tests {
         );
     }
 
+    /// Deployment `web` of nginx with `replicas` pods.
+    fn web_deployment(replicas: u32) -> String {
+        format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: {replicas}\n  selector:\n    matchLabels: {{app: web}}\n  template:\n    metadata:\n      labels: {{app: web}}\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n")
+    }
+
     #[test]
     fn fast_forward_stops_once_the_rollout_is_done_and_the_cluster_quiet() {
         let mut session = Session::new(1);
         // Paused: the Deployment waits for time to pass.
         session.react_instantly = false;
-        let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n";
-        assert!(apply_text(&mut session, deployment).errors.is_empty());
+        assert!(apply_text(&mut session, &web_deployment(3))
+            .errors
+            .is_empty());
         let result = fast_forward_until_settled(&mut session);
         assert!(result.settled, "{result:?}");
         // The pods start within seconds; then a quiet minute (node heartbeats do not count).
@@ -1031,8 +1031,9 @@ mod tests {
     #[test]
     fn fast_forward_waits_for_a_failed_nodes_pods_to_be_evicted_and_replaced() {
         let mut session = Session::new(1);
-        let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 6\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n";
-        assert!(apply_text(&mut session, deployment).errors.is_empty());
+        assert!(apply_text(&mut session, &web_deployment(6))
+            .errors
+            .is_empty());
         assert!(fast_forward_until_settled(&mut session).settled);
         let on_node_3 = |session: &mut Session| {
             run_terminal_line(session, "kubectl get pods -o wide")

@@ -293,8 +293,6 @@ fn advance_to(session: &mut Session, target_millis: u64, terminal: &mut String) 
 pub struct Replayed {
     pub session: Session,
     pub terminal: String,
-    /// The editor text of the last Apply or Delete, if any.
-    pub last_editor_text: Option<String>,
 }
 
 /// Runs `input` on `session` the way the page does, appending the terminal's part to
@@ -351,7 +349,6 @@ pub enum Performed {
 pub fn replay(journal: &Journal) -> Replayed {
     let mut session = Session::new(journal.seed);
     let mut terminal = String::new();
-    let mut last_editor_text = None;
     for entry in &journal.entries {
         // Inputs past the cap (the clock got there by the inputs' own sleeps) are not replayed.
         if session.cluster.now().0 > MAX_REPLAY_MILLIS {
@@ -359,9 +356,6 @@ pub fn replay(journal: &Journal) -> Replayed {
         }
         advance_to(&mut session, entry.at_millis, &mut terminal);
         session.react_instantly = entry.react_instantly;
-        if let Input::Apply(text) | Input::Delete(text) = &entry.input {
-            last_editor_text = Some(text.clone());
-        }
         perform(&mut session, &entry.input, &mut terminal);
     }
     advance_to(
@@ -370,11 +364,7 @@ pub fn replay(journal: &Journal) -> Replayed {
         &mut terminal,
     );
     session.react_instantly = true;
-    Replayed {
-        session,
-        terminal,
-        last_editor_text,
-    }
+    Replayed { session, terminal }
 }
 
 #[cfg(test)]
@@ -502,7 +492,6 @@ mod tests {
         // Compared as the live page left it (paused: reading does not run the control loops).
         replayed.session.react_instantly = live.react_instantly;
         assert_eq!(state(&mut replayed.session), state(&mut live));
-        assert_eq!(replayed.last_editor_text.as_deref(), Some(DEPLOYMENT));
     }
 
     #[test]

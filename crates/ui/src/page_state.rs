@@ -122,9 +122,14 @@ impl PageState {
 
     /// Journals `input` (autosaved at once) and runs it, as a replay will.
     pub(crate) fn perform(&mut self, input: Input) -> Performed {
-        self.journal.record(&self.session, input.clone());
-        crate::storage::save_journal(&self.journal.encode());
+        self.journal_input(input.clone());
         journal::perform(&mut self.session, &input, &mut self.terminal)
+    }
+
+    /// Records `input` at this instant and autosaves the journal.
+    fn journal_input(&mut self, input: Input) {
+        self.journal.record(&self.session, input);
+        crate::storage::save_journal(&self.journal.encode());
     }
 
     /// Notes how far the simulated clock has run (a reload replays up to here).
@@ -175,8 +180,7 @@ impl PageState {
         if text.is_empty() {
             return false;
         }
-        self.journal.record(&self.session, Input::Interrupt);
-        crate::storage::save_journal(&self.journal.encode());
+        self.journal_input(Input::Interrupt);
         self.terminal.push_str(&text);
         true
     }
@@ -189,23 +193,28 @@ impl PageState {
         crate::storage::save_history(&self.history);
     }
 
-    /// The restore button after a share link replaced the page's cluster: the cluster from
-    /// before comes back (its journal replayed), and the link's goes where it was, so a second
-    /// click swaps them back, as the texts are swapped. Returns whether there was one.
-    pub(crate) fn restore_previous_cluster(&mut self) -> bool {
-        if !self.previous_cluster_available {
-            return false;
-        }
-        let Some(previous) = crate::storage::load_previous_journal()
-            .and_then(|encoded| Journal::decode(&encoded).ok())
-        else {
-            return false;
+    /// The restore button: the text something replaced comes back (the current one takes its
+    /// place, so a second click swaps back). After a share link, the cluster it replaced comes
+    /// back too (its journal replayed) and the link's is kept the same way.
+    pub(crate) fn restore_previous(&mut self) {
+        let Some(previous_text) = crate::storage::load_previous_text() else {
+            return;
         };
-        crate::storage::save_previous_journal(&self.journal_now().encode());
-        let replayed = journal::replay(&previous);
-        self.install(replayed.session, previous, replayed.terminal);
-        self.previous_cluster_available = true;
-        true
+        let with_cluster = self.previous_cluster_available;
+        self.replace_editor_text(previous_text);
+        let previous_cluster = crate::storage::load_previous_journal()
+            .and_then(|encoded| Journal::decode(&encoded).ok())
+            .filter(|_| with_cluster);
+        self.notice = Some(match previous_cluster {
+            Some(previous) => {
+                crate::storage::save_previous_journal(&self.journal_now().encode());
+                let replayed = journal::replay(&previous);
+                self.install(replayed.session, previous, replayed.terminal);
+                self.previous_cluster_available = true;
+                Notice::PreviousWorkRestored
+            }
+            None => Notice::PreviousTextRestored,
+        });
     }
 
     /// Puts a (replayed or fresh) cluster in the page, autosaved, with nothing of the old one's

@@ -13,28 +13,35 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-pub fn load_editor_text() -> Option<String> {
-    storage()?.get_item(EDITOR_KEY).ok().flatten()
+/// The value under `key`, if storage is there and has one.
+fn load(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok().flatten()
 }
 
-pub fn save_editor_text(text: &str) {
+/// Writes `value` under `key`; without storage (or over its quota) nothing happens.
+fn save(key: &str, value: &str) {
     if let Some(storage) = storage() {
-        let _ = storage.set_item(EDITOR_KEY, text);
+        let _ = storage.set_item(key, value);
     }
 }
 
+pub fn load_editor_text() -> Option<String> {
+    load(EDITOR_KEY)
+}
+
+pub fn save_editor_text(text: &str) {
+    save(EDITOR_KEY, text);
+}
+
 pub fn load_history() -> Vec<String> {
-    storage()
-        .and_then(|s| s.get_item(HISTORY_KEY).ok().flatten())
+    load(HISTORY_KEY)
         .map(|text| text.lines().map(str::to_string).collect())
         .unwrap_or_default()
 }
 
 pub fn save_history(history: &[String]) {
-    if let Some(storage) = storage() {
-        let start = history.len().saturating_sub(HISTORY_LIMIT);
-        let _ = storage.set_item(HISTORY_KEY, &history[start..].join("\n"));
-    }
+    let start = history.len().saturating_sub(HISTORY_LIMIT);
+    save(HISTORY_KEY, &history[start..].join("\n"));
 }
 
 const PREVIOUS_TEXT_KEY: &str = "kubeplay.editor.previous";
@@ -43,40 +50,30 @@ const LANGUAGE_KEY: &str = "kubeplay.language";
 /// Keeps the editor's text before something replaced it (a share link, the inspector's Edit),
 /// so the page can offer it back.
 pub fn save_previous_text(text: &str) {
-    if let Some(storage) = storage() {
-        let _ = storage.set_item(PREVIOUS_TEXT_KEY, text);
-    }
+    save(PREVIOUS_TEXT_KEY, text);
 }
 
 pub fn load_previous_text() -> Option<String> {
-    storage()?.get_item(PREVIOUS_TEXT_KEY).ok().flatten()
+    load(PREVIOUS_TEXT_KEY)
 }
 
 pub fn load_language() -> Option<String> {
-    storage()?.get_item(LANGUAGE_KEY).ok().flatten()
+    load(LANGUAGE_KEY)
 }
 
 pub fn save_language(code: &str) {
-    if let Some(storage) = storage() {
-        let _ = storage.set_item(LANGUAGE_KEY, code);
-    }
+    save(LANGUAGE_KEY, code);
 }
 
 const THEME_KEY: &str = "kubeplay.theme";
 
 /// The theme the user chose (`dark` or `light`), if any.
 pub fn load_theme() -> Option<String> {
-    storage()?
-        .get_item(THEME_KEY)
-        .ok()
-        .flatten()
-        .filter(|t| t == "dark" || t == "light")
+    load(THEME_KEY).filter(|t| t == "dark" || t == "light")
 }
 
 pub fn save_theme(theme: &str) {
-    if let Some(storage) = storage() {
-        let _ = storage.set_item(THEME_KEY, theme);
-    }
+    save(THEME_KEY, theme);
 }
 
 const JOURNAL_KEY: &str = "kubeplay.journal";
@@ -86,41 +83,33 @@ const PREVIOUS_JOURNAL_KEY: &str = "kubeplay.journal.previous";
 
 /// The cluster's input journal (crate::journal), written at every input.
 pub fn save_journal(encoded: &str) {
-    if let Some(storage) = storage() {
-        let _ = storage.set_item(JOURNAL_KEY, encoded);
-    }
+    save(JOURNAL_KEY, encoded);
 }
 
 pub fn load_journal() -> Option<String> {
-    storage()?.get_item(JOURNAL_KEY).ok().flatten()
+    load(JOURNAL_KEY)
 }
 
 /// How far the simulated clock has run (written as it runs; the journal has the inputs).
 pub fn save_clock(millis: u64) {
-    if let Some(storage) = storage() {
-        let _ = storage.set_item(CLOCK_KEY, &millis.to_string());
-    }
+    save(CLOCK_KEY, &millis.to_string());
 }
 
 pub fn load_clock() -> Option<u64> {
-    storage()?.get_item(CLOCK_KEY).ok().flatten()?.parse().ok()
+    load(CLOCK_KEY)?.parse().ok()
 }
 
 /// Keeps a journal that could not be replayed (so nothing is lost), out of the way.
 pub fn save_unreadable_journal(encoded: &str) {
-    if let Some(storage) = storage() {
-        let _ = storage.set_item(UNREADABLE_JOURNAL_KEY, encoded);
-    }
+    save(UNREADABLE_JOURNAL_KEY, encoded);
 }
 
 /// Keeps the journal a share link replaced.
 pub fn save_previous_journal(encoded: &str) {
-    if let Some(storage) = storage() {
-        let _ = storage.set_item(PREVIOUS_JOURNAL_KEY, encoded);
-    }
+    save(PREVIOUS_JOURNAL_KEY, encoded);
 }
 
 /// The journal a share link replaced, if any.
 pub fn load_previous_journal() -> Option<String> {
-    storage()?.get_item(PREVIOUS_JOURNAL_KEY).ok().flatten()
+    load(PREVIOUS_JOURNAL_KEY)
 }
