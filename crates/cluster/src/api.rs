@@ -94,6 +94,8 @@ impl WatchEventType {
 #[derive(Debug, Clone)]
 pub struct WatchEvent {
     pub resource_version: u64,
+    /// The simulated instant of the write.
+    pub at: SimTime,
     pub event_type: WatchEventType,
     pub object: Rc<Object>,
 }
@@ -107,6 +109,8 @@ pub struct ApiServer {
     resource_version: u64,
     watch_log: std::collections::VecDeque<WatchEvent>,
     event_log_hash: u64,
+    /// The cluster's clock, as the `Cluster` last moved it: the instant watch events carry.
+    now: SimTime,
 }
 
 impl Default for ApiServer {
@@ -116,6 +120,7 @@ impl Default for ApiServer {
             resource_version: 0,
             watch_log: Default::default(),
             event_log_hash: FNV_OFFSET,
+            now: SimTime::default(),
         }
     }
 }
@@ -258,6 +263,12 @@ impl ApiServer {
             .filter(move |e| e.resource_version > resource_version)
     }
 
+    /// Moves the instant the next writes are stamped with (the `Cluster` calls it whenever its
+    /// clock moves).
+    pub(crate) fn set_now(&mut self, now: SimTime) {
+        self.now = now;
+    }
+
     fn next_resource_version(&mut self) -> u64 {
         self.resource_version += 1;
         self.resource_version
@@ -278,6 +289,7 @@ impl ApiServer {
         }
         self.watch_log.push_back(WatchEvent {
             resource_version,
+            at: self.now,
             event_type,
             object,
         });

@@ -288,11 +288,15 @@ impl Cluster {
             .filter(|t| *t > self.now())
             .min();
             match next {
-                Some(t) if t <= target => self.clock.advance(t.since(self.now())),
+                Some(t) if t <= target => {
+                    self.clock.advance(t.since(self.now()));
+                    self.api.set_now(self.now());
+                }
                 _ => break,
             }
         }
         self.clock.advance(target.since(self.now()));
+        self.api.set_now(self.now());
         self.run_components();
         self.expire_events();
     }

@@ -218,25 +218,38 @@ impl LogFollow {
     /// The lines written since the last call.
     pub fn lines(&mut self, cluster: &Cluster) -> String {
         let now = cluster.now();
-        let mut out = String::new();
-        for (pod, container) in &self.targets {
-            let Ok(lines) = cluster.logs(&self.namespace, pod, Some(container), false) else {
+        // Every followed container's new lines, in the order they were written (kubectl prints
+        // each stream's lines as they arrive), whatever stretch of time this call covers.
+        let mut new_lines: Vec<(SimTime, usize, &str)> = Vec::new();
+        let logs: Vec<_> = self
+            .targets
+            .iter()
+            .map(|(pod, container)| cluster.logs(&self.namespace, pod, Some(container), false))
+            .collect();
+        for (index, lines) in logs.iter().enumerate() {
+            let Ok(lines) = lines else {
                 continue;
             };
             for (time, line) in lines
                 .iter()
                 .filter(|(t, _)| *t > self.printed_until && *t <= now)
             {
-                if self.prefix {
-                    out.push_str(&format!("[pod/{pod}/{container}] "));
-                }
-                if self.timestamps {
-                    out.push_str(&cluster::runtime::clock_text::rfc3339_nanos(*time));
-                    out.push(' ');
-                }
-                out.push_str(line);
-                out.push('\n');
+                new_lines.push((*time, index, line));
             }
+        }
+        new_lines.sort_stable_by_key(|(time, index, _)| (*time, *index));
+        let mut out = String::new();
+        for (time, index, line) in new_lines {
+            if self.prefix {
+                let (pod, container) = &self.targets[index];
+                out.push_str(&format!("[pod/{pod}/{container}] "));
+            }
+            if self.timestamps {
+                out.push_str(&cluster::runtime::clock_text::rfc3339_nanos(time));
+                out.push(' ');
+            }
+            out.push_str(line);
+            out.push('\n');
         }
         self.printed_until = now;
         out

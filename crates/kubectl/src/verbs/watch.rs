@@ -177,32 +177,36 @@ impl Watch {
 
     /// The rows of the changes since the last call.
     pub fn rows(&mut self, cluster: &Cluster) -> String {
-        let now = cluster.now();
-        let events: Vec<(WatchEventType, std::rc::Rc<model::Object>)> = cluster
+        let events: Vec<(WatchEventType, cluster::SimTime, std::rc::Rc<model::Object>)> = cluster
             .watch_since(self.since)
             .filter(|e| {
                 let resource = e.object.resource_type();
                 resource.plural == self.resource.plural && resource.group == self.resource.group
             })
-            .map(|e| (e.event_type, e.object.clone()))
+            .map(|e| (e.event_type, e.at, e.object.clone()))
             .collect();
         self.since = cluster.resource_version();
-        // One instant's several writes to an object show as its last state (the simulated
-        // components write more often than a real cluster's do).
-        let mut last_index: BTreeMap<String, usize> = BTreeMap::new();
-        for (index, (_, object)) in events.iter().enumerate() {
-            last_index.insert(object.metadata().uid.clone().unwrap_or_default(), index);
+        // One instant's several writes to an object show as its last state at that instant (the
+        // simulated components write more often than a real cluster's do); writes at different
+        // instants each show, however long ago the last poll was.
+        let mut last_index: BTreeMap<(String, cluster::SimTime), usize> = BTreeMap::new();
+        for (index, (_, at, object)) in events.iter().enumerate() {
+            last_index.insert(
+                (object.metadata().uid.clone().unwrap_or_default(), *at),
+                index,
+            );
         }
         let events: Vec<_> = events
             .into_iter()
             .enumerate()
-            .filter(|(index, (_, object))| {
-                last_index.get(object.metadata().uid.as_deref().unwrap_or("")) == Some(index)
+            .filter(|(index, (_, at, object))| {
+                last_index.get(&(object.metadata().uid.clone().unwrap_or_default(), *at))
+                    == Some(index)
             })
             .map(|(_, event)| event)
             .collect();
         let mut out = String::new();
-        for (event_type, object) in events {
+        for (event_type, at, object) in events {
             if let Some(namespace) = &self.namespace {
                 if self.resource.namespaced && object.namespace() != namespace {
                     continue;
@@ -236,7 +240,7 @@ impl Watch {
                 }
                 continue;
             }
-            let row = self.row(&object, now);
+            let row = self.row(&object, at);
             // A change kubectl would show only as an older AGE is no change.
             let without_age = |cells: &[String]| -> Vec<String> {
                 cells
