@@ -42,6 +42,17 @@ fn default_container(container: &mut core::Container) {
     );
     set_str(&mut container.termination_message_policy, "File");
     set(&mut container.resources, Default::default());
+    for source in container
+        .env
+        .iter_mut()
+        .flatten()
+        .filter_map(|env| env.value_from.as_mut())
+    {
+        default_field_selectors(
+            source.field_ref.as_mut(),
+            source.resource_field_ref.as_mut(),
+        );
+    }
     for port in container.ports.iter_mut().flatten() {
         set_str(&mut port.protocol, "TCP");
     }
@@ -60,6 +71,46 @@ fn default_container(container: &mut core::Container) {
         if let Some(http) = probe.http_get.as_mut() {
             set_str(&mut http.path, "/");
             set_str(&mut http.scheme, "HTTP");
+        }
+    }
+}
+
+/// SetDefaults_ObjectFieldSelector (`apiVersion: v1`); a resourceFieldRef's divisor is a plain
+/// Quantity upstream, always written, `"0"` when not given.
+fn default_field_selectors(
+    field_ref: Option<&mut core::ObjectFieldSelector>,
+    resource_field_ref: Option<&mut core::ResourceFieldSelector>,
+) {
+    if let Some(field_ref) = field_ref {
+        set_str(&mut field_ref.api_version, "v1");
+    }
+    if let Some(resource_field_ref) = resource_field_ref {
+        set(
+            &mut resource_field_ref.divisor,
+            k8s_openapi::apimachinery::pkg::api::resource::Quantity("0".into()),
+        );
+    }
+}
+
+/// SetDefaults_Pod: a container (or init container) with limits but no request for a resource
+/// requests its limit. Pods only: a workload's pod template keeps what it was given.
+fn default_requests_to_limits(spec: &mut core::PodSpec) {
+    for container in spec
+        .containers
+        .iter_mut()
+        .chain(spec.init_containers.iter_mut().flatten())
+    {
+        let Some(resources) = container.resources.as_mut() else {
+            continue;
+        };
+        let Some(limits) = resources.limits.as_ref() else {
+            continue;
+        };
+        let requests = resources.requests.get_or_insert_with(Default::default);
+        for (resource, limit) in limits {
+            requests
+                .entry(resource.clone())
+                .or_insert_with(|| limit.clone());
         }
     }
 }
@@ -88,6 +139,20 @@ pub fn default_pod_spec(spec: &mut core::PodSpec) {
         if let Some(host_path) = volume.host_path.as_mut() {
             set_str(&mut host_path.type_, "");
         }
+        let projected_downward_apis = volume
+            .projected
+            .iter_mut()
+            .flat_map(|projected| projected.sources.iter_mut().flatten())
+            .filter_map(|source| source.downward_api.as_mut())
+            .flat_map(|downward| downward.items.iter_mut().flatten());
+        for item in volume
+            .downward_api
+            .iter_mut()
+            .flat_map(|downward| downward.items.iter_mut().flatten())
+            .chain(projected_downward_apis)
+        {
+            default_field_selectors(item.field_ref.as_mut(), item.resource_field_ref.as_mut());
+        }
     }
 }
 
@@ -107,6 +172,7 @@ pub fn apply_defaults(object: &mut Object) {
         Object::Pod(pod) => {
             if let Some(spec) = pod.spec.as_mut() {
                 default_pod_spec(spec);
+                default_requests_to_limits(spec);
                 set_str(&mut spec.service_account_name, "default");
                 set(&mut spec.enable_service_links, true);
                 set(&mut spec.priority, 0);
@@ -203,8 +269,8 @@ pub fn apply_defaults(object: &mut Object) {
             if let Some(spec) = service.spec.as_mut() {
                 set_str(&mut spec.type_, "ClusterIP");
                 let service_type = spec.type_.clone().unwrap_or_default();
+                set_str(&mut spec.session_affinity, "None");
                 if service_type != "ExternalName" {
-                    set_str(&mut spec.session_affinity, "None");
                     set_str(&mut spec.internal_traffic_policy, "Cluster");
                 }
                 default_session_affinity_config(spec);

@@ -254,9 +254,12 @@ fn resources() {
     );
     check(
         with(json!({"limits": {"cpus": "1"}})),
+        // A Pod's requests default to its limits (SetDefaults_Pod), the misspelt name included.
         &[
             "spec.containers[0].resources.limits[cpus]: Invalid value: \"cpus\": must be a standard resource type or fully qualified",
             "spec.containers[0].resources.limits[cpus]: Invalid value: \"cpus\": must be a standard resource for containers",
+            "spec.containers[0].resources.requests[cpus]: Invalid value: \"cpus\": must be a standard resource type or fully qualified",
+            "spec.containers[0].resources.requests[cpus]: Invalid value: \"cpus\": must be a standard resource for containers",
         ],
     );
     check(

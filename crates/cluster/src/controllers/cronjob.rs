@@ -259,10 +259,18 @@ pub(crate) fn reconcile(object: &Rc<Object>, view: &ControllerView<'_>) -> Recon
         } else {
             let policy = spec["concurrencyPolicy"].as_str().unwrap_or("Allow");
             if policy == "Forbid" && !active.is_empty() {
-                out.writes.push(Write::Event {
-                    involved: object.clone(),
-                    event: event(EventType::Normal, "JobAlreadyActive", "Not starting job because prior execution is running and concurrency policy is Forbid".to_string()),
-                });
+                // Said once per unmet scheduled time (upstream's sync says it when the time
+                // comes and requeues for the next one), not at every round of every instant.
+                if !view.event_recorded_since(
+                    object,
+                    "JobAlreadyActive",
+                    sim_time_of_unix(scheduled),
+                ) {
+                    out.writes.push(Write::Event {
+                        involved: object.clone(),
+                        event: event(EventType::Normal, "JobAlreadyActive", "Not starting job because prior execution is running and concurrency policy is Forbid".to_string()),
+                    });
+                }
                 // Look again when the running Job may have finished.
                 out.requeue_no_later_than(SimTime(view.now.0 + 10_000));
             } else {

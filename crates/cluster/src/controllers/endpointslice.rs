@@ -40,12 +40,16 @@ fn ip_order(ip: &str) -> u32 {
     ip.parse::<Ipv4Addr>().map(u32::from).unwrap_or(u32::MAX)
 }
 
-/// The selected pods of a Service, ordered by IP, or None when the Service has no selector.
+/// The selected pods of a Service, ordered by IP, or None when the Service has no selector or
+/// is an ExternalName Service (neither endpoints controller serves those, selector or not).
 pub(crate) fn service_endpoints(
     service: &Object,
     view: &ControllerView<'_>,
 ) -> Option<Vec<PodEndpoint>> {
     let value = service.to_json_value();
+    if value["spec"]["type"] == json!("ExternalName") {
+        return None;
+    }
     let selector_map: BTreeMap<String, String> =
         serde_json::from_value(value["spec"]["selector"].clone()).ok()?;
     if selector_map.is_empty() {

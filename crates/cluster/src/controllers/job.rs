@@ -424,27 +424,34 @@ pub(crate) fn reconcile(object: &Rc<Object>, view: &ControllerView<'_>) -> Recon
     let succeeded =
         (succeeded_pods.len() as i64).max(old_status["succeeded"].as_i64().unwrap_or(0));
     let failed = counted_failures.max(old_status["failed"].as_i64().unwrap_or(0));
+    // pastBackoffLimitOnFailure: the restarts of the running and pending pods' containers, init
+    // containers included, reach the limit (with a limit of 0, any restart).
     let restarts: i64 = if on_failure {
         active
             .iter()
+            .filter(|(_, v)| matches!(v["status"]["phase"].as_str(), Some("Running" | "Pending")))
             .flat_map(|(_, v)| {
-                v["status"]["containerStatuses"]
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default()
+                let status = &v["status"];
+                let init = status["initContainerStatuses"].as_array().cloned();
+                let regular = status["containerStatuses"].as_array().cloned();
+                init.into_iter()
+                    .flatten()
+                    .chain(regular.into_iter().flatten())
             })
             .map(|c| c["restartCount"].as_i64().unwrap_or(0))
             .sum()
     } else {
         0
     };
+    let past_backoff_limit_on_failure = on_failure
+        && if backoff_limit == 0 {
+            restarts > 0
+        } else {
+            restarts >= backoff_limit
+        };
     if fail_job.is_none()
         && per_index_limit.is_none()
-        && (failed > backoff_limit
-            || (on_failure
-                && backoff_limit >= 0
-                && restarts + failed > backoff_limit
-                && restarts > 0))
+        && (failed > backoff_limit || past_backoff_limit_on_failure)
     {
         fail_job = Some((
             "BackoffLimitExceeded",
@@ -671,6 +678,12 @@ pub(crate) fn reconcile(object: &Rc<Object>, view: &ControllerView<'_>) -> Recon
         active.len()
     });
     status["succeeded"] = json!(succeeded);
+    // A failed Job's running pods are deleted, and upstream counts each of them as failed.
+    let failed = if fail_job.is_some() {
+        failed + active.len() as i64
+    } else {
+        failed
+    };
     status["failed"] = json!(failed);
     status["terminating"] = json!(terminating);
     status["ready"] = json!(if fail_job.is_some() || complete {

@@ -243,10 +243,12 @@ impl Cluster {
             .collect();
         let mut value = json!({ "status": status });
         let now_ts = timestamp(now);
+        let terminal = phase == "Succeeded" || phase == "Failed";
+        // The sandbox of a finished pod is torn down: the condition follows it.
         set_condition(
             &mut value,
             "PodReadyToStartContainers",
-            if state.pod_ip.is_some() {
+            if state.pod_ip.is_some() && !terminal {
                 "True"
             } else {
                 "False"
@@ -270,7 +272,6 @@ impl Cluster {
                 &now_ts,
             );
         }
-        let terminal = phase == "Succeeded" || phase == "Failed";
         if terminal {
             for kind in ["Ready", "ContainersReady"] {
                 set_condition(

@@ -43,15 +43,14 @@ pub(crate) fn attach(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[Strin
     }
     let mut out = Output::ok("");
     let quiet = parsed.flag("quiet");
-    let container = match parsed.value("container") {
-        Some(c) => c.to_string(),
-        None => {
-            let (chosen, note) = super::logs::default_container(&pod);
+    let container = match super::logs::chosen_container(&pod, parsed.value("container")) {
+        Ok((chosen, note)) => {
             if let (Some(note), false) = (note, quiet) {
                 out.stderr.push_str(&note);
             }
             chosen
         }
+        Err(error) => return error,
     };
     let status = ["containerStatuses", "initContainerStatuses"]
         .iter()

@@ -194,15 +194,14 @@ pub(crate) fn cp(
     };
     let pod_name = pod["metadata"]["name"].as_str().unwrap_or("").to_string();
     let mut out = Output::ok("");
-    let container = match parsed.value("container") {
-        Some(c) => c.to_string(),
-        None => {
-            let (chosen, note) = super::logs::default_container(&pod);
+    let container = match super::logs::chosen_container(&pod, parsed.value("container")) {
+        Ok((chosen, note)) => {
             if let Some(note) = note {
                 out.stderr.push_str(&note);
             }
             chosen
         }
+        Err(error) => return error,
     };
     let image = ["containers", "initContainers"]
         .iter()

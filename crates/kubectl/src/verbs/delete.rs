@@ -182,14 +182,23 @@ pub(crate) fn delete(
             output.append(denied);
             continue;
         }
+        // kubectl's PrintObj: "force deleted" for a grace period of 0, the namespace, the dry run.
+        let mut operation = if grace_period == Some(0) {
+            String::from("force deleted")
+        } else {
+            String::from("deleted")
+        };
+        if resource.namespaced {
+            operation.push_str(&format!(" from {ns} namespace"));
+        }
+        match parsed.value("dry-run") {
+            Some("server") => operation.push_str(" (server dry run)"),
+            Some(d) if d != "none" => operation.push_str(" (dry run)"),
+            _ => {}
+        }
         if parsed.value("dry-run").is_some_and(|d| d != "none") {
-            let from = if resource.namespaced {
-                format!(" from {ns} namespace")
-            } else {
-                String::new()
-            };
             output.stdout.push_str(&format!(
-                "{} \"{name}\" deleted{from} (dry run)\n",
+                "{} \"{name}\" {operation}\n",
                 resource_label(resource)
             ));
             continue;
@@ -203,12 +212,8 @@ pub(crate) fn delete(
             waiting_for.push((resource, ns.clone(), name.clone()));
         }
         match deleted {
-            Ok(_) if resource.namespaced => output.stdout.push_str(&format!(
-                "{} \"{name}\" deleted from {ns} namespace\n",
-                resource_label(resource)
-            )),
             Ok(_) => output.stdout.push_str(&format!(
-                "{} \"{name}\" deleted\n",
+                "{} \"{name}\" {operation}\n",
                 resource_label(resource)
             )),
             Err(_) if parsed.flag("ignore-not-found") => {}

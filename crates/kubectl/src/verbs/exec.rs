@@ -44,15 +44,14 @@ pub(crate) fn exec(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]
     };
     let pod_name = pod["metadata"]["name"].as_str().unwrap_or("").to_string();
     let mut out = Output::ok("");
-    let container = match parsed.value("container") {
-        Some(c) => c.to_string(),
-        None => {
-            let (chosen, note) = super::logs::default_container(&pod);
+    let container = match super::logs::chosen_container(&pod, parsed.value("container")) {
+        Ok((chosen, note)) => {
             if let (Some(note), false) = (note, parsed.flag("quiet")) {
                 out.stderr.push_str(&note);
             }
             chosen
         }
+        Err(error) => return error,
     };
     match cluster.exec(&namespace, &pod_name, &container, &command) {
         Ok(done) => {

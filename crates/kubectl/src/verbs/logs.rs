@@ -124,15 +124,14 @@ pub(crate) fn logs(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]
             }
             continue;
         }
-        let container = match &container_flag {
-            Some(c) => c.clone(),
-            None => {
-                let (chosen, note) = default_container(pod);
+        let container = match chosen_container(pod, container_flag.as_deref()) {
+            Ok((chosen, note)) => {
                 if let Some(note) = note {
                     out.stderr.push_str(&note);
                 }
                 chosen
             }
+            Err(error) => return error,
         };
         targets.push(Target {
             pod: name,
@@ -441,38 +440,67 @@ pub(super) fn pod_for_name(
     }
 }
 
-/// The container kubectl picks without `-c`, and the `Defaulted container …` note it prints
-/// when the pod has several and no default-container annotation.
-pub(super) fn default_container(pod: &Value) -> (String, Option<String>) {
-    let names = |key: &str| -> Vec<String> {
+/// Every container of a pod as kubectl lists them: containers, then ephemeral containers
+/// (` (ephem)`), then init containers (` (init)`).
+fn all_container_names(pod: &Value) -> Vec<String> {
+    let names = |key: &str, suffix: &str| -> Vec<String> {
         pod["spec"][key]
             .as_array()
             .into_iter()
             .flatten()
-            .filter_map(|c| c["name"].as_str().map(str::to_string))
+            .filter_map(|c| c["name"].as_str().map(|n| format!("{n}{suffix}")))
             .collect()
     };
-    let containers = names("containers");
+    let mut all = names("containers", "");
+    all.extend(names("ephemeralContainers", " (ephem)"));
+    all.extend(names("initContainers", " (init)"));
+    all
+}
+
+/// The container a command works on: `-c NAME` when the pod has it (kubectl checks before
+/// asking the server: `container zz is not valid for pod two out of: a, b`), else the default
+/// one with its note.
+pub(super) fn chosen_container(
+    pod: &Value,
+    flag: Option<&str>,
+) -> Result<(String, Option<String>), Output> {
+    let Some(name) = flag else {
+        return Ok(default_container(pod));
+    };
+    let known = ["containers", "initContainers", "ephemeralContainers"]
+        .iter()
+        .flat_map(|key| pod["spec"][*key].as_array().into_iter().flatten())
+        .any(|c| c["name"].as_str() == Some(name));
+    if known {
+        return Ok((name.to_string(), None));
+    }
+    Err(Output::error(format!(
+        "error: container {name} is not valid for pod {} out of: {}",
+        pod["metadata"]["name"].as_str().unwrap_or(""),
+        all_container_names(pod).join(", ")
+    )))
+}
+
+/// The container kubectl picks without `-c`, and the `Defaulted container …` note it prints
+/// when the pod has other containers (several, or init or ephemeral ones) and no
+/// default-container annotation.
+pub(super) fn default_container(pod: &Value) -> (String, Option<String>) {
+    let containers: Vec<String> = pod["spec"]["containers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["name"].as_str().map(str::to_string))
+        .collect();
     if let Some(annotated) = pod["metadata"]["annotations"][DEFAULT_CONTAINER_ANNOTATION].as_str() {
         if containers.iter().any(|c| c == annotated) {
             return (annotated.to_string(), None);
         }
     }
     let first = containers.first().cloned().unwrap_or_default();
-    if containers.len() <= 1 {
+    let all = all_container_names(pod);
+    if all.len() <= 1 {
         return (first, None);
     }
-    let mut all: Vec<String> = containers.clone();
-    all.extend(
-        names("ephemeralContainers")
-            .into_iter()
-            .map(|n| format!("{n} (ephem)")),
-    );
-    all.extend(
-        names("initContainers")
-            .into_iter()
-            .map(|n| format!("{n} (init)")),
-    );
     let note = format!(
         "Defaulted container \"{first}\" out of: {}\n",
         all.join(", ")
