@@ -100,6 +100,9 @@ pub struct WatchEvent {
     pub object: Rc<Object>,
 }
 
+/// The namespaces NamespaceLifecycle admission refuses to delete.
+const IMMORTAL_NAMESPACES: [&str; 3] = ["default", "kube-system", "kube-public"];
+
 /// How many watch events are kept for `watch_since`; older ones are compacted away as etcd does.
 const WATCH_LOG_CAPACITY: usize = 10_000;
 
@@ -546,6 +549,13 @@ impl ApiServer {
         let Some(existing) = self.store.get(&key).cloned() else {
             return Err(ApiError::not_found(resource, name));
         };
+        // NamespaceLifecycle admission: the namespaces the system lives in stay.
+        if resource.kind == "Namespace" && IMMORTAL_NAMESPACES.contains(&name) {
+            return Err(crate::admission::forbidden(
+                &existing,
+                "this namespace may not be deleted",
+            ));
+        }
         let uid = existing.metadata().uid.clone().unwrap_or_default();
         if propagation == Propagation::Orphan {
             self.orphan_dependents(&uid);

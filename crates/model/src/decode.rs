@@ -370,16 +370,19 @@ fn decode_document(
         Some(Ok(object)) => object.into_storage_version(),
         Some(Err(error)) => {
             let path = display_path(&error.path);
-            let message = if path.is_empty() || error.message.starts_with(&path) {
-                error.message
-            } else {
-                format!("{path}: {}", error.message)
+            let message = match error.go_message {
+                // A value of the wrong JSON type: the API server's Go decoder words it.
+                Some(go_message) => go_message,
+                None if path.is_empty() || error.message.starts_with(&path) => {
+                    format!("strict decoding error: {}", error.message)
+                }
+                None => format!("strict decoding error: {path}: {}", error.message),
             };
             return Err(with_identity(error_at(
                 DecodeErrorKind::StrictDecoding,
                 index,
                 locate_value(document, &error.path),
-                format!("strict decoding error: {message}"),
+                message,
             )));
         }
         // The registry knew the kind but no typed decoder takes this spelling of its

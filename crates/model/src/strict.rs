@@ -10,9 +10,14 @@
 //!   is recorded with its path, `spec.template.spec.containers[0].imagePullPolicyy`;
 //! - an error carries the path of the value that failed (the innermost one).
 //!
-//! YAML's scalar leniency is kept: a string field reads a number or boolean as its text, as the
-//! YAML parser did when it decoded into types directly (`cpu: 1` is the Quantity `"1"`), and a
-//! null (`containers:` with nothing after it) is an empty list or map where one is wanted.
+//! - a value of the wrong JSON type also carries the API server's Go wording (`json: cannot
+//!   unmarshal number into Go struct field EnvVar.spec.template.spec.containers.env.value of
+//!   type string`): the innermost struct, the dotted path of struct fields, the Go type.
+//!
+//! Text is text, as the API server's JSON decoder has it: a string field does not take a
+//! number or boolean (`value: 8080` in an env var must be quoted — the classic first error),
+//! while a Quantity (`cpu: 1`) and an IntOrString take both; a null is an empty string, list
+//! or map (`containers:` with nothing after it).
 //! The path is a chain of borrowed parents on the stack: nothing is allocated for it unless a
 //! field is unknown or a value fails.
 
@@ -26,7 +31,8 @@ use serde_json::Value;
 #[derive(Clone, Copy)]
 enum FieldPath<'a> {
     Root,
-    Key(&'a FieldPath<'a>, &'a str),
+    /// A key of a map; of a struct's field when the struct's name is given.
+    Key(&'a FieldPath<'a>, &'a str, Option<&'static str>),
     Index(&'a FieldPath<'a>, usize),
 }
 
@@ -38,7 +44,7 @@ impl FieldPath<'_> {
         loop {
             match current {
                 FieldPath::Root => break,
-                FieldPath::Key(parent, key) => {
+                FieldPath::Key(parent, key, _) => {
                     segments.push((*key).to_string());
                     current = parent;
                 }
@@ -51,6 +57,30 @@ impl FieldPath<'_> {
         segments.reverse();
         segments
     }
+
+    /// What Go's decoder names the place of a wrong value: the innermost struct and the dotted
+    /// path of struct fields from the top (`EnvVar`, `spec.template.spec.containers.env.value`);
+    /// list indexes and map keys are not part of it.
+    fn go_struct_field(&self) -> Option<(&'static str, String)> {
+        let mut fields = Vec::new();
+        let mut innermost = None;
+        let mut current = self;
+        loop {
+            match current {
+                FieldPath::Root => break,
+                FieldPath::Key(parent, key, owner) => {
+                    if let Some(owner) = owner {
+                        innermost.get_or_insert(*owner);
+                        fields.push(*key);
+                    }
+                    current = parent;
+                }
+                FieldPath::Index(parent, _) => current = parent,
+            }
+        }
+        fields.reverse();
+        innermost.map(|owner| (owner, fields.join(".")))
+    }
 }
 
 /// A failed decode: serde's message (`invalid type: string "3", expected i32`) and the path of
@@ -61,6 +91,15 @@ pub struct StrictError {
     /// Path segments of the failing value (`[n]` for list items); empty for the whole object.
     pub path: Vec<String>,
     located: bool,
+    /// A value of the wrong JSON type, as the API server's Go decoder words it: `json: cannot
+    /// unmarshal number into Go struct field EnvVar.spec.template.spec.containers.env.value of
+    /// type string`.
+    pub go_message: Option<String>,
+    /// `string`, `number`, `number 1.5`, `object`, `array`, `bool` — what the value was.
+    go_value: Option<String>,
+    /// The Go type that wanted it (`int32`, `[]v1.Container`), when known before serde's own
+    /// description of what it expected.
+    go_type: Option<String>,
 }
 
 impl StrictError {
@@ -68,9 +107,106 @@ impl StrictError {
         if !self.located {
             self.path = path.segments();
             self.located = true;
+            if let (Some(value), Some(go_type)) = (&self.go_value, &self.go_type) {
+                self.go_message = Some(match path.go_struct_field() {
+                    Some((owner, fields)) => format!(
+                        "json: cannot unmarshal {value} into Go struct field {owner}.{fields} of type {go_type}"
+                    ),
+                    None => format!("json: cannot unmarshal {value} into Go value of type {go_type}"),
+                });
+            }
         }
         self
     }
+
+    /// Names the Go type a wrong value was meant for (lists and maps, whose serde description
+    /// does not say what of).
+    fn wanting(mut self, go_type: Option<String>) -> StrictError {
+        if self.go_value.is_some() && go_type.is_some() && !self.located {
+            self.go_type = go_type;
+        }
+        self
+    }
+}
+
+/// What Go's decoder calls a JSON value of the wrong type.
+fn go_value_kind(unexpected: &Unexpected<'_>) -> Option<String> {
+    Some(match unexpected {
+        Unexpected::Str(_) => "string".to_string(),
+        Unexpected::Bool(_) => "bool".to_string(),
+        Unexpected::Unsigned(_) | Unexpected::Signed(_) => "number".to_string(),
+        Unexpected::Float(f) => format!("number {f}"),
+        Unexpected::Map => "object".to_string(),
+        Unexpected::Seq => "array".to_string(),
+        _ => return None,
+    })
+}
+
+/// The Go type behind serde's description of what it expected (`i32` → `int32`, `a string` →
+/// `string`, a k8s struct's own name → `v1.PodSpec`).
+fn go_type_of_expected(expected: &str) -> Option<String> {
+    Some(match expected {
+        "i32" => "int32".into(),
+        "i64" => "int64".into(),
+        "u32" => "uint32".into(),
+        "u64" => "uint64".into(),
+        "f64" => "float64".into(),
+        "a boolean" => "bool".into(),
+        "a string" | "a borrowed string" => "string".into(),
+        "Quantity" => "resource.Quantity".into(),
+        "IntOrString" => "intstr.IntOrString".into(),
+        "Time" | "MicroTime" => format!("v1.{expected}"),
+        name if name.starts_with(|c: char| c.is_ascii_uppercase())
+            && name.chars().all(|c| c.is_ascii_alphanumeric()) =>
+        {
+            format!("v1.{name}")
+        }
+        _ => return None,
+    })
+}
+
+/// The Go type of a Rust collection type (`alloc::vec::Vec<…::v1::container::Container>` →
+/// `[]v1.Container`, `BTreeMap<String, String>` → `map[string]string`).
+fn go_type_of_rust(rust: &str) -> Option<String> {
+    let rust = rust.trim();
+    if let Some(inner) = rust
+        .strip_prefix("alloc::vec::Vec<")
+        .and_then(|r| r.strip_suffix('>'))
+    {
+        return Some(format!("[]{}", go_type_of_rust(inner)?));
+    }
+    if let Some(inner) = rust
+        .strip_prefix("alloc::collections::btree::map::BTreeMap<")
+        .and_then(|r| r.strip_suffix('>'))
+    {
+        let (key, value) = inner.split_once(", ")?;
+        return Some(format!(
+            "map[{}]{}",
+            go_type_of_rust(key)?,
+            go_type_of_rust(value)?
+        ));
+    }
+    Some(match rust {
+        "alloc::string::String" => "string".into(),
+        "i32" => "int32".into(),
+        "i64" => "int64".into(),
+        "f64" => "float64".into(),
+        "bool" => "bool".into(),
+        "serde_json::value::Value" => "interface {}".into(),
+        path => {
+            let name = path.rsplit("::").next()?;
+            let package = if path.contains("::resource::") {
+                "resource"
+            } else if path.contains("::intstr::") {
+                "intstr"
+            } else if path.contains("::v2::") {
+                "v2"
+            } else {
+                "v1"
+            };
+            format!("{package}.{name}")
+        }
+    })
 }
 
 impl fmt::Display for StrictError {
@@ -87,7 +223,33 @@ impl de::Error for StrictError {
             message: message.to_string(),
             path: Vec::new(),
             located: false,
+            go_message: None,
+            go_value: None,
+            go_type: None,
         }
+    }
+
+    fn invalid_type(unexpected: Unexpected<'_>, expected: &dyn de::Expected) -> Self {
+        let mut error = Self::custom(format_args!(
+            "invalid type: {unexpected}, expected {expected}"
+        ));
+        error.go_value = go_value_kind(&unexpected);
+        error.go_type = go_type_of_expected(&expected.to_string());
+        error
+    }
+
+    fn invalid_value(unexpected: Unexpected<'_>, expected: &dyn de::Expected) -> Self {
+        let mut error = Self::custom(format_args!(
+            "invalid value: {unexpected}, expected {expected}"
+        ));
+        // A number that does not fit the field (`3000000000` for an int32).
+        if let Unexpected::Unsigned(n) = unexpected {
+            error.go_value = Some(format!("number {n}"));
+        } else if let Unexpected::Signed(n) = unexpected {
+            error.go_value = Some(format!("number {n}"));
+        }
+        error.go_type = go_type_of_expected(&expected.to_string());
+        error
     }
 }
 
@@ -169,6 +331,7 @@ impl<'a> StrictValueDeserializer<'a> {
                 value: None,
                 path: self.path,
                 unknown: self.unknown,
+                struct_name: None,
             }),
         }
     }
@@ -176,9 +339,9 @@ impl<'a> StrictValueDeserializer<'a> {
     fn text<'de, V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, StrictError> {
         match self.value {
             Value::String(s) => visitor.visit_string(s),
-            Value::Number(n) => visitor.visit_string(n.to_string()),
-            Value::Bool(b) => visitor.visit_string(b.to_string()),
+            // Go's decoder leaves a string as it was for null.
             Value::Null => visitor.visit_string(String::new()),
+            // A number or boolean is not text (`value: 8080` in an env var must be quoted).
             other => Err(de::Error::invalid_type(unexpected(&other), &visitor)),
         }
     }
@@ -194,19 +357,36 @@ impl<'a> StrictValueDeserializer<'a> {
             Value::Array(_) => self.any(visitor),
             other => Err(de::Error::invalid_type(unexpected(&other), &visitor)),
         }
+        .map_err(|e: StrictError| e.wanting(go_type_of_rust(std::any::type_name::<V::Value>())))
     }
 
-    fn map<'de, V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, StrictError> {
+    /// A map, or a struct's fields when `struct_name` is given.
+    fn map<'de, V: Visitor<'de>>(
+        self,
+        visitor: V,
+        struct_name: Option<&'static str>,
+    ) -> Result<V::Value, StrictError> {
+        let map_access = |entries: serde_json::Map<String, Value>| MapAccess {
+            entries: entries.into_iter(),
+            key: String::new(),
+            value: None,
+            path: self.path,
+            unknown: self.unknown,
+            struct_name,
+        };
         match self.value {
-            Value::Null => visitor.visit_map(MapAccess {
-                entries: serde_json::Map::new().into_iter(),
-                key: String::new(),
-                value: None,
-                path: self.path,
-                unknown: self.unknown,
-            }),
-            Value::Object(_) => self.any(visitor),
-            other => Err(de::Error::invalid_type(unexpected(&other), &visitor)),
+            Value::Null => visitor.visit_map(map_access(serde_json::Map::new())),
+            Value::Object(entries) => visitor.visit_map(map_access(entries)),
+            other => {
+                let error = de::Error::invalid_type(unexpected(&other), &visitor);
+                Err(match struct_name {
+                    Some(_) => error,
+                    None => StrictError::wanting(
+                        error,
+                        go_type_of_rust(std::any::type_name::<V::Value>()),
+                    ),
+                })
+            }
         }
     }
 }
@@ -249,7 +429,11 @@ impl<'de> de::Deserializer<'de> for StrictValueDeserializer<'_> {
         deserialize_byte_buf => text;
         deserialize_identifier => text;
         deserialize_seq => list;
-        deserialize_map => map;
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, StrictError> {
+        let path = self.path;
+        self.map(visitor, None).map_err(|e| e.located_at(&path))
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, StrictError> {
@@ -308,11 +492,13 @@ impl<'de> de::Deserializer<'de> for StrictValueDeserializer<'_> {
 
     fn deserialize_struct<V: Visitor<'de>>(
         self,
-        _name: &'static str,
+        name: &'static str,
         _fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, StrictError> {
-        self.deserialize_map(visitor)
+        let path = self.path;
+        self.map(visitor, Some(name).filter(|n| !n.is_empty()))
+            .map_err(|e| e.located_at(&path))
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
@@ -390,6 +576,8 @@ struct MapAccess<'a> {
     value: Option<Value>,
     path: FieldPath<'a>,
     unknown: &'a UnknownFields,
+    /// The struct whose fields these are (`None` for a map).
+    struct_name: Option<&'static str>,
 }
 
 impl<'de> de::MapAccess<'de> for MapAccess<'_> {
@@ -416,7 +604,7 @@ impl<'de> de::MapAccess<'de> for MapAccess<'_> {
         let value = self.value.take().unwrap_or(Value::Null);
         seed.deserialize(StrictValueDeserializer {
             value,
-            path: FieldPath::Key(&self.path, &self.key),
+            path: FieldPath::Key(&self.path, &self.key, self.struct_name),
             unknown: self.unknown,
         })
     }
@@ -586,7 +774,7 @@ mod tests {
     }
 
     #[test]
-    fn yaml_scalars_stay_lenient_where_text_is_wanted() {
+    fn quantities_take_numbers_and_nulls_are_empty() {
         let (pod, unknown) = decode_pod(json!({
             "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "a"},
             "spec": {"containers": [{"name": "c", "resources": {"limits": {"cpu": 1, "memory": 1.5}},
@@ -603,6 +791,45 @@ mod tests {
         assert_eq!(limits["cpu"].0, "1");
         assert_eq!(limits["memory"].0, "1.5");
         assert_eq!(spec.volumes, None);
+    }
+
+    #[test]
+    fn wrong_json_types_are_worded_as_the_api_servers_go_decoder_does() {
+        let go_message = |spec: Value| {
+            let (pod, _) = decode_pod(json!({
+                "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "a", "labels": {"ok": "yes"}},
+                "spec": spec
+            }));
+            pod.unwrap_err().go_message.unwrap_or_default()
+        };
+        assert_eq!(
+            go_message(json!({"containers": [{"name": "c", "env": [{"name": "PORT", "value": 8080}]}]})),
+            "json: cannot unmarshal number into Go struct field EnvVar.spec.containers.env.value of type string"
+        );
+        assert_eq!(
+            go_message(json!({"containers": {"name": "c"}})),
+            "json: cannot unmarshal object into Go struct field PodSpec.spec.containers of type []v1.Container"
+        );
+        assert_eq!(
+            go_message(json!({"containers": [{"name": "c", "ports": [{"containerPort": 1.5}]}]})),
+            "json: cannot unmarshal number 1.5 into Go struct field ContainerPort.spec.containers.ports.containerPort of type int32"
+        );
+        assert_eq!(
+            go_message(json!({"containers": [{"name": true}]})),
+            "json: cannot unmarshal bool into Go struct field Container.spec.containers.name of type string"
+        );
+        assert_eq!(
+            go_message(json!({"containers": [], "nodeSelector": {"disk": 1}})),
+            "json: cannot unmarshal number into Go struct field PodSpec.spec.nodeSelector of type string"
+        );
+        assert_eq!(
+            go_message(json!({"containers": [], "affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": []}}})),
+            "json: cannot unmarshal array into Go struct field NodeAffinity.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution of type v1.NodeSelector"
+        );
+        assert_eq!(
+            go_message(json!({"containers": [], "tolerations": "none"})),
+            "json: cannot unmarshal string into Go struct field PodSpec.spec.tolerations of type []v1.Toleration"
+        );
     }
 
     #[test]

@@ -194,6 +194,51 @@ impl Cluster {
         Ok(())
     }
 
+    /// A shell machine that runs `argv` in a running container as `kubectl exec` (and the
+    /// kubelet's exec hooks) do: the container's files and environment, the pod's hostname and
+    /// view of the network, from `now`.
+    pub(super) fn container_shell(
+        &self,
+        state: &KubeletPod,
+        run: &ContainerRun,
+        uid: &str,
+        argv: &[String],
+        now: SimTime,
+    ) -> ShellMachine {
+        let files = run
+            .process
+            .as_ref()
+            .map(|p| p.files_at(now))
+            .unwrap_or_default();
+        let (shell_name, script, positional) = crate::runtime::shell_invocation(argv);
+        let mut variables: BTreeMap<String, String> = run.environment.iter().cloned().collect();
+        variables.insert("HOSTNAME".into(), state.hostname.clone());
+        let exported = variables.keys().cloned().collect();
+        let network = {
+            let mut handle = self
+                .network_handle_for_pod(&state.namespace, state.pod_ip.as_deref().unwrap_or(""));
+            handle.valid_until = SimTime(now.0 + EXEC_LIMIT_MILLIS);
+            handle
+        };
+        let shell_state = ShellState {
+            shell_name,
+            variables,
+            positional: if positional.is_empty() {
+                vec!["sh".to_string()]
+            } else {
+                positional
+            },
+            files,
+            status: 0,
+            now,
+            random_state: fnv(&format!("{uid}/{}/{}", run.name, now.0)),
+            exported,
+            file_log: Vec::new(),
+            network,
+        };
+        ShellMachine::new(&script, shell_state)
+    }
+
     /// Runs `argv` in `container` (the first one when `None`) of a pod.
     pub fn exec(
         &mut self,
@@ -210,11 +255,6 @@ impl Cluster {
             )));
         };
         let run = &state_snapshot.containers[index];
-        let files = run
-            .process
-            .as_ref()
-            .map(|p| p.files_at(now))
-            .unwrap_or_default();
         let Some(first) = argv.first() else {
             return Err(ExecRefusal::Client(
                 "you must specify at least one command for the container".into(),
@@ -226,33 +266,7 @@ impl Cluster {
                 "an interactive shell is not simulated in this playground; run one command at a time: kubectl exec POD -- sh -c \"…\"".into(),
             ));
         }
-        let (shell_name, script, positional) = crate::runtime::shell_invocation(argv);
-        let mut variables: BTreeMap<String, String> = run.environment.iter().cloned().collect();
-        variables.insert("HOSTNAME".into(), state_snapshot.hostname.clone());
-        let exported = variables.keys().cloned().collect();
-        let network = {
-            let mut handle = self
-                .network_handle_for_pod(namespace, state_snapshot.pod_ip.as_deref().unwrap_or(""));
-            handle.valid_until = SimTime(now.0 + EXEC_LIMIT_MILLIS);
-            handle
-        };
-        let state = ShellState {
-            shell_name,
-            variables,
-            positional: if positional.is_empty() {
-                vec!["sh".to_string()]
-            } else {
-                positional
-            },
-            files,
-            status: 0,
-            now,
-            random_state: fnv(&format!("{uid}/{container}/{}", now.0)),
-            exported,
-            file_log: Vec::new(),
-            network,
-        };
-        let mut machine = ShellMachine::new(&script, state);
+        let mut machine = self.container_shell(&state_snapshot, run, &uid, argv, now);
         let progress = machine.run_until(SimTime(now.0 + EXEC_LIMIT_MILLIS));
         // The pods that answered the command's requests (`wget -qO- http://web`) served them: they
         // count toward those pods' CPU use and the page draws them, as a container's own

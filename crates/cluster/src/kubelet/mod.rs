@@ -157,7 +157,7 @@ struct ContainerRun {
     restart_at: Option<SimTime>,
     /// What the running program listens on, how it takes SIGTERM, its environment.
     listener: Option<Listener>,
-    sigterm_exit: Option<i32>,
+    sigterm_exit: Option<programs::SigtermExit>,
     environment: Vec<(String, String)>,
     /// Probes of the running instance; whether its startup probe passed and it is ready.
     probes: Vec<ProbeRun>,
@@ -189,6 +189,11 @@ pub(crate) struct KubeletPod {
     init_count: usize,
     /// The pod is being deleted: containers are being stopped, nothing restarts.
     terminating: bool,
+    /// The regular containers have all finished for good: the sidecars were sent SIGTERM and
+    /// are not restarted.
+    sidecars_stopping: bool,
+    /// `spec.terminationGracePeriodSeconds`, in ms.
+    grace_millis: u64,
     /// The pod's generation when the kubelet last looked at its spec.
     generation: i64,
     namespace: String,
@@ -868,10 +873,11 @@ impl Cluster {
             container.action = Some((SimTime(at.0 + RELIST_MILLIS), Action::Restart));
             return;
         }
+        let regular = !container.init && !container.ephemeral;
         let restart = if container.ephemeral {
             false
         } else if container.sidecar {
-            true
+            !state.sidecars_stopping
         } else if container.init {
             code != 0 && policy != "Never"
         } else {
@@ -882,6 +888,9 @@ impl Cluster {
             return;
         }
         if !restart {
+            if regular {
+                stop_sidecars_when_done(state, at);
+            }
             return;
         }
         let in_backoff = container
@@ -1199,6 +1208,42 @@ fn container_run(spec: &Value, init: bool, waiting: &str) -> ContainerRun {
     }
 }
 
+/// Once every regular container has finished for good (a pod that does not restart them), the
+/// kubelet stops the sidecars (restartable init containers) with SIGTERM, the last one first:
+/// a server exits at once, a shell that ignores the signal is killed at the end of the pod's
+/// grace period. The pod then ends Succeeded or Failed by its regular containers alone.
+fn stop_sidecars_when_done(state: &mut KubeletPod, at: SimTime) {
+    let all_done = state
+        .containers
+        .iter()
+        .filter(|c| !c.init && !c.ephemeral)
+        .all(|c| {
+            matches!(c.state, ContainerState::Terminated(_))
+                && !matches!(
+                    c.action,
+                    Some((_, Action::Restart | Action::EnterCrashLoop { .. }))
+                )
+        });
+    if !all_done || state.sidecars_stopping {
+        return;
+    }
+    state.sidecars_stopping = true;
+    let kill_at = SimTime(at.0.saturating_add(state.grace_millis));
+    for container in state.containers.iter_mut().rev().filter(|c| c.sidecar) {
+        container.probes.clear();
+        container.restart_at = None;
+        if !matches!(container.state, ContainerState::Running { .. }) {
+            container.action = None;
+            continue;
+        }
+        let (exit_at, code) = match container.sigterm_exit {
+            Some(exit) => (SimTime(at.0 + exit.after_millis), exit.code),
+            None => (kill_at, 137),
+        };
+        container.action = Some((exit_at, Action::Exited { code }));
+    }
+}
+
 fn new_pod(pod: &Value, node: &str, now: SimTime) -> KubeletPod {
     let mut containers = Vec::new();
     let init_specs: Vec<&Value> = pod["spec"]["initContainers"]
@@ -1235,6 +1280,12 @@ fn new_pod(pod: &Value, node: &str, now: SimTime) -> KubeletPod {
         containers,
         init_count,
         terminating: false,
+        sidecars_stopping: false,
+        grace_millis: pod["spec"]["terminationGracePeriodSeconds"]
+            .as_u64()
+            .unwrap_or(30)
+            .min(1 << 40)
+            * 1000,
         generation: pod["metadata"]["generation"].as_i64().unwrap_or(0),
         namespace: pod["metadata"]["namespace"]
             .as_str()

@@ -241,7 +241,7 @@ impl Cluster {
                 ),
             ));
             let (exit_at, code) = match container.sigterm_exit {
-                Some(code) => (SimTime(at.0 + 100), code),
+                Some(exit) => (SimTime(at.0 + exit.after_millis), exit.code),
                 None => (SimTime(at.0.saturating_add(grace_millis)), 137),
             };
             for run in &mut container.probes {

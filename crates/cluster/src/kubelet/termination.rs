@@ -4,6 +4,10 @@
 
 use super::*;
 
+/// The shortest shutdown window the kubelet gives a container after its preStop hook
+/// (`minimumGracePeriodInSeconds`).
+const MINIMUM_GRACE_MILLIS: u64 = 2_000;
+
 impl Cluster {
     /// A container whose image changed in the spec (`kubectl set image` on a pod) is killed and
     /// started again with the new image, as the kubelet does when a container's hash changes.
@@ -35,7 +39,7 @@ impl Cluster {
             match container.state {
                 ContainerState::Running { .. } => {
                     let (exit_at, code) = match container.sigterm_exit {
-                        Some(code) => (SimTime(now.0 + 100), code),
+                        Some(exit) => (SimTime(now.0 + exit.after_millis), exit.code),
                         None => (SimTime(now.0 + 30_000), 137),
                     };
                     container.probes.clear();
@@ -78,9 +82,11 @@ impl Cluster {
         changed
     }
 
-    /// The pod got a deletionTimestamp: `Killing` each running container (SIGTERM — servers
-    /// stop at once, a shell as PID 1 ignores it and is killed when the grace period ends) and
-    /// cancel everything else.
+    /// The pod got a deletionTimestamp: `Killing` each running container — its preStop hook
+    /// first (an exec command through the container's shell, `sleep`, `httpGet`), then SIGTERM:
+    /// servers stop at once, a shell as PID 1 ignores it and is killed when the grace period
+    /// ends (at least 2 s after a hook that used it up, as the kubelet allows) — and cancel
+    /// everything else.
     pub(super) fn start_termination(
         &mut self,
         pod: &Object,
@@ -96,17 +102,42 @@ impl Cluster {
             .min(1 << 40)
             * 1000;
         let deadline = SimTime(now.0.saturating_add(grace_millis));
+        let uid = value["metadata"]["uid"].as_str().unwrap_or("").to_string();
         let mut stopping = Vec::new();
-        for container in &mut state.containers {
+        let mut failed_hooks = Vec::new();
+        for index in 0..state.containers.len() {
+            let running = matches!(
+                state.containers[index].state,
+                ContainerState::Running { .. }
+            );
+            let hook = if running && grace_millis > 0 {
+                self.run_pre_stop_hook(state, index, &uid, now, deadline)
+            } else {
+                None
+            };
+            let container = &mut state.containers[index];
             container.probes.clear();
             container.restart_at = None;
-            if !matches!(container.state, ContainerState::Running { .. }) {
+            if !running {
                 container.action = None;
                 continue;
             }
+            let (signalled_at, kill_at) = match hook {
+                Some((ended, failed)) => {
+                    if failed {
+                        failed_hooks.push(container.name.clone());
+                    }
+                    let left = deadline.0.saturating_sub(ended.0).max(MINIMUM_GRACE_MILLIS);
+                    (ended, SimTime(ended.0 + left))
+                }
+                None => (now, deadline),
+            };
             let (exit_at, code) = match container.sigterm_exit {
-                Some(code) => (SimTime(now.0 + 100).min(deadline), code),
-                None => (deadline, 137),
+                Some(exit) => (
+                    SimTime(signalled_at.0 + exit.after_millis).min(kill_at),
+                    exit.code,
+                ),
+                None => (kill_at, 137),
             };
             let exit = match &container.action {
                 Some((t, Action::Exited { code })) if *t <= exit_at => (*t, *code),
@@ -124,8 +155,57 @@ impl Cluster {
                 source,
             );
         }
+        for _ in failed_hooks {
+            let _ = self.record_event(
+                pod,
+                EventType::Warning,
+                "FailedPreStopHook",
+                "PreStopHook failed",
+                source,
+            );
+        }
     }
 
+    /// When a running container's preStop hook ends (cut off at the grace period's end) and
+    /// whether it failed; `None` without a hook.
+    fn run_pre_stop_hook(
+        &self,
+        state: &KubeletPod,
+        index: usize,
+        uid: &str,
+        now: SimTime,
+        deadline: SimTime,
+    ) -> Option<(SimTime, bool)> {
+        let run = &state.containers[index];
+        let hook = &run.spec["lifecycle"]["preStop"];
+        if let Some(command) = hook["exec"]["command"].as_array() {
+            let argv: Vec<String> = command
+                .iter()
+                .map(|word| word.as_str().unwrap_or("").to_string())
+                .collect();
+            if argv.is_empty() {
+                return Some((now, true));
+            }
+            let mut machine = self.container_shell(state, run, uid, &argv, now);
+            return Some(match machine.run_until(deadline) {
+                crate::runtime::shell_vm::Progress::Exited(at, code) => {
+                    (at.min(deadline), code != 0)
+                }
+                // Still running when the grace period ends: the kubelet stops waiting for it.
+                _ => (deadline, false),
+            });
+        }
+        if let Some(seconds) = hook["sleep"]["seconds"].as_u64() {
+            return Some((
+                SimTime(now.0.saturating_add(seconds.min(1 << 40) * 1000)).min(deadline),
+                false,
+            ));
+        }
+        if hook["httpGet"].is_object() {
+            return Some((now, false));
+        }
+        None
+    }
     /// Deletes a pod as the API server does for a pod on a node: with a grace period
     /// (`grace_period_seconds`, else the pod's `terminationGracePeriodSeconds`) the pod only gets
     /// a deletionTimestamp and the kubelet stops its containers and then removes it. Returns

@@ -193,22 +193,86 @@ pub fn memory_demand_bytes(command: &[String], args: &[String]) -> Option<u64> {
     Some(workers.saturating_mul(number.parse::<u64>().ok()?.saturating_mul(factor)))
 }
 
-/// How a program reacts to SIGTERM: `Some(exit code)` if it exits at once, `None` if it
-/// ignores it (a shell as PID 1) and is killed (137) when the grace period ends.
-pub fn exit_on_sigterm(launch: &ContainerLaunch, program: &Program) -> Option<i32> {
+/// A program that exits on SIGTERM: with `code`, `after_millis` after the signal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SigtermExit {
+    pub code: i32,
+    pub after_millis: u64,
+}
+
+/// How a program reacts to SIGTERM: `Some` if it exits (servers at once), `None` if it ignores
+/// it — a shell as PID 1 without a `trap … TERM` that exits — and is killed (137) when the
+/// grace period ends.
+pub fn exit_on_sigterm(launch: &ContainerLaunch, program: &Program) -> Option<SigtermExit> {
+    let at_once = |code| {
+        Some(SigtermExit {
+            code,
+            after_millis: 100,
+        })
+    };
     match program {
-        Program::Shell { .. } => None,
+        Program::Shell { script, .. } => shell_trap_on_term(script),
         Program::Server { .. } => match image_kind(launch.image) {
             ImageKind::Nginx
             | ImageKind::Httpd
             | ImageKind::Redis
             | ImageKind::Postgres
             | ImageKind::Mysql
-            | ImageKind::Mongo => Some(0),
-            _ => Some(143),
+            | ImageKind::Mongo => at_once(0),
+            _ => at_once(143),
         },
-        _ => Some(143),
+        _ => at_once(143),
     }
+}
+
+/// A shell script's `trap 'ACTION' TERM` (or SIGTERM, 15) whose action exits: the shell runs it
+/// once the command in the foreground ends — in a polling loop, within its shortest `sleep`.
+fn shell_trap_on_term(script: &str) -> Option<SigtermExit> {
+    let mut rest = script;
+    while let Some(found) = rest.find("trap ") {
+        let after = rest[found + 5..].trim_start();
+        rest = &rest[found + 5..];
+        let (action, signals) = match after.chars().next() {
+            Some(quote @ ('\'' | '"')) => {
+                let body = &after[1..];
+                let end = body.find(quote)?;
+                (&body[..end], &body[end + 1..])
+            }
+            _ => {
+                let end = after.find(char::is_whitespace)?;
+                (&after[..end], &after[end..])
+            }
+        };
+        let signals = signals.split([';', '\n', '&', '|']).next().unwrap_or("");
+        let on_term = signals
+            .split_whitespace()
+            .any(|s| matches!(s, "TERM" | "SIGTERM" | "15"));
+        if !on_term {
+            continue;
+        }
+        let words: Vec<&str> = action
+            .split(|c: char| c.is_whitespace() || c == ';')
+            .filter(|w| !w.is_empty())
+            .collect();
+        let exit_at = words.iter().position(|w| *w == "exit")?;
+        let code = words
+            .get(exit_at + 1)
+            .and_then(|w| w.parse::<i32>().ok())
+            .unwrap_or(0);
+        let shortest_sleep = script
+            .split("sleep ")
+            .skip(1)
+            .filter_map(|tail| {
+                let word = tail.split(|c: char| c.is_whitespace() || c == ';').next()?;
+                word.parse::<f64>().ok()
+            })
+            .fold(None, |least: Option<f64>, s| {
+                Some(least.map_or(s, |l| l.min(s)))
+            });
+        let after_millis = shortest_sleep.map_or(100, |s| (s * 1000.0).clamp(100.0, 1e12) as u64);
+        return Some(SigtermExit { code, after_millis });
+    }
+    None
 }
 
 /// Everything that decides a container's program.

@@ -302,49 +302,79 @@ pub(crate) fn drain(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String
                 .stdout
                 .push_str(&format!("evicting pod {namespace}/{name}\n"));
         }
+        // As kubectl's drain: each pod is evicted (a 429 from a PodDisruptionBudget is retried
+        // every 5 s), then polled every second until it is gone; "evicted" (or "deleted" with
+        // --disable-eviction) is printed when it is.
+        let verb = if parsed.flag("disable-eviction") {
+            "deleted"
+        } else {
+            "evicted"
+        };
+        let uid_of = |cluster: &Cluster, namespace: &str, name: &str| {
+            cluster
+                .get(pods_resource, namespace, name)
+                .ok()
+                .and_then(|p| p.metadata().uid.clone())
+        };
         let mut pending = to_evict;
+        let mut waiting: Vec<(String, String, Option<String>)> = Vec::new();
         let mut waited = 0;
+        let mut next_attempt = 0;
         loop {
-            let mut still = Vec::new();
-            for (namespace, name) in pending {
-                let result = if parsed.flag("disable-eviction") {
-                    cluster.delete(pods_resource, &namespace, &name)
-                } else {
-                    cluster.evict(&namespace, &name)
-                };
-                match result {
-                    Ok(_) => output.stdout.push_str(&format!("pod/{name} evicted\n")),
-                    Err(e) if e.code == 404 => {
-                        output.stdout.push_str(&format!("pod/{name} evicted\n"))
-                    }
-                    Err(e) if e.code == 429 => {
-                        output.stderr.push_str(&format!(
-                            "error when evicting pods/\"{name}\" -n \"{namespace}\" (will retry after {RETRY_SECONDS}s): {}\n",
-                            e.message
-                        ));
-                        still.push((namespace, name));
-                    }
-                    Err(e) => {
-                        output.append(Output::error(format!(
-                            "error when evicting pods/\"{name}\" -n \"{namespace}\": {}",
-                            e.message
-                        )));
+            if waited >= next_attempt && !pending.is_empty() {
+                let mut still = Vec::new();
+                for (namespace, name) in pending {
+                    let uid = uid_of(cluster, &namespace, &name);
+                    let result = if parsed.flag("disable-eviction") {
+                        cluster.delete(pods_resource, &namespace, &name)
+                    } else {
+                        cluster.evict(&namespace, &name)
+                    };
+                    match result {
+                        Ok(_) => waiting.push((namespace, name, uid)),
+                        Err(e) if e.code == 404 => waiting.push((namespace, name, uid)),
+                        Err(e) if e.code == 429 => {
+                            output.stderr.push_str(&format!(
+                                "error when evicting pods/\"{name}\" -n \"{namespace}\" (will retry after {RETRY_SECONDS}s): {}\n",
+                                e.message
+                            ));
+                            still.push((namespace, name));
+                        }
+                        Err(e) => {
+                            output.append(Output::error(format!(
+                                "error when evicting pods/\"{name}\" -n \"{namespace}\": {}",
+                                e.message
+                            )));
+                        }
                     }
                 }
+                pending = still;
+                next_attempt = waited + RETRY_SECONDS;
             }
-            if still.is_empty() {
+            waiting.retain(|(namespace, name, uid)| {
+                let gone = uid_of(cluster, namespace, name) != *uid || uid.is_none();
+                if gone {
+                    output.stdout.push_str(&format!("pod/{name} {verb}\n"));
+                }
+                !gone
+            });
+            if pending.is_empty() && waiting.is_empty() {
                 break;
             }
             if waited >= limit_seconds {
+                let (namespace, name) = pending
+                    .first()
+                    .cloned()
+                    .or_else(|| waiting.first().map(|(ns, n, _)| (ns.clone(), n.clone())))
+                    .unwrap_or_default();
                 output.append(Output::error(format!(
                     "error: unable to drain node \"{}\" due to error: error when evicting pods/\"{}\" -n \"{}\": global timeout reached: {}s, continuing command...\nThere are pending nodes to be drained:\n {}",
-                    node.name(), still[0].1, still[0].0, limit_seconds, node.name()
+                    node.name(), name, namespace, limit_seconds, node.name()
                 )));
                 break;
             }
-            cluster.advance(SimDuration::from_secs(RETRY_SECONDS));
-            waited += RETRY_SECONDS;
-            pending = still;
+            cluster.advance(SimDuration::from_secs(1));
+            waited += 1;
         }
         if output.exit_code == 0 {
             output
