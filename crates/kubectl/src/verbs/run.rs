@@ -40,8 +40,41 @@ pub(crate) fn run(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String])
     let Some(image) = parsed.value("image") else {
         return Output::error("error: required flag(s) \"image\" not set");
     };
+    // kubectl run's own checks, in its order, before anything reaches the server.
+    if image.is_empty() {
+        return Output::error("error: --image is required");
+    }
+    if !is_image_reference(image) {
+        return Output::error(format!(
+            "error: invalid image name \"{image}\": invalid reference format"
+        ));
+    }
+    let attached = parsed.flag("attach") || parsed.flag("stdin") || parsed.flag("tty");
+    if parsed.flag("tty") && !parsed.flag("stdin") {
+        return Output::error("error: -i/--stdin is required for containers with -t/--tty=true");
+    }
+    if parsed.flag("expose") && parsed.value("port").is_none() {
+        return Output::error("error: --port must be set when exposing a service");
+    }
+    if parsed.value("dry-run").is_some_and(|d| d != "none") && attached {
+        return Output::error("error: --dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)");
+    }
+    let restart = parsed.value("restart").unwrap_or("Always");
+    if !["Always", "OnFailure", "Never"].contains(&restart) {
+        return Output::error(format!(
+            "error: invalid restart policy: {restart}, valid values are: Always, OnFailure, Never"
+        ));
+    }
     if parsed.flag("rm") && !parsed.flag("stdin") && !parsed.flag("attach") {
         return Output::error("error: --rm should only be used for attached containers");
+    }
+    if let Some(policy) = parsed
+        .value("image-pull-policy")
+        .filter(|p| !p.is_empty() && !["Always", "IfNotPresent", "Never"].contains(p))
+    {
+        return Output::error(format!(
+            "error: invalid image pull policy: {policy}, valid values are: Always, IfNotPresent, Never"
+        ));
     }
     let namespace = super::namespace_of(kubectl, &parsed);
     let mut labels = serde_json::Map::new();
@@ -49,7 +82,7 @@ pub(crate) fn run(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String])
         Some(text) => {
             for pair in text.split(',') {
                 let Some((k, v)) = pair.split_once('=') else {
-                    return Output::error(format!("error: invalid label spec: {pair}"));
+                    return Output::error(format!("error: unexpected label spec: {pair}"));
                 };
                 labels.insert(k.to_string(), Value::String(v.to_string()));
             }
@@ -62,21 +95,20 @@ pub(crate) fn run(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String])
     if let Some(port) = parsed.value("port") {
         match port.parse::<i64>() {
             Ok(p) => container["ports"] = json!([{ "containerPort": p }]),
-            Err(_) => {
-                return Output::error(format!(
-                    "error: invalid argument \"{port}\" for \"--port\" flag"
-                ))
-            }
+            Err(_) => return Output::error("error: --port must be a number"),
         }
     }
-    let env: Vec<Value> = parsed
-        .values("env")
-        .iter()
-        .map(|e| {
-            let (k, v) = e.split_once('=').unwrap_or((e, ""));
-            json!({ "name": k, "value": v })
-        })
-        .collect();
+    let mut env: Vec<Value> = Vec::new();
+    for entry in parsed.values("env") {
+        match entry.split_once('=') {
+            Some((key, value)) if !key.is_empty() => env.push(if value.is_empty() {
+                json!({ "name": key })
+            } else {
+                json!({ "name": key, "value": value })
+            }),
+            _ => return Output::error(format!("error: invalid env: {entry}")),
+        }
+    }
     if !env.is_empty() {
         container["env"] = json!(env);
     }
@@ -96,10 +128,6 @@ pub(crate) fn run(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String])
     }
     if parsed.flag("tty") {
         container["tty"] = json!(true);
-    }
-    let restart = parsed.value("restart").unwrap_or("Always");
-    if !["Always", "OnFailure", "Never"].contains(&restart) {
-        return Output::error(format!("error: invalid restart policy: {restart}"));
     }
     let manifest = json!({
         "apiVersion": "v1",
@@ -267,4 +295,99 @@ fn attach(
         }
     }
     out
+}
+
+/// Whether `image` is a well-formed image reference (`[registry[:port]/]path[:tag][@digest]`,
+/// the path in lower case), as the reference parser kubectl run checks it with.
+fn is_image_reference(image: &str) -> bool {
+    let (name, digest) = match image.split_once('@') {
+        Some((name, digest)) => (name, Some(digest)),
+        None => (image, None),
+    };
+    if let Some(digest) = digest {
+        let Some((algorithm, hex)) = digest.split_once(':') else {
+            return false;
+        };
+        if algorithm.is_empty() || hex.len() < 32 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+            return false;
+        }
+    }
+    // A tag follows the last ':' that comes after the last '/'.
+    let last_slash = name.rfind('/').map_or(0, |i| i + 1);
+    let (path, tag) = match name[last_slash..].rfind(':') {
+        Some(i) => (&name[..last_slash + i], Some(&name[last_slash + i + 1..])),
+        None => (name, None),
+    };
+    if let Some(tag) = tag {
+        let valid_tag = !tag.is_empty()
+            && tag.len() <= 128
+            && tag.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+            && tag
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+        if !valid_tag {
+            return false;
+        }
+    }
+    let mut components = path.split('/').peekable();
+    let mut first = true;
+    while let Some(component) = components.next() {
+        // The first of several components may be a registry host (`localhost:5000`,
+        // `Registry.Example.com`): any case, dots, a port.
+        let is_registry = first
+            && components.peek().is_some()
+            && (component.contains('.') || component.contains(':') || component == "localhost");
+        first = false;
+        if is_registry {
+            if component.is_empty()
+                || !component
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'))
+            {
+                return false;
+            }
+            continue;
+        }
+        let valid = !component.is_empty()
+            && component.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+            && component.ends_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+            && component.chars().all(|c| {
+                c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')
+            });
+        if !valid {
+            return false;
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_image_reference;
+
+    #[test]
+    fn image_references_are_checked_as_the_reference_parser_does() {
+        for good in [
+            "nginx",
+            "nginx:1.27",
+            "library/nginx:1.27-alpine",
+            "localhost:5000/my-app:v1",
+            "Registry.Example.com/team/app:2.0",
+            "registry.k8s.io/e2e-test-images/agnhost:2.39",
+            "busybox@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        ] {
+            assert!(is_image_reference(good), "{good}");
+        }
+        for bad in [
+            "Bad_Image",
+            "nginx:",
+            "nginx:-x",
+            "my app",
+            "team/App",
+            "-nginx",
+            "nginx@sha256:zz",
+        ] {
+            assert!(!is_image_reference(bad), "{bad}");
+        }
+    }
 }
