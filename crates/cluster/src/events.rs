@@ -48,11 +48,108 @@ impl EventSource {
     }
 }
 
+/// What a node's kubelet reports when it starts (the node's conditions as they come true), and
+/// the node controller when it registers the node — the events `kubectl describe node` shows
+/// for a node's first hour.
+const NODE_START_EVENTS: [(&str, &str, &str); 8] = [
+    ("kube-proxy", "Starting", ""),
+    ("kubelet", "Starting", "Starting kubelet."),
+    (
+        "kubelet",
+        "NodeHasSufficientMemory",
+        "Node {node} status is now: NodeHasSufficientMemory",
+    ),
+    (
+        "kubelet",
+        "NodeHasNoDiskPressure",
+        "Node {node} status is now: NodeHasNoDiskPressure",
+    ),
+    (
+        "kubelet",
+        "NodeHasSufficientPID",
+        "Node {node} status is now: NodeHasSufficientPID",
+    ),
+    (
+        "kubelet",
+        "NodeAllocatableEnforced",
+        "Updated Node Allocatable limit across pods",
+    ),
+    (
+        "node-controller",
+        "RegisteredNode",
+        "Node {node} event: Registered Node {node} in Controller",
+    ),
+    (
+        "kubelet",
+        "NodeReady",
+        "Node {node} status is now: NodeReady",
+    ),
+];
+
 fn events_resource() -> &'static model::ResourceType {
     model::registry::resolve("events").expect("events are registered")
 }
 
 impl Cluster {
+    /// The events of a node whose kubelet starts: at boot and when a node joins (`registered`:
+    /// the node controller registers it too), and when a failed node's kubelet is back.
+    pub(crate) fn record_node_start_events(&mut self, node: &str, registered: bool) {
+        let Ok(object) = self.get(
+            model::registry::resolve("nodes").expect("nodes are registered"),
+            "",
+            node,
+        ) else {
+            return;
+        };
+        for (component, reason, message) in NODE_START_EVENTS {
+            if reason == "RegisteredNode" && !registered {
+                continue;
+            }
+            let source = EventSource {
+                component: component.to_string(),
+                host: (component != "node-controller").then(|| node.to_string()),
+            };
+            let message = message.replace("{node}", node);
+            let _ = self.record_event(&object, EventType::Normal, reason, &message, &source);
+        }
+    }
+
+    /// The kubelet reports its node's schedulability as it changes (`kubectl cordon`,
+    /// `uncordon`): NodeNotSchedulable / NodeSchedulable.
+    pub(crate) fn record_node_schedulable_events(&mut self) {
+        let nodes = self.list(
+            model::registry::resolve("nodes").expect("nodes are registered"),
+            None,
+        );
+        for node in nodes {
+            let Object::Node(n) = &*node else { continue };
+            let name = node.name().to_string();
+            if self.faults.stopped_kubelets.contains_key(&name) {
+                continue;
+            }
+            let unschedulable = n.spec.as_ref().and_then(|s| s.unschedulable) == Some(true);
+            let reported = self
+                .kubelet
+                .reported_unschedulable
+                .insert(name.clone(), unschedulable)
+                .unwrap_or(false);
+            if reported == unschedulable {
+                continue;
+            }
+            let reason = if unschedulable {
+                "NodeNotSchedulable"
+            } else {
+                "NodeSchedulable"
+            };
+            let source = EventSource {
+                component: "kubelet".to_string(),
+                host: Some(name.clone()),
+            };
+            let message = format!("Node {name} status is now: {reason}");
+            let _ = self.record_event(&node, EventType::Normal, reason, &message, &source);
+        }
+    }
+
     /// Records an event about `involved`, aggregating repeats.
     pub fn record_event(
         &mut self,

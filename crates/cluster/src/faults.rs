@@ -65,6 +65,7 @@ impl Cluster {
             return Err(format!("node \"{name}\" has not failed"));
         }
         self.kubelet_resync_node(name);
+        self.record_node_start_events(name, false);
         self.run_components();
         Ok(())
     }
@@ -82,6 +83,7 @@ impl Cluster {
         };
         self.create(node).map_err(|e| e.to_string())?;
         self.create_node_lease(&shape.name);
+        self.record_node_start_events(&shape.name, true);
         self.run_components();
         Ok(())
     }

@@ -108,6 +108,9 @@ pub struct ClusterSnapshot {
     pub store: Store,
 }
 
+/// Mixed into the seed for the stream the boot's node events draw from.
+const NODE_EVENTS_STREAM: u64 = 0x6e6f_6465_6576_7473;
+
 impl Cluster {
     /// A fresh cluster as `kubeadm init` leaves it: the four system namespaces and the
     /// `kubernetes` Service in `default`.
@@ -178,6 +181,14 @@ impl Cluster {
             if let Some(object) = object {
                 self.create_bootstrap_object(Ok(vec![object]));
                 self.create_node_lease(&node.name);
+                // The nodes' start events draw their uids from a stream of their own, so the
+                // names and uids of everything else stay what the seed made them.
+                let main_stream = std::mem::replace(
+                    &mut self.rng,
+                    rng::SimRng::new(self.seed ^ NODE_EVENTS_STREAM ^ index as u64),
+                );
+                self.record_node_start_events(&node.name, true);
+                self.rng = main_stream;
             }
         }
         let kubernetes_service = model::decode_documents(

@@ -214,6 +214,9 @@ pub(crate) struct KubeletState {
     next_host: BTreeMap<String, u32>,
     /// The files of PersistentVolumes (volume name → path inside the volume → contents).
     volume_files: BTreeMap<String, BTreeMap<String, String>>,
+    /// Whether each node's kubelet last reported it unschedulable (for NodeNotSchedulable /
+    /// NodeSchedulable events).
+    pub(crate) reported_unschedulable: BTreeMap<String, bool>,
 }
 
 fn fnv(text: &str) -> u64 {
@@ -248,6 +251,7 @@ impl Cluster {
     pub(crate) fn run_kubelet(&mut self) {
         let now = self.now();
         self.post_node_status(now);
+        self.record_node_schedulable_events();
         let pods = self.list(model::registry::resolve("pods").expect("registered"), None);
         let live: BTreeSet<String> = pods
             .iter()

@@ -4542,12 +4542,14 @@ fn camel_case_split(s: &str) -> Vec<String> {
         .collect()
 }
 
-/// The "Pod Template:" block of `describe deployment`, alone (what `kubectl rollout history
-/// --revision=N` prints).
+/// The "Pod Template:" block of `describe deployment`, alone: what `kubectl rollout history
+/// --revision=N` and `rollout undo --dry-run` print. kubectl writes it through describe's
+/// prefix writer into a plain buffer, with no tabwriter, so its tabs stay tabs (a terminal
+/// shows them at 8-column stops).
 pub(crate) fn pod_template_text(template: &Value) -> String {
     let mut w = Writer::default();
     describe_pod_template(&mut w, template);
-    tabwrite(&w.out)
+    w.out
 }
 
 #[cfg(test)]

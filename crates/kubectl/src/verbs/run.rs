@@ -44,7 +44,8 @@ pub(crate) fn run(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String])
     if image.is_empty() {
         return Output::error("error: --image is required");
     }
-    if !is_image_reference(image) {
+    // The reference grammar the runtime parses images with (kubectl checks the same regexp).
+    if cluster::runtime::catalog::parse_reference(image).is_err() {
         return Output::error(format!(
             "error: invalid image name \"{image}\": invalid reference format"
         ));
@@ -295,99 +296,4 @@ fn attach(
         }
     }
     out
-}
-
-/// Whether `image` is a well-formed image reference (`[registry[:port]/]path[:tag][@digest]`,
-/// the path in lower case), as the reference parser kubectl run checks it with.
-fn is_image_reference(image: &str) -> bool {
-    let (name, digest) = match image.split_once('@') {
-        Some((name, digest)) => (name, Some(digest)),
-        None => (image, None),
-    };
-    if let Some(digest) = digest {
-        let Some((algorithm, hex)) = digest.split_once(':') else {
-            return false;
-        };
-        if algorithm.is_empty() || hex.len() < 32 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
-            return false;
-        }
-    }
-    // A tag follows the last ':' that comes after the last '/'.
-    let last_slash = name.rfind('/').map_or(0, |i| i + 1);
-    let (path, tag) = match name[last_slash..].rfind(':') {
-        Some(i) => (&name[..last_slash + i], Some(&name[last_slash + i + 1..])),
-        None => (name, None),
-    };
-    if let Some(tag) = tag {
-        let valid_tag = !tag.is_empty()
-            && tag.len() <= 128
-            && tag.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
-            && tag
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
-        if !valid_tag {
-            return false;
-        }
-    }
-    let mut components = path.split('/').peekable();
-    let mut first = true;
-    while let Some(component) = components.next() {
-        // The first of several components may be a registry host (`localhost:5000`,
-        // `Registry.Example.com`): any case, dots, a port.
-        let is_registry = first
-            && components.peek().is_some()
-            && (component.contains('.') || component.contains(':') || component == "localhost");
-        first = false;
-        if is_registry {
-            if component.is_empty()
-                || !component
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'))
-            {
-                return false;
-            }
-            continue;
-        }
-        let valid = !component.is_empty()
-            && component.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
-            && component.ends_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
-            && component.chars().all(|c| {
-                c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')
-            });
-        if !valid {
-            return false;
-        }
-    }
-    true
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_image_reference;
-
-    #[test]
-    fn image_references_are_checked_as_the_reference_parser_does() {
-        for good in [
-            "nginx",
-            "nginx:1.27",
-            "library/nginx:1.27-alpine",
-            "localhost:5000/my-app:v1",
-            "Registry.Example.com/team/app:2.0",
-            "registry.k8s.io/e2e-test-images/agnhost:2.39",
-            "busybox@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-        ] {
-            assert!(is_image_reference(good), "{good}");
-        }
-        for bad in [
-            "Bad_Image",
-            "nginx:",
-            "nginx:-x",
-            "my app",
-            "team/App",
-            "-nginx",
-            "nginx@sha256:zz",
-        ] {
-            assert!(!is_image_reference(bad), "{bad}");
-        }
-    }
 }
