@@ -123,19 +123,24 @@ impl Cluster {
         );
         for node in nodes {
             let Object::Node(n) = &*node else { continue };
-            let name = node.name().to_string();
-            if self.faults.stopped_kubelets.contains_key(&name) {
+            let name = node.name();
+            if self.faults.stopped_kubelets.contains_key(name) {
                 continue;
             }
             let unschedulable = n.spec.as_ref().and_then(|s| s.unschedulable) == Some(true);
-            let reported = self
-                .kubelet
-                .reported_unschedulable
-                .insert(name.clone(), unschedulable)
-                .unwrap_or(false);
-            if reported == unschedulable {
+            let reported = self.kubelet.reported_unschedulable.get(name).copied();
+            if reported.unwrap_or(false) == unschedulable {
+                if reported.is_none() {
+                    self.kubelet
+                        .reported_unschedulable
+                        .insert(name.to_string(), unschedulable);
+                }
                 continue;
             }
+            self.kubelet
+                .reported_unschedulable
+                .insert(name.to_string(), unschedulable);
+            let name = name.to_string();
             let reason = if unschedulable {
                 "NodeNotSchedulable"
             } else {

@@ -216,10 +216,13 @@ pub(crate) fn reconcile(object: &Rc<Object>, view: &ControllerView<'_>) -> Recon
             if let Some(latest) = latest_before(&schedule, cursor, now_unix, offset) {
                 missed.push(latest);
             }
-            out.writes.push(Write::Event {
-                involved: object.clone(),
-                event: event(EventType::Warning, "TooManyMissedTimes", "too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew".to_string()),
-            });
+            // Said once per sync upstream; here once per unmet time, not at every round.
+            if !view.event_recorded_since(object, "TooManyMissedTimes", sim_time_of_unix(cursor)) {
+                out.writes.push(Write::Event {
+                    involved: object.clone(),
+                    event: event(EventType::Warning, "TooManyMissedTimes", "too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew".to_string()),
+                });
+            }
             if let Some(next) = schedule.next_after(now_unix, offset) {
                 out.requeue_no_later_than(sim_time_of_unix(next));
             }
@@ -228,7 +231,9 @@ pub(crate) fn reconcile(object: &Rc<Object>, view: &ControllerView<'_>) -> Recon
     }
     let suspended = spec["suspend"] == json!(true);
     if let Some(&scheduled) = missed.last() {
-        for job in &unexpected {
+        for job in unexpected.iter().filter(|_| {
+            !view.event_recorded_since(object, "UnexpectedJob", sim_time_of_unix(scheduled))
+        }) {
             out.writes.push(Write::Event {
                 involved: object.clone(),
                 event: event(

@@ -1212,10 +1212,40 @@ fn container_run(spec: &Value, init: bool, waiting: &str) -> ContainerRun {
     }
 }
 
+/// When and how a container signalled at `signalled_at` ends: a program that exits on SIGTERM
+/// does so (a trapping shell once its foreground command ends), at the latest when the kubelet
+/// kills it at `kill_at` (137).
+fn sigterm_outcome(
+    sigterm_exit: Option<programs::SigtermExit>,
+    signalled_at: SimTime,
+    kill_at: SimTime,
+) -> (SimTime, i32) {
+    match sigterm_exit {
+        Some(exit) if signalled_at.0.saturating_add(exit.after_millis) < kill_at.0 => {
+            (SimTime(signalled_at.0 + exit.after_millis), exit.code)
+        }
+        _ => (kill_at, 137),
+    }
+}
+
+/// A kill's end of grace: the grace period from `signalled_at`, never under the kubelet's
+/// two-second minimum (`minimumGracePeriodInSeconds`).
+fn kill_deadline(signalled_at: SimTime, grace_millis: u64) -> SimTime {
+    SimTime(
+        signalled_at
+            .0
+            .saturating_add(grace_millis.max(MINIMUM_GRACE_MILLIS)),
+    )
+}
+
+/// The shortest shutdown window the kubelet gives a container.
+const MINIMUM_GRACE_MILLIS: u64 = 2_000;
+
 /// Once every regular container has finished for good (a pod that does not restart them), the
-/// kubelet stops the sidecars (restartable init containers) with SIGTERM, the last one first:
+/// kubelet stops the sidecars (restartable init containers) with SIGTERM:
 /// a server exits at once, a shell that ignores the signal is killed at the end of the pod's
-/// grace period. The pod then ends Succeeded or Failed by its regular containers alone.
+/// grace period (all signalled at once: upstream waits for each in turn). The pod then ends
+/// Succeeded or Failed by its regular containers alone.
 fn stop_sidecars_when_done(state: &mut KubeletPod, at: SimTime) {
     let all_done = state
         .containers
@@ -1232,7 +1262,7 @@ fn stop_sidecars_when_done(state: &mut KubeletPod, at: SimTime) {
         return;
     }
     state.sidecars_stopping = true;
-    let kill_at = SimTime(at.0.saturating_add(state.grace_millis));
+    let kill_at = kill_deadline(at, state.grace_millis);
     for container in state.containers.iter_mut().rev().filter(|c| c.sidecar) {
         container.probes.clear();
         container.restart_at = None;
@@ -1240,10 +1270,7 @@ fn stop_sidecars_when_done(state: &mut KubeletPod, at: SimTime) {
             container.action = None;
             continue;
         }
-        let (exit_at, code) = match container.sigterm_exit {
-            Some(exit) => (SimTime(at.0 + exit.after_millis), exit.code),
-            None => (kill_at, 137),
-        };
+        let (exit_at, code) = sigterm_outcome(container.sigterm_exit, at, kill_at);
         container.action = Some((exit_at, Action::Exited { code }));
     }
 }

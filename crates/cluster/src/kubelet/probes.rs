@@ -240,10 +240,8 @@ impl Cluster {
                     kind.title().to_lowercase()
                 ),
             ));
-            let (exit_at, code) = match container.sigterm_exit {
-                Some(exit) => (SimTime(at.0 + exit.after_millis), exit.code),
-                None => (SimTime(at.0.saturating_add(grace_millis)), 137),
-            };
+            let (exit_at, code) =
+                sigterm_outcome(container.sigterm_exit, at, kill_deadline(at, grace_millis));
             for run in &mut container.probes {
                 run.next_at = None;
             }

@@ -4,10 +4,6 @@
 
 use super::*;
 
-/// The shortest shutdown window the kubelet gives a container after its preStop hook
-/// (`minimumGracePeriodInSeconds`).
-const MINIMUM_GRACE_MILLIS: u64 = 2_000;
-
 impl Cluster {
     /// A container whose image changed in the spec (`kubectl set image` on a pod) is killed and
     /// started again with the new image, as the kubelet does when a container's hash changes.
@@ -27,6 +23,7 @@ impl Cluster {
             .cloned()
             .collect();
         let mut changed = false;
+        let state_grace_millis = state.grace_millis;
         for (container, spec) in state.containers.iter_mut().zip(specs) {
             let image = spec["image"].as_str().unwrap_or("").to_string();
             if image == container.image || container.init && !container.sidecar {
@@ -38,10 +35,11 @@ impl Cluster {
             changed = true;
             match container.state {
                 ContainerState::Running { .. } => {
-                    let (exit_at, code) = match container.sigterm_exit {
-                        Some(exit) => (SimTime(now.0 + exit.after_millis), exit.code),
-                        None => (SimTime(now.0 + 30_000), 137),
-                    };
+                    let (exit_at, code) = sigterm_outcome(
+                        container.sigterm_exit,
+                        now,
+                        kill_deadline(now, state_grace_millis),
+                    );
                     container.probes.clear();
                     container.action = Some((exit_at, Action::Exited { code }));
                     container.restart_at = None;
@@ -122,23 +120,21 @@ impl Cluster {
                 container.action = None;
                 continue;
             }
+            // The hook uses up part of the grace period; what is left (at least 2 s) follows
+            // the SIGTERM.
             let (signalled_at, kill_at) = match hook {
                 Some((ended, failed)) => {
                     if failed {
                         failed_hooks.push(container.name.clone());
                     }
-                    let left = deadline.0.saturating_sub(ended.0).max(MINIMUM_GRACE_MILLIS);
-                    (ended, SimTime(ended.0 + left))
+                    (
+                        ended,
+                        kill_deadline(ended, deadline.0.saturating_sub(ended.0)),
+                    )
                 }
-                None => (now, deadline),
+                None => (now, kill_deadline(now, grace_millis)),
             };
-            let (exit_at, code) = match container.sigterm_exit {
-                Some(exit) => (
-                    SimTime(signalled_at.0 + exit.after_millis).min(kill_at),
-                    exit.code,
-                ),
-                None => (kill_at, 137),
-            };
+            let (exit_at, code) = sigterm_outcome(container.sigterm_exit, signalled_at, kill_at);
             let exit = match &container.action {
                 Some((t, Action::Exited { code })) if *t <= exit_at => (*t, *code),
                 _ => (exit_at, code),

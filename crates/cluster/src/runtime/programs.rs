@@ -225,21 +225,33 @@ pub fn exit_on_sigterm(launch: &ContainerLaunch, program: &Program) -> Option<Si
     }
 }
 
-/// A shell script's `trap 'ACTION' TERM` (or SIGTERM, 15) whose action exits: the shell runs it
-/// once the command in the foreground ends — in a polling loop, within its shortest `sleep`.
+/// A shell script's `trap 'ACTION' TERM` (or SIGTERM, 15) whose action exits — the last such
+/// trap wins, `trap - TERM` resets it: the shell runs the action once the command in the
+/// foreground ends — in a polling loop, within its shortest `sleep`. A trap calling a function
+/// (`trap cleanup TERM`) is not followed into the function.
 fn shell_trap_on_term(script: &str) -> Option<SigtermExit> {
+    let mut exit_code: Option<i32> = None;
     let mut rest = script;
     while let Some(found) = rest.find("trap ") {
+        let at_word_start = rest[..found]
+            .chars()
+            .next_back()
+            .is_none_or(|c| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | '{'));
         let after = rest[found + 5..].trim_start();
         rest = &rest[found + 5..];
+        if !at_word_start {
+            continue;
+        }
         let (action, signals) = match after.chars().next() {
             Some(quote @ ('\'' | '"')) => {
                 let body = &after[1..];
-                let end = body.find(quote)?;
+                let Some(end) = body.find(quote) else {
+                    continue;
+                };
                 (&body[..end], &body[end + 1..])
             }
             _ => {
-                let end = after.find(char::is_whitespace)?;
+                let end = after.find(char::is_whitespace).unwrap_or(after.len());
                 (&after[..end], &after[end..])
             }
         };
@@ -254,25 +266,28 @@ fn shell_trap_on_term(script: &str) -> Option<SigtermExit> {
             .split(|c: char| c.is_whitespace() || c == ';')
             .filter(|w| !w.is_empty())
             .collect();
-        let exit_at = words.iter().position(|w| *w == "exit")?;
-        let code = words
-            .get(exit_at + 1)
-            .and_then(|w| w.parse::<i32>().ok())
-            .unwrap_or(0);
-        let shortest_sleep = script
-            .split("sleep ")
-            .skip(1)
-            .filter_map(|tail| {
-                let word = tail.split(|c: char| c.is_whitespace() || c == ';').next()?;
-                word.parse::<f64>().ok()
-            })
-            .fold(None, |least: Option<f64>, s| {
-                Some(least.map_or(s, |l| l.min(s)))
-            });
-        let after_millis = shortest_sleep.map_or(100, |s| (s * 1000.0).clamp(100.0, 1e12) as u64);
-        return Some(SigtermExit { code, after_millis });
+        exit_code = words.iter().position(|w| *w == "exit").map(|at| {
+            words
+                .get(at + 1)
+                .and_then(|w| w.parse::<i32>().ok())
+                .unwrap_or(0)
+        });
     }
-    None
+    let code = exit_code?;
+    let shortest_sleep = script
+        .split("sleep ")
+        .skip(1)
+        .filter_map(|tail| {
+            let word = tail.split(|c: char| c.is_whitespace() || c == ';').next()?;
+            word.parse::<f64>()
+                .ok()
+                .filter(|s| s.is_finite() && *s >= 0.0)
+        })
+        .fold(None, |least: Option<f64>, s| {
+            Some(least.map_or(s, |l| l.min(s)))
+        });
+    let after_millis = shortest_sleep.map_or(100, |s| (s * 1000.0).clamp(100.0, 1e12) as u64);
+    Some(SigtermExit { code, after_millis })
 }
 
 /// Everything that decides a container's program.
@@ -927,5 +942,32 @@ pub fn resource_profile(launch: &ContainerLaunch, program: &Program) -> Resource
         (ImageKind::LogCollector, _) => profile(3, 0, 842),
         (ImageKind::HelloWorld, _) | (ImageKind::Pause, _) => profile(0, 0, 3),
         (ImageKind::Generic, _) => profile(1, 20, 52),
+    }
+}
+
+#[cfg(test)]
+mod trap_tests {
+    #[test]
+    fn a_shell_exits_on_sigterm_only_through_a_trap_that_exits() {
+        let trap =
+            |script: &str| super::shell_trap_on_term(script).map(|e| (e.code, e.after_millis));
+        assert_eq!(
+            trap("trap 'echo bye; exit 0' TERM; while true; do sleep 1; done"),
+            Some((0, 1000))
+        );
+        assert_eq!(trap("trap \"exit 3\" SIGTERM; sleep 2"), Some((3, 2000)));
+        assert_eq!(trap("while true; do sleep 1; done"), None);
+        // Not a trap, a trap of another signal, a trap that does not exit, a reset.
+        assert_eq!(
+            trap("echo \"it's a trap \"; trap 'exit 0' TERM; sleep 5"),
+            Some((0, 5000))
+        );
+        assert_eq!(trap("entrap 'exit 0' TERM; sleep 5"), None);
+        assert_eq!(trap("trap 'exit 0' INT; sleep 5"), None);
+        assert_eq!(trap("trap 'echo ignored' TERM; sleep 5"), None);
+        assert_eq!(trap("trap 'exit 0' TERM; trap - TERM; sleep 5"), None);
+        // Unterminated quotes and odd sleeps never panic.
+        assert_eq!(trap("trap 'exit 0 TERM"), None);
+        assert_eq!(trap("trap 'exit' 15; sleep nan; sleep inf"), Some((0, 100)));
     }
 }

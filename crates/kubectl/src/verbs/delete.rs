@@ -60,9 +60,20 @@ pub(crate) fn delete(
         None => None,
     };
     if parsed.flag("now") {
+        if parsed.is_set("grace-period") {
+            return Output::error("error: --now and --grace-period cannot be specified together");
+        }
         grace_period = Some(1);
     }
     let force = parsed.flag("force");
+    if force && grace_period.is_some_and(|g| g > 0) {
+        return Output::error(
+            "error: --force and --grace-period greater than 0 cannot be specified together",
+        );
+    }
+    if parsed.flag("all") && parsed.is_set("selector") {
+        return Output::error("error: cannot set --all and --selector at the same time");
+    }
     if force && grace_period.is_none() {
         grace_period = Some(0);
     }
@@ -132,6 +143,9 @@ pub(crate) fn delete(
         };
         if names.is_empty() && selector.is_none() && !parsed.flag("all") {
             return Output::error("error: resource(s) were provided, but no name was specified");
+        }
+        if !names.is_empty() && (selector.is_some() || parsed.flag("all")) {
+            return Output::error("error: name cannot be provided when a selector is specified");
         }
         for resource in resources {
             if names.is_empty() {

@@ -310,6 +310,14 @@ pub(crate) fn get(
         }
     };
 
+    // The resource builder: names and --all-namespaces do not go together.
+    let names_given =
+        parsed.positionals.len() > 1 || parsed.positionals.first().is_some_and(|p| p.contains('/'));
+    if all_namespaces && names_given && parsed.values("filename").is_empty() {
+        return Output::error(
+            "error: a resource cannot be retrieved by name across all namespaces",
+        );
+    }
     let mut output = Output::default();
     // (resource, objects found) in request order.
     let mut found: Vec<(&'static ResourceType, Vec<Rc<Object>>)> = Vec::new();

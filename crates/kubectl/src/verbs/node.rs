@@ -4,7 +4,8 @@
 //! `--ignore-daemonsets`, pods with emptyDir data need `--delete-emptydir-data`, pods no
 //! controller would recreate need `--force`), then evicts them through the Eviction API so that
 //! PodDisruptionBudgets hold: a refused eviction is retried every 5 simulated seconds while the
-//! cluster runs, until `--timeout` (at most 10 simulated minutes).
+//! cluster runs, and each evicted pod is waited for (polled every second) until it is gone,
+//! until `--timeout` (10 simulated minutes when not given, as kubectl's "forever" must end).
 
 use std::rc::Rc;
 
@@ -17,6 +18,8 @@ use crate::{Kubectl, Output};
 
 const RETRY_SECONDS: u64 = 5;
 const DEFAULT_DRAIN_LIMIT_SECONDS: u64 = 600;
+/// The longest `--timeout` honoured (simulated seconds).
+const MAX_DRAIN_LIMIT_SECONDS: u64 = 3_600;
 
 fn nodes_resource() -> &'static model::ResourceType {
     model::registry::resolve("nodes").expect("registered")
@@ -168,7 +171,8 @@ pub(crate) fn drain(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String
     let limit_seconds = match parsed.value("timeout") {
         None | Some("0") | Some("0s") => DEFAULT_DRAIN_LIMIT_SECONDS,
         Some(text) => match model::duration::parse_duration_millis(text) {
-            Ok(ms) => (ms / 1000).max(1),
+            // Bounded like the default: a page must not spend hours of clock in one command.
+            Ok(ms) => (ms / 1000).clamp(1, MAX_DRAIN_LIMIT_SECONDS),
             Err(_) => return Output::error(format!("error: invalid argument \"{text}\" for \"--timeout\" flag: time: invalid duration \"{text}\"")),
         },
     };
@@ -332,7 +336,8 @@ pub(crate) fn drain(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String
                     };
                     match result {
                         Ok(_) => waiting.push((namespace, name, uid)),
-                        Err(e) if e.code == 404 => waiting.push((namespace, name, uid)),
+                        // Gone already: kubectl says nothing about it.
+                        Err(e) if e.code == 404 => {}
                         Err(e) if e.code == 429 => {
                             output.stderr.push_str(&format!(
                                 "error when evicting pods/\"{name}\" -n \"{namespace}\" (will retry after {RETRY_SECONDS}s): {}\n",
@@ -373,8 +378,15 @@ pub(crate) fn drain(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String
                 )));
                 break;
             }
-            cluster.advance(SimDuration::from_secs(1));
-            waited += 1;
+            // Poll deletions every second; with only PodDisruptionBudget retries left, go
+            // straight to the next attempt.
+            let step = if waiting.is_empty() {
+                next_attempt.saturating_sub(waited).max(1)
+            } else {
+                1
+            };
+            cluster.advance(SimDuration::from_secs(step));
+            waited += step;
         }
         if output.exit_code == 0 {
             output

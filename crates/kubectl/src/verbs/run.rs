@@ -50,7 +50,12 @@ pub(crate) fn run(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String])
             "error: invalid image name \"{image}\": invalid reference format"
         ));
     }
-    let attached = parsed.flag("attach") || parsed.flag("stdin") || parsed.flag("tty");
+    // kubectl's o.Attach: --attach, or -i when --attach is not given.
+    let attached = if parsed.is_set("attach") {
+        parsed.flag("attach")
+    } else {
+        parsed.flag("stdin")
+    };
     if parsed.flag("tty") && !parsed.flag("stdin") {
         return Output::error("error: -i/--stdin is required for containers with -t/--tty=true");
     }
@@ -66,7 +71,7 @@ pub(crate) fn run(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String])
             "error: invalid restart policy: {restart}, valid values are: Always, OnFailure, Never"
         ));
     }
-    if parsed.flag("rm") && !parsed.flag("stdin") && !parsed.flag("attach") {
+    if parsed.flag("rm") && !attached {
         return Output::error("error: --rm should only be used for attached containers");
     }
     if let Some(policy) = parsed
