@@ -49,6 +49,10 @@ pub fn app() -> Html {
     let editor_host = use_node_ref();
     let terminal_input = use_node_ref();
     let terminal_output = use_node_ref();
+    let events_pane = use_node_ref();
+    // The events pane's height when it was last kept at its end (to tell whether the user has
+    // scrolled up to read since).
+    let events_pane_height = use_mut_ref(|| 0i32);
     let exec_input = use_node_ref();
     let replicas_input = use_node_ref();
 
@@ -134,6 +138,23 @@ pub fn app() -> Html {
         use_effect(move || {
             if let Some(element) = terminal_output.cast::<web_sys::Element>() {
                 element.set_scroll_top(element.scroll_height());
+            }
+        });
+    }
+
+    {
+        // The events pane streams like `kubectl get events -w`: the newest rows stay in view,
+        // unless the user has scrolled up to read older ones.
+        let events_pane = events_pane.clone();
+        let events_pane_height = events_pane_height.clone();
+        use_effect(move || {
+            if let Some(element) = events_pane.cast::<web_sys::Element>() {
+                let last_height = *events_pane_height.borrow();
+                let at_end = element.scroll_top() + element.client_height() >= last_height - 24;
+                if at_end {
+                    element.set_scroll_top(element.scroll_height());
+                    *events_pane_height.borrow_mut() = element.scroll_height();
+                }
             }
         });
     }
@@ -717,7 +738,7 @@ pub fn app() -> Html {
                         </div>
                     </div>
                     <h2>{ text(Label::Events) }</h2>
-                    <pre class="events" data-testid="events">{ events_text }</pre>
+                    <pre class="events" data-testid="events" ref={events_pane}>{ events_text }</pre>
                     }
                 </section>
             </main>
