@@ -833,7 +833,7 @@ pub(crate) fn text(path: &[&str]) -> Option<String> {
             if page == "cordon" { "kubectl cordon NODE [options]" } else { "kubectl uncordon NODE [options]" },
         ),
         "drain" => (
-            "Empty a node before maintenance: cordon it, then evict its pods.\n\n Evictions respect PodDisruptionBudgets: while a budget allows no disruption the eviction is refused and retried every 5 seconds (in this playground, simulated seconds pass while it waits). Pods managed by a DaemonSet, pods with emptyDir data and pods that no controller would recreate stop the drain unless --ignore-daemonsets, --delete-emptydir-data or --force says they may go.",
+            "Empty a node before maintenance: cordon it, then evict its pods and wait until they are gone.\n\n Evictions respect PodDisruptionBudgets: while a budget allows no disruption the eviction is refused and retried every 5 seconds (in this playground, simulated seconds pass while it waits, and while the evicted pods shut down). Pods managed by a DaemonSet, pods with emptyDir data and pods that no controller would recreate stop the drain unless --ignore-daemonsets, --delete-emptydir-data or --force says they may go.",
             &[
                 ("Drain node-1, leaving DaemonSet pods where they are", "kubectl drain node-1 --ignore-daemonsets"),
                 ("Also delete pods that no controller manages and emptyDir data", "kubectl drain node-1 --ignore-daemonsets --force --delete-emptydir-data"),
@@ -1630,7 +1630,15 @@ mod tests {
                 .unwrap()
         };
         assert_eq!(group_of("set"), "Basic Commands (Beginner):");
+        assert_eq!(group_of("expose"), "Basic Commands (Beginner):");
         assert_eq!(group_of("scale"), "Deploy Commands:");
+        assert_eq!(group_of("rollout"), "Deploy Commands:");
+        for verb in ["cordon", "uncordon", "drain", "taint"] {
+            assert_eq!(group_of(verb), "Cluster Management Commands:");
+        }
+        for verb in ["replace", "wait"] {
+            assert_eq!(group_of(verb), "Advanced Commands:");
+        }
         for verb in ["describe", "auth", "events"] {
             assert_eq!(group_of(verb), "Troubleshooting and Debugging Commands:");
         }

@@ -12,6 +12,7 @@ pub(crate) const ROOT_HELP: &str = "kubectl talks to the (simulated) Kubernetes 
 
 Basic Commands (Beginner):
   create          Create resources from files, standard input or a generator
+  expose          Make a Service for a workload, a pod or another Service
   run             Start a pod that runs one image
   set             Change fields of existing objects, such as a container's image
 
@@ -22,10 +23,15 @@ Basic Commands (Intermediate):
   delete          Delete resources by name, by selector or from files
 
 Deploy Commands:
+  rollout         Follow, pause, resume, undo or restart a workload's rollout
   scale           Change the number of replicas of a workload
 
 Cluster Management Commands:
   cluster-info    Show where the control plane and its services can be reached
+  cordon          Mark a node unschedulable
+  uncordon        Mark a node schedulable again
+  drain           Cordon a node and evict its pods before maintenance
+  taint           Add, change or remove taints on nodes
 
 Troubleshooting and Debugging Commands:
   describe        Show the details of resources
@@ -42,6 +48,8 @@ Advanced Commands:
   diff            Show what apply would change
   apply           Make the cluster match the objects in files or standard input
   patch           Change fields of an object with a patch
+  replace         Replace objects with what files or standard input describe
+  wait            Wait until objects meet a condition
 
 Settings Commands:
   label           Add, change or remove labels of objects
