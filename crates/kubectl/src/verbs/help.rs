@@ -639,7 +639,7 @@ pub(crate) fn help(verb: &str, rest: &[String]) -> Output {
                 path.push(rest[i].as_str());
             }
         }
-        "config" | "set" | "auth" | "rollout" => {
+        "config" | "set" | "auth" | "rollout" | "top" => {
             if let Some(sub) = first_word(rest) {
                 path.push(sub);
             }
@@ -686,7 +686,14 @@ pub(crate) fn text(path: &[&str]) -> Option<String> {
         ["rollout", sub @ ("status" | "history" | "undo" | "pause" | "resume" | "restart"), ..] => {
             return Some(rollout_text(sub))
         }
-        ["set" | "auth" | "rollout", ..] => return Some(group_text(path[0])),
+        ["top", sub @ ("pod" | "pods" | "po" | "node" | "nodes" | "no"), ..] => {
+            if sub.starts_with('n') {
+                "top node"
+            } else {
+                "top pod"
+            }
+        }
+        ["set" | "auth" | "rollout" | "top", ..] => return Some(group_text(path[0])),
         [verb, ..] => *verb,
         [] => return None,
     };
@@ -1055,6 +1062,36 @@ pub(crate) fn text(path: &[&str]) -> Option<String> {
             &[],
             "kubectl api-versions [options]",
         ),
+        "top pod" => (
+            "Show how much CPU and memory pods use, as the metrics API reports it.\n\n The figures come from metrics-server, which samples every 15 seconds: a pod shows up a little while after it starts, and not at all while metrics-server is down.",
+            &[
+                ("Every pod in the current namespace", "kubectl top pod"),
+                ("Every pod in every namespace, the busiest first", "kubectl top pod -A --sort-by=cpu"),
+                ("Each container of the pods labelled app=web", "kubectl top pod -l app=web --containers"),
+                ("One pod, with a total line", "kubectl top pod web-0 --sum"),
+            ],
+            TOP_POD_FLAGS,
+            "kubectl top pod [NAME | -l label] [options]",
+        ),
+        "top node" => (
+            "Show how much CPU and memory nodes use, as the metrics API reports it, against what they can give to pods (or, with --show-capacity, their whole capacity).",
+            &[
+                ("Every node", "kubectl top node"),
+                ("The nodes labelled zone-a, by memory", "kubectl top node -l topology.kubernetes.io/zone=zone-a --sort-by=memory"),
+            ],
+            TOP_NODE_FLAGS,
+            "kubectl top node [NAME | -l label] [options]",
+        ),
+        "autoscale" => (
+            "Create a HorizontalPodAutoscaler for a deployment, replica set, stateful set or replication controller.\n\n The autoscaler keeps the workload between --min and --max replicas, aiming at the given average CPU (or memory) use of its pods' requests; it reads the metrics API every 15 seconds.",
+            &[
+                ("Keep deployment web between 2 and 10 replicas at 80% CPU", "kubectl autoscale deployment web --min=2 --max=10 --cpu=80%"),
+                ("Between 1 and 5 replicas at the default CPU target", "kubectl autoscale deployment web --max=5"),
+                ("Aim at 500Mi of memory per pod on average", "kubectl autoscale deployment web --max=5 --memory=500Mi"),
+            ],
+            AUTOSCALE_FLAGS,
+            "kubectl autoscale (-f FILENAME | TYPE NAME | TYPE/NAME) [--min=MINPODS] --max=MAXPODS [--cpu=CPU] [--memory=MEMORY] [options]",
+        ),
         "cluster-info" => (
             "Show where the control plane and the cluster's add-on services can be reached.",
             &[("The addresses", "kubectl cluster-info")],
@@ -1096,6 +1133,15 @@ fn group_text(verb: &str) -> String {
                 ],
                 "kubectl rollout SUBCOMMAND [options]",
                 "kubectl rollout",
+            ),
+            "top" => (
+                "Show how much CPU and memory pods and nodes use.\n\n The numbers come from the metrics API, which metrics-server fills every 15 seconds.",
+                vec![
+                    ("node", "Show the CPU and memory use of nodes"),
+                    ("pod", "Show the CPU and memory use of pods"),
+                ],
+                "kubectl top [flags] [options]",
+                "kubectl top",
             ),
             _ => (
                 "Ask the cluster's authorizer about permissions and identity.",
@@ -1334,6 +1380,45 @@ const NODE_SELECT_FLAGS: &[Flag] = &[
     .short('l'),
 ];
 
+const TOP_POD_FLAGS: &[Flag] = &[
+    Flag::new("all-namespaces", Bool, "false", "Show the pods of every namespace.").short('A'),
+    Flag::new("containers", Bool, "false", "Show each container of the pods on its own line."),
+    Flag::new("field-selector", Str, "", "Only the pods whose fields match this selector (metadata.name=web-0)."),
+    Flag::new("no-headers", Bool, "false", "Leave out the header line."),
+    Flag::new("selector", Str, "", "Only the pods whose labels match this selector.").short('l'),
+    Flag::new("show-swap", Bool, "false", "Also show swap use (always 0 in this playground)."),
+    Flag::new("sort-by", Str, "", "Sort by cpu or memory, the largest first."),
+    Flag::new("sum", Bool, "false", "Add a line with the totals."),
+    Flag::new("use-protocol-buffers", Bool, "true", "Accepted for compatibility; the playground has one wire format."),
+];
+
+const TOP_NODE_FLAGS: &[Flag] = &[
+    Flag::new("no-headers", Bool, "false", "Leave out the header line."),
+    Flag::new("selector", Str, "", "Only the nodes whose labels match this selector.").short('l'),
+    Flag::new("show-capacity", Bool, "false", "Compare use with each node's capacity instead of its allocatable resources."),
+    Flag::new("show-swap", Bool, "false", "Also show swap use (always 0 in this playground)."),
+    Flag::new("sort-by", Str, "", "Sort by cpu or memory, the largest first."),
+    Flag::new("use-protocol-buffers", Bool, "true", "Accepted for compatibility; the playground has one wire format."),
+];
+
+const AUTOSCALE_FLAGS: &[Flag] = &[
+    Flag::new("allow-missing-template-keys", Bool, "true", "With a template output, print nothing for keys the object does not have instead of failing."),
+    Flag::new("cpu", Str, "", "The average CPU use to aim at, as a share of the pods' requests (80%) or an amount (500m)."),
+    Flag::new("cpu-percent", Int32, "-1", "The average CPU use to aim at, as a share of the pods' requests (use --cpu instead)."),
+    DRY_RUN_NOT_SIMULATED,
+    Flag::new("field-manager", Str, "kubectl-autoscale", "The name recorded as the manager of the fields this sets."),
+    Flag::new("filename", Array, "[]", "The file that names the workload to autoscale.").short('f'),
+    Flag::new("max", Int32, "-1", "The most replicas the autoscaler may ask for (required)."),
+    Flag::new("memory", Str, "", "The average memory use to aim at, as a share of the pods' requests (80%) or an amount (500Mi)."),
+    Flag::new("min", Int32, "-1", "The fewest replicas the autoscaler may ask for (1 when not given)."),
+    Flag::new("name", Str, "", "The name of the new autoscaler (the workload's name when not given)."),
+    Flag::new("output", Str, "", "Print the new autoscaler in this format (json, yaml, name, …) instead of the one-line message.").short('o'),
+    Flag::new("record", Bool, "false", "Record the command in the kubernetes.io/change-cause annotation (deprecated)."),
+    Flag::new("recursive", Bool, "false", "Read the directories given with -f and their subdirectories.").short('R'),
+    Flag::new("save-config", Bool, "false", "Keep the configuration in the last-applied annotation for a later kubectl apply."),
+    Flag::new("show-managed-fields", Bool, "false", "Keep managedFields when printing JSON or YAML."),
+];
+
 const DRAIN_FLAGS: &[Flag] = &[
     Flag::new("delete-emptydir-data", Bool, "false", "Drain even when pods use emptyDir volumes; their data is lost with them."),
     Flag::new("disable-eviction", Bool, "false", "Delete pods directly instead of evicting them, ignoring PodDisruptionBudgets."),
@@ -1551,6 +1636,9 @@ mod tests {
         ("logs pod/x", LOGS_FLAGS),
         ("exec pod/x", EXEC_FLAGS),
         ("replace -f -", REPLACE_FLAGS),
+        ("top pod", TOP_POD_FLAGS),
+        ("top node", TOP_NODE_FLAGS),
+        ("autoscale deployment x --max=2", AUTOSCALE_FLAGS),
     ];
 
     /// The pages above leave out no flag their parser takes: every other flag name any page or
@@ -1596,6 +1684,21 @@ mod tests {
                     out.stderr
                 );
             }
+        }
+    }
+
+    #[test]
+    fn top_and_autoscale_have_pages_of_their_own() {
+        for (verb, rest, usage) in [
+            ("top", &[][..], "kubectl top [flags] [options]"),
+            ("top", &["pod"][..], "kubectl top pod [NAME | -l label] [options]"),
+            ("top", &["nodes"][..], "kubectl top node [NAME | -l label] [options]"),
+            ("autoscale", &[][..], "kubectl autoscale (-f FILENAME"),
+        ] {
+            let rest: Vec<String> = rest.iter().map(|s| s.to_string()).collect();
+            let out = help(verb, &rest);
+            assert!(out.stdout.contains(usage), "{verb} {rest:?}: {}", out.stdout);
+            assert_ne!(out.stdout, super::super::info::ROOT_HELP);
         }
     }
 

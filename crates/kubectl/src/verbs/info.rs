@@ -25,9 +25,11 @@ Basic Commands (Intermediate):
 Deploy Commands:
   rollout         Follow, pause, resume, undo or restart a workload's rollout
   scale           Change the number of replicas of a workload
+  autoscale       Let a HorizontalPodAutoscaler set the number of replicas of a workload
 
 Cluster Management Commands:
   cluster-info    Show where the control plane and its services can be reached
+  top             Show the CPU and memory use of pods and nodes
   cordon          Mark a node unschedulable
   uncordon        Mark a node schedulable again
   drain           Cordon a node and evict its pods before maintenance
