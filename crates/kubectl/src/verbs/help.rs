@@ -1381,24 +1381,87 @@ const NODE_SELECT_FLAGS: &[Flag] = &[
 ];
 
 const TOP_POD_FLAGS: &[Flag] = &[
-    Flag::new("all-namespaces", Bool, "false", "Show the pods of every namespace.").short('A'),
-    Flag::new("containers", Bool, "false", "Show each container of the pods on its own line."),
-    Flag::new("field-selector", Str, "", "Only the pods whose fields match this selector (metadata.name=web-0)."),
+    Flag::new(
+        "all-namespaces",
+        Bool,
+        "false",
+        "Show the pods of every namespace.",
+    )
+    .short('A'),
+    Flag::new(
+        "containers",
+        Bool,
+        "false",
+        "Show each container of the pods on its own line.",
+    ),
+    Flag::new(
+        "field-selector",
+        Str,
+        "",
+        "Only the pods whose fields match this selector (metadata.name=web-0).",
+    ),
     Flag::new("no-headers", Bool, "false", "Leave out the header line."),
-    Flag::new("selector", Str, "", "Only the pods whose labels match this selector.").short('l'),
-    Flag::new("show-swap", Bool, "false", "Also show swap use (always 0 in this playground)."),
-    Flag::new("sort-by", Str, "", "Sort by cpu or memory, the largest first."),
+    Flag::new(
+        "selector",
+        Str,
+        "",
+        "Only the pods whose labels match this selector.",
+    )
+    .short('l'),
+    Flag::new(
+        "show-swap",
+        Bool,
+        "false",
+        "Also show swap use (always 0 in this playground).",
+    ),
+    Flag::new(
+        "sort-by",
+        Str,
+        "",
+        "Sort by cpu or memory, the largest first.",
+    ),
     Flag::new("sum", Bool, "false", "Add a line with the totals."),
-    Flag::new("use-protocol-buffers", Bool, "true", "Accepted for compatibility; the playground has one wire format."),
+    Flag::new(
+        "use-protocol-buffers",
+        Bool,
+        "true",
+        "Accepted for compatibility; the playground has one wire format.",
+    ),
 ];
 
 const TOP_NODE_FLAGS: &[Flag] = &[
     Flag::new("no-headers", Bool, "false", "Leave out the header line."),
-    Flag::new("selector", Str, "", "Only the nodes whose labels match this selector.").short('l'),
-    Flag::new("show-capacity", Bool, "false", "Compare use with each node's capacity instead of its allocatable resources."),
-    Flag::new("show-swap", Bool, "false", "Also show swap use (always 0 in this playground)."),
-    Flag::new("sort-by", Str, "", "Sort by cpu or memory, the largest first."),
-    Flag::new("use-protocol-buffers", Bool, "true", "Accepted for compatibility; the playground has one wire format."),
+    Flag::new(
+        "selector",
+        Str,
+        "",
+        "Only the nodes whose labels match this selector.",
+    )
+    .short('l'),
+    Flag::new(
+        "show-capacity",
+        Bool,
+        "false",
+        "Compare use with each node's capacity instead of its allocatable resources.",
+    ),
+    Flag::new(
+        "show-swap",
+        Bool,
+        "false",
+        "Also show swap use (always 0 in this playground).",
+    ),
+    Flag::new(
+        "sort-by",
+        Str,
+        "",
+        "Sort by cpu or memory, the largest first.",
+    ),
+    Flag::new(
+        "use-protocol-buffers",
+        Bool,
+        "true",
+        "Accepted for compatibility; the playground has one wire format.",
+    ),
 ];
 
 const AUTOSCALE_FLAGS: &[Flag] = &[
@@ -1417,6 +1480,7 @@ const AUTOSCALE_FLAGS: &[Flag] = &[
     Flag::new("recursive", Bool, "false", "Read the directories given with -f and their subdirectories.").short('R'),
     Flag::new("save-config", Bool, "false", "Keep the configuration in the last-applied annotation for a later kubectl apply."),
     Flag::new("show-managed-fields", Bool, "false", "Keep managedFields when printing JSON or YAML."),
+    TEMPLATE,
 ];
 
 const DRAIN_FLAGS: &[Flag] = &[
@@ -1691,13 +1755,25 @@ mod tests {
     fn top_and_autoscale_have_pages_of_their_own() {
         for (verb, rest, usage) in [
             ("top", &[][..], "kubectl top [flags] [options]"),
-            ("top", &["pod"][..], "kubectl top pod [NAME | -l label] [options]"),
-            ("top", &["nodes"][..], "kubectl top node [NAME | -l label] [options]"),
+            (
+                "top",
+                &["pod"][..],
+                "kubectl top pod [NAME | -l label] [options]",
+            ),
+            (
+                "top",
+                &["nodes"][..],
+                "kubectl top node [NAME | -l label] [options]",
+            ),
             ("autoscale", &[][..], "kubectl autoscale (-f FILENAME"),
         ] {
             let rest: Vec<String> = rest.iter().map(|s| s.to_string()).collect();
             let out = help(verb, &rest);
-            assert!(out.stdout.contains(usage), "{verb} {rest:?}: {}", out.stdout);
+            assert!(
+                out.stdout.contains(usage),
+                "{verb} {rest:?}: {}",
+                out.stdout
+            );
             assert_ne!(out.stdout, super::super::info::ROOT_HELP);
         }
     }
