@@ -98,6 +98,19 @@ pub(crate) fn apply(
                         continue;
                     }
                 };
+            // Apply reads the live object by name first: without a name (a generateName is
+            // no use to apply) that read fails in kubectl itself.
+            if object.name().is_empty() {
+                let group = object.group();
+                let version = object.api_version().rsplit('/').next().unwrap_or("v1");
+                output.append(Output::error(format!(
+                    "error: error when retrieving current configuration of:\nResource: \"{group}/{version}, Resource={}\", GroupVersionKind: \"{group}/{version}, Kind={}\"\nName: \"\", Namespace: \"{}\"\nfrom server for: \"{source}\": resource name may not be empty",
+                    object.resource_type().plural,
+                    object.kind(),
+                    object.namespace(),
+                )));
+                continue;
+            }
             let access_verb = if cluster
                 .get(object.resource_type(), object.namespace(), object.name())
                 .is_ok()
