@@ -181,7 +181,7 @@ pub(crate) fn autoscale(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[St
     let manifest = json!({
         "apiVersion": "autoscaling/v2",
         "kind": "HorizontalPodAutoscaler",
-        "metadata": {"name": hpa_name, "creationTimestamp": null},
+        "metadata": {"name": hpa_name},
         "spec": spec,
         "status": {"currentMetrics": null, "desiredReplicas": 0},
     });

@@ -166,7 +166,7 @@ pub(crate) fn expose(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[Strin
         .value("name")
         .map(str::to_string)
         .unwrap_or_else(|| name.clone());
-    let mut metadata = json!({ "name": service_name, "creationTimestamp": null });
+    let mut metadata = json!({ "name": service_name });
     let labels = match parsed.value("labels") {
         Some(text) => {
             let mut map = Map::new();
