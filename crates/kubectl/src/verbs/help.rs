@@ -1380,6 +1380,28 @@ const NODE_SELECT_FLAGS: &[Flag] = &[
     .short('l'),
 ];
 
+// The flags `top pod` and `top node` share.
+const TOP_USE_PROTOCOL_BUFFERS: Flag = Flag::new(
+    "use-protocol-buffers",
+    Bool,
+    "true",
+    "Accepted for compatibility; the playground has one wire format.",
+);
+
+const TOP_SORT_BY: Flag = Flag::new(
+    "sort-by",
+    Str,
+    "",
+    "Sort by cpu or memory, the largest first.",
+);
+
+const TOP_SHOW_SWAP: Flag = Flag::new(
+    "show-swap",
+    Bool,
+    "false",
+    "Also show swap use (always 0 in this playground).",
+);
+
 const TOP_POD_FLAGS: &[Flag] = &[
     Flag::new(
         "all-namespaces",
@@ -1408,25 +1430,10 @@ const TOP_POD_FLAGS: &[Flag] = &[
         "Only the pods whose labels match this selector.",
     )
     .short('l'),
-    Flag::new(
-        "show-swap",
-        Bool,
-        "false",
-        "Also show swap use (always 0 in this playground).",
-    ),
-    Flag::new(
-        "sort-by",
-        Str,
-        "",
-        "Sort by cpu or memory, the largest first.",
-    ),
+    TOP_SHOW_SWAP,
+    TOP_SORT_BY,
     Flag::new("sum", Bool, "false", "Add a line with the totals."),
-    Flag::new(
-        "use-protocol-buffers",
-        Bool,
-        "true",
-        "Accepted for compatibility; the playground has one wire format.",
-    ),
+    TOP_USE_PROTOCOL_BUFFERS,
 ];
 
 const TOP_NODE_FLAGS: &[Flag] = &[
@@ -1444,24 +1451,9 @@ const TOP_NODE_FLAGS: &[Flag] = &[
         "false",
         "Compare use with each node's capacity instead of its allocatable resources.",
     ),
-    Flag::new(
-        "show-swap",
-        Bool,
-        "false",
-        "Also show swap use (always 0 in this playground).",
-    ),
-    Flag::new(
-        "sort-by",
-        Str,
-        "",
-        "Sort by cpu or memory, the largest first.",
-    ),
-    Flag::new(
-        "use-protocol-buffers",
-        Bool,
-        "true",
-        "Accepted for compatibility; the playground has one wire format.",
-    ),
+    TOP_SHOW_SWAP,
+    TOP_SORT_BY,
+    TOP_USE_PROTOCOL_BUFFERS,
 ];
 
 const AUTOSCALE_FLAGS: &[Flag] = &[
