@@ -83,10 +83,10 @@ pub fn synthetic_model(pods: usize, frame: u64) -> GraphModel {
             },
         })
         .collect();
-    let pod_list: Vec<GraphPod> = (0..pods)
+    let pod_list: Vec<Rc<GraphPod>> = (0..pods)
         .map(|i| {
             let status = status_of(i, frame);
-            GraphPod {
+            Rc::new(GraphPod {
                 namespace: "default".into(),
                 name: format!("web-{i}"),
                 node: (status != "Pending").then(|| format!("node-{}", i / PODS_PER_NODE + 1)),
@@ -95,7 +95,7 @@ pub fn synthetic_model(pods: usize, frame: u64) -> GraphModel {
                 scheduling_nodes: Vec::new(),
                 restarts: 0,
                 containers: vec!["app".into()],
-            }
+            })
         })
         .collect();
     let services = (0..3)
@@ -118,12 +118,13 @@ pub fn synthetic_model(pods: usize, frame: u64) -> GraphModel {
 }
 
 /// The model after one more frame of churn: only the pods whose status changes are rebuilt
-/// (the Services' endpoint lists follow them).
+/// (the Services' endpoint lists follow them); the others are the previous model's, shared.
 fn next_model(previous: &GraphModel, frame: u64) -> GraphModel {
     let mut model = previous.clone();
     for (i, pod) in model.pods.iter_mut().enumerate() {
         if (i as u64 + frame).is_multiple_of(100) {
             let status = status_of(i, frame);
+            let pod = Rc::make_mut(pod);
             pod.status = status.to_string();
             pod.node = (status != "Pending").then(|| format!("node-{}", i / PODS_PER_NODE + 1));
         }
@@ -135,7 +136,7 @@ fn next_model(previous: &GraphModel, frame: u64) -> GraphModel {
 }
 
 /// Service `s`'s ready endpoints: every thirtieth pod from the `s`-th, while Running.
-fn service_endpoints(pods: &[GraphPod], s: usize) -> Vec<String> {
+fn service_endpoints(pods: &[Rc<GraphPod>], s: usize) -> Vec<String> {
     pods.iter()
         .enumerate()
         .filter(|(i, pod)| i % 30 == s && pod.status == "Running")

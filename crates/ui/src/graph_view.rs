@@ -526,6 +526,11 @@ fn draw_pixel_base(
     layout: &graph::Layout,
 ) {
     context.clear_rect(0.0, 0.0, layout.width, layout.height);
+    // Bottom to top: the Service edges, the pods, the boxes and their text, the hubs.
+    if !services.is_empty() {
+        draw_pixel_edges(context, model, pods, services, layout);
+    }
+    paint_pod_cells(context, pods, layout);
     context.set_font("12px system-ui, sans-serif");
     context.set_stroke_style_str("#8c959f");
     context.set_fill_style_str("#57606a");
@@ -553,47 +558,12 @@ fn draw_pixel_base(
             context.fill_rect(x, y, (third - 1.0) * usage.fraction(), 4.0);
         }
     }
-    // Group by colour so the fill style changes at most five times (each pod classified once).
-    const CLASSES: [&str; 5] = ["running", "pending", "completed", "terminating", "failed"];
-    let class_of: Vec<usize> = pods
-        .iter()
-        .map(|pod| {
-            let class = graph::status_class(&pod.status);
-            CLASSES.iter().position(|c| *c == class).unwrap_or(4)
-        })
-        .collect();
-    for (index, class) in CLASSES.iter().enumerate() {
-        let (r, g, b) = graph::status_rgb(class);
-        context.set_fill_style_str(&format!("rgb({r},{g},{b})"));
-        for (rect, _) in layout
-            .pods
-            .iter()
-            .zip(&class_of)
-            .filter(|(_, c)| **c == index)
-        {
-            context.fill_rect(rect.x, rect.y, rect.width - 1.0, rect.height - 1.0);
-        }
-    }
     if services.is_empty() {
         return;
     }
-    let centres = pixel_centres(pods, services, &[], layout);
     let band = layout.services_band;
     context.set_stroke_style_str("#8c959f");
     context.stroke_rect(band.x, band.y, band.width, band.height);
-    context.set_global_alpha(0.35);
-    context.set_line_width(0.5);
-    context.set_stroke_style_str("#326ce5");
-    context.begin_path();
-    for (service, hub) in services.iter().zip(&layout.services) {
-        for centre in service.endpoints.iter().filter_map(|e| centres.get(e)) {
-            context.move_to(hub.0, hub.1);
-            context.line_to(centre.0, centre.1);
-        }
-    }
-    context.stroke();
-    context.set_global_alpha(1.0);
-    context.set_line_width(1.0);
     context.set_font("12px system-ui, sans-serif");
     for (service, hub) in services.iter().zip(&layout.services) {
         let empty = service.endpoints.is_empty() && service.other_endpoints == 0;
@@ -612,28 +582,234 @@ fn draw_pixel_base(
     }
 }
 
-/// The centres of the pods some Service or request names (not all 150,000 keys).
+/// The Service edges, translucent. One edge per node makes thousands of lines thousands of
+/// pixels long at 150,000 pods: those are drawn at a quarter of the resolution and scaled up
+/// (a sixteenth of the pixels to rasterize), fainter, as the fan they are.
+fn draw_pixel_edges(
+    context: &web_sys::CanvasRenderingContext2d,
+    model: &GraphModel,
+    pods: &[&GraphPod],
+    services: &[&GraphService],
+    layout: &graph::Layout,
+) {
+    let (edges, per_node) = pixel_edges(&model.nodes, pods, services, layout);
+    let reduced = per_node
+        .then(|| blank_canvas(layout.width, layout.height, EDGE_LAYER_REDUCTION))
+        .flatten();
+    let (edge_context, factor, alpha) = match &reduced {
+        Some((_, reduced_context)) => (reduced_context, EDGE_LAYER_REDUCTION, 0.06),
+        None => (context, 1.0, 0.35),
+    };
+    let _ = edge_context.set_transform(1.0 / factor, 0.0, 0.0, 1.0 / factor, 0.0, 0.0);
+    edge_context.set_global_alpha(alpha);
+    edge_context.set_line_width(0.5 * factor);
+    edge_context.set_stroke_style_str("#326ce5");
+    edge_context.begin_path();
+    for (hub, end) in edges {
+        edge_context.move_to(hub.0, hub.1);
+        edge_context.line_to(end.0, end.1);
+    }
+    edge_context.stroke();
+    let _ = edge_context.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
+    edge_context.set_global_alpha(1.0);
+    edge_context.set_line_width(1.0);
+    if let Some((edge_canvas, _)) = &reduced {
+        let _ = context.draw_image_with_html_canvas_element_and_dw_and_dh(
+            edge_canvas,
+            0.0,
+            0.0,
+            layout.width,
+            layout.height,
+        );
+    }
+}
+
+/// The most Service edges the pixel view draws one per endpoint pod; above it, one per node
+/// holding endpoints. (Rasterizing 15,000 hub-to-pod lines, three Services over 150,000 pods,
+/// took half a second per change; that many lines are a solid fan anyway.)
+const PIXEL_POD_EDGE_LIMIT: usize = 2_000;
+
+/// A line from a Service's hub to what it reaches, in drawing units.
+type Edge = ((f64, f64), (f64, f64));
+
+/// How much smaller the canvas the per-node edges are drawn on is.
+const EDGE_LAYER_REDUCTION: f64 = 4.0;
+
+/// A blank canvas `factor` times smaller than `width` × `height`, and its context.
+fn blank_canvas(
+    width: f64,
+    height: f64,
+    factor: f64,
+) -> Option<(
+    web_sys::HtmlCanvasElement,
+    web_sys::CanvasRenderingContext2d,
+)> {
+    let canvas = web_sys::window()?
+        .document()?
+        .create_element("canvas")
+        .ok()?
+        .dyn_into::<web_sys::HtmlCanvasElement>()
+        .ok()?;
+    canvas.set_width((width / factor).ceil().max(1.0) as u32);
+    canvas.set_height((height / factor).ceil().max(1.0) as u32);
+    let context = context_2d(&canvas)?;
+    Some((canvas, context))
+}
+
+/// The pixel view's Service edges, from hub to endpoint pod or, when the Services name more
+/// than [`PIXEL_POD_EDGE_LIMIT`] pods, from hub to the top of each node holding any of its
+/// endpoints (then the flag is true).
+fn pixel_edges(
+    nodes: &[graph::GraphNode],
+    pods: &[&GraphPod],
+    services: &[&GraphService],
+    layout: &graph::Layout,
+) -> (Vec<Edge>, bool) {
+    let endpoint_count: usize = services.iter().map(|s| s.endpoints.len()).sum();
+    let hubs = services.iter().zip(&layout.services);
+    if endpoint_count <= PIXEL_POD_EDGE_LIMIT {
+        let centres = pixel_centres(pods, services, &[], layout);
+        let edges = hubs
+            .flat_map(|(service, hub)| {
+                let centres = &centres;
+                service
+                    .endpoints
+                    .iter()
+                    .filter_map(move |e| centres.get(e).map(|c| (*hub, *c)))
+            })
+            .collect();
+        return (edges, false);
+    }
+    let node_index: std::collections::BTreeMap<&str, usize> = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.name.as_str(), i))
+        .collect();
+    let named: std::collections::BTreeSet<(&str, &str)> = services
+        .iter()
+        .flat_map(|s| s.endpoints.iter().filter_map(|e| e.split_once('/')))
+        .collect();
+    let home_of: std::collections::BTreeMap<(&str, &str), usize> = pods
+        .iter()
+        .filter(|pod| named.contains(&(pod.namespace.as_str(), pod.name.as_str())))
+        .filter_map(|pod| {
+            let node = *node_index.get(pod.node.as_deref()?)?;
+            Some(((pod.namespace.as_str(), pod.name.as_str()), node))
+        })
+        .collect();
+    let edges = hubs
+        .flat_map(|(service, hub)| {
+            let homes: std::collections::BTreeSet<usize> = service
+                .endpoints
+                .iter()
+                .filter_map(|e| home_of.get(&e.split_once('/')?).copied())
+                .collect();
+            homes.into_iter().filter_map(move |i| {
+                let rect = layout.nodes.get(i)?;
+                Some((*hub, (rect.x + rect.width / 2.0, rect.y)))
+            })
+        })
+        .collect();
+    (edges, true)
+}
+
+/// Paints every pod's cell, coloured by status, into one RGBA buffer spanning the rows that
+/// hold pods, and draws it over the canvas with one call (`putImageData` on a canvas of its
+/// own, which `drawImage` then lays over the edges): at 150,000 pods one `fillRect` per pod
+/// (150,000 calls out of wasm) took most of a second per change.
+fn paint_pod_cells(
+    context: &web_sys::CanvasRenderingContext2d,
+    pods: &[&GraphPod],
+    layout: &graph::Layout,
+) {
+    let Some(buffer) = pod_cell_pixels(pods, layout) else {
+        return;
+    };
+    let PodCellPixels {
+        top,
+        width,
+        height,
+        rgba,
+    } = buffer;
+    let Ok(image) = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
+        wasm_bindgen::Clamped(&rgba),
+        width,
+        height,
+    ) else {
+        return;
+    };
+    if let Some((cells, cells_context)) = blank_canvas(f64::from(width), f64::from(height), 1.0) {
+        let _ = cells_context.put_image_data(&image, 0.0, 0.0);
+        let _ = context.draw_image_with_html_canvas_element(&cells, 0.0, f64::from(top));
+    }
+}
+
+/// The pods' cells as pixels: rows `top .. top + height` of a `width`-wide picture.
+struct PodCellPixels {
+    top: u32,
+    width: u32,
+    height: u32,
+    rgba: Vec<u8>,
+}
+
+/// Each pod's cell (less its last row and column, the gap between cells) in its status colour;
+/// `None` when no pod is visible.
+fn pod_cell_pixels(pods: &[&GraphPod], layout: &graph::Layout) -> Option<PodCellPixels> {
+    let width = layout.width.ceil().max(1.0) as usize;
+    let cells = || layout.pods.iter().take(pods.len());
+    let top = cells().map(|r| r.y.floor().max(0.0) as usize).min()?;
+    let bottom = cells().map(|r| (r.y + r.height).ceil() as usize).max()?;
+    let height = bottom.saturating_sub(top).max(1);
+    let mut rgba = vec![0u8; width * height * 4];
+    for (pod, rect) in pods.iter().zip(&layout.pods) {
+        let (r, g, b) = graph::status_rgb(graph::status_class(&pod.status));
+        let x0 = rect.x.max(0.0) as usize;
+        let y0 = (rect.y.max(0.0) as usize).saturating_sub(top);
+        let x1 = (x0 + (rect.width - 1.0).max(1.0) as usize).min(width);
+        let y1 = (y0 + (rect.height - 1.0).max(1.0) as usize).min(height);
+        for y in y0..y1 {
+            for x in x0..x1 {
+                let at = (y * width + x) * 4;
+                rgba[at..at + 4].copy_from_slice(&[r, g, b, 255]);
+            }
+        }
+    }
+    Some(PodCellPixels {
+        top: top as u32,
+        width: width as u32,
+        height: height as u32,
+        rgba,
+    })
+}
+
+/// The centres of the pods some Service or request names (not all 150,000 keys, and no key
+/// built for a pod nobody names).
 fn pixel_centres(
     pods: &[&GraphPod],
     services: &[&GraphService],
     flashes: &[Flash],
     layout: &graph::Layout,
 ) -> std::collections::BTreeMap<String, (f64, f64)> {
-    let mut wanted: std::collections::BTreeSet<&str> = services
+    let mut wanted: std::collections::BTreeSet<(&str, &str)> = services
         .iter()
-        .flat_map(|s| s.endpoints.iter().map(String::as_str))
+        .flat_map(|s| s.endpoints.iter().filter_map(|e| e.split_once('/')))
         .collect();
-    wanted.extend(flashes.iter().filter_map(|f| f.event.pod.as_deref()));
+    wanted.extend(
+        flashes
+            .iter()
+            .filter_map(|f| f.event.pod.as_deref()?.split_once('/')),
+    );
     if wanted.is_empty() {
         return Default::default();
     }
     pods.iter()
         .zip(&layout.pods)
-        .filter_map(|(pod, rect)| {
-            let key = pod.key();
-            wanted
-                .contains(key.as_str())
-                .then(|| (key, (rect.x + rect.width / 2.0, rect.y + rect.height / 2.0)))
+        .filter(|(pod, _)| wanted.contains(&(pod.namespace.as_str(), pod.name.as_str())))
+        .map(|(pod, rect)| {
+            (
+                pod.key(),
+                (rect.x + rect.width / 2.0, rect.y + rect.height / 2.0),
+            )
         })
         .collect()
 }
@@ -654,7 +830,12 @@ fn draw_pixels(
         return;
     };
     let _ = context.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
-    context.clear_rect(0.0, 0.0, layout.width, layout.height);
+    context.clear_rect(
+        0.0,
+        0.0,
+        f64::from(canvas.width()),
+        f64::from(canvas.height()),
+    );
     let _ = context.set_transform(
         viewport.scale,
         0.0,
@@ -839,10 +1020,13 @@ pub fn graph_view(props: &GraphProps) -> Html {
                     let stale =
                         !matches!(&*cached, Some((v, ns, _)) if *v == version && *ns == namespace);
                     if stale {
-                        let base = web_sys::window()
-                            .and_then(|w| w.document())
-                            .and_then(|d| d.create_element("canvas").ok())
-                            .and_then(|e| e.dyn_into::<web_sys::HtmlCanvasElement>().ok());
+                        // The offscreen canvas is made once and redrawn in place.
+                        let base = cached.take().map(|(_, _, base)| base).or_else(|| {
+                            web_sys::window()
+                                .and_then(|w| w.document())
+                                .and_then(|d| d.create_element("canvas").ok())
+                                .and_then(|e| e.dyn_into::<web_sys::HtmlCanvasElement>().ok())
+                        });
                         if let Some(base) = base {
                             base.set_width(layout.width as u32);
                             base.set_height(layout.height as u32);
@@ -850,6 +1034,18 @@ pub fn graph_view(props: &GraphProps) -> Html {
                                 draw_pixel_base(&context, &model, &pods, &services, &layout);
                             }
                             *cached = Some((version, namespace.clone(), base));
+                        }
+                    }
+                    // The canvas shows a window the layout's width wide, as tall as its box
+                    // allows at the same scale (square pixels); the rest is a pan away.
+                    let (box_width, box_height) = (canvas.client_width(), canvas.client_height());
+                    if box_width > 0 && box_height > 0 {
+                        let window_height = (layout.width * f64::from(box_height)
+                            / f64::from(box_width))
+                        .round()
+                        .max(1.0) as u32;
+                        if canvas.height() != window_height {
+                            canvas.set_height(window_height);
                         }
                     }
                     if let Some((_, _, base)) = cached.as_ref() {
@@ -1111,11 +1307,20 @@ pub fn graph_view(props: &GraphProps) -> Html {
             drag.borrow_mut().take();
         })
     };
+    // The buttons and keys zoom around the middle of what is on screen: the pixel view's
+    // canvas is a window onto the drawing (its height, set by the last draw, in drawing units).
+    let centre_y = match detail {
+        Detail::Pixels => surface_ref
+            .cast::<web_sys::HtmlCanvasElement>()
+            .map(|c| f64::from(c.height()).min(graph_height) / 2.0)
+            .unwrap_or(graph_height / 2.0),
+        Detail::Svg => graph_height / 2.0,
+    };
     let zoom_button = |factor: Option<f64>| {
         let viewport = viewport.clone();
         Callback::from(move |_: MouseEvent| {
             viewport.set(match factor {
-                Some(f) => viewport.zoom_at(f, graph_width / 2.0, graph_height / 2.0),
+                Some(f) => viewport.zoom_at(f, graph_width / 2.0, centre_y),
                 None => Viewport::default(),
             });
         })
@@ -1132,12 +1337,8 @@ pub fn graph_view(props: &GraphProps) -> Html {
             }
             let step = 40.0;
             let next = match event.key().as_str() {
-                "+" | "=" => {
-                    viewport.zoom_at(Viewport::STEP, graph_width / 2.0, graph_height / 2.0)
-                }
-                "-" | "_" => {
-                    viewport.zoom_at(1.0 / Viewport::STEP, graph_width / 2.0, graph_height / 2.0)
-                }
+                "+" | "=" => viewport.zoom_at(Viewport::STEP, graph_width / 2.0, centre_y),
+                "-" | "_" => viewport.zoom_at(1.0 / Viewport::STEP, graph_width / 2.0, centre_y),
                 "0" => Viewport::default(),
                 "ArrowLeft" => viewport.pan(step, 0.0),
                 "ArrowRight" => viewport.pan(-step, 0.0),
@@ -1188,7 +1389,7 @@ pub fn graph_view(props: &GraphProps) -> Html {
                 </svg>
             } else {
                 <canvas class="graph-canvas" ref={surface_ref} width={format!("{}", layout.width)}
-                    height={format!("{}", layout.height)} onclick={on_canvas_click}
+                    onclick={on_canvas_click}
                     tabindex="0" role="application" aria-label={format!("{} — + − 0, arrows", language.text(Label::Cluster))}
                     data-zoom={format!("{:.3}", viewport.scale)} data-services={services.len().to_string()}
                     onwheel={on_wheel} onpointerdown={on_pointer_down} onpointermove={on_pointer_move}
@@ -1208,5 +1409,162 @@ pub fn graph_view(props: &GraphProps) -> Html {
                 </div>
             }
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pod(name: &str, node: Option<&str>, status: &str) -> GraphPod {
+        GraphPod {
+            namespace: "default".into(),
+            name: name.into(),
+            node: node.map(str::to_string),
+            status: status.into(),
+            scheduling_message: None,
+            scheduling_nodes: Vec::new(),
+            restarts: 0,
+            containers: vec!["app".into()],
+        }
+    }
+
+    fn node(name: &str) -> graph::GraphNode {
+        let usage = graph::Usage {
+            requested: 0,
+            allocatable: 1,
+        };
+        graph::GraphNode {
+            name: name.into(),
+            control_plane: false,
+            ready: true,
+            unschedulable: false,
+            cpu: usage,
+            memory: usage,
+            pods: usage,
+        }
+    }
+
+    fn pixel(pixels: &PodCellPixels, x: f64, y: f64) -> [u8; 4] {
+        let at = ((y as usize - pixels.top as usize) * pixels.width as usize + x as usize) * 4;
+        pixels.rgba[at..at + 4].try_into().unwrap()
+    }
+
+    #[test]
+    fn each_pod_cell_is_painted_in_its_status_colour_with_a_gap_between_cells() {
+        let pods = [
+            pod("a", Some("node-1"), "Running"),
+            pod("b", Some("node-1"), "CrashLoopBackOff"),
+            pod("c", None, "Pending"),
+        ];
+        let visible: Vec<&GraphPod> = pods.iter().collect();
+        let layout = graph::layout_with_services(&[node("node-1")], &visible, 0, graph::PIXEL_CELL);
+        let pixels = pod_cell_pixels(&visible, &layout).expect("pods are visible");
+        assert_eq!(pixels.width as f64, layout.width.ceil());
+        assert_eq!(
+            pixels.rgba.len(),
+            (pixels.width * pixels.height * 4) as usize
+        );
+        for (pod, rect) in pods.iter().zip(&layout.pods) {
+            let (r, g, b) = graph::status_rgb(graph::status_class(&pod.status));
+            assert_eq!(
+                pixel(&pixels, rect.x, rect.y),
+                [r, g, b, 255],
+                "{}",
+                pod.name
+            );
+            assert_eq!(
+                pixel(
+                    &pixels,
+                    rect.x + rect.width - 2.0,
+                    rect.y + rect.height - 2.0
+                ),
+                [r, g, b, 255]
+            );
+            // The cell's last column is the gap to the next cell: left transparent.
+            assert_eq!(
+                pixel(&pixels, rect.x + rect.width - 1.0, rect.y),
+                [0, 0, 0, 0]
+            );
+        }
+        // Running green, crash-looping red, pending amber: three different colours.
+        let colours: std::collections::BTreeSet<[u8; 4]> = layout
+            .pods
+            .iter()
+            .map(|r| pixel(&pixels, r.x, r.y))
+            .collect();
+        assert_eq!(colours.len(), 3);
+        assert!(pod_cell_pixels(&[], &layout).is_none());
+    }
+
+    #[test]
+    fn many_service_endpoints_are_drawn_as_one_edge_per_node() {
+        let nodes = [node("node-1"), node("node-2"), node("node-3")];
+        let pods: Vec<GraphPod> = (0..3_000)
+            .map(|i| {
+                pod(
+                    &format!("web-{i}"),
+                    Some(["node-1", "node-2"][i % 2]),
+                    "Running",
+                )
+            })
+            .collect();
+        let visible: Vec<&GraphPod> = pods.iter().collect();
+        let layout = graph::layout_with_services(&nodes, &visible, 1, graph::PIXEL_CELL);
+        let service = |endpoints: Vec<String>| graph::GraphService {
+            namespace: "default".into(),
+            name: "web".into(),
+            service_type: "ClusterIP".into(),
+            endpoints,
+            other_endpoints: 0,
+            addresses: Vec::new(),
+            node_ports: Vec::new(),
+        };
+        let hub = layout.services[0];
+        // Few endpoints: one edge per pod, to its cell's centre.
+        let few = service(vec!["default/web-0".into(), "default/web-3".into()]);
+        let (edges, per_node) = pixel_edges(&nodes, &visible, &[&few], &layout);
+        assert!(!per_node);
+        assert_eq!(edges.len(), 2);
+        assert!(edges.iter().all(|(from, _)| *from == hub));
+        let cell = layout.pods[3];
+        assert!(edges.contains(&(hub, (cell.x + cell.width / 2.0, cell.y + cell.height / 2.0))));
+        // Every pod an endpoint: one edge per node that holds any (node-3 holds none).
+        let all = service(pods.iter().map(|p| p.key()).collect());
+        let (edges, per_node) = pixel_edges(&nodes, &visible, &[&all], &layout);
+        assert!(per_node);
+        let tops: Vec<(f64, f64)> = layout.nodes[..2]
+            .iter()
+            .map(|r| (r.x + r.width / 2.0, r.y))
+            .collect();
+        assert_eq!(edges, vec![(hub, tops[0]), (hub, tops[1])]);
+    }
+
+    #[test]
+    fn pixel_centres_name_only_the_pods_a_service_or_request_names() {
+        let pods = [
+            pod("a", Some("node-1"), "Running"),
+            pod("b", Some("node-1"), "Running"),
+        ];
+        let visible: Vec<&GraphPod> = pods.iter().collect();
+        let layout = graph::layout_with_services(&[node("node-1")], &visible, 1, graph::PIXEL_CELL);
+        let service = graph::GraphService {
+            namespace: "default".into(),
+            name: "web".into(),
+            service_type: "ClusterIP".into(),
+            endpoints: vec!["default/b".into()],
+            other_endpoints: 0,
+            addresses: Vec::new(),
+            node_ports: Vec::new(),
+        };
+        let centres = pixel_centres(&visible, &[&service], &[], &layout);
+        let rect = layout.pods[1];
+        assert_eq!(
+            centres.into_iter().collect::<Vec<_>>(),
+            vec![(
+                "default/b".to_string(),
+                (rect.x + rect.width / 2.0, rect.y + rect.height / 2.0)
+            )]
+        );
     }
 }
