@@ -402,6 +402,99 @@ fn service_account_must_exist() {
     );
 }
 
+#[test]
+fn every_container_gets_the_api_credentials_unless_automount_is_off() {
+    let mut cluster = Cluster::new(1);
+    create_ok(
+        &mut cluster,
+        "default",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: both}\nspec:\n  initContainers: [{name: setup, image: busybox}]\n  containers:\n  - {name: app, image: nginx}\n  - name: own\n    image: nginx\n    volumeMounts: [{name: mine, mountPath: /var/run/secrets/kubernetes.io/serviceaccount}]\n  volumes: [{name: mine, emptyDir: {}}]\n",
+    );
+    let stored = get(&cluster, "pods", "default", "both");
+    let volume = &stored["spec"]["volumes"][1];
+    let name = volume["name"].as_str().expect("a second volume");
+    assert!(
+        name.starts_with("kube-api-access-") && name.len() == 21,
+        "{name}"
+    );
+    assert_eq!(
+        volume["projected"].to_string(),
+        r#"{"defaultMode":420,"sources":[{"serviceAccountToken":{"expirationSeconds":3607,"path":"token"}},{"configMap":{"items":[{"key":"ca.crt","path":"ca.crt"}],"name":"kube-root-ca.crt"}},{"downwardAPI":{"items":[{"fieldRef":{"apiVersion":"v1","fieldPath":"metadata.namespace"},"path":"namespace"}]}}]}"#
+    );
+    let token_mount = format!(
+        r#"{{"mountPath":"/var/run/secrets/kubernetes.io/serviceaccount","name":"{name}","readOnly":true}}"#
+    );
+    assert_eq!(
+        stored["spec"]["initContainers"][0]["volumeMounts"].to_string(),
+        format!("[{token_mount}]")
+    );
+    assert_eq!(
+        stored["spec"]["containers"][0]["volumeMounts"].to_string(),
+        format!("[{token_mount}]")
+    );
+    // A container that mounts something at the path keeps its own.
+    assert_eq!(
+        stored["spec"]["containers"][1]["volumeMounts"].to_string(),
+        r#"[{"mountPath":"/var/run/secrets/kubernetes.io/serviceaccount","name":"mine"}]"#
+    );
+
+    // The Pod's word wins over its account's; the account's over the default (true).
+    create_ok(
+        &mut cluster,
+        "default",
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: quiet}\nautomountServiceAccountToken: false\n",
+    );
+    let with = |name: &str, account: &str, automount: &str| {
+        format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}}}\nspec:\n  serviceAccountName: {account}\n{automount}  containers: [{{name: app, image: nginx}}]\n")
+    };
+    for (name, account, automount, mounted) in [
+        ("quiet-default", "quiet", "", false),
+        (
+            "quiet-but-pod-says-yes",
+            "quiet",
+            "  automountServiceAccountToken: true\n",
+            true,
+        ),
+        (
+            "default-but-pod-says-no",
+            "default",
+            "  automountServiceAccountToken: false\n",
+            false,
+        ),
+    ] {
+        create_ok(&mut cluster, "default", &with(name, account, automount));
+        let stored = get(&cluster, "pods", "default", name);
+        assert_eq!(
+            stored["spec"]["volumes"].is_array(),
+            mounted,
+            "{name}: {stored}"
+        );
+        assert_eq!(
+            stored["spec"]["containers"][0]["volumeMounts"].is_array(),
+            mounted,
+            "{name}"
+        );
+    }
+
+    // The control plane's mirror pods are left as the kubelet wrote them.
+    let resource = model::registry::resolve("pods").expect("pods");
+    for pod in cluster.list(resource, Some("kube-system")) {
+        let value = pod.to_json_value();
+        let mirror = value["metadata"]["annotations"]["kubernetes.io/config.mirror"].is_string();
+        let mounts_token = value["spec"]["volumes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|v| {
+                v["name"]
+                    .as_str()
+                    .unwrap_or("")
+                    .starts_with("kube-api-access-")
+            });
+        assert_eq!(mounts_token, !mirror, "{}", pod.name());
+    }
+}
+
 // ---------------------------------------------------------------- Priority
 
 const HIGH_PRIORITY: &str = "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: high-priority}\nvalue: 1000000\nglobalDefault: false\ndescription: \"This priority class should be used for XYZ service pods only.\"\n";

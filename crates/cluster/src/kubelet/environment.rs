@@ -35,6 +35,95 @@ pub(super) fn expand_dependent(value: &str, earlier: &[(String, String)]) -> Str
     out
 }
 
+/// A downward-API volume's `items`: each field (`fieldRef`) as a file at its path. (The
+/// kubelet adds a trailing newline to neither.)
+fn downward_api_files(
+    pod: &Value,
+    source: &Value,
+    state: &KubeletPod,
+    files: &mut BTreeMap<String, String>,
+) {
+    for item in source["items"].as_array().into_iter().flatten() {
+        let (Some(path), Some(field)) = (
+            item["path"].as_str(),
+            item["fieldRef"]["fieldPath"].as_str(),
+        ) else {
+            continue;
+        };
+        let value = match field {
+            // The whole map, one `key="value"` line each, as the kubelet writes it.
+            "metadata.labels" | "metadata.annotations" => {
+                let key = &field["metadata.".len()..];
+                pod["metadata"][key]
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(k, v)| format!("{k}={:?}", v.as_str().unwrap_or("")))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            }
+            _ => field_value(pod, field, state),
+        };
+        files.insert(path.to_string(), value);
+    }
+}
+
+/// The projected service-account token: a JWT in shape (header, claims, signature) naming the
+/// pod, its account and namespace, issued when the pod started. The signature is not a real
+/// one; nothing in the playground verifies it.
+fn service_account_token(pod: &Value, source: &Value, state: &KubeletPod) -> String {
+    let namespace = pod["metadata"]["namespace"].as_str().unwrap_or("default");
+    let account = pod["spec"]["serviceAccountName"]
+        .as_str()
+        .unwrap_or("default");
+    let audience = source["audience"]
+        .as_str()
+        .unwrap_or("https://kubernetes.default.svc.cluster.local");
+    let expiration = source["expirationSeconds"].as_i64().unwrap_or(3607);
+    let issued = state.seen_at.unix_seconds();
+    let header = r#"{"alg":"RS256","kid":"kubeplay"}"#;
+    let claims = serde_json::json!({
+        "aud": [audience],
+        "exp": issued + expiration,
+        "iat": issued,
+        "iss": "https://kubernetes.default.svc.cluster.local",
+        "kubernetes.io": {
+            "namespace": namespace,
+            "node": {"name": state.node},
+            "pod": {
+                "name": pod["metadata"]["name"],
+                "uid": pod["metadata"]["uid"],
+            },
+            "serviceaccount": {"name": account},
+        },
+        "nbf": issued,
+        "sub": format!("system:serviceaccount:{namespace}:{account}"),
+    })
+    .to_string();
+    let signature = format!("{:016x}", fnv(&claims));
+    [header, claims.as_str(), signature.as_str()]
+        .iter()
+        .map(|part| base64_url(part.as_bytes()))
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// Unpadded base64url, as JWTs are written.
+fn base64_url(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..=chunk.len() {
+            out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
 pub(super) fn field_value(pod: &Value, field: &str, state: &KubeletPod) -> String {
     let text = |v: &Value| v.as_str().unwrap_or("").to_string();
     match field {
@@ -166,19 +255,21 @@ impl Cluster {
             hostname,
             namespace: namespace.to_string(),
             seed: fnv(pod["metadata"]["uid"].as_str().unwrap_or("")),
-            files: self.projected_files(pod, container)?,
+            files: self.projected_files(pod, container, state)?,
         })
     }
 
-    /// The files of the container's ConfigMap and Secret volumes under their mount paths (each
-    /// key a file, or only the listed `items`). A missing ConfigMap/Secret that is not optional
-    /// is an error (the kubelet reports it as FailedMount; here it keeps the container waiting).
+    /// The files of the container's ConfigMap, Secret, downward-API and projected volumes
+    /// under their mount paths (each key a file, or only the listed `items`; a projected
+    /// volume's sources side by side, its service-account token a signed-looking JWT). A
+    /// missing ConfigMap/Secret that is not optional is an error (the kubelet reports it as
+    /// FailedMount; here it keeps the container waiting).
     pub(super) fn projected_files(
         &self,
         pod: &Value,
         container: &Value,
+        state: &KubeletPod,
     ) -> Result<BTreeMap<String, String>, String> {
-        let namespace = pod["metadata"]["namespace"].as_str().unwrap_or("default");
         let mut files = BTreeMap::new();
         for mount in container["volumeMounts"].as_array().into_iter().flatten() {
             let (Some(volume_name), Some(mount_path)) =
@@ -194,56 +285,127 @@ impl Cluster {
             else {
                 continue;
             };
-            for (key, kind, name_field, secret) in [
-                ("configMap", "configmaps", "name", false),
-                ("secret", "secrets", "secretName", true),
-            ] {
-                let source = &volume[key];
-                let Some(object) = source[name_field].as_str() else {
-                    continue;
-                };
-                let optional = source["optional"].as_bool() == Some(true);
-                let data = match self.config_data(kind, namespace, object, secret) {
-                    Some(d) => d,
-                    None if optional => continue,
-                    None => {
-                        return Err(format!(
-                            "{MOUNT_FAILURE} \"{volume_name}\" : {} \"{object}\" not found",
-                            &kind[..kind.len() - 1]
-                        ))
+            let mut volume_files = BTreeMap::new();
+            if volume["configMap"].is_object() {
+                self.config_volume_files(
+                    pod,
+                    volume_name,
+                    &volume["configMap"],
+                    "name",
+                    false,
+                    &mut volume_files,
+                )?;
+            }
+            if volume["secret"].is_object() {
+                self.config_volume_files(
+                    pod,
+                    volume_name,
+                    &volume["secret"],
+                    "secretName",
+                    true,
+                    &mut volume_files,
+                )?;
+            }
+            if volume["downwardAPI"].is_object() {
+                downward_api_files(pod, &volume["downwardAPI"], state, &mut volume_files);
+            }
+            for source in volume["projected"]["sources"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                if source["configMap"].is_object() {
+                    self.config_volume_files(
+                        pod,
+                        volume_name,
+                        &source["configMap"],
+                        "name",
+                        false,
+                        &mut volume_files,
+                    )?;
+                }
+                if source["secret"].is_object() {
+                    self.config_volume_files(
+                        pod,
+                        volume_name,
+                        &source["secret"],
+                        "name",
+                        true,
+                        &mut volume_files,
+                    )?;
+                }
+                if source["downwardAPI"].is_object() {
+                    downward_api_files(pod, &source["downwardAPI"], state, &mut volume_files);
+                }
+                if let Some(path) = source["serviceAccountToken"]["path"].as_str() {
+                    volume_files.insert(
+                        path.to_string(),
+                        service_account_token(pod, &source["serviceAccountToken"], state),
+                    );
+                }
+            }
+            let base = mount_path.trim_end_matches('/');
+            match mount["subPath"].as_str().filter(|s| !s.is_empty()) {
+                Some(sub) => {
+                    if let Some(text) = volume_files.remove(sub) {
+                        files.insert(base.to_string(), text);
                     }
-                };
-                let base = mount_path.trim_end_matches('/');
-                let sub_path = mount["subPath"].as_str().filter(|s| !s.is_empty());
-                let items: Vec<(String, String)> = match source["items"].as_array() {
-                    Some(items) => items
-                        .iter()
-                        .filter_map(|i| {
-                            Some((
-                                i["key"].as_str()?.to_string(),
-                                i["path"].as_str()?.to_string(),
-                            ))
-                        })
-                        .collect(),
-                    None => data.keys().map(|k| (k.clone(), k.clone())).collect(),
-                };
-                for (data_key, path) in items {
-                    let Some(text) = data.get(&data_key) else {
-                        continue;
-                    };
-                    match sub_path {
-                        Some(sub) if sub == path => {
-                            files.insert(base.to_string(), text.clone());
-                        }
-                        Some(_) => {}
-                        None => {
-                            files.insert(format!("{base}/{path}"), text.clone());
-                        }
+                }
+                None => {
+                    for (path, text) in volume_files {
+                        files.insert(format!("{base}/{path}"), text);
                     }
                 }
             }
         }
         Ok(files)
+    }
+
+    /// A ConfigMap's or Secret's keys as files (`items` picks and renames them), by path in
+    /// the volume; a missing object that is not optional is the mount's failure.
+    fn config_volume_files(
+        &self,
+        pod: &Value,
+        volume_name: &str,
+        source: &Value,
+        name_field: &str,
+        secret: bool,
+        files: &mut BTreeMap<String, String>,
+    ) -> Result<(), String> {
+        let namespace = pod["metadata"]["namespace"].as_str().unwrap_or("default");
+        let Some(object) = source[name_field].as_str() else {
+            return Ok(());
+        };
+        let kind = if secret { "secrets" } else { "configmaps" };
+        let optional = source["optional"].as_bool() == Some(true);
+        let data = match self.config_data(kind, namespace, object, secret) {
+            Some(d) => d,
+            None if optional => return Ok(()),
+            None => {
+                return Err(format!(
+                    "{MOUNT_FAILURE} \"{volume_name}\" : {} \"{object}\" not found",
+                    &kind[..kind.len() - 1]
+                ))
+            }
+        };
+        let items: Vec<(String, String)> = match source["items"].as_array() {
+            Some(items) => items
+                .iter()
+                .filter_map(|i| {
+                    Some((
+                        i["key"].as_str()?.to_string(),
+                        i["path"].as_str()?.to_string(),
+                    ))
+                })
+                .collect(),
+            None => data.keys().map(|k| (k.clone(), k.clone())).collect(),
+        };
+        for (data_key, path) in items {
+            if let Some(text) = data.get(&data_key) {
+                files.insert(path, text.clone());
+            }
+        }
+        Ok(())
     }
 
     /// A downward-API `resourceFieldRef` (`limits.cpu`, `requests.memory`, …) divided by its
