@@ -237,6 +237,54 @@ fn generate_job_selector(object: &mut Object, rng: &mut SimRng) -> Option<String
     Some(uid)
 }
 
+/// The annotation apps/v1 keeps a DaemonSet's template generation in (the internal
+/// `spec.templateGeneration`): 1 at create, one more each time the pod template changes,
+/// whatever a client sends on update. The controller labels its pods with it
+/// (`pod-template-generation`).
+pub const DAEMON_SET_TEMPLATE_GENERATION: &str = "deprecated.daemonset.template.generation";
+
+/// Sets a DaemonSet's template generation annotation: on create the client's value when it is
+/// a positive number, else 1; on update the stored one, plus one when the template changed.
+fn keep_daemon_set_template_generation(object: &mut Object, existing: Option<&Object>) {
+    let template_generation = |object: &Object| {
+        object
+            .metadata()
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get(DAEMON_SET_TEMPLATE_GENERATION))
+            .and_then(|v| v.parse::<i64>().ok())
+            .filter(|g| *g >= 1)
+    };
+    let template = |object: &Object| match object {
+        Object::DaemonSet(set) => {
+            Some(serde_json::to_value(&set.spec.template).unwrap_or_default())
+        }
+        _ => None,
+    };
+    let Some(new_template) = template(object) else {
+        return;
+    };
+    let generation = match existing {
+        None => template_generation(object).unwrap_or(1),
+        Some(existing) => {
+            let old = template_generation(existing).unwrap_or(1);
+            if template(existing) == Some(new_template) {
+                old
+            } else {
+                old + 1
+            }
+        }
+    };
+    object
+        .metadata_mut()
+        .annotations
+        .get_or_insert_with(Default::default)
+        .insert(
+            DAEMON_SET_TEMPLATE_GENERATION.to_string(),
+            generation.to_string(),
+        );
+}
+
 /// Everything but metadata and status: what a spec change is (generation bumps on it).
 fn spec_like_content(object: &Object) -> serde_json::Value {
     let mut value = object.to_json_value();
@@ -385,6 +433,7 @@ impl ApiServer {
             Err(error) => return Err(name_in_refusals(error, &object)),
         };
         initialize_status(&mut object);
+        keep_daemon_set_template_generation(&mut object, None);
         crate::network::allocate_service_addresses(&mut object, &self.store, rng)?;
         let resource_version = self.next_resource_version();
         let has_spec = spec_like_content(&object)
@@ -489,6 +538,7 @@ impl ApiServer {
             meta.generation = existing_meta.generation;
             meta.deletion_timestamp = existing_meta.deletion_timestamp.clone();
         }
+        keep_daemon_set_template_generation(&mut object, Some(&existing));
         if object == *existing {
             return Ok(existing);
         }

@@ -5,7 +5,11 @@
 //! gets automatically (not-ready, unreachable, disk/memory/pid pressure, unschedulable, and
 //! network-unavailable for host-network pods). Each pod is pinned to its node by a required
 //! node affinity on `metadata.name`, so the scheduler still checks that it fits. Pods on nodes
-//! that are no longer eligible, duplicates and failed pods are deleted. RollingUpdate replaces
+//! that are no longer eligible are deleted — unless only a NoSchedule taint turned the node
+//! away: those stay, counted as misscheduled — and so are duplicates and pods that ended (a
+//! FailedDaemonPod / SucceededDaemonPod event each; the replacement follows once it is gone).
+//! Pods are labelled with the template generation the API server keeps in the
+//! `deprecated.daemonset.template.generation` annotation. RollingUpdate replaces
 //! pods of an older template at most `maxUnavailable` at a time; OnDelete only replaces pods the
 //! user deletes. Status: desired/current/ready/updated/available/unavailable/misscheduled.
 
@@ -17,7 +21,7 @@ use model::Object;
 use serde_json::{json, Value};
 
 use super::deployment::util::{pod_template_hash, scaled_value};
-use super::replicaset::{available_at, is_active, is_available, ready_since};
+use super::replicaset::{available_at, is_available, ready_since};
 use super::{
     controller_reference, controller_uid, is_terminating, label, pod_phase, ControllerView,
     EventToRecord, Reconciled, Write,
@@ -44,7 +48,13 @@ fn daemon_tolerations(host_network: bool) -> Vec<Value> {
 }
 
 /// The pod the DaemonSet would run on `node` (template + daemon tolerations + pinning).
-fn daemon_pod(set: &Object, template: &Value, node: &str, hash: &str, generation: i64) -> Value {
+fn daemon_pod(
+    set: &Object,
+    template: &Value,
+    node: &str,
+    hash: &str,
+    template_generation: i64,
+) -> Value {
     let mut metadata = json!({
         "generateName": format!("{}-", set.name()),
         "namespace": set.namespace(),
@@ -55,7 +65,7 @@ fn daemon_pod(set: &Object, template: &Value, node: &str, hash: &str, generation
         }
     }
     metadata["labels"][HASH_LABEL] = json!(hash);
-    metadata["labels"]["pod-template-generation"] = json!(generation.to_string());
+    metadata["labels"]["pod-template-generation"] = json!(template_generation.to_string());
     let mut spec = template["spec"].clone();
     let host_network = spec["hostNetwork"].as_bool() == Some(true);
     let mut tolerations: Vec<Value> = spec["tolerations"].as_array().cloned().unwrap_or_default();
@@ -85,6 +95,18 @@ fn daemon_pod(set: &Object, template: &Value, node: &str, hash: &str, generation
 
 /// Whether the daemon pod may run on the node (selector, affinity, taints).
 fn should_run(pod: &Value, node: &Value) -> bool {
+    fits_node(pod, node, &["NoSchedule", "NoExecute"])
+}
+
+/// Whether a daemon pod already on the node may stay: a NoSchedule taint keeps new pods off
+/// but does not evict (upstream's `shouldContinueRunning`); a NoExecute one does.
+fn should_continue_running(pod: &Value, node: &Value) -> bool {
+    fits_node(pod, node, &["NoExecute"])
+}
+
+/// The node matches the pod's selector and required affinity (its pin aside) and the pod
+/// tolerates the node's taints of the given effects.
+fn fits_node(pod: &Value, node: &Value, effects: &[&str]) -> bool {
     let mut unpinned = pod.clone();
     if let Some(terms) = unpinned["spec"]["affinity"]["nodeAffinity"]
         ["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"]
@@ -102,7 +124,9 @@ fn should_run(pod: &Value, node: &Value) -> bool {
             .into_iter()
             .flatten()
             .all(|taint| {
-                !matches!(taint["effect"].as_str(), Some("NoSchedule" | "NoExecute"))
+                !taint["effect"]
+                    .as_str()
+                    .is_some_and(|effect| effects.contains(&effect))
                     || tolerates(pod, taint)
             })
 }
@@ -132,6 +156,14 @@ pub(crate) fn reconcile(set: &Rc<Object>, view: &ControllerView<'_>) -> Reconcil
     let template = value["spec"]["template"].clone();
     let hash = pod_template_hash(&daemon_set.spec.template, None);
     let generation = set.metadata().generation.unwrap_or(1);
+    // Pods carry the template generation the API server keeps, not the set's generation.
+    let template_generation = set
+        .metadata()
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(crate::api::DAEMON_SET_TEMPLATE_GENERATION))
+        .and_then(|g| g.parse::<i64>().ok())
+        .unwrap_or(1);
     let min_ready = i64::from(daemon_set.spec.min_ready_seconds.unwrap_or(0));
     let uid = set.metadata().uid.clone().unwrap_or_default();
     let selector = model::selector::Selector::from_label_selector(Some(&daemon_set.spec.selector));
@@ -162,7 +194,7 @@ pub(crate) fn reconcile(set: &Rc<Object>, view: &ControllerView<'_>) -> Reconcil
     let mut to_create: Vec<String> = Vec::new();
     let mut to_delete: Vec<Rc<Object>> = Vec::new();
     let mut outdated: Vec<Rc<Object>> = Vec::new();
-    let probe = daemon_pod(set, &template, "", &hash, generation);
+    let probe = daemon_pod(set, &template, "", &hash, template_generation);
     // With RollingUpdate and maxSurge > 0 the new pod starts next to the old one, which goes
     // once the new one is available (at most maxSurge nodes surging at once).
     let strategy = &value["spec"]["updateStrategy"];
@@ -197,12 +229,42 @@ pub(crate) fn reconcile(set: &Rc<Object>, view: &ControllerView<'_>) -> Reconcil
             .collect();
         if eligible {
             desired += 1;
-            let (failed, running): (Vec<_>, Vec<_>) =
-                live.iter().cloned().partition(|p| pod_phase(p) == "Failed");
-            to_delete.extend(failed);
+            // A pod that ended is deleted, with a word on the set; its replacement comes at
+            // the next look, once it is gone (upstream's podsShouldBeOnNode).
+            let (ended, running): (Vec<_>, Vec<_>) = live
+                .iter()
+                .cloned()
+                .partition(|p| matches!(pod_phase(p), "Failed" | "Succeeded"));
+            for pod in &ended {
+                let failed = pod_phase(pod) == "Failed";
+                out.writes.push(Write::Event {
+                    involved: set.clone(),
+                    event: EventToRecord {
+                        event_type: if failed {
+                            EventType::Warning
+                        } else {
+                            EventType::Normal
+                        },
+                        reason: if failed {
+                            "FailedDaemonPod"
+                        } else {
+                            "SucceededDaemonPod"
+                        },
+                        message: format!(
+                            "Found {} daemon pod {}/{} on node {node_name}, will try to {}",
+                            if failed { "failed" } else { "succeeded" },
+                            pod.namespace(),
+                            pod.name(),
+                            if failed { "kill it" } else { "delete it" },
+                        ),
+                    },
+                });
+            }
+            let replacing_ended = !ended.is_empty();
+            to_delete.extend(ended);
             match running.len() {
                 0 => {
-                    if !pods.iter().any(|p| is_terminating(p)) {
+                    if !replacing_ended && !pods.iter().any(|p| is_terminating(p)) {
                         to_create.push(node_name.clone());
                     }
                     unavailable_now += 1;
@@ -285,8 +347,12 @@ pub(crate) fn reconcile(set: &Rc<Object>, view: &ControllerView<'_>) -> Reconcil
                 }
             }
         } else if !live.is_empty() {
-            misscheduled += live.iter().filter(|p| is_active(p)).count();
-            to_delete.extend(live);
+            // Counted by node, as upstream does; the pods go unless only NoSchedule taints
+            // (or nothing the node can change) turned the node away.
+            misscheduled += 1;
+            if !should_continue_running(&probe, &node_value) {
+                to_delete.extend(live);
+            }
         }
     }
     // Pods pinned to nodes that no longer exist go too.
@@ -327,7 +393,7 @@ pub(crate) fn reconcile(set: &Rc<Object>, view: &ControllerView<'_>) -> Reconcil
     }
 
     for node in to_create {
-        let pod = daemon_pod(set, &template, &node, &hash, generation);
+        let pod = daemon_pod(set, &template, &node, &hash, template_generation);
         let Ok(mut pod) = Object::from_json_value(pod) else {
             continue;
         };

@@ -64,7 +64,14 @@ pub(crate) fn sync_history(
             if !labels.is_object() {
                 labels = json!({});
             }
-            labels["controller-revision-hash"] = json!(hash);
+            // The DaemonSet controller labels its revisions as its pods; the StatefulSet's go
+            // through upstream's history package, whose label is `controller.kubernetes.io/hash`.
+            let hash_label = if owner.kind() == "StatefulSet" {
+                "controller.kubernetes.io/hash"
+            } else {
+                "controller-revision-hash"
+            };
+            labels[hash_label] = json!(hash);
             let mut metadata = json!({
                 "name": name,
                 "namespace": owner.namespace(),

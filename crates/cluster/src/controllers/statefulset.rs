@@ -2,11 +2,15 @@
 //! under the governing Service, and a PersistentVolumeClaim per pod per volumeClaimTemplate
 //! (`www-web-0`) that a recreated pod attaches again.
 //!
-//! OrderedReady (the default) creates pods one at a time in ordinal order, each waiting until
-//! every lower ordinal is Running and Ready, and removes them in reverse order; Parallel acts
+//! Ordinals run from `spec.ordinals.start` (0 by default). OrderedReady (the default) creates
+//! pods one at a time in ordinal order, each waiting until every lower ordinal is Running,
+//! Ready and available for `minReadySeconds`, and removes them in reverse order; Parallel acts
 //! on all ordinals at once. RollingUpdate replaces pods of an older revision from the highest
-//! ordinal down to `partition`, one at a time; OnDelete replaces only pods the user deletes.
-//! Status: replicas, ready/available/current/updated replicas, currentRevision/updateRevision.
+//! ordinal down to `partition`, `maxUnavailable` at a time; a pod deleted below the partition
+//! comes back from the current revision's template. OnDelete replaces only pods the user
+//! deletes. Pods that ended (Failed, Succeeded) are replaced. Status as upstream counts it:
+//! every pod is a replica and a Running, Ready one is ready even while it terminates;
+//! currentRevision moves on once every replica is updated and ready (never under OnDelete).
 
 use model::sort::SortSlice;
 use std::rc::Rc;
@@ -15,7 +19,7 @@ use model::Object;
 use serde_json::{json, Value};
 
 use super::deployment::util::pod_template_hash;
-use super::replicaset::{available_at, is_active, is_available, ready_since};
+use super::replicaset::{available_at, is_available, ready_since};
 use super::{
     controller_reference, controller_uid, is_terminating, label, pod_phase, ControllerView,
     EventToRecord, Reconciled, Write,
@@ -36,6 +40,22 @@ fn ordinal_of(set_name: &str, pod_name: &str) -> Option<i64> {
 /// Running and Ready: what OrderedReady waits for.
 fn running_and_ready(pod: &Object) -> bool {
     pod_phase(pod) == "Running" && ready_since(pod).is_some()
+}
+
+/// Running, Ready and available for `min_ready` seconds: what OrderedReady and the rolling
+/// update wait for (upstream's `isRunningAndAvailable`).
+fn running_and_available(pod: &Object, min_ready: i64, now: crate::clock::SimTime) -> bool {
+    running_and_ready(pod) && is_available(pod, min_ready, now)
+}
+
+/// A ControllerRevision's pod template (what `revision` of the set said), if it is kept.
+fn revision_template(set: &Object, revision: &str, view: &ControllerView<'_>) -> Option<Value> {
+    let stored = super::history::revisions_of(set, view)
+        .into_iter()
+        .find(|r| r.name() == revision)?;
+    let mut template = stored.to_json_value()["data"]["spec"]["template"].clone();
+    template.as_object_mut()?.remove("$patch");
+    Some(template)
 }
 
 /// The pod for `ordinal`, as the template says at `revision`.
@@ -60,19 +80,24 @@ fn stateful_pod(set: &Value, ordinal: i64, revision: &str) -> Value {
     {
         spec["subdomain"] = json!(service);
     }
-    // Each claim template becomes a volume backed by this pod's own claim.
-    let mut volumes: Vec<Value> = spec["volumes"].as_array().cloned().unwrap_or_default();
+    // Each claim template becomes a volume backed by this pod's own claim; those come first,
+    // then the template's other volumes (upstream's updateStorage).
+    let mut volumes: Vec<Value> = Vec::new();
     for claim in set["spec"]["volumeClaimTemplates"]
         .as_array()
         .into_iter()
         .flatten()
     {
         let claim_name = claim["metadata"]["name"].as_str().unwrap_or("");
-        volumes.retain(|v| v["name"] != json!(claim_name));
         volumes.push(json!({
             "name": claim_name,
             "persistentVolumeClaim": { "claimName": format!("{claim_name}-{pod_name}") },
         }));
+    }
+    for volume in spec["volumes"].as_array().into_iter().flatten() {
+        if !volumes.iter().any(|v| v["name"] == volume["name"]) {
+            volumes.push(volume.clone());
+        }
     }
     if !volumes.is_empty() {
         spec["volumes"] = json!(volumes);
@@ -90,12 +115,18 @@ fn claims_for(set: &Value, ordinal: i64) -> Vec<Value> {
         .flatten()
         .map(|template| {
             let claim_name = template["metadata"]["name"].as_str().unwrap_or("");
+            // The template's labels and annotations, with the set's matchLabels over them.
             let mut metadata = json!({
                 "name": format!("{claim_name}-{name}-{ordinal}"),
                 "namespace": set["metadata"]["namespace"],
             });
-            if labels.is_object() {
-                metadata["labels"] = labels.clone();
+            for field in ["labels", "annotations"] {
+                if template["metadata"][field].is_object() {
+                    metadata[field] = template["metadata"][field].clone();
+                }
+            }
+            for (key, value) in labels.as_object().into_iter().flatten() {
+                metadata["labels"][key] = value.clone();
             }
             json!({
                 "apiVersion": "v1",
@@ -139,6 +170,14 @@ pub(crate) fn reconcile(set: &Rc<Object>, view: &ControllerView<'_>) -> Reconcil
     let min_ready = i64::from(stateful_set.spec.min_ready_seconds.unwrap_or(0));
     let parallel = value["spec"]["podManagementPolicy"] == "Parallel";
     let on_delete = value["spec"]["updateStrategy"]["type"] == "OnDelete";
+    // spec.ordinals.start: the pods are `start .. start + replicas` (the partition counts
+    // from `start`); pods outside that range are condemned.
+    let start = value["spec"]["ordinals"]["start"]
+        .as_i64()
+        .unwrap_or(0)
+        .max(0);
+    let end = start + replicas;
+    let in_ordinal_range = |ordinal: i64| (start..end).contains(&ordinal);
     let partition = value["spec"]["updateStrategy"]["rollingUpdate"]["partition"]
         .as_i64()
         .unwrap_or(0);
@@ -184,24 +223,37 @@ pub(crate) fn reconcile(set: &Rc<Object>, view: &ControllerView<'_>) -> Reconcil
         .as_str()
         .map(str::to_string)
         .unwrap_or_else(|| update_revision.clone());
-    let live: Vec<&Rc<Object>> = pods
+    // Upstream's computeReplicaStatus: every pod the set has counts as a replica, and a
+    // Running and Ready one as ready even while it terminates; current and updated count the
+    // pods that are not terminating.
+    let all: Vec<&Rc<Object>> = pods.iter().map(|(_, p)| p).collect();
+    let staying: Vec<&Rc<Object>> = all.iter().copied().filter(|p| !is_terminating(p)).collect();
+    let ready = all.iter().filter(|p| running_and_ready(p)).count();
+    let available = all
         .iter()
-        .map(|(_, p)| p)
-        .filter(|p| is_active(p))
-        .collect();
-    let count = |f: &dyn Fn(&Object) -> bool| live.iter().filter(|p| f(p)).count();
-    let ready = count(&|p| ready_since(p).is_some());
-    let available = count(&|p| is_available(p, min_ready, view.now));
-    let updated = count(&|p| label(p, REVISION_LABEL) == Some(update_revision.as_str()));
-    let current = count(&|p| label(p, REVISION_LABEL) == Some(current_revision.as_str()));
-    for pod in &live {
+        .filter(|p| running_and_available(p, min_ready, view.now))
+        .count();
+    let revision_count = |revision: &str| {
+        staying
+            .iter()
+            .filter(|p| label(p, REVISION_LABEL) == Some(revision))
+            .count()
+    };
+    let updated = revision_count(&update_revision);
+    let current = revision_count(&current_revision);
+    for pod in &all {
         if let Some(at) = available_at(pod, min_ready, view.now) {
             out.requeue_no_later_than(at);
         }
     }
-    let all_updated = updated as i64 == replicas && live.len() as i64 == replicas;
+    // The rollout completes (currentRevision moves on) under RollingUpdate once every replica
+    // is updated and ready; under OnDelete it never does.
+    let all_updated = !on_delete
+        && updated as i64 == replicas
+        && ready as i64 == replicas
+        && all.len() as i64 == replicas;
     let mut status = json!({
-        "replicas": live.len(),
+        "replicas": all.len(),
         "observedGeneration": set.metadata().generation.unwrap_or(1),
         "currentRevision": if all_updated { update_revision.clone() } else { current_revision.clone() },
         "updateRevision": update_revision.clone(),
@@ -237,8 +289,14 @@ pub(crate) fn reconcile(set: &Rc<Object>, view: &ControllerView<'_>) -> Reconcil
         .map(|(o, _)| *o)
         .max()
         .unwrap_or(-1)
-        .max(replicas - 1);
-    for ordinal in 0..=highest {
+        .max(end - 1);
+    let lowest = pods
+        .iter()
+        .map(|(o, _)| *o)
+        .min()
+        .unwrap_or(start)
+        .min(start);
+    for ordinal in lowest..=highest {
         let pod = pod_at(ordinal);
         for claim in claims_for(&value, ordinal) {
             let claim_name = claim["metadata"]["name"].as_str().unwrap_or("");
@@ -247,7 +305,7 @@ pub(crate) fn reconcile(set: &Rc<Object>, view: &ControllerView<'_>) -> Reconcil
                 continue;
             };
             // A condemned ordinal's claim is owned by its pod alone (so it goes with the pod).
-            let wanted = match (delete_when_scaled, ordinal >= replicas, &pod) {
+            let wanted = match (delete_when_scaled, !in_ordinal_range(ordinal), &pod) {
                 (true, true, Some(pod)) => vec![claim_owner(pod)],
                 _ if delete_with_set => vec![claim_owner(set)],
                 _ => Vec::new(),
@@ -276,9 +334,10 @@ pub(crate) fn reconcile(set: &Rc<Object>, view: &ControllerView<'_>) -> Reconcil
         }
     }
 
-    // Replace failed pods; wait for terminating ones.
+    // Replace pods that ended (Failed, or Succeeded after a node shutdown); wait for
+    // terminating ones.
     for (_, pod) in &pods {
-        if pod_phase(pod) == "Failed" && !is_terminating(pod) {
+        if matches!(pod_phase(pod), "Failed" | "Succeeded") && !is_terminating(pod) {
             out.writes.push(Write::Delete {
                 target: pod.clone(),
                 owner: Some(set.clone()),
@@ -294,11 +353,11 @@ pub(crate) fn reconcile(set: &Rc<Object>, view: &ControllerView<'_>) -> Reconcil
     }
 
     // Scale up / fill gaps, in ordinal order.
-    for ordinal in 0..replicas {
+    for ordinal in start..end {
         match pod_at(ordinal) {
             None => {
                 // Below the partition a recreated pod keeps the current revision.
-                let revision = if ordinal < partition && !on_delete {
+                let revision = if ordinal < start + partition && !on_delete {
                     current_revision.clone()
                 } else {
                     update_revision.clone()
@@ -321,8 +380,20 @@ pub(crate) fn reconcile(set: &Rc<Object>, view: &ControllerView<'_>) -> Reconcil
                         failure: Some(("FailedCreate", format!("create Claim {claim_name} for Pod {name}-{ordinal} in StatefulSet {name} failed error: {{error}}"))),
                     });
                 }
-                let Ok(mut pod) = Object::from_json_value(stateful_pod(&value, ordinal, &revision))
-                else {
+                // A pod of the current revision is built from that revision's template, so a
+                // pod deleted below the partition comes back as it was.
+                let old_template = (revision != update_revision)
+                    .then(|| revision_template(set, &revision, view))
+                    .flatten();
+                let pod_value = match old_template {
+                    Some(template) => {
+                        let mut at_revision = value.clone();
+                        at_revision["spec"]["template"] = template;
+                        stateful_pod(&at_revision, ordinal, &revision)
+                    }
+                    None => stateful_pod(&value, ordinal, &update_revision),
+                };
+                let Ok(mut pod) = Object::from_json_value(pod_value) else {
                     continue;
                 };
                 pod.metadata_mut().owner_references = Some(vec![controller_reference(set)]);
@@ -337,7 +408,9 @@ pub(crate) fn reconcile(set: &Rc<Object>, view: &ControllerView<'_>) -> Reconcil
                 }
             }
             Some(pod) => {
-                if !parallel && (is_terminating(&pod) || !running_and_ready(&pod)) {
+                if !parallel
+                    && (is_terminating(&pod) || !running_and_available(&pod, min_ready, view.now))
+                {
                     return out;
                 }
             }
@@ -348,7 +421,7 @@ pub(crate) fn reconcile(set: &Rc<Object>, view: &ControllerView<'_>) -> Reconcil
     let condemned: Vec<Rc<Object>> = pods
         .iter()
         .rev()
-        .filter(|(o, _)| *o >= replicas)
+        .filter(|(o, _)| !in_ordinal_range(*o))
         .map(|(_, p)| p.clone())
         .collect();
     for pod in condemned {
@@ -376,7 +449,8 @@ pub(crate) fn reconcile(set: &Rc<Object>, view: &ControllerView<'_>) -> Reconcil
         return out;
     }
     let target = update_revision;
-    let in_range: Vec<&(i64, Rc<Object>)> = pods.iter().filter(|(o, _)| *o < replicas).collect();
+    let in_range: Vec<&(i64, Rc<Object>)> =
+        pods.iter().filter(|(o, _)| in_ordinal_range(*o)).collect();
     // maxUnavailable (default 1) pods may be down at once; missing ordinals count as down.
     let max_unavailable = stateful_set
         .spec
@@ -393,7 +467,7 @@ pub(crate) fn reconcile(set: &Rc<Object>, view: &ControllerView<'_>) -> Reconcil
         .max(1) as usize;
     let unavailable = in_range
         .iter()
-        .filter(|(_, p)| is_terminating(p) || !running_and_ready(p))
+        .filter(|(_, p)| is_terminating(p) || !running_and_available(p, min_ready, view.now))
         .count()
         + (replicas as usize).saturating_sub(in_range.len());
     if unavailable >= max_unavailable {
@@ -403,7 +477,7 @@ pub(crate) fn reconcile(set: &Rc<Object>, view: &ControllerView<'_>) -> Reconcil
         .iter()
         .rev()
         .filter(|(o, p)| {
-            *o >= partition
+            *o >= start + partition
                 && label(p, REVISION_LABEL) != Some(target.as_str())
                 && !is_terminating(p)
         })

@@ -66,6 +66,9 @@ pub(crate) fn describe(
     };
     let namespace = super::namespace_of(kubectl, &parsed);
     let all_namespaces = parsed.flag("all-namespaces");
+    if parsed.is_set("kustomize") {
+        return Output::error("error: -k (kustomize) is not available in this playground; use -f");
+    }
     let filenames = parsed.values("filename");
     let positionals = &parsed.positionals;
     if positionals.is_empty() && filenames.is_empty() {
@@ -4180,38 +4183,73 @@ fn describe_node(w: &mut Writer, node: &Value, events: Option<&[Value]>, ctx: &C
 
 /// A pod's requests or limits: the containers' sum, raised to any larger init container, plus
 /// the overhead.
+/// A pod's requests or limits as the node's "Allocated resources" count them (upstream's
+/// `PodRequests` / `PodLimits`): app containers and sidecars (init containers with
+/// `restartPolicy: Always`) summed, at least what any init container needs beside the
+/// sidecars started before it; pod-level `spec.resources` (cpu, memory, hugepages) in place of
+/// the containers' total; the overhead added (to limits only where a limit is set).
 fn pod_resources(pod: &Value, field: &str) -> Vec<(String, Quantity)> {
-    let mut total: Vec<(String, Quantity)> = Vec::new();
-    let add = |total: &mut Vec<(String, Quantity)>, name: &str, q: &Quantity| match total
-        .iter_mut()
-        .find(|(n, _)| n == name)
-    {
-        Some((_, sum)) => *sum = sum.add(q),
-        None => total.push((name.to_string(), q.clone())),
-    };
-    let parsed = |container: &Value| -> Vec<(String, Quantity)> {
-        sorted_entries(&container["resources"][field])
+    fn add_into(total: &mut Vec<(String, Quantity)>, name: &str, q: &Quantity) {
+        match total.iter_mut().find(|(n, _)| n == name) {
+            Some((_, sum)) => *sum = sum.add(q),
+            None => total.push((name.to_string(), q.clone())),
+        }
+    }
+    fn max_into(total: &mut Vec<(String, Quantity)>, name: &str, q: &Quantity) {
+        match total.iter_mut().find(|(n, _)| n == name) {
+            Some((_, kept)) if q.nanos() > kept.nanos() => *kept = q.clone(),
+            Some(_) => {}
+            None => total.push((name.to_string(), q.clone())),
+        }
+    }
+    let parsed = |list: &Value| -> Vec<(String, Quantity)> {
+        sorted_entries(list)
             .into_iter()
             .filter_map(|(n, v)| Quantity::parse(scalar(v).trim()).ok().map(|q| (n, q)))
             .collect()
     };
+    let mut total: Vec<(String, Quantity)> = Vec::new();
     for container in items(pod, "spec.containers") {
-        for (name, q) in parsed(container) {
-            add(&mut total, &name, &q);
+        for (name, q) in parsed(&container["resources"][field]) {
+            add_into(&mut total, &name, &q);
         }
     }
+    let mut sidecars: Vec<(String, Quantity)> = Vec::new();
+    let mut init_peak: Vec<(String, Quantity)> = Vec::new();
     for container in items(pod, "spec.initContainers") {
-        for (name, q) in parsed(container) {
+        let own = parsed(&container["resources"][field]);
+        let running = if container["restartPolicy"] == "Always" {
+            for (name, q) in &own {
+                add_into(&mut total, name, q);
+                add_into(&mut sidecars, name, q);
+            }
+            sidecars.clone()
+        } else {
+            let mut beside = sidecars.clone();
+            for (name, q) in &own {
+                add_into(&mut beside, name, q);
+            }
+            beside
+        };
+        for (name, q) in &running {
+            max_into(&mut init_peak, name, q);
+        }
+    }
+    for (name, q) in &init_peak {
+        max_into(&mut total, name, q);
+    }
+    for (name, q) in parsed(&pod["spec"]["resources"][field]) {
+        if name == "cpu" || name == "memory" || name.starts_with("hugepages-") {
             match total.iter_mut().find(|(n, _)| *n == name) {
-                Some((_, sum)) if q.nanos() > sum.nanos() => *sum = q,
-                Some(_) => {}
+                Some((_, kept)) => *kept = q,
                 None => total.push((name, q)),
             }
         }
     }
-    for (name, v) in sorted_entries(at(pod, "spec.overhead")) {
-        if let Ok(q) = Quantity::parse(scalar(v).trim()) {
-            add(&mut total, &name, &q);
+    for (name, q) in parsed(at(pod, "spec.overhead")) {
+        let limited = total.iter().any(|(n, v)| *n == name && !v.is_zero());
+        if field == "requests" || limited {
+            add_into(&mut total, &name, &q);
         }
     }
     total
@@ -4555,6 +4593,47 @@ pub(crate) fn pod_template_text(template: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_node_counts_sidecars_init_peaks_pod_level_resources_and_overhead() {
+        let totals = |pod: serde_json::Value, field: &str| -> Vec<(String, String)> {
+            pod_resources(&pod, field)
+                .into_iter()
+                .map(|(n, q)| (n, q.to_string()))
+                .collect()
+        };
+        let pair = |n: &str, q: &str| (n.to_string(), q.to_string());
+        // App 100m + sidecar 50m; the init container (300m) runs beside the sidecar started
+        // before it: 350m, the peak.
+        let pod = serde_json::json!({"spec": {
+            "initContainers": [
+                {"name": "log", "restartPolicy": "Always", "resources": {"requests": {"cpu": "50m"}}},
+                {"name": "setup", "resources": {"requests": {"cpu": "300m"}}}
+            ],
+            "containers": [{"name": "app", "resources": {"requests": {"cpu": "100m", "memory": "64Mi"}}}]
+        }});
+        assert_eq!(
+            totals(pod.clone(), "requests"),
+            vec![pair("cpu", "350m"), pair("memory", "64Mi")]
+        );
+        // Pod-level resources stand for the containers' cpu and memory.
+        let mut pod_level = pod.clone();
+        pod_level["spec"]["resources"] = serde_json::json!({"requests": {"cpu": "1"}});
+        assert_eq!(
+            totals(pod_level, "requests"),
+            vec![pair("cpu", "1"), pair("memory", "64Mi")]
+        );
+        // Overhead goes onto every request, but only onto limits that are set.
+        let overhead = serde_json::json!({"spec": {
+            "overhead": {"cpu": "10m", "memory": "1Mi"},
+            "containers": [{"name": "app", "resources": {"limits": {"cpu": "200m"}, "requests": {"cpu": "100m"}}}]
+        }});
+        assert_eq!(
+            totals(overhead.clone(), "requests"),
+            vec![pair("cpu", "110m"), pair("memory", "1Mi")]
+        );
+        assert_eq!(totals(overhead, "limits"), vec![pair("cpu", "210m")]);
+    }
 
     #[test]
     fn tabwriter_aligns_blocks_of_lines_sharing_a_column() {

@@ -309,7 +309,7 @@ const DESCRIBE_FLAGS: &[Flag] = &[
     ALL_NAMESPACES,
     Flag::new("chunk-size", Int64, "500", "How many objects to ask the server for at a time (0 for all at once); the output is the same either way."),
     Flag::new("filename", Array, "", "Describe the objects this file names: a file, a directory of .yaml/.yml/.json files, or - for standard input.").short('f'),
-    Flag::new("kustomize", Str, "", "Accepted for compatibility; this playground does not read kustomization directories.").short('k'),
+    Flag::new("kustomize", Str, "", "Not available in this playground (it reads no kustomization directories): use -f.").short('k'),
     RECURSIVE,
     SELECTOR,
     Flag::new("show-events", Bool, "true", "Add the events about each object. When not given, events are shown for a single object and left out when several are described."),

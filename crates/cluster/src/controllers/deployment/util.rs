@@ -30,7 +30,11 @@ pub fn safe_encode(text: &str) -> String {
 /// The bytes hashed are our canonical JSON of the template, so values differ from a real
 /// cluster's while behaving the same (equal templates, equal hashes).
 pub fn pod_template_hash(template: &PodTemplateSpec, collision_count: Option<i32>) -> String {
-    let text = serde_json::to_string(template).unwrap_or_default();
+    // Through a `Value`: the same bytes (k8s-openapi writes fields in key order, as a `Value`
+    // map does), and no second serializer compiled for every pod type into the page.
+    let text = serde_json::to_value(template)
+        .map(|v| v.to_string())
+        .unwrap_or_default();
     let mut hash: u32 = 0x811c_9dc5;
     let mut feed = |bytes: &[u8]| {
         for byte in bytes {
