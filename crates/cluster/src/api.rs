@@ -271,7 +271,7 @@ fn keep_daemon_set_template_generation(object: &mut Object, existing: Option<&Ob
             if template(existing) == Some(new_template) {
                 old
             } else {
-                old + 1
+                old.saturating_add(1)
             }
         }
     };

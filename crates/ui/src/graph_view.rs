@@ -614,12 +614,13 @@ fn draw_pixel_edges(
     edge_context.set_global_alpha(1.0);
     edge_context.set_line_width(1.0);
     if let Some((edge_canvas, _)) = &reduced {
+        // Scaled back by the same factor (not stretched to the layout: its size was rounded up).
         let _ = context.draw_image_with_html_canvas_element_and_dw_and_dh(
             edge_canvas,
             0.0,
             0.0,
-            layout.width,
-            layout.height,
+            f64::from(edge_canvas.width()) * factor,
+            f64::from(edge_canvas.height()) * factor,
         );
     }
 }
@@ -744,6 +745,9 @@ fn paint_pod_cells(
     }
 }
 
+/// The tallest or widest canvas browsers draw.
+const MAX_CANVAS_SIDE: usize = 32_767;
+
 /// The pods' cells as pixels: rows `top .. top + height` of a `width`-wide picture.
 struct PodCellPixels {
     top: u32,
@@ -759,8 +763,9 @@ fn pod_cell_pixels(pods: &[&GraphPod], layout: &graph::Layout) -> Option<PodCell
     let cells = || layout.pods.iter().take(pods.len());
     let top = cells().map(|r| r.y.floor().max(0.0) as usize).min()?;
     let bottom = cells().map(|r| (r.y + r.height).ceil() as usize).max()?;
-    let height = bottom.saturating_sub(top).max(1);
-    let mut rgba = vec![0u8; width * height * 4];
+    // No taller than a canvas may be (Chromium: 32,767 px); cells below are left out.
+    let height = bottom.saturating_sub(top).clamp(1, MAX_CANVAS_SIDE);
+    let mut rgba = vec![0u8; width.checked_mul(height)?.checked_mul(4)?];
     for (pod, rect) in pods.iter().zip(&layout.pods) {
         let (r, g, b) = graph::status_rgb(graph::status_class(&pod.status));
         let x0 = rect.x.max(0.0) as usize;
@@ -1103,10 +1108,13 @@ pub fn graph_view(props: &GraphProps) -> Html {
             let Some(canvas) = event.target_dyn_into::<web_sys::HtmlCanvasElement>() else {
                 return;
             };
-            let scale = f64::from(canvas.width()) / f64::from(canvas.client_width().max(1));
+            // Each axis by its own ratio: the bitmap's height follows its box only at the
+            // next draw (a resized window while paused, say).
+            let scale_x = f64::from(canvas.width()) / f64::from(canvas.client_width().max(1));
+            let scale_y = f64::from(canvas.height()) / f64::from(canvas.client_height().max(1));
             let (x, y) = viewport.to_drawing(
-                f64::from(event.offset_x()) * scale,
-                f64::from(event.offset_y()) * scale,
+                f64::from(event.offset_x()) * scale_x,
+                f64::from(event.offset_y()) * scale_y,
             );
             let pods = graph::visible_pods(&model, namespace.as_deref());
             let services = graph::visible_services(&model, namespace.as_deref());

@@ -205,10 +205,16 @@ pub(crate) fn reconcile(set: &Rc<Object>, view: &ControllerView<'_>) -> Reconcil
         .map(|c| c.name().to_string())
         .collect();
 
-    let in_use: std::collections::BTreeSet<String> = pods
+    // The revisions pods carry, and the set's current and update revisions (a pod recreated
+    // below the partition is built from the current one), are kept out of history trimming.
+    let mut in_use: std::collections::BTreeSet<String> = pods
         .iter()
         .filter_map(|(_, p)| label(p, REVISION_LABEL).map(str::to_string))
         .collect();
+    in_use.insert(update_revision.clone());
+    if let Some(current) = value["status"]["currentRevision"].as_str() {
+        in_use.insert(current.to_string());
+    }
     super::history::sync_history(
         set,
         &value["spec"]["template"],
@@ -284,19 +290,26 @@ pub(crate) fn reconcile(set: &Rc<Object>, view: &ControllerView<'_>) -> Reconcil
     let retention = &value["spec"]["persistentVolumeClaimRetentionPolicy"];
     let delete_with_set = retention["whenDeleted"] == "Delete";
     let delete_when_scaled = retention["whenScaled"] == "Delete";
-    let highest = pods
-        .iter()
-        .map(|(o, _)| *o)
-        .max()
-        .unwrap_or(-1)
-        .max(end - 1);
-    let lowest = pods
-        .iter()
-        .map(|(o, _)| *o)
-        .min()
-        .unwrap_or(start)
-        .min(start);
-    for ordinal in lowest..=highest {
+    // The ordinals with a pod, a wanted pod or a claim (not every number between: a start of
+    // two billion next to old pods must not walk the gap).
+    let mut ordinals: std::collections::BTreeSet<i64> = pods.iter().map(|(o, _)| *o).collect();
+    ordinals.extend(start..end);
+    for template in value["spec"]["volumeClaimTemplates"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        let prefix = format!(
+            "{}-{name}-",
+            template["metadata"]["name"].as_str().unwrap_or("")
+        );
+        ordinals.extend(
+            existing_claims
+                .iter()
+                .filter_map(|c| c.strip_prefix(&prefix)?.parse::<i64>().ok()),
+        );
+    }
+    for ordinal in ordinals {
         let pod = pod_at(ordinal);
         for claim in claims_for(&value, ordinal) {
             let claim_name = claim["metadata"]["name"].as_str().unwrap_or("");

@@ -84,7 +84,7 @@ fn service_account_token(pod: &Value, source: &Value, state: &KubeletPod) -> Str
     let header = r#"{"alg":"RS256","kid":"kubeplay"}"#;
     let claims = serde_json::json!({
         "aud": [audience],
-        "exp": issued + expiration,
+        "exp": issued.saturating_add(expiration),
         "iat": issued,
         "iss": "https://kubernetes.default.svc.cluster.local",
         "kubernetes.io": {
