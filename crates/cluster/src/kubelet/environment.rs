@@ -41,28 +41,33 @@ fn downward_api_files(
     pod: &Value,
     source: &Value,
     state: &KubeletPod,
+    resource_value: &dyn Fn(&Value) -> String,
     files: &mut BTreeMap<String, String>,
 ) {
     for item in source["items"].as_array().into_iter().flatten() {
-        let (Some(path), Some(field)) = (
-            item["path"].as_str(),
-            item["fieldRef"]["fieldPath"].as_str(),
-        ) else {
+        let Some(path) = item["path"].as_str() else {
             continue;
         };
-        let value = match field {
-            // The whole map, one `key="value"` line each, as the kubelet writes it.
-            "metadata.labels" | "metadata.annotations" => {
-                let key = &field["metadata.".len()..];
-                pod["metadata"][key]
-                    .as_object()
-                    .into_iter()
-                    .flatten()
-                    .map(|(k, v)| format!("{k}={:?}", v.as_str().unwrap_or("")))
-                    .collect::<Vec<_>>()
-                    .join("\n")
+        let value = if let Some(field) = item["fieldRef"]["fieldPath"].as_str() {
+            match field {
+                // The whole map, one `key="value"` line each, as the kubelet writes it.
+                "metadata.labels" | "metadata.annotations" => {
+                    let key = &field["metadata.".len()..];
+                    pod["metadata"][key]
+                        .as_object()
+                        .into_iter()
+                        .flatten()
+                        .map(|(k, v)| format!("{k}={:?}", v.as_str().unwrap_or("")))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                }
+                _ => field_value(pod, field, state),
             }
-            _ => field_value(pod, field, state),
+        } else if item["resourceFieldRef"].is_object() {
+            // A container's request or limit (`limits.cpu` in `divisor` units), as in env.
+            resource_value(&item["resourceFieldRef"])
+        } else {
+            continue;
         };
         files.insert(path.to_string(), value);
     }
@@ -271,6 +276,8 @@ impl Cluster {
         state: &KubeletPod,
     ) -> Result<BTreeMap<String, String>, String> {
         let mut files = BTreeMap::new();
+        let resource_value =
+            |reference: &Value| self.resource_field_value(pod, container, reference, state);
         for mount in container["volumeMounts"].as_array().into_iter().flatten() {
             let (Some(volume_name), Some(mount_path)) =
                 (mount["name"].as_str(), mount["mountPath"].as_str())
@@ -307,7 +314,13 @@ impl Cluster {
                 )?;
             }
             if volume["downwardAPI"].is_object() {
-                downward_api_files(pod, &volume["downwardAPI"], state, &mut volume_files);
+                downward_api_files(
+                    pod,
+                    &volume["downwardAPI"],
+                    state,
+                    &resource_value,
+                    &mut volume_files,
+                );
             }
             for source in volume["projected"]["sources"]
                 .as_array()
@@ -335,7 +348,13 @@ impl Cluster {
                     )?;
                 }
                 if source["downwardAPI"].is_object() {
-                    downward_api_files(pod, &source["downwardAPI"], state, &mut volume_files);
+                    downward_api_files(
+                        pod,
+                        &source["downwardAPI"],
+                        state,
+                        &resource_value,
+                        &mut volume_files,
+                    );
                 }
                 if let Some(path) = source["serviceAccountToken"]["path"].as_str() {
                     volume_files.insert(
