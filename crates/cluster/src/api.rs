@@ -245,16 +245,19 @@ pub const DAEMON_SET_TEMPLATE_GENERATION: &str = "deprecated.daemonset.template.
 
 /// Sets a DaemonSet's template generation annotation: on create the client's value when it is
 /// a positive number, else 1; on update the stored one, plus one when the template changed.
+/// The template generation a DaemonSet's annotation holds, when it is a positive number.
+pub fn daemon_set_template_generation(object: &Object) -> Option<i64> {
+    object
+        .metadata()
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(DAEMON_SET_TEMPLATE_GENERATION))
+        .and_then(|v| v.parse::<i64>().ok())
+        .filter(|g| *g >= 1)
+}
+
 fn keep_daemon_set_template_generation(object: &mut Object, existing: Option<&Object>) {
-    let template_generation = |object: &Object| {
-        object
-            .metadata()
-            .annotations
-            .as_ref()
-            .and_then(|a| a.get(DAEMON_SET_TEMPLATE_GENERATION))
-            .and_then(|v| v.parse::<i64>().ok())
-            .filter(|g| *g >= 1)
-    };
+    let template_generation = daemon_set_template_generation;
     let template = |object: &Object| match object {
         Object::DaemonSet(set) => {
             Some(serde_json::to_value(&set.spec.template).unwrap_or_default())

@@ -52,6 +52,21 @@ impl SimRng {
     }
 }
 
+/// A `generateName`-style suffix of `length` characters from kube's alphabet, derived from
+/// `parts` instead of drawn from the seeded generator (a name that must not shift every later
+/// uid and generated name).
+pub fn name_suffix_of(parts: &[&str], length: usize) -> String {
+    let base = NAME_SUFFIX_ALPHABET.len() as u64;
+    let mut hash = fnv_parts(parts);
+    (0..length)
+        .map(|_| {
+            let index = (hash % base) as usize;
+            hash /= base;
+            NAME_SUFFIX_ALPHABET[index] as char
+        })
+        .collect()
+}
+
 /// FNV-1a over `parts`, each ended by a zero byte: a stable hash for deterministic choices that
 /// must not draw from the seeded generator (kube-proxy's picks, measurement noise, start-up
 /// jitter).

@@ -1027,10 +1027,7 @@ pub fn graph_view(props: &GraphProps) -> Html {
                     if stale {
                         // The offscreen canvas is made once and redrawn in place.
                         let base = cached.take().map(|(_, _, base)| base).or_else(|| {
-                            web_sys::window()
-                                .and_then(|w| w.document())
-                                .and_then(|d| d.create_element("canvas").ok())
-                                .and_then(|e| e.dyn_into::<web_sys::HtmlCanvasElement>().ok())
+                            blank_canvas(layout.width, layout.height, 1.0).map(|(c, _)| c)
                         });
                         if let Some(base) = base {
                             base.set_width(layout.width as u32);

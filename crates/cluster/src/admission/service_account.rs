@@ -97,24 +97,11 @@ pub(super) fn admit(request: &AdmissionRequest<'_>, object: &mut Object) -> Resu
         .or(account.automount_service_account_token)
         .unwrap_or(true);
     if automount {
-        let suffix = volume_name_suffix(&[&namespace, &pod_name, &request.now.0.to_string()]);
+        let suffix =
+            crate::rng::name_suffix_of(&[&namespace, &pod_name, &request.now.0.to_string()], 5);
         mount_api_token(spec, &format!("{API_ACCESS_VOLUME_PREFIX}{suffix}"));
     }
     Ok(())
-}
-
-/// Five characters of kube's name alphabet, derived from `parts` (not drawn from the seeded
-/// generator, so mounting the token does not shift every later uid and generated name).
-fn volume_name_suffix(parts: &[&str]) -> String {
-    const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
-    let mut hash = crate::rng::fnv_parts(parts);
-    (0..5)
-        .map(|_| {
-            let index = (hash % ALPHABET.len() as u64) as usize;
-            hash /= ALPHABET.len() as u64;
-            ALPHABET[index] as char
-        })
-        .collect()
 }
 
 /// Mounts the API credentials into every container and init container that does not mount

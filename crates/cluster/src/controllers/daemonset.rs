@@ -157,13 +157,7 @@ pub(crate) fn reconcile(set: &Rc<Object>, view: &ControllerView<'_>) -> Reconcil
     let hash = pod_template_hash(&daemon_set.spec.template, None);
     let generation = set.metadata().generation.unwrap_or(1);
     // Pods carry the template generation the API server keeps, not the set's generation.
-    let template_generation = set
-        .metadata()
-        .annotations
-        .as_ref()
-        .and_then(|a| a.get(crate::api::DAEMON_SET_TEMPLATE_GENERATION))
-        .and_then(|g| g.parse::<i64>().ok())
-        .unwrap_or(1);
+    let template_generation = crate::api::daemon_set_template_generation(set).unwrap_or(1);
     let min_ready = i64::from(daemon_set.spec.min_ready_seconds.unwrap_or(0));
     let uid = set.metadata().uid.clone().unwrap_or_default();
     let selector = model::selector::Selector::from_label_selector(Some(&daemon_set.spec.selector));
