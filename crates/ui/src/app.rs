@@ -12,6 +12,7 @@ use crate::editor;
 use crate::engine::{self, EditorError, InspectorTab, Selection};
 use crate::graph_view::GraphView;
 use crate::i18n::{Label, Notice};
+use crate::lessons;
 use crate::page_state::{initial_state, PageState};
 use crate::share;
 
@@ -321,6 +322,34 @@ pub fn app() -> Html {
         })
     };
 
+    let on_lesson_select = {
+        let state = state.clone();
+        let rerender = rerender.clone();
+        Callback::from(move |event: Event| {
+            let Some(select) = event.target_dyn_into::<web_sys::HtmlSelectElement>() else {
+                return;
+            };
+            let chosen = select.value().parse::<usize>().ok();
+            select.set_value("");
+            if chosen.is_some() {
+                state.borrow_mut().open_lesson(chosen);
+                rerender.emit(());
+            }
+        })
+    };
+    let lesson_button = |what: fn(&mut PageState)| {
+        let state = state.clone();
+        let rerender = rerender.clone();
+        Callback::from(move |_: MouseEvent| {
+            what(&mut state.borrow_mut());
+            rerender.emit(());
+        })
+    };
+    let on_lesson_action = lesson_button(PageState::lesson_action);
+    let on_lesson_back = lesson_button(|s| s.move_lesson_step(false));
+    let on_lesson_next = lesson_button(|s| s.move_lesson_step(true));
+    let on_lesson_close = lesson_button(|s| s.open_lesson(None));
+
     let on_fallback_input = {
         let state = state.clone();
         Callback::from(move |event: InputEvent| {
@@ -504,10 +533,10 @@ pub fn app() -> Html {
     };
 
     // Read what the panes show (kubectl runs need the session mutably), then render.
-    let (events_text, inspector) = {
+    let (events_text, inspector, lesson) = {
         let mut s = state.borrow_mut();
         s.refresh_graph();
-        (s.events_pane_text(), s.inspector_view())
+        (s.events_pane_text(), s.inspector_view(), s.lesson_view())
     };
 
     let containers = state.borrow().selected_containers();
@@ -624,7 +653,51 @@ pub fn app() -> Html {
                             <option value="" selected=true>{ text(Label::Templates) }</option>
                             { for engine::TEMPLATES.iter().map(|(name, _)| html! { <option value={*name}>{ *name }</option> }) }
                         </select>
+                        if !embed {
+                            <select class="templates" data-testid="lessons" onchange={on_lesson_select}
+                                aria-label={text(Label::Lessons)}>
+                                <option value="" selected=true>{ text(Label::Lessons) }</option>
+                                { for lessons::LESSONS.iter().enumerate().map(|(index, lesson)| html! {
+                                    <option value={index.to_string()}>{ lesson.title(language) }</option>
+                                }) }
+                            </select>
+                        }
                     </div>
+                    if let (Some(view), false) = (&lesson, embed) {
+                        <div class="lesson" data-testid="lesson" role="region" aria-label={view.position.lesson().title(language)}>
+                            <div class="lesson-head">
+                                <strong>{ view.position.lesson().title(language) }</strong>
+                                <span class="lesson-step" data-testid="lesson-step">{
+                                    language.step_of(view.position.step + 1, view.position.lesson().steps.len())
+                                }</span>
+                                <span class="spacer"></span>
+                                <button class="link" data-testid="lesson-close" onclick={on_lesson_close}
+                                    aria-label={text(Label::LessonClose)} title={text(Label::LessonClose)}>{ "×" }</button>
+                            </div>
+                            <p class="lesson-text" data-testid="lesson-text">
+                                { for lessons::text_pieces(view.position.step().text(language)).into_iter().map(|(piece, code)| {
+                                    if code { html! { <code>{ piece }</code> } } else { html! { { piece } } }
+                                }) }
+                            </p>
+                            if let Some(command) = &view.command {
+                                <pre class="lesson-command" data-testid="lesson-command">{ format!("$ {command}") }</pre>
+                            }
+                            <div class="lesson-row">
+                                <button class="small" data-testid="lesson-action" onclick={on_lesson_action}>{
+                                    if view.command.is_some() { text(Label::RunInTerminal) } else { text(Label::PutInEditor) }
+                                }</button>
+                                <span class={classes!("lesson-status", view.done.then_some("done"))} data-testid="lesson-status"
+                                    data-done={view.done.to_string()} role="status">{
+                                    if view.done { text(Label::StepDone) } else { text(Label::StepWaiting) }
+                                }</span>
+                                <span class="spacer"></span>
+                                <button class="secondary small" data-testid="lesson-back" onclick={on_lesson_back}
+                                    disabled={view.position.step == 0}>{ text(Label::LessonBack) }</button>
+                                <button class={classes!("small", (!view.done).then_some("secondary"))} data-testid="lesson-next" onclick={on_lesson_next}
+                                    disabled={view.position.step + 1 >= view.position.lesson().steps.len()}>{ text(Label::LessonNext) }</button>
+                            </div>
+                        </div>
+                    }
                     <span class="apply-output" data-testid="apply-output">{ s.apply_output.trim_end().to_string() }</span>
                     if s.notice.is_some() || s.previous_text_available {
                         <div class="notice" data-testid="notice" role="status">

@@ -65,6 +65,14 @@ pub enum Label {
     Export,
     NewCluster,
     FastForward,
+    Lessons,
+    PutInEditor,
+    RunInTerminal,
+    StepDone,
+    StepWaiting,
+    LessonBack,
+    LessonNext,
+    LessonClose,
 }
 
 /// What the page just did, told in the notice bar in the page's language.
@@ -225,6 +233,14 @@ impl Language {
         }
     }
 
+    /// `Step 2 of 5`.
+    pub fn step_of(self, step: usize, steps: usize) -> String {
+        match self {
+            Language::English => format!("Step {step} of {steps}"),
+            Language::Korean => format!("{steps}단계 중 {step}단계"),
+        }
+    }
+
     pub fn text(self, label: Label) -> &'static str {
         let (english, korean) = match label {
             Label::Tagline => (
@@ -289,6 +305,14 @@ impl Language {
             Label::Export => ("Export for a real cluster", "실제 클러스터용 내보내기"),
             Label::NewCluster => ("New cluster", "새 클러스터"),
             Label::FastForward => ("Fast-forward until settled", "안정될 때까지 빨리 감기"),
+            Label::Lessons => ("Lessons…", "실습…"),
+            Label::PutInEditor => ("Put it in the editor", "편집기에 넣기"),
+            Label::RunInTerminal => ("Run in the terminal", "터미널에서 실행"),
+            Label::StepDone => ("✓ Done", "✓ 완료"),
+            Label::StepWaiting => ("Not done yet", "아직 진행 중"),
+            Label::LessonBack => ("‹ Back", "‹ 이전"),
+            Label::LessonNext => ("Next ›", "다음 ›"),
+            Label::LessonClose => ("Close the lesson", "실습 닫기"),
         };
         match self {
             Language::English => english,
@@ -307,6 +331,8 @@ mod tests {
         assert_eq!(Language::Korean.text(Label::Apply), "적용");
         assert_eq!(Language::English.text(Label::LanguageToggle), "한국어");
         assert_eq!(Language::Korean.other(), Language::English);
+        assert_eq!(Language::English.step_of(2, 5), "Step 2 of 5");
+        assert_eq!(Language::Korean.step_of(2, 5), "5단계 중 2단계");
         assert_eq!(Language::from_code("ko-KR"), Language::Korean);
         assert_eq!(Language::from_code("en-US"), Language::English);
         assert_eq!(Language::from_code(""), Language::English);

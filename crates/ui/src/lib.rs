@@ -37,6 +37,7 @@ pub mod graph;
 pub mod graph_view;
 pub mod i18n;
 pub mod journal;
+pub mod lessons;
 pub mod page_state;
 pub mod share;
 pub mod storage;

@@ -11,6 +11,7 @@ use crate::engine::{self, EditorError, InspectorTab, Selection};
 use crate::graph::{self, GraphModel};
 use crate::i18n::{Language, Notice};
 use crate::journal::{self, Input, Journal, Performed};
+use crate::lessons::{self, Action, LessonPosition};
 use crate::share;
 use crate::traffic;
 
@@ -70,6 +71,19 @@ pub(crate) struct PageState {
     /// and graph only).
     pub(crate) theme: String,
     pub(crate) embed: bool,
+    /// The open lesson and step, and what its check said at a view instant (with the history
+    /// length and the step it was for).
+    pub(crate) lesson: Option<LessonPosition>,
+    pub(crate) lesson_cache: Option<(ViewInstant, usize, LessonPosition, LessonView)>,
+}
+
+/// What the lesson panel shows for the open step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LessonView {
+    pub(crate) position: LessonPosition,
+    /// The step's line as it runs now (its placeholder filled in), for a command step.
+    pub(crate) command: Option<String>,
+    pub(crate) done: bool,
 }
 
 /// The page's clock for animations (milliseconds); never read by the engine.
@@ -343,6 +357,86 @@ impl PageState {
         Some((selection, command, text))
     }
 
+    /// Opens lesson `index` at its first step (`None`: closes the panel).
+    pub(crate) fn open_lesson(&mut self, index: Option<usize>) {
+        let position = index
+            .filter(|index| *index < lessons::LESSONS.len())
+            .map(|lesson| LessonPosition {
+                lesson,
+                step: 0,
+                history_mark: self.history.len(),
+            });
+        self.set_lesson(position);
+    }
+
+    /// The lesson's previous (-1) or next (+1) step, if there is one.
+    pub(crate) fn move_lesson_step(&mut self, forward: bool) {
+        let Some(position) = self.lesson else {
+            return;
+        };
+        let steps = position.lesson().steps.len();
+        let step = if forward {
+            position.step + 1
+        } else {
+            position.step.wrapping_sub(1)
+        };
+        if step < steps {
+            self.set_lesson(Some(LessonPosition {
+                step,
+                history_mark: self.history.len(),
+                ..position
+            }));
+        }
+    }
+
+    fn set_lesson(&mut self, position: Option<LessonPosition>) {
+        self.lesson = position;
+        self.lesson_cache = None;
+        crate::storage::save_lesson(position.map(LessonPosition::encode).as_deref());
+    }
+
+    /// The open step and whether its check holds (re-read only when the cluster, the
+    /// simulated second or the terminal history changed).
+    pub(crate) fn lesson_view(&mut self) -> Option<LessonView> {
+        let position = self.lesson?;
+        let instant = self.view_instant();
+        let history_length = self.history.len();
+        if let Some((at, length, cached_position, view)) = &self.lesson_cache {
+            if *at == instant && *length == history_length && *cached_position == position {
+                return Some(view.clone());
+            }
+        }
+        let step = position.step();
+        let command = match step.action {
+            Action::Command(line) => Some(lessons::resolve_command(&mut self.session, line)),
+            Action::Manifest(_) => None,
+        };
+        let ran_since = &self.history[position.history_mark.min(history_length)..];
+        let done = lessons::is_done(&mut self.session, &step.done, ran_since, command.as_deref());
+        let view = LessonView {
+            position,
+            command,
+            done,
+        };
+        self.lesson_cache = Some((instant, history_length, position, view.clone()));
+        Some(view)
+    }
+
+    /// The step's button: its manifest goes into the editor (the text there stays one
+    /// restore away), or its line runs in the terminal.
+    pub(crate) fn lesson_action(&mut self) {
+        let Some(view) = self.lesson_view() else {
+            return;
+        };
+        match (view.position.step().action, view.command) {
+            (Action::Manifest(text), _) => self.replace_editor_text(text.to_string()),
+            (Action::Command(_), Some(line)) => {
+                self.run_line(&line);
+            }
+            (Action::Command(_), None) => {}
+        }
+    }
+
     pub(crate) fn advance(&mut self, millis: u64) {
         self.session.cluster.advance(cluster::SimDuration(millis));
         self.follow_streams();
@@ -595,5 +689,7 @@ pub(crate) fn initial_state() -> PageState {
         logs_previous: false,
         replicas_draft: None,
         exec_result: None,
+        lesson: crate::storage::load_lesson().and_then(|text| LessonPosition::decode(&text)),
+        lesson_cache: None,
     }
 }

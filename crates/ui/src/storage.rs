@@ -1,5 +1,6 @@
 //! Autosave: the editor's text (and the text a share link or Edit replaced), the language
-//! choice, the terminal history and the cluster's input journal with its clock live in the
+//! choice, the terminal history, the open lesson and the cluster's input journal with its clock
+//! live in the
 //! browser's localStorage, so a reload (or a crash) never loses what the user typed and
 //! rebuilds the same cluster. Storage may be unavailable (private
 //! windows, quotas): then nothing is saved and nothing fails.
@@ -112,4 +113,21 @@ pub fn save_previous_journal(encoded: &str) {
 /// The journal a share link replaced, if any.
 pub fn load_previous_journal() -> Option<String> {
     load(PREVIOUS_JOURNAL_KEY)
+}
+
+const LESSON_KEY: &str = "kubeplay.lesson";
+
+/// The open lesson and step (crate::lessons::LessonPosition), or nothing when none is open.
+pub fn save_lesson(encoded: Option<&str>) {
+    match (encoded, storage()) {
+        (Some(encoded), _) => save(LESSON_KEY, encoded),
+        (None, Some(storage)) => {
+            let _ = storage.remove_item(LESSON_KEY);
+        }
+        (None, None) => {}
+    }
+}
+
+pub fn load_lesson() -> Option<String> {
+    load(LESSON_KEY)
 }
