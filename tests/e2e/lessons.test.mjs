@@ -45,7 +45,7 @@ test('a lesson walks through a Pod: editor, Apply, terminal, checks, reload, Kor
     await waitDone(page);
     await page.screenshot({ path: path.join(OUTPUT, 'lesson-pod.png') });
 
-    // The position survives a reload; a Done::Ran step starts over (run it again).
+    // The position survives a reload.
     await page.locator('[data-testid=lesson-next]').click();
     await page.reload();
     await page.locator('[data-testid=lesson]').waitFor();
@@ -53,7 +53,7 @@ test('a lesson walks through a Pod: editor, Apply, terminal, checks, reload, Kor
 
     // Korean: the lesson's text and the panel's labels follow the language.
     await page.locator('[data-testid=language]').click();
-    await waitForText(page, '[data-testid=lesson-text]', [/컨테이너가 표준 출력에 쓴 내용/]);
+    await waitForText(page, '[data-testid=lesson-text]', [/컨테이너가 표준 출력과 표준 에러에 쓴 내용/]);
     assert.equal(await page.locator('[data-testid=lesson-step]').textContent(), '5단계 중 3단계');
     assert.equal(await page.locator('[data-testid=lesson-action]').textContent(), '터미널에서 실행');
     await page.locator('[data-testid=lesson-action]').click();

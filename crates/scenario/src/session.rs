@@ -172,6 +172,16 @@ impl Session {
         Ok(result)
     }
 
+    /// Runs a line that only reads (the page's inspector, events pane and lesson checks): the
+    /// control loops are not stepped after it, so a read is never a hidden input to the
+    /// cluster (a replay of the journal, which has no reads, stays the same).
+    pub fn read_line(&mut self, line: &str, files: &dyn Files) -> Output {
+        let react_instantly = std::mem::replace(&mut self.react_instantly, false);
+        let output = self.run_line(line, files);
+        self.react_instantly = react_instantly;
+        output
+    }
+
     /// Runs one line typed into a terminal (no heredocs): the page's terminal entry point.
     pub fn run_line(&mut self, line: &str, files: &dyn Files) -> Output {
         match crate::script::parse_command(line, None) {

@@ -674,7 +674,7 @@ pub fn app() -> Html {
                                 <button class="link" data-testid="lesson-close" onclick={on_lesson_close}
                                     aria-label={text(Label::LessonClose)} title={text(Label::LessonClose)}>{ "×" }</button>
                             </div>
-                            <p class="lesson-text" data-testid="lesson-text">
+                            <p class="lesson-text" data-testid="lesson-text" aria-live="polite">
                                 { for lessons::text_pieces(view.position.step().text(language)).into_iter().map(|(piece, code)| {
                                     if code { html! { <code>{ piece }</code> } } else { html! { { piece } } }
                                 }) }
@@ -683,7 +683,8 @@ pub fn app() -> Html {
                                 <pre class="lesson-command" data-testid="lesson-command">{ format!("$ {command}") }</pre>
                             }
                             <div class="lesson-row">
-                                <button class="small" data-testid="lesson-action" onclick={on_lesson_action}>{
+                                <button class="small" data-testid="lesson-action" onclick={on_lesson_action}
+                                    disabled={!view.runnable}>{
                                     if view.command.is_some() { text(Label::RunInTerminal) } else { text(Label::PutInEditor) }
                                 }</button>
                                 <span class={classes!("lesson-status", view.done.then_some("done"))} data-testid="lesson-status"

@@ -337,7 +337,7 @@ pub fn replicas_of(session: &Session, selection: &Selection) -> Option<i64> {
 
 /// Runs a read-only kubectl line and returns what it printed (stdout, then stderr).
 fn run_read_only(session: &mut Session, line: &str) -> String {
-    let output = session.run_line(line, &NoFiles);
+    let output = session.read_line(line, &NoFiles);
     let mut text = output.stdout;
     text.push_str(&output.stderr);
     text
@@ -351,7 +351,7 @@ pub fn inspector_text(session: &mut Session, selection: &Selection, tab: Inspect
 /// The object's YAML as `kubectl get -o yaml` prints it (the inspector's Edit button), or
 /// `None` when it is gone.
 pub fn object_yaml(session: &mut Session, selection: &Selection) -> Option<String> {
-    let output = session.run_line(&inspector_command(selection, InspectorTab::Yaml), &NoFiles);
+    let output = session.read_line(&inspector_command(selection, InspectorTab::Yaml), &NoFiles);
     (output.stderr.is_empty() && !output.stdout.is_empty()).then_some(output.stdout)
 }
 

@@ -309,7 +309,7 @@ impl Language {
             Label::PutInEditor => ("Put it in the editor", "편집기에 넣기"),
             Label::RunInTerminal => ("Run in the terminal", "터미널에서 실행"),
             Label::StepDone => ("✓ Done", "✓ 완료"),
-            Label::StepWaiting => ("Not done yet", "아직 진행 중"),
+            Label::StepWaiting => ("Not done yet", "아직 완료되지 않음"),
             Label::LessonBack => ("‹ Back", "‹ 이전"),
             Label::LessonNext => ("Next ›", "다음 ›"),
             Label::LessonClose => ("Close the lesson", "실습 닫기"),

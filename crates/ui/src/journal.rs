@@ -393,8 +393,8 @@ mod tests {
                     .cluster
                     .advance(cluster::SimDuration(ticks[tick % ticks.len()]));
                 terminal.push_str(&engine::stream_output(session));
-                let _ = session.run_line("kubectl events -A", &scenario::script::NoFiles);
-                let _ = session.run_line("kubectl describe nodes", &scenario::script::NoFiles);
+                let _ = session.read_line("kubectl events -A", &scenario::script::NoFiles);
+                let _ = session.read_line("kubectl describe nodes", &scenario::script::NoFiles);
                 tick += 1;
             }
             journal.until_millis = session.cluster.now().0;

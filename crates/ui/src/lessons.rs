@@ -32,7 +32,7 @@ pub enum Action {
     /// Puts this manifest in the editor (the user presses Apply).
     Manifest(&'static str),
     /// Runs this line in the terminal. `{external-ip:NAME}` stands for the LoadBalancer
-    /// Service NAME's address in the default namespace, read when the button is drawn.
+    /// Service NAME's address (in kubectl's current namespace), read when the button is drawn.
     Command(&'static str),
 }
 
@@ -81,21 +81,29 @@ pub struct LessonPosition {
 }
 
 impl LessonPosition {
-    /// `2 0 17`: what storage keeps.
-    pub fn encode(self) -> String {
-        format!("{} {} {}", self.lesson, self.step, self.history_mark)
+    /// `2 0 3`: lesson, step, and how many terminal lines ran since the step opened (storage
+    /// keeps only the newest lines of the history, so a count survives a reload where an
+    /// index would not).
+    pub fn encode(self, history_length: usize) -> String {
+        let since = history_length.saturating_sub(self.history_mark);
+        format!("{} {} {since}", self.lesson, self.step)
     }
 
-    /// A stored position, if it still names a lesson and step (anything else is ignored).
-    pub fn decode(text: &str) -> Option<LessonPosition> {
+    /// A stored position, if it still names a lesson and step (anything else is ignored), for
+    /// a history of `history_length` lines.
+    pub fn decode(text: &str, history_length: usize) -> Option<LessonPosition> {
         let mut numbers = text.split_whitespace().map(|n| n.parse::<usize>().ok());
-        let position = LessonPosition {
-            lesson: numbers.next()??,
-            step: numbers.next()??,
-            history_mark: numbers.next()??,
-        };
-        let lesson = LESSONS.get(position.lesson)?;
-        (position.step < lesson.steps.len()).then_some(position)
+        let lesson = numbers.next()??;
+        let step = numbers.next()??;
+        let since = numbers.next()??;
+        if numbers.next().is_some() || step >= LESSONS.get(lesson)?.steps.len() {
+            return None;
+        }
+        Some(LessonPosition {
+            lesson,
+            step,
+            history_mark: history_length - since.min(history_length),
+        })
     }
 
     pub fn lesson(self) -> &'static Lesson {
@@ -108,30 +116,34 @@ impl LessonPosition {
     }
 }
 
-/// What a read-only kubectl line prints on standard output, trimmed.
-fn read(session: &mut Session, line: &str) -> String {
-    session.run_line(line, &NoFiles).stdout.trim().to_string()
+/// What a read-only kubectl line prints on standard output, trimmed; `None` when it fails.
+fn read(session: &mut Session, line: &str) -> Option<String> {
+    let output = session.read_line(line, &NoFiles);
+    (output.exit_code == 0).then(|| output.stdout.trim().to_string())
 }
 
-/// The line an [`Action::Command`] runs, its placeholder filled in from the cluster (left as
-/// it is while the Service has no address yet).
-pub fn resolve_command(session: &mut Session, line: &str) -> String {
+/// The line an [`Action::Command`] runs, its placeholder filled in from the cluster; while the
+/// Service has no address yet, `Err` with the line as it can be shown (`<pending>` in place).
+pub fn resolve_command(session: &mut Session, line: &str) -> Result<String, String> {
     const OPEN: &str = "{external-ip:";
     let Some(start) = line.find(OPEN) else {
-        return line.to_string();
+        return Ok(line.to_string());
     };
     let Some(length) = line[start..].find('}') else {
-        return line.to_string();
+        return Ok(line.to_string());
     };
     let name = &line[start + OPEN.len()..start + length];
     let address = read(
         session,
         &format!("kubectl get service {name} -o jsonpath={{.status.loadBalancer.ingress[0].ip}}"),
-    );
-    if address.is_empty() || address.contains(char::is_whitespace) {
-        return line.to_string();
+    )
+    .filter(|address| address.parse::<std::net::IpAddr>().is_ok());
+    let before = &line[..start];
+    let after = &line[start + length + 1..];
+    match address {
+        Some(address) => Ok(format!("{before}{address}{after}")),
+        None => Err(format!("{before}<pending>{after}")),
     }
-    format!("{}{address}{}", &line[..start], &line[start + length + 1..])
 }
 
 /// Whether `done` holds now. `ran_since` is the terminal history since the step opened;
@@ -148,11 +160,13 @@ pub fn is_done(
                 .iter()
                 .any(|line| line.split_whitespace().eq(command.split_whitespace()))
         }),
-        Done::Prints(line, expected) => read(session, line) == *expected,
-        Done::PrintsWords(line, count) => read(session, line).split_whitespace().count() == *count,
+        Done::Prints(line, expected) => read(session, line).is_some_and(|out| out == *expected),
+        Done::PrintsWords(line, count) => {
+            read(session, line).is_some_and(|out| out.split_whitespace().count() == *count)
+        }
         Done::PrintsAtLeast(line, least) => read(session, line)
-            .parse::<u64>()
-            .is_ok_and(|number| number >= *least),
+            .and_then(|out| out.parse::<u64>().ok())
+            .is_some_and(|number| number >= *least),
         Done::All(all) => all
             .iter()
             .all(|done| is_done(session, done, ran_since, command)),
@@ -271,6 +285,8 @@ spec:
       containers:
       - name: nginx
         image: nginx:1.27
+        ports:
+        - containerPort: 80
 ";
 
 const POD_NAME: &str = "kubectl get pods nginx --ignore-not-found -o jsonpath={.metadata.name}";
@@ -292,39 +308,39 @@ pub const LESSONS: &[Lesson] = &[
             Step {
                 text: (
                     "A Pod is the smallest thing Kubernetes runs: one or more containers sharing one network address. Put this Pod in the editor, then press Apply.",
-                    "파드(Pod)는 쿠버네티스가 실행하는 가장 작은 단위로, 네트워크 주소 하나를 함께 쓰는 컨테이너 하나 이상입니다. 이 파드를 편집기에 넣고 적용을 누르세요.",
+                    "파드(Pod)는 쿠버네티스에서 실행할 수 있는 가장 작은 단위로, 네트워크 주소 하나를 함께 쓰는 하나 이상의 컨테이너로 이루어집니다. 이 파드를 편집기에 넣고 적용을 누르세요.",
                 ),
                 action: Action::Manifest(POD),
                 done: Done::Prints(POD_NAME, "nginx"),
             },
             Step {
                 text: (
-                    "The scheduler picks a node for the pod; that node's kubelet pulls the image and starts the container. List the pods until STATUS says Running (time must be playing).",
-                    "스케줄러가 파드를 실행할 노드를 고르면, 그 노드의 kubelet이 이미지를 받아 컨테이너를 시작합니다. STATUS가 Running이 될 때까지 파드 목록을 확인하세요 (시간이 흐르고 있어야 합니다).",
+                    "The scheduler picks a node for the pod; that node's kubelet pulls the image (unless the node has it already) and starts the container. List the pods until STATUS says Running (time must be playing).",
+                    "스케줄러가 파드를 실행할 노드를 고르면, 그 노드의 kubelet이 이미지를 받아(노드에 이미 있으면 생략) 컨테이너를 시작합니다. STATUS가 Running이 될 때까지 파드 목록을 확인하세요 (▶ 재생 상태여야 합니다).",
                 ),
                 action: Action::Command("kubectl get pods -o wide"),
                 done: Done::All(&[Done::Ran, Done::Prints(POD_PHASE, "Running")]),
             },
             Step {
                 text: (
-                    "Read what the container wrote to its standard output.",
-                    "컨테이너가 표준 출력에 쓴 내용을 읽어 봅니다.",
+                    "Read what the container wrote to its standard output and standard error.",
+                    "컨테이너가 표준 출력과 표준 에러에 쓴 내용을 읽어 봅니다.",
                 ),
                 action: Action::Command("kubectl logs nginx"),
                 done: Done::Ran,
             },
             Step {
                 text: (
-                    "`kubectl describe` shows everything the cluster knows about the pod. The Events at the end tell its story: Scheduled, Pulling, Pulled, Created, Started.",
-                    "`kubectl describe`는 클러스터가 파드에 대해 아는 모든 것을 보여 줍니다. 맨 아래 Events에 Scheduled, Pulling, Pulled, Created, Started 순서로 파드가 지나온 과정이 나옵니다.",
+                    "`kubectl describe` shows everything the cluster knows about the pod. The Events at the end tell its story: Scheduled, Pulling and Pulled (when the image had to be pulled), Created, Started.",
+                    "`kubectl describe`는 클러스터가 파드에 대해 아는 모든 것을 보여 줍니다. 맨 아래 Events에 Scheduled, Pulling·Pulled(이미지를 받아야 했을 때), Created, Started 순서로 파드가 지나온 과정이 나옵니다.",
                 ),
                 action: Action::Command("kubectl describe pod nginx"),
                 done: Done::Ran,
             },
             Step {
                 text: (
-                    "Delete the pod. Its container gets SIGTERM and a grace period to stop. A bare pod has no controller, so nothing brings it back.",
-                    "파드를 삭제합니다. 컨테이너는 SIGTERM을 받고 종료 유예 시간 동안 멈출 기회를 얻습니다. 단독 파드는 관리하는 컨트롤러가 없어서 다시 생기지 않습니다.",
+                    "Delete the pod. Its containers get a stop signal (SIGTERM unless the image names another) and a grace period (30 seconds by default) to stop. A bare pod has no controller, so nothing brings it back.",
+                    "파드를 삭제합니다. 컨테이너는 종료 시그널(이미지가 따로 정하지 않으면 SIGTERM)을 받고 유예 기간(기본 30초) 안에 정상 종료할 수 있습니다. 단독 파드는 관리하는 컨트롤러가 없으므로 다시 만들어지지 않습니다.",
                 ),
                 action: Action::Command("kubectl delete pod nginx"),
                 done: Done::All(&[Done::Ran, Done::Prints(POD_NAME, "")]),
@@ -334,7 +350,7 @@ pub const LESSONS: &[Lesson] = &[
     Lesson {
         title: (
             "2. Deployments: scale, update, roll back",
-            "2. 디플로이먼트: 스케일, 업데이트, 롤백",
+            "2. 디플로이먼트: 스케일링, 업데이트, 롤백",
         ),
         steps: &[
             Step {
@@ -355,8 +371,8 @@ pub const LESSONS: &[Lesson] = &[
             },
             Step {
                 text: (
-                    "Change the image. The Deployment makes a new ReplicaSet and replaces the pods a few at a time (maxSurge and maxUnavailable, 25% each by default), so the app keeps serving.",
-                    "이미지를 바꿉니다. 디플로이먼트는 새 레플리카셋을 만들고 파드를 몇 개씩 교체합니다 (기본값 maxSurge, maxUnavailable 각 25%). 그래서 교체 중에도 앱은 계속 응답합니다.",
+                    "Change the image. The Deployment makes a new ReplicaSet and replaces the pods a few at a time: maxSurge and maxUnavailable are 25% by default, so with five replicas at most two extra pods start and at most one is missing at any moment.",
+                    "이미지를 바꿉니다. 디플로이먼트는 새 레플리카셋을 만들고 파드를 몇 개씩 차례로 교체합니다. maxSurge와 maxUnavailable의 기본값은 각각 25%라서, 레플리카 5개일 때 한 번에 최대 2개가 더 만들어지고 최대 1개까지만 빠집니다.",
                 ),
                 action: Action::Command("kubectl set image deployment/web nginx=nginx:1.28"),
                 done: Done::All(&[Done::Ran, Done::Prints(ROLLOUT, "nginx:1.28/5/5/5")]),
@@ -387,8 +403,8 @@ pub const LESSONS: &[Lesson] = &[
         steps: &[
             Step {
                 text: (
-                    "Pods come and go, and their IPs change. A Service gives them one stable name and address and sends each request to a ready pod. Put a Deployment and its Service in the editor and press Apply.",
-                    "파드는 생겼다 사라지고 IP도 바뀝니다. 서비스(Service)는 파드들에게 바뀌지 않는 이름과 주소를 주고, 요청을 준비된(Ready) 파드로 보냅니다. 디플로이먼트와 서비스를 편집기에 넣고 적용을 누르세요.",
+                    "Pods come and go, and their IPs change. A Service gives a set of pods one stable name and address and sends each request to one of its ready pods. Put a Deployment and its Service in the editor and press Apply.",
+                    "파드는 생겼다 사라지고 IP도 바뀝니다. 서비스(Service)는 파드 묶음에 바뀌지 않는 이름과 주소를 하나 주고, 요청을 준비된(Ready) 파드 중 하나로 보냅니다. 디플로이먼트와 서비스를 편집기에 넣고 적용을 누르세요.",
                 ),
                 action: Action::Manifest(DEPLOYMENT_AND_SERVICE),
                 done: Done::PrintsWords(SERVICE_ENDPOINTS, 3),
@@ -403,16 +419,16 @@ pub const LESSONS: &[Lesson] = &[
             },
             Step {
                 text: (
-                    "From inside the cluster the Service has a DNS name: run curl in one of the pods and ask for `hello`.",
-                    "클러스터 안에서는 서비스에 DNS 이름이 있습니다. 파드 하나에서 curl로 `hello`에 요청해 보세요.",
+                    "Inside the cluster a Service has a DNS name: run curl in one of the pods and ask for `hello`.",
+                    "클러스터 안에서는 서비스를 DNS 이름으로 부를 수 있습니다. 파드 하나에서 curl로 `hello`에 요청을 보내 보세요.",
                 ),
                 action: Action::Command("kubectl exec deploy/hello -- curl -s http://hello"),
                 done: Done::Ran,
             },
             Step {
                 text: (
-                    "From outside, the LoadBalancer's external IP takes the traffic. Send 30 requests and see how they spread over the pods (the graph animates them).",
-                    "클러스터 밖에서는 로드밸런서의 외부 IP로 요청이 들어옵니다. 요청 30개를 보내고 파드들에 어떻게 나뉘는지 보세요 (그래프에 요청이 움직입니다).",
+                    "From outside, the LoadBalancer's external IP takes the traffic. Send 30 requests and see how they spread over the pods; the graph animates them. (`curl -n 30` is this playground's shortcut for 30 requests; a kind cluster needs cloud-provider-kind or MetalLB to give the address.)",
+                    "클러스터 밖에서는 로드 밸런서의 외부 IP로 요청이 들어옵니다. 요청 30개를 보내고 파드들에 어떻게 나뉘는지 보세요. 그래프에서 요청이 오가는 모습을 볼 수 있습니다. (`curl -n 30`은 이 플레이그라운드에서 요청 30개를 보내는 단축 명령입니다. kind 클러스터에서는 cloud-provider-kind나 MetalLB가 있어야 주소가 생깁니다.)",
                 ),
                 action: Action::Command("curl -n 30 http://{external-ip:hello}"),
                 done: Done::Ran,
@@ -424,32 +440,32 @@ pub const LESSONS: &[Lesson] = &[
         steps: &[
             Step {
                 text: (
-                    "A pod requests CPU and memory, and the scheduler only places it on a node with that much left. This one asks for 1000Gi of memory. Apply it: it stays Pending in the scheduling queue above the nodes.",
-                    "파드는 CPU와 메모리를 요청(request)하고, 스케줄러는 그만큼 여유가 있는 노드에만 파드를 놓습니다. 이 파드는 메모리 1000Gi를 요청합니다. 적용하면 노드 위 스케줄링 대기열에 Pending 상태로 남습니다.",
+                    "A pod requests CPU and memory, and the scheduler only places it on a node whose allocatable capacity, minus what the pods already there request (not what they use), still covers it. This one asks for 1000Gi of memory. Apply it: it stays Pending in the scheduling queue above the nodes.",
+                    "파드는 CPU와 메모리를 요청(request)하고, 스케줄러는 노드의 할당 가능량에서 이미 있는 파드들의 요청량(실제 사용량이 아님)을 뺀 여유가 충분한 노드에만 파드를 배치합니다. 이 파드는 메모리 1000Gi를 요청합니다. 적용하면 그래프에서 노드들 위에 있는 스케줄링 대기열에 Pending 상태로 남습니다.",
                 ),
                 action: Action::Manifest(BIG_POD),
                 done: Done::Prints(BIG_PHASE, "Pending"),
             },
             Step {
                 text: (
-                    "Why? The FailedScheduling event at the end of `kubectl describe` gives each node's reason (clicking the pod in the queue shows them too).",
-                    "왜 그럴까요? `kubectl describe` 맨 끝의 FailedScheduling 이벤트에 노드마다 이유가 나옵니다 (대기열의 파드를 클릭해도 보입니다).",
+                    "Why? The FailedScheduling event at the end of `kubectl describe` says how many nodes each reason ruled out (clicking the pod in the queue shows it too).",
+                    "왜 그럴까요? `kubectl describe` 맨 끝의 FailedScheduling 이벤트에 이유별로 몇 개의 노드가 제외됐는지 나옵니다 (대기열의 파드를 클릭해도 볼 수 있습니다).",
                 ),
                 action: Action::Command("kubectl describe pod big"),
                 done: Done::Ran,
             },
             Step {
                 text: (
-                    "The request cannot be lowered on the waiting pod: delete it.",
-                    "기다리고 있는 파드의 요청량은 바꿀 수 없으니 삭제합니다.",
+                    "Apply cannot change a Pod's requests: delete it, then create it again.",
+                    "적용으로는 파드의 요청량을 바꿀 수 없습니다. 삭제한 뒤 다시 만듭니다.",
                 ),
                 action: Action::Command("kubectl delete pod big"),
                 done: Done::All(&[Done::Ran, Done::Prints(BIG_NAME, "")]),
             },
             Step {
                 text: (
-                    "Apply it again asking for 64Mi: a node has room now, and the pod runs.",
-                    "64Mi만 요청하도록 다시 적용하면 이제 자리가 있는 노드에서 파드가 실행됩니다.",
+                    "Apply it again asking for 64Mi: that fits on any worker node, so the pod is scheduled and runs.",
+                    "64Mi만 요청하도록 다시 적용합니다. 어느 워커 노드에나 들어가므로 파드가 스케줄링되어 실행됩니다.",
                 ),
                 action: Action::Manifest(SMALL_POD),
                 done: Done::Prints(BIG_PHASE, "Running"),
@@ -461,24 +477,24 @@ pub const LESSONS: &[Lesson] = &[
         steps: &[
             Step {
                 text: (
-                    "Apply a Deployment of four pods; the scheduler spreads them over the worker nodes.",
-                    "파드 네 개짜리 디플로이먼트를 적용합니다. 스케줄러가 파드를 워커 노드들에 나누어 놓습니다.",
+                    "Apply a Deployment of four pods; the scheduler tends to spread them over the worker nodes.",
+                    "파드 네 개짜리 디플로이먼트를 적용합니다. 스케줄러는 파드를 워커 노드들에 나누어 배치하는 편입니다.",
                 ),
                 action: Action::Manifest(FOUR_REPLICAS),
-                done: Done::Prints(READY_REPLICAS, "4"),
+                done: Done::Prints(ROLLOUT, "nginx:1.27/4/4/4"),
             },
             Step {
                 text: (
-                    "Fail node-1: its kubelet stops reporting (the node's ⋯ menu in the graph does the same). After 40 seconds without a heartbeat the node is NotReady.",
-                    "node-1에 장애를 냅니다. kubelet이 보고를 멈춥니다 (그래프에서 노드의 ⋯ 메뉴로도 할 수 있습니다). 하트비트 없이 40초가 지나면 노드는 NotReady가 됩니다.",
+                    "Fail node-1: its kubelet stops reporting (the node's ⋯ menu in the graph does the same). After 50 seconds without a heartbeat the node controller marks its Ready condition Unknown (kubectl shows NotReady) and taints it `node.kubernetes.io/unreachable`.",
+                    "node-1에 장애를 일으킵니다. node-1의 kubelet이 상태 보고를 멈춥니다 (그래프에서 노드의 ⋯ 메뉴로도 할 수 있습니다). 하트비트 없이 50초가 지나면 노드 컨트롤러가 Ready 상태를 Unknown으로 바꾸고(kubectl에는 NotReady로 표시) `node.kubernetes.io/unreachable` 테인트를 붙입니다.",
                 ),
                 action: Action::Command("cluster fail-node node-1"),
                 done: Done::All(&[Done::Ran, Done::Prints(NODE_1_READY, "Unknown")]),
             },
             Step {
                 text: (
-                    "Its pods are not replaced at once: they tolerate an unreachable node for 300 seconds, then are evicted and recreated on other nodes (fast-forward to skip the wait). The old ones stay Terminating: nobody can confirm they stopped.",
-                    "파드는 바로 교체되지 않습니다. 연결할 수 없는 노드를 300초 동안 용인(toleration)한 뒤 축출되어 다른 노드에 다시 만들어집니다 (빨리 감기로 기다림을 건너뛸 수 있습니다). 이전 파드는 멈췄는지 확인할 수 없어 Terminating으로 남습니다.",
+                    "Its pods are not replaced at once: they tolerate the unreachable taint for 300 seconds. Then the taint-eviction controller deletes them and the ReplicaSet creates replacements on the other nodes (fast-forward to skip the wait). The old ones stay Terminating until the kubelet comes back or the node is deleted: nobody can confirm they stopped.",
+                    "node-1의 파드는 바로 교체되지 않습니다. 파드에는 unreachable 테인트를 300초 동안 버티는 기본 톨러레이션이 있어서, 그 뒤에야 테인트 축출 컨트롤러가 파드를 삭제하고 레플리카셋이 다른 노드에 새 파드를 만듭니다 (빨리 감기로 기다리는 시간을 건너뛸 수 있습니다). 원래 파드는 실제로 멈췄는지 아무도 확인할 수 없어서, kubelet이 돌아오거나 노드가 삭제될 때까지 Terminating 상태로 남습니다.",
                 ),
                 action: Action::Command("kubectl get pods -o wide"),
                 done: Done::All(&[Done::Ran, Done::PrintsWords(RUNNING_OFF_NODE_1, 4)]),
@@ -542,8 +558,8 @@ mod tests {
                         None
                     }
                     Action::Command(line) => {
-                        let line = resolve_command(&mut session, line);
-                        assert!(!line.contains('{'), "{title}: {line}");
+                        let line = resolve_command(&mut session, line)
+                            .unwrap_or_else(|shown| panic!("{title}: {shown}"));
                         let (text, code) =
                             engine::run_terminal_line_with_status(&mut session, &line);
                         assert_eq!(code, 0, "{title}: {text}");
@@ -585,11 +601,28 @@ mod tests {
             text_pieces("run `kubectl get` now"),
             vec![("run ", false), ("kubectl get", true), (" now", false)]
         );
-        // No address yet: the placeholder stays (the button shows it as it is).
+        // No address yet: the line cannot run, and shows `<pending>`.
         assert_eq!(
-            resolve_command(&mut session, "curl http://{external-ip:none}"),
-            "curl http://{external-ip:none}"
+            resolve_command(&mut session, "curl http://{external-ip:none}/x"),
+            Err("curl http://<pending>/x".to_string())
         );
+        assert_eq!(
+            resolve_command(&mut session, "kubectl get pods"),
+            Ok("kubectl get pods".to_string())
+        );
+        // A failing read is never a match, not even for an empty expectation.
+        assert!(!is_done(
+            &mut session,
+            &Done::Prints("kubectl get nosuchkind x", ""),
+            &[],
+            None
+        ));
+        assert!(is_done(
+            &mut session,
+            &Done::Prints("kubectl get pods nope --ignore-not-found -o name", ""),
+            &[],
+            None
+        ));
     }
 
     #[test]
@@ -599,11 +632,22 @@ mod tests {
             step: 2,
             history_mark: 9,
         };
-        assert_eq!(LessonPosition::decode(&position.encode()), Some(position));
-        assert_eq!(LessonPosition::decode("99 0 0"), None);
-        assert_eq!(LessonPosition::decode("0 99 0"), None);
-        assert_eq!(LessonPosition::decode("0 x 0"), None);
-        assert_eq!(LessonPosition::decode(""), None);
+        assert_eq!(position.encode(12), "1 2 3");
+        assert_eq!(LessonPosition::decode("1 2 3", 12), Some(position));
+        // Storage kept fewer lines than the page had: the lines since the step still count.
+        assert_eq!(
+            LessonPosition::decode("1 2 3", 5).map(|p| p.history_mark),
+            Some(2)
+        );
+        assert_eq!(
+            LessonPosition::decode("1 2 300", 5).map(|p| p.history_mark),
+            Some(0)
+        );
+        assert_eq!(LessonPosition::decode("99 0 0", 0), None);
+        assert_eq!(LessonPosition::decode("0 99 0", 0), None);
+        assert_eq!(LessonPosition::decode("0 x 0", 0), None);
+        assert_eq!(LessonPosition::decode("0 0 0 0", 0), None);
+        assert_eq!(LessonPosition::decode("", 0), None);
         for lesson in LESSONS {
             assert!(!lesson.steps.is_empty());
             for step in lesson.steps {

@@ -83,6 +83,8 @@ pub(crate) struct LessonView {
     pub(crate) position: LessonPosition,
     /// The step's line as it runs now (its placeholder filled in), for a command step.
     pub(crate) command: Option<String>,
+    /// Whether the action can run now (not while the line waits for an address).
+    pub(crate) runnable: bool,
     pub(crate) done: bool,
 }
 
@@ -245,6 +247,7 @@ impl PageState {
         self.selection = None;
         self.events_cache = None;
         self.inspector_cache = None;
+        self.lesson_cache = None;
         self.served_cursor = traffic::ServedCursor::default();
         self.flashes = Rc::new(Vec::new());
         self.exec_result = None;
@@ -350,7 +353,7 @@ impl PageState {
                 return Some((selection, command, text.clone()));
             }
         }
-        let output = self.session.run_line(&command, &scenario::script::NoFiles);
+        let output = self.session.read_line(&command, &scenario::script::NoFiles);
         let mut text = output.stdout;
         text.push_str(&output.stderr);
         self.inspector_cache = Some((instant, command.clone(), text.clone()));
@@ -392,13 +395,19 @@ impl PageState {
     fn set_lesson(&mut self, position: Option<LessonPosition>) {
         self.lesson = position;
         self.lesson_cache = None;
-        crate::storage::save_lesson(position.map(LessonPosition::encode).as_deref());
+        let history_length = self.history.len();
+        crate::storage::save_lesson(
+            position
+                .map(|position| position.encode(history_length))
+                .as_deref(),
+        );
     }
 
     /// The open step and whether its check holds (re-read only when the cluster, the
     /// simulated second or the terminal history changed).
     pub(crate) fn lesson_view(&mut self) -> Option<LessonView> {
-        let position = self.lesson?;
+        // Embedded pages show no lesson (and run no checks).
+        let position = self.lesson.filter(|_| !self.embed)?;
         let instant = self.view_instant();
         let history_length = self.history.len();
         if let Some((at, length, cached_position, view)) = &self.lesson_cache {
@@ -407,15 +416,24 @@ impl PageState {
             }
         }
         let step = position.step();
-        let command = match step.action {
-            Action::Command(line) => Some(lessons::resolve_command(&mut self.session, line)),
-            Action::Manifest(_) => None,
+        let (command, runnable) = match step.action {
+            Action::Command(line) => match lessons::resolve_command(&mut self.session, line) {
+                Ok(line) => (Some(line), true),
+                Err(shown) => (Some(shown), false),
+            },
+            Action::Manifest(_) => (None, true),
         };
         let ran_since = &self.history[position.history_mark.min(history_length)..];
-        let done = lessons::is_done(&mut self.session, &step.done, ran_since, command.as_deref());
+        let done = lessons::is_done(
+            &mut self.session,
+            &step.done,
+            ran_since,
+            command.as_deref().filter(|_| runnable),
+        );
         let view = LessonView {
             position,
             command,
+            runnable,
             done,
         };
         self.lesson_cache = Some((instant, history_length, position, view.clone()));
@@ -430,10 +448,10 @@ impl PageState {
         };
         match (view.position.step().action, view.command) {
             (Action::Manifest(text), _) => self.replace_editor_text(text.to_string()),
-            (Action::Command(_), Some(line)) => {
+            (Action::Command(_), Some(line)) if view.runnable => {
                 self.run_line(&line);
             }
-            (Action::Command(_), None) => {}
+            (Action::Command(_), _) => {}
         }
     }
 
@@ -654,6 +672,8 @@ pub(crate) fn initial_state() -> PageState {
             (Session::new(seed), Journal::new(seed), String::new())
         }
     };
+    let lesson =
+        crate::storage::load_lesson().and_then(|text| LessonPosition::decode(&text, history.len()));
     PageState {
         session,
         journal,
@@ -689,7 +709,7 @@ pub(crate) fn initial_state() -> PageState {
         logs_previous: false,
         replicas_draft: None,
         exec_result: None,
-        lesson: crate::storage::load_lesson().and_then(|text| LessonPosition::decode(&text)),
+        lesson,
         lesson_cache: None,
     }
 }
