@@ -467,7 +467,8 @@ fn label_key_errors(value: &str) -> Vec<String> {
     errs
 }
 
-fn label_value_errors(value: &str) -> Vec<String> {
+/// What is wrong with a label value, in the API server's words (empty when it is valid).
+pub fn label_value_errors(value: &str) -> Vec<String> {
     let mut errs = Vec::new();
     if value.len() > 63 {
         errs.push(max_len_error(63));

@@ -460,6 +460,12 @@ pub(crate) fn get(
     let total: usize = found.iter().map(|(_, objects)| objects.len()).sum();
     let single_named =
         parsed.positionals.len() >= 2 || parsed.positionals.iter().any(|p| p.contains('/'));
+    let named_items = if parsed.positionals.iter().any(|p| p.contains('/')) {
+        parsed.positionals.len()
+    } else {
+        parsed.positionals.len().saturating_sub(1)
+    };
+    let single_item_implied = named_items == 1;
     let list_document = |found: &[(&'static ResourceType, Vec<Rc<Object>>)]| {
         let objects: Vec<serde_json::Value> = found
             .iter()
@@ -577,6 +583,9 @@ pub(crate) fn get(
     match output_format {
         "jsonpath" | "jsonpath-as-json" | "custom-columns" | "go-template" => {}
         super::output::GO_TEMPLATE_STRICT => {}
+        // One named object that is not there: only the error (kubectl's singleItemImplied), not
+        // an empty List.
+        "yaml" | "json" if single_item_implied && total == 0 => {}
         "yaml" | "json" => {
             let objects: Vec<serde_json::Value> = found
                 .iter()

@@ -171,22 +171,91 @@ pub(crate) fn patch(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String
 struct MetadataMapVerb {
     command: &'static str,
     field: &'static str,
-    done: &'static str,
-    undone: &'static str,
 }
 
 const LABEL: MetadataMapVerb = MetadataMapVerb {
     command: "label",
     field: "labels",
-    done: "labeled",
-    undone: "unlabeled",
 };
 const ANNOTATE: MetadataMapVerb = MetadataMapVerb {
     command: "annotate",
     field: "annotations",
-    done: "annotated",
-    undone: "unannotated",
 };
+
+/// What kubectl label says it did, from the labels before and after: added or changed
+/// ones, removed ones, both, or nothing.
+fn label_change_message(
+    old: &BTreeMap<String, String>,
+    new: &BTreeMap<String, String>,
+) -> &'static str {
+    let removed = old.keys().any(|k| !new.contains_key(k));
+    let labeled = new.iter().any(|(k, v)| old.get(k) != Some(v));
+    match (labeled, removed) {
+        (true, true) => "label(s) changed",
+        (true, false) => "labeled",
+        (false, true) => "unlabeled",
+        (false, false) => "not labeled",
+    }
+}
+
+/// kubectl label's client-side check of its `key=value` / `key-` arguments.
+fn parse_label_changes(
+    changes: &[&String],
+) -> Result<(BTreeMap<String, String>, Vec<String>), String> {
+    let mut set = BTreeMap::new();
+    let mut remove = Vec::new();
+    for change in changes {
+        if change.contains('=') {
+            let parts: Vec<&str> = change.split('=').collect();
+            if parts.len() != 2 {
+                return Err(format!("error: invalid label spec: {change}"));
+            }
+            let errors = model::validation::label_value_errors(parts[1]);
+            if !errors.is_empty() {
+                return Err(format!(
+                    "error: invalid label value: {}: {}",
+                    model::validation::quote(change),
+                    errors.join(";")
+                ));
+            }
+            set.insert(parts[0].to_string(), parts[1].to_string());
+        } else {
+            remove.push(change.trim_end_matches('-').to_string());
+        }
+    }
+    if remove.iter().any(|k| set.contains_key(k)) {
+        return Err("error: can not both modify and remove a label in the same command".into());
+    }
+    Ok((set, remove))
+}
+
+/// kubectl annotate's: values may hold `=`; a key both set and removed is refused.
+fn parse_annotation_changes(
+    changes: &[&String],
+) -> Result<(BTreeMap<String, String>, Vec<String>), String> {
+    let mut set = BTreeMap::new();
+    let mut remove = Vec::new();
+    for change in changes {
+        match change.split_once('=') {
+            Some((k, v)) => {
+                set.insert(k.to_string(), v.to_string());
+            }
+            None => remove.push(change.trim_end_matches('-').to_string()),
+        }
+    }
+    let both: Vec<&str> = remove
+        .iter()
+        .filter(|k| set.contains_key(*k))
+        .map(String::as_str)
+        .collect();
+    if !both.is_empty() {
+        return Err(format!(
+            "error: can not both modify and remove the following annotation(s) in the same command: {}",
+            both.join(", ")
+        ));
+    }
+    Ok((set, remove))
+}
 
 pub(crate) fn label(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]) -> Output {
     change_metadata_map(&LABEL, kubectl, cluster, args)
@@ -235,16 +304,16 @@ fn change_metadata_map(
             }
         ));
     }
-    let mut set: BTreeMap<String, String> = BTreeMap::new();
-    let mut remove: Vec<String> = Vec::new();
-    for change in &changes {
-        match change.split_once('=') {
-            Some((k, v)) => {
-                set.insert(k.to_string(), v.to_string());
-            }
-            None => remove.push(change.trim_end_matches('-').to_string()),
-        }
-    }
+    let labels = verb.field == "labels";
+    let parsed_changes = if labels {
+        parse_label_changes(&changes)
+    } else {
+        parse_annotation_changes(&changes)
+    };
+    let (set, remove) = match parsed_changes {
+        Ok(changes) => changes,
+        Err(message) => return Output::error(message),
+    };
     let targets = match targets(cluster, &parsed, &namespace, &resources) {
         Ok(t) => t,
         Err(o) => return o,
@@ -271,16 +340,41 @@ fn change_metadata_map(
             continue;
         }
         if !parsed.flag("overwrite") {
-            if let Some((key, old)) = set
+            let overwritten: Vec<(&String, &String)> = set
                 .iter()
-                .find_map(|(k, v)| current.get(k).filter(|old| *old != v).map(|old| (k, old)))
-            {
+                .filter(|(k, _)| labels || k.as_str() != "kubernetes.io/change-cause")
+                .filter_map(|(k, v)| current.get(k).filter(|old| *old != v).map(|old| (k, old)))
+                .collect();
+            if let Some((key, old)) = overwritten.first().filter(|_| labels) {
                 output.append(Output::error(format!(
                     "error: '{key}' already has a value ({old}), and --overwrite is false"
                 )));
                 continue;
             }
+            if !overwritten.is_empty() {
+                let found: Vec<String> = overwritten
+                    .iter()
+                    .map(|(key, old)| format!("'{key}' already has a value ({old})"))
+                    .collect();
+                output.append(Output::error(format!(
+                    "error: --overwrite is false but found the following declared annotation(s): {}",
+                    found.join("; ")
+                )));
+                continue;
+            }
         }
+        let mut after = current.clone();
+        for (k, v) in &set {
+            after.insert(k.clone(), v.clone());
+        }
+        for k in &remove {
+            after.remove(k);
+        }
+        let word = if labels {
+            label_change_message(&current, &after)
+        } else {
+            "annotated"
+        };
         let mut patch_map = serde_json::Map::new();
         for (k, v) in &set {
             patch_map.insert(k.clone(), Value::String(v.clone()));
@@ -292,25 +386,20 @@ fn change_metadata_map(
         if parsed.value("dry-run").is_some_and(|d| d != "none") {
             // A dry run reports what would change and writes nothing.
             output.stdout.push_str(&format!(
-                "{} {} (dry run)\n",
+                "{} {word} (dry run)\n",
                 super::object_ref(resource, &name),
-                if set.is_empty() {
-                    verb.undone
-                } else {
-                    verb.done
-                }
             ));
             continue;
         }
+        if labels {
+            for key in remove.iter().filter(|k| !current.contains_key(*k)) {
+                output
+                    .stdout
+                    .push_str(&format!("label \"{key}\" not found.\n"));
+            }
+        }
         match cluster.patch(resource, &namespace, &name, PatchType::Merge, &patch) {
-            Ok((stored, changed)) => {
-                let word = if !changed {
-                    format!("not {}", verb.done)
-                } else if set.is_empty() {
-                    verb.undone.to_string()
-                } else {
-                    verb.done.to_string()
-                };
+            Ok((stored, _)) => {
                 output.append(super::apply::print_result(
                     &stored,
                     &format!("{} {word}", super::object_ref(resource, &name)),

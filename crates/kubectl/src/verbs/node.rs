@@ -122,10 +122,16 @@ pub(crate) fn cordon(
             output.append(denied);
             continue;
         }
-        if parsed.value("dry-run").is_some_and(|d| d != "none") {
-            output
-                .stdout
-                .push_str(&format!("node/{} {command}ed (dry run)\n", node.name()));
+        if let Some(suffix) = dry_run_suffix(&parsed) {
+            let already = if node_unschedulable(&node) == cordon {
+                "already "
+            } else {
+                ""
+            };
+            output.stdout.push_str(&format!(
+                "node/{} {already}{command}ed{suffix}\n",
+                node.name()
+            ));
             continue;
         }
         match set_schedulable(cluster, &node, cordon) {
@@ -134,6 +140,20 @@ pub(crate) fn cordon(
         }
     }
     output
+}
+
+/// ` (dry run)` or ` (server dry run)`, as kubectl's printers mark a dry run; `None` for a
+/// real run.
+fn dry_run_suffix(parsed: &flags::ParsedArgs) -> Option<&'static str> {
+    match parsed.value("dry-run") {
+        None | Some("none") => None,
+        Some("server") => Some(" (server dry run)"),
+        Some(_) => Some(" (dry run)"),
+    }
+}
+
+fn node_unschedulable(node: &Object) -> bool {
+    node.to_json_value()["spec"]["unschedulable"] == json!(true)
 }
 
 fn controller_kind(pod: &Value) -> Option<&str> {
@@ -186,12 +206,25 @@ pub(crate) fn drain(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String
     };
     let pods_resource = model::registry::resolve("pods").expect("registered");
     let mut output = Output::default();
+    let dry_run = dry_run_suffix(&parsed);
     for node in nodes {
-        match set_schedulable(cluster, &node, true) {
-            Ok(line) => output.stdout.push_str(&line),
-            Err(o) => {
-                output.append(o);
-                continue;
+        if let Some(suffix) = dry_run {
+            // A dry run cordons nothing: it says what it would do.
+            let already = if node_unschedulable(&node) {
+                "already "
+            } else {
+                ""
+            };
+            output
+                .stdout
+                .push_str(&format!("node/{} {already}cordoned{suffix}\n", node.name()));
+        } else {
+            match set_schedulable(cluster, &node, true) {
+                Ok(line) => output.stdout.push_str(&line),
+                Err(o) => {
+                    output.append(o);
+                    continue;
+                }
             }
         }
         let mut daemon = Vec::new();
@@ -278,10 +311,13 @@ pub(crate) fn drain(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String
             } else {
                 format!("[{}]", errors.join(", "))
             };
+            // The last lines are the aggregate's errors one per line (kubectl's
+            // MultipleErrors), the first names them as one bracketed list.
             output.append(Output::error(format!(
-                "error: unable to drain node \"{}\" due to error: {joined}, continuing command...\nThere are pending nodes to be drained:\n {}\n{joined}",
+                "error: unable to drain node \"{}\" due to error: {joined}, continuing command...\nThere are pending nodes to be drained:\n {}\n{}",
                 node.name(),
-                node.name()
+                node.name(),
+                errors.join("\n")
             )));
             continue;
         }
@@ -290,15 +326,15 @@ pub(crate) fn drain(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String
                 .stderr
                 .push_str(&format!("Warning: {}\n", warnings.join("; ")));
         }
-        if parsed.value("dry-run").is_some_and(|d| d != "none") {
+        if let Some(suffix) = dry_run {
             for (namespace, name) in &to_evict {
                 output
                     .stdout
-                    .push_str(&format!("evicting pod {namespace}/{name} (dry run)\n"));
+                    .push_str(&format!("evicting pod {namespace}/{name}{suffix}\n"));
             }
             output
                 .stdout
-                .push_str(&format!("node/{} drained (dry run)\n", node.name()));
+                .push_str(&format!("node/{} drained{suffix}\n", node.name()));
             continue;
         }
         for (namespace, name) in &to_evict {
