@@ -649,31 +649,92 @@ impl ApiServer {
         let marked = self.write(key.clone(), marked);
         if is_namespace {
             // The namespace controller: delete everything in it, then the namespace itself.
-            let contained: Vec<(&'static ResourceType, String)> = self
+            let contained: Vec<ObjectKey> = self
                 .store
-                .iter()
-                .filter(|(k, _)| &*k.namespace == name)
-                .map(|(_, o)| (o.resource_type(), o.name().to_string()))
+                .keys()
+                .filter(|k| &*k.namespace == name)
+                .cloned()
                 .collect();
-            for (resource, object_name) in contained {
-                let _ = self.delete(resource, name, &object_name, Propagation::Background, now);
+            for contained_key in contained {
+                self.delete_dependent(&contained_key, Propagation::Background, now);
             }
             self.finalize_namespace_if_empty(name, now);
         } else if propagation == Propagation::Foreground {
             for dependent_key in dependents {
-                if let Some(dependent) = self.store.get(&dependent_key).cloned() {
-                    let _ = self.delete(
-                        dependent.resource_type(),
-                        dependent.namespace(),
-                        dependent.name(),
-                        Propagation::Foreground,
-                        now,
-                    );
-                }
+                self.delete_dependent(&dependent_key, Propagation::Foreground, now);
             }
             self.finish_foreground_deletion(&uid, now);
         }
         Ok(self.store.get(&key).cloned().unwrap_or(marked))
+    }
+
+    /// The graceful part of a pod's DELETE: a pod on a node that has not finished, with a
+    /// grace period (`grace_period_seconds`, else its terminationGracePeriodSeconds, else 30)
+    /// above 0, only gets its deletionTimestamp (now + grace) and deletionGracePeriodSeconds;
+    /// its kubelet stops the containers and then removes it. `None` when the deletion is
+    /// immediate instead (not a pod, not scheduled, finished, grace 0). An already terminating
+    /// pod stays as it is.
+    pub(crate) fn mark_pod_terminating(
+        &mut self,
+        key: &ObjectKey,
+        grace_period_seconds: Option<i64>,
+        now: SimTime,
+    ) -> Option<Rc<Object>> {
+        let existing = self.store.get(key).cloned()?;
+        let Object::Pod(pod) = &*existing else {
+            return None;
+        };
+        // `--grace-period=0 --force` removes even a pod that is already terminating.
+        if grace_period_seconds.is_some_and(|g| g <= 0) {
+            return None;
+        }
+        if existing.metadata().deletion_timestamp.is_some() {
+            return Some(existing);
+        }
+        let spec = pod.spec.as_ref();
+        let on_node = spec
+            .and_then(|s| s.node_name.as_deref())
+            .is_some_and(|n| !n.is_empty());
+        let finished = pod
+            .status
+            .as_ref()
+            .and_then(|s| s.phase.as_deref())
+            .is_some_and(|phase| matches!(phase, "Succeeded" | "Failed"));
+        let grace = grace_period_seconds
+            .or_else(|| spec.and_then(|s| s.termination_grace_period_seconds))
+            .unwrap_or(30);
+        if !on_node || finished || grace <= 0 {
+            return None;
+        }
+        let mut marked = (*existing).clone();
+        {
+            let meta = marked.metadata_mut();
+            meta.deletion_timestamp = Some(
+                SimTime(now.0.saturating_add((grace as u64).min(1 << 40) * 1000)).to_k8s_time(),
+            );
+            meta.deletion_grace_period_seconds = Some(grace);
+            // The API server bumps the generation when it marks an object for deletion.
+            meta.generation = meta.generation.map(|g| g + 1);
+        }
+        Some(self.write(key.clone(), marked))
+    }
+
+    /// The garbage collector's (and the namespace controller's) DELETE of a dependent: as any
+    /// client's, so a running pod terminates gracefully rather than vanishing.
+    fn delete_dependent(&mut self, key: &ObjectKey, propagation: Propagation, now: SimTime) {
+        if self.mark_pod_terminating(key, None, now).is_some() {
+            return;
+        }
+        let Some(dependent) = self.store.get(key).cloned() else {
+            return;
+        };
+        let _ = self.delete(
+            dependent.resource_type(),
+            dependent.namespace(),
+            dependent.name(),
+            propagation,
+            now,
+        );
     }
 
     /// Writes an object as the system components do through subresources (binding, status):
@@ -784,7 +845,10 @@ impl ApiServer {
                         Propagation::Background,
                         now,
                     );
-                } else {
+                } else if self
+                    .mark_pod_terminating(&dependent_key, None, now)
+                    .is_none()
+                {
                     work.push(dependent_key);
                 }
             }

@@ -213,34 +213,11 @@ impl Cluster {
         grace_period_seconds: Option<i64>,
     ) -> Option<Result<std::rc::Rc<Object>, ApiError>> {
         let resource = model::registry::resolve("pods")?;
-        let existing = self.get(resource, namespace, name).ok()?;
-        let value = existing.to_json_value();
-        if existing.metadata().deletion_timestamp.is_some() {
-            return Some(Ok(existing));
-        }
-        let on_node = !value["spec"]["nodeName"].as_str().unwrap_or("").is_empty();
-        let finished = matches!(
-            value["status"]["phase"].as_str(),
-            Some("Succeeded" | "Failed")
-        );
-        let grace = grace_period_seconds
-            .or_else(|| value["spec"]["terminationGracePeriodSeconds"].as_i64())
-            .unwrap_or(30);
-        if !on_node || finished || grace <= 0 {
-            return None;
-        }
+        let key = crate::api::key_for(resource, namespace, name);
         let now = self.now();
-        let mut marked = (*existing).clone();
-        {
-            let meta = marked.metadata_mut();
-            meta.deletion_timestamp = Some(
-                SimTime(now.0.saturating_add((grace as u64).min(1 << 40) * 1000)).to_k8s_time(),
-            );
-            meta.deletion_grace_period_seconds = Some(grace);
-            // The API server bumps the generation when it marks an object for deletion.
-            meta.generation = meta.generation.map(|g| g + 1);
-        }
-        let marked = self.api.write_internal(marked);
+        let marked = self
+            .api
+            .mark_pod_terminating(&key, grace_period_seconds, now)?;
         // The kubelet watches its pods: it starts stopping the containers at once.
         self.run_kubelet();
         Some(Ok(self.get(resource, namespace, name).unwrap_or(marked)))
