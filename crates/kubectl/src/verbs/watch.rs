@@ -187,8 +187,9 @@ impl Watch {
             .collect();
         self.since = cluster.resource_version();
         // One instant's several writes to an object show as its last state at that instant (the
-        // simulated components write more often than a real cluster's do); writes at different
-        // instants each show, however long ago the last poll was.
+        // simulated components write more often than a real cluster's do), after its creation
+        // when it was created then (ADDED as Pending, then where it got to); writes at
+        // different instants each show, however long ago the last poll was.
         let mut last_index: BTreeMap<(String, cluster::SimTime), usize> = BTreeMap::new();
         for (index, (_, at, object)) in events.iter().enumerate() {
             last_index.insert(
@@ -199,9 +200,10 @@ impl Watch {
         let events: Vec<_> = events
             .into_iter()
             .enumerate()
-            .filter(|(index, (_, at, object))| {
-                last_index.get(&(object.metadata().uid.clone().unwrap_or_default(), *at))
-                    == Some(index)
+            .filter(|(index, (event_type, at, object))| {
+                *event_type == WatchEventType::Added
+                    || last_index.get(&(object.metadata().uid.clone().unwrap_or_default(), *at))
+                        == Some(index)
             })
             .map(|(_, event)| event)
             .collect();
