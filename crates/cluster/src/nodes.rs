@@ -397,7 +397,7 @@ spec:
     kernelVersion: 6.8.0-45-generic
     kubeProxyVersion: {KUBELET_VERSION}
     kubeletVersion: {KUBELET_VERSION}
-    machineID: {machine}
+    machineID: \"{machine}\"
     operatingSystem: linux
     osImage: Ubuntu 24.04.1 LTS
     systemUUID: {boot}

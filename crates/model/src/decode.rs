@@ -84,6 +84,111 @@ struct Document<'a> {
     text: std::borrow::Cow<'a, str>,
 }
 
+/// kubectl reads YAML as YAML 1.1 (go-yaml v2), serde_yaml as YAML 1.2. Where the two read a
+/// plain (unquoted) value differently, the value is rewritten the way kubectl reads it, line by
+/// line, leaving block scalars (`|`, `>`) and quoted values alone:
+/// - `0400` is octal, 256 (`defaultMode: 0400` in the Secret docs; YAML 1.2 reads a string);
+/// - `yes`/`no`/`on`/`off`/`y`/`n` (any of their case forms) are booleans, so `value: yes` in an
+///   env var is refused as kubectl's API server refuses it.
+///
+/// Only `key: value` and `- value` lines are looked at, and the rewritten value stays at the end
+/// of its line, so the line and column of anything else stay true.
+fn yaml_1_1_plain_scalars(text: &str) -> std::borrow::Cow<'_, str> {
+    let mut changed = false;
+    let mut out = String::with_capacity(text.len());
+    // The indentation of the line that opened a block scalar, while inside it.
+    let mut block_indent: Option<usize> = None;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let indent = body.len() - body.trim_start_matches(' ').len();
+        if let Some(opened_at) = block_indent {
+            if body.trim().is_empty() || indent > opened_at {
+                out.push_str(line);
+                continue;
+            }
+            block_indent = None;
+        }
+        let (value_start, value) = plain_value_of(body);
+        let value_trimmed = value.trim_end();
+        if value_trimmed.starts_with(['|', '>'])
+            && value_trimmed[1..]
+                .chars()
+                .all(|c| matches!(c, '-' | '+' | '1'..='9'))
+        {
+            block_indent = Some(indent);
+            out.push_str(line);
+            continue;
+        }
+        match yaml_1_1_reading(value_trimmed) {
+            Some(replacement) if value_start > 0 => {
+                changed = true;
+                out.push_str(&body[..value_start]);
+                out.push_str(&replacement);
+                out.push_str(&line[value_start + value_trimmed.len()..]);
+            }
+            _ => out.push_str(line),
+        }
+    }
+    if changed {
+        std::borrow::Cow::Owned(out)
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// Where a line's plain value starts and the value (up to a comment): after `key: ` or the
+/// `- ` of a list item; `(0, "")` when the line has none.
+fn plain_value_of(body: &str) -> (usize, &str) {
+    let mut start = body.len() - body.trim_start_matches(' ').len();
+    while body[start..].starts_with("- ") {
+        start += 2;
+        start += body[start..].len() - body[start..].trim_start_matches(' ').len();
+    }
+    let rest = &body[start..];
+    if rest.starts_with(['"', '\'', '{', '[', '#', '&', '*', '!']) {
+        return (0, "");
+    }
+    let value_at = match rest.find(": ") {
+        Some(colon) if !rest[..colon].contains(['"', '\'', '#']) => {
+            let after = start + colon + 2;
+            after + (body[after..].len() - body[after..].trim_start_matches(' ').len())
+        }
+        Some(_) => return (0, ""),
+        None if start > 0 && body[..start].trim_end().ends_with('-') => start,
+        None => return (0, ""),
+    };
+    let value = &body[value_at..];
+    let value = match value.find(" #") {
+        Some(comment) => &value[..comment],
+        None => value,
+    };
+    (value_at, value)
+}
+
+/// The YAML 1.1 reading of a plain scalar, where it differs from YAML 1.2's.
+fn yaml_1_1_reading(value: &str) -> Option<String> {
+    match value {
+        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => return Some("true".into()),
+        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => return Some("false".into()),
+        _ => {}
+    }
+    let (negative, digits) = match value.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, value.strip_prefix('+').unwrap_or(value)),
+    };
+    let octal = digits.strip_prefix('0')?;
+    let octal: String = octal.chars().filter(|c| *c != '_').collect();
+    if octal.is_empty() || !octal.chars().all(|c| c.is_digit(8)) {
+        return None;
+    }
+    let number = i64::from_str_radix(&octal, 8).ok()?;
+    Some(if negative {
+        format!("-{number}")
+    } else {
+        number.to_string()
+    })
+}
+
 /// Splits at `---` lines; the marker itself is blanked so that columns stay true.
 fn split_documents(text: &str) -> Vec<Document<'_>> {
     let mut documents = Vec::new();
@@ -133,7 +238,11 @@ pub fn decode_documents(text: &str) -> Result<Vec<Object>, DecodeError> {
     }
     let mut objects = Vec::new();
     for (index, document) in split_documents(text).iter().enumerate() {
-        decode_document(document, index, &mut objects)?;
+        let document = Document {
+            first_line: document.first_line,
+            text: yaml_1_1_plain_scalars(&document.text),
+        };
+        decode_document(&document, index, &mut objects)?;
     }
     Ok(objects)
 }
@@ -645,4 +754,28 @@ fn find_key(text: &str, key: &str, from: usize) -> Option<usize> {
 /// Renders JSON as YAML the way kubectl prints it (keys sorted, block style, lists unindented).
 pub fn json_to_yaml(value: &serde_json::Value) -> String {
     crate::yaml::to_yaml(value)
+}
+
+#[cfg(test)]
+mod yaml_1_1_tests {
+    use super::yaml_1_1_plain_scalars;
+
+    #[test]
+    fn plain_octal_and_yes_no_values_read_as_kubectl_reads_them() {
+        let text = "spec:\n  volumes:\n  - secret:\n      defaultMode: 0400 # owner only\n  - items: [0644]\n  list:\n  - 0755\n  - \"0755\"\n  env: {a: yes}\n  value: yes\n  quoted: 'no'\n  port: 080\n  zero: 0\n  n: 0x1F\n";
+        let expected = "spec:\n  volumes:\n  - secret:\n      defaultMode: 256 # owner only\n  - items: [0644]\n  list:\n  - 493\n  - \"0755\"\n  env: {a: yes}\n  value: true\n  quoted: 'no'\n  port: 080\n  zero: 0\n  n: 0x1F\n";
+        assert_eq!(yaml_1_1_plain_scalars(text), expected);
+    }
+
+    #[test]
+    fn block_scalars_and_keys_are_left_alone() {
+        let text = "data:\n  config: |\n    mode: 0400\n    enabled: yes\n\n    - on\n  after: off\n  script: >-\n    no\nyes: 1\n";
+        let expected = "data:\n  config: |\n    mode: 0400\n    enabled: yes\n\n    - on\n  after: false\n  script: >-\n    no\nyes: 1\n";
+        assert_eq!(yaml_1_1_plain_scalars(text), expected);
+        let untouched = "kind: Pod\nmetadata:\n  name: a\n";
+        assert!(matches!(
+            yaml_1_1_plain_scalars(untouched),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 }
