@@ -6,6 +6,24 @@ use k8s_openapi::Metadata;
 
 use crate::registry::{ResourceType, RESOURCE_TYPES};
 
+/// Go writes a condition's zero `lastProbeTime` (a struct, which `omitempty` keeps) as `null`:
+/// every Pod and PersistentVolumeClaim condition shows `lastProbeTime: null` on a real API
+/// server. k8s-openapi leaves the field out, so it is put back here.
+fn zero_probe_times_as_null(value: &mut serde_json::Value) {
+    if let Some(conditions) = value
+        .pointer_mut("/status/conditions")
+        .and_then(serde_json::Value::as_array_mut)
+    {
+        for condition in conditions {
+            if let Some(fields) = condition.as_object_mut() {
+                fields
+                    .entry("lastProbeTime")
+                    .or_insert(serde_json::Value::Null);
+            }
+        }
+    }
+}
+
 macro_rules! objects {
     ($($variant:ident => $ty:ty),+ $(,)?) => {
         /// A stored or decoded Kubernetes object of one of the supported kinds.
@@ -45,7 +63,11 @@ macro_rules! objects {
                 let result = match self { $(Object::$variant(o) => serde_json::to_value(o),)+ };
                 // Serializing k8s-openapi types into a JSON value cannot fail: every field is a
                 // string, number, bool, map or list.
-                result.unwrap_or(serde_json::Value::Null)
+                let mut value = result.unwrap_or(serde_json::Value::Null);
+                if matches!(self, Object::Pod(_) | Object::PersistentVolumeClaim(_)) {
+                    zero_probe_times_as_null(&mut value);
+                }
+                value
             }
 
             /// The typed object for `apiVersion`/`kind` from its JSON, through the one strict
