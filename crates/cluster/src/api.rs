@@ -201,6 +201,24 @@ fn generate_job_selector(object: &mut Object, rng: &mut SimRng) -> Option<String
     let Object::Job(job) = object else {
         return None;
     };
+    // batch/v1 defaulting: a Job without labels takes its template's. It runs when the
+    // manifest is decoded (the user's template labels) and again whenever the Job is read back
+    // (then the template also has the selector's labels), so a Job given none ends up with
+    // the controller-uid and job-name labels.
+    let copy_template_labels = |job: &mut model::k8s_openapi::api::batch::v1::Job| {
+        if job.metadata.labels.as_ref().is_none_or(|l| l.is_empty()) {
+            let template_labels = job
+                .spec
+                .as_ref()
+                .and_then(|s| s.template.metadata.as_ref())
+                .and_then(|m| m.labels.clone())
+                .filter(|l| !l.is_empty());
+            if template_labels.is_some() {
+                job.metadata.labels = template_labels;
+            }
+        }
+    };
+    copy_template_labels(job);
     let spec = job.spec.as_mut()?;
     if spec.manual_selector == Some(true) {
         return None;
@@ -234,6 +252,7 @@ fn generate_job_selector(object: &mut Object, rng: &mut SimRng) -> Option<String
             match_expressions: None,
         },
     );
+    copy_template_labels(job);
     Some(uid)
 }
 
