@@ -453,6 +453,27 @@ pub(crate) fn get(
     }
 
     if let Some(template) = &sort_by {
+        // kubectl's sorter wants the field on at least one of the objects it sorts.
+        let objects: Vec<&Rc<Object>> = found.iter().flat_map(|(_, os)| os.iter()).collect();
+        if !objects.is_empty()
+            && objects
+                .iter()
+                .all(|o| template.values(&o.to_json_value()).is_empty())
+        {
+            let field = parsed.value("sort-by").unwrap_or_default();
+            let field = if field.starts_with('{') {
+                field.to_string()
+            } else if field.starts_with('.') {
+                format!("{{{field}}}")
+            } else {
+                format!("{{.{field}}}")
+            };
+            output.append(Output::error(format!(
+                "error: couldn't find any field with path {} in the list of objects",
+                model::validation::quote(&field)
+            )));
+            return output;
+        }
         for (_, objects) in found.iter_mut() {
             sort_objects(objects, template);
         }
@@ -561,7 +582,7 @@ pub(crate) fn get(
                             let cells: Vec<String> = template
                                 .values(&value)
                                 .iter()
-                                .map(|v| crate::jsonpath::value_text(v))
+                                .map(|v| go_value_text(v))
                                 .collect();
                             if cells.is_empty() {
                                 "<none>".to_string()
@@ -821,4 +842,27 @@ fn render_table(
         })
         .collect();
     table::render(&header, &rows, parsed.flag("no-headers"))
+}
+
+/// A value as custom-columns prints it: Go's `%v` of the unstructured object's value, so maps
+/// are `map[key:value …]` (keys in order) and lists `[a b]`, as real kubectl prints them.
+fn go_value_text(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match value {
+        Value::Null => "<nil>".to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(go_value_text).collect();
+            format!("[{}]", items.join(" "))
+        }
+        Value::Object(fields) => {
+            let fields: Vec<String> = fields
+                .iter()
+                .map(|(k, v)| format!("{k}:{}", go_value_text(v)))
+                .collect();
+            format!("map[{}]", fields.join(" "))
+        }
+    }
 }
