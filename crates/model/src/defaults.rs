@@ -172,6 +172,20 @@ pub fn apply_defaults(object: &mut Object) {
         Object::Pod(pod) => {
             if let Some(spec) = pod.spec.as_mut() {
                 default_pod_spec(spec);
+                // A host-network pod's ports are its node's: hostPort defaults to containerPort
+                // (pods only; templates keep theirs unset).
+                if spec.host_network == Some(true) {
+                    for port in spec
+                        .containers
+                        .iter_mut()
+                        .chain(spec.init_containers.iter_mut().flatten())
+                        .flat_map(|c| c.ports.iter_mut().flatten())
+                    {
+                        if port.host_port.unwrap_or(0) == 0 {
+                            port.host_port = Some(port.container_port);
+                        }
+                    }
+                }
                 default_requests_to_limits(spec);
                 set_str(&mut spec.service_account_name, "default");
                 set(&mut spec.enable_service_links, true);

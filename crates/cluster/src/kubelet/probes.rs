@@ -182,6 +182,22 @@ impl Cluster {
                 .probes
                 .iter()
                 .any(|p| p.kind == ProbeKind::Readiness);
+            // A probe whose answer cannot change while this container runs (a port that is
+            // open, a server that answers every request the same) has nothing more to say once
+            // it has succeeded and the container is ready: it is not run again. What the pod
+            // shows is the same; an idle cluster stays idle (kubeadm's control-plane pods
+            // probe every second).
+            let answer_fixed = match &container.probes[i].action {
+                probe::ProbeAction::Http { .. } => container.listener.as_ref().is_some_and(|l| {
+                    !matches!(
+                        l.http,
+                        crate::runtime::programs::HttpBehaviour::HealthyFor(_)
+                    )
+                }),
+                probe::ProbeAction::Tcp { .. } | probe::ProbeAction::Grpc { .. } => true,
+                probe::ProbeAction::Exec(_) => false,
+            };
+            let succeeded = result.is_ok();
             let run = &mut container.probes[i];
             match result {
                 Ok(()) => {
@@ -225,6 +241,13 @@ impl Cluster {
                         }
                     }
                 }
+            }
+            if succeeded
+                && answer_fixed
+                && (kind != ProbeKind::Readiness || container.ready)
+                && container.probes[i].successes >= container.probes[i].success_threshold
+            {
+                container.probes[i].next_at = None;
             }
             if kill.is_some() {
                 break;
