@@ -497,14 +497,18 @@ fn job_status(job: &Value) -> String {
             .iter()
             .any(|c| text(c, "type") == t && text(c, "status") == "True")
     };
+    // printJob's order: finished, then being deleted, suspended, failing (FailureTarget),
+    // otherwise running.
     if has("Complete") {
         "Complete"
     } else if has("Failed") {
         "Failed"
-    } else if has("FailureTarget") || has("SuccessCriteriaMet") {
+    } else if !job["metadata"]["deletionTimestamp"].is_null() {
         "Terminating"
     } else if has("Suspended") {
         "Suspended"
+    } else if has("FailureTarget") {
+        "FailureTarget"
     } else {
         "Running"
     }

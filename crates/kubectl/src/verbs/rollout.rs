@@ -411,9 +411,10 @@ fn undo(
 ) -> Output {
     let value = live.to_json_value();
     if value["spec"]["paused"] == json!(true) {
-        return Output::error(format!(
-            "error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume {reference}' and try again"
-        ));
+        // kubectl (since 1.26) no longer names the object in this hint.
+        return Output::error(
+            "error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again",
+        );
     }
     let to_revision = match to_revision(parsed) {
         Ok(r) => r,
