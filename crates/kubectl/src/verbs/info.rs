@@ -148,7 +148,18 @@ pub(crate) fn api_resources(args: &[String]) -> Output {
     }
     let mut rows = Vec::new();
     let mut names = String::new();
-    for r in model::registry::RESOURCE_TYPES {
+    // Discovery's group order (the registry's: core first), each group's resources by name.
+    let group_rank = |group: &str| {
+        model::registry::RESOURCE_TYPES
+            .iter()
+            .position(|t| t.group == group)
+            .unwrap_or(usize::MAX)
+    };
+    let mut resource_types: Vec<_> = model::registry::RESOURCE_TYPES.iter().collect();
+    model::sort::SortSlice::sort_stable_by(&mut resource_types[..], |a, b| {
+        (group_rank(a.group), a.plural).cmp(&(group_rank(b.group), b.plural))
+    });
+    for r in resource_types {
         if parsed.is_set("namespaced") && parsed.flag("namespaced") != r.namespaced {
             continue;
         }
