@@ -574,14 +574,26 @@ impl ApiServer {
         self.store.insert(key.clone(), stored.clone());
         self.record(WatchEventType::Modified, stored.clone());
         self.write_side_effects(side_writes);
+        // An update that clears the last finalizer of an object being deleted lets it go (a
+        // pod only once its grace period is over: the kubelet removes a terminating pod).
+        let graceful_pod = matches!(&*stored, Object::Pod(_))
+            && stored
+                .metadata()
+                .deletion_grace_period_seconds
+                .is_some_and(|g| g > 0);
         if stored.metadata().deletion_timestamp.is_some()
             && stored
                 .metadata()
                 .finalizers
                 .as_ref()
                 .is_none_or(|f| f.is_empty())
-            && stored.kind() != "Namespace"
+            && !graceful_pod
         {
+            if stored.kind() == "Namespace" {
+                let namespace = stored.name().to_string();
+                self.finalize_namespace_if_empty(&namespace, now);
+                return Ok(self.store.get(&key).cloned().unwrap_or(stored));
+            }
             self.remove_objects(vec![key], now);
             return Ok(stored);
         }
@@ -632,6 +644,19 @@ impl ApiServer {
         if propagation == Propagation::Orphan {
             self.orphan_dependents(&uid);
         }
+        // Already being deleted in the foreground: its dependents are on their way (an
+        // ownership cycle would otherwise recurse for ever); see whether it can go now.
+        if existing.metadata().deletion_timestamp.is_some()
+            && existing
+                .metadata()
+                .finalizers
+                .iter()
+                .flatten()
+                .any(|f| f == FOREGROUND_DELETION)
+        {
+            self.finish_foreground_deletion(&uid, now);
+            return Ok(self.store.get(&key).cloned().unwrap_or(existing));
+        }
         let dependents = self.dependents_of(&uid);
         let mut finalizers = existing.metadata().finalizers.clone().unwrap_or_default();
         if propagation == Propagation::Foreground
@@ -643,6 +668,9 @@ impl ApiServer {
         let is_namespace = resource.kind == "Namespace";
         if finalizers.is_empty() && !is_namespace {
             self.remove_objects(vec![key], now);
+            if resource.kind == "Node" {
+                self.remove_pods_bound_to(name, now);
+            }
             return Ok(existing);
         }
         // Graceful: the object stays, marked, until its finalizers are gone.
@@ -736,6 +764,31 @@ impl ApiServer {
             meta.generation = meta.generation.map(|g| g + 1);
         }
         Some(self.write(key.clone(), marked))
+    }
+
+    /// The pod garbage collector: pods bound to a node that no longer exists are deleted at
+    /// once (nothing is left to stop their containers).
+    fn remove_pods_bound_to(&mut self, node: &str, now: SimTime) {
+        let orphaned: Vec<ObjectKey> = self
+            .store
+            .iter()
+            .filter(|(k, o)| {
+                k.resource == "pods"
+                    && matches!(&***o, Object::Pod(p) if p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(node))
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        for key in orphaned {
+            let finalized = self.store.get(&key).is_some_and(|o| {
+                o.metadata()
+                    .finalizers
+                    .as_ref()
+                    .is_some_and(|f| !f.is_empty())
+            });
+            if !finalized {
+                self.remove_objects(vec![key], now);
+            }
+        }
     }
 
     /// The garbage collector's (and the namespace controller's) DELETE of a dependent: as any

@@ -93,14 +93,21 @@ struct Document<'a> {
 ///
 /// Only `key: value` and `- value` lines are looked at, and the rewritten value stays at the end
 /// of its line, so the line and column of anything else stay true.
+/// A line without its line ending.
+fn line_body(line: &str) -> &str {
+    line.trim_end_matches(['\n', '\r'])
+}
+
 fn yaml_1_1_plain_scalars(text: &str) -> std::borrow::Cow<'_, str> {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let indent_of = |body: &str| body.len() - body.trim_start_matches(' ').len();
     let mut changed = false;
     let mut out = String::with_capacity(text.len());
     // The indentation of the line that opened a block scalar, while inside it.
     let mut block_indent: Option<usize> = None;
-    for line in text.split_inclusive('\n') {
-        let body = line.trim_end_matches(['\n', '\r']);
-        let indent = body.len() - body.trim_start_matches(' ').len();
+    for (number, line) in lines.iter().enumerate() {
+        let body = line_body(line);
+        let indent = indent_of(body);
         if let Some(opened_at) = block_indent {
             if body.trim().is_empty() || indent > opened_at {
                 out.push_str(line);
@@ -108,19 +115,34 @@ fn yaml_1_1_plain_scalars(text: &str) -> std::borrow::Cow<'_, str> {
             }
             block_indent = None;
         }
-        let (value_start, value) = plain_value_of(body);
-        let value_trimmed = value.trim_end();
-        if value_trimmed.starts_with(['|', '>'])
-            && value_trimmed[1..]
+        // A block scalar's header ends its line (`key: |`, `"key": >-`, `- &a |2`, with or
+        // without a comment): what is indented below it is text, left alone.
+        let content = match body.find(" #") {
+            Some(comment) => &body[..comment],
+            None => body,
+        }
+        .trim_end();
+        let last_word = content.rsplit([' ', '\t']).next().unwrap_or("");
+        if last_word.starts_with(['|', '>'])
+            && last_word[1..]
                 .chars()
                 .all(|c| matches!(c, '-' | '+' | '1'..='9'))
+            && (content.len() > last_word.len() || content.starts_with(['|', '>']))
         {
             block_indent = Some(indent);
             out.push_str(line);
             continue;
         }
+        // A plain value continued on more indented lines is one multi-word string.
+        let continued = lines[number + 1..]
+            .iter()
+            .map(|l| line_body(l))
+            .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+            .is_some_and(|next| indent_of(next) > indent);
+        let (value_start, value) = plain_value_of(body);
+        let value_trimmed = value.trim_end();
         match yaml_1_1_reading(value_trimmed) {
-            Some(replacement) if value_start > 0 => {
+            Some(replacement) if value_start > 0 && !continued => {
                 changed = true;
                 out.push_str(&body[..value_start]);
                 out.push_str(&replacement);
@@ -772,6 +794,11 @@ mod yaml_1_1_tests {
         let text = "data:\n  config: |\n    mode: 0400\n    enabled: yes\n\n    - on\n  after: off\n  script: >-\n    no\nyes: 1\n";
         let expected = "data:\n  config: |\n    mode: 0400\n    enabled: yes\n\n    - on\n  after: false\n  script: >-\n    no\nyes: 1\n";
         assert_eq!(yaml_1_1_plain_scalars(text), expected);
+        let quoted_key = "data:\n  \"app.conf\": |\n    enabled: yes\n    mode: 0644\n  other: &x |-\n    debug: on\n  note: no\n    problem here\n  last: no\n";
+        assert_eq!(
+            yaml_1_1_plain_scalars(quoted_key),
+            "data:\n  \"app.conf\": |\n    enabled: yes\n    mode: 0644\n  other: &x |-\n    debug: on\n  note: no\n    problem here\n  last: false\n"
+        );
         let untouched = "kind: Pod\nmetadata:\n  name: a\n";
         assert!(matches!(
             yaml_1_1_plain_scalars(untouched),

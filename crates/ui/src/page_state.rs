@@ -207,6 +207,7 @@ impl PageState {
         self.history.push("clear".to_string());
         self.history_position = self.history.len();
         crate::storage::save_history(&self.history);
+        self.save_lesson_position();
     }
 
     /// The restore button: the text something replaced comes back (the current one takes its
@@ -395,6 +396,13 @@ impl PageState {
     fn set_lesson(&mut self, position: Option<LessonPosition>) {
         self.lesson = position;
         self.lesson_cache = None;
+        self.save_lesson_position();
+    }
+
+    /// Keeps the open step in storage with the lines run since it opened (so a reload still
+    /// counts a line already run for it).
+    fn save_lesson_position(&self) {
+        let position = self.lesson;
         let history_length = self.history.len();
         crate::storage::save_lesson(
             position
@@ -490,6 +498,7 @@ impl PageState {
         self.history.push(line.to_string());
         self.history_position = self.history.len();
         crate::storage::save_history(&self.history);
+        self.save_lesson_position();
         self.record_traffic(target.as_ref(), code == 0, failures);
         text
     }

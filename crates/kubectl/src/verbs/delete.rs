@@ -218,11 +218,18 @@ pub(crate) fn delete(
             continue;
         }
         let deleted = cluster.delete_with_grace(resource, &ns, &name, propagation, grace_period);
-        if resource.kind == "Pod"
-            && deleted
-                .as_ref()
-                .is_ok_and(|o| o.metadata().deletion_timestamp.is_some())
-        {
+        // kubectl waits for whatever is still there being deleted: a Terminating pod, a
+        // namespace emptying, an owner waiting for its dependents (foreground). An object
+        // held by someone's finalizer would keep a real kubectl waiting until Ctrl+C; here the
+        // command returns (the finalizer is what the user is looking at).
+        if deleted.as_ref().is_ok_and(|o| {
+            o.metadata().deletion_timestamp.is_some()
+                && o.metadata()
+                    .finalizers
+                    .iter()
+                    .flatten()
+                    .all(|f| f == cluster::api::FOREGROUND_DELETION)
+        }) {
             waiting_for.push((resource, ns.clone(), name.clone()));
         }
         match deleted {
@@ -245,8 +252,8 @@ pub(crate) fn delete(
 }
 
 /// `--wait` (the default): lets simulated time run until the objects that are being deleted
-/// gracefully (Terminating pods) are gone, as kubectl blocks until they are. Bounded: at most
-/// ten simulated minutes.
+/// gracefully (Terminating pods, namespaces, foreground-deleted owners) are gone, as kubectl
+/// blocks until they are. Bounded: at most ten simulated minutes.
 fn wait_until_gone(cluster: &mut Cluster, objects: &[(&'static ResourceType, String, String)]) {
     for _ in 0..600 {
         let pending = objects.iter().any(|(resource, ns, name)| {

@@ -452,10 +452,17 @@ pub(crate) fn get(
         }
     }
 
+    let named_items = if parsed.positionals.iter().any(|p| p.contains('/')) {
+        parsed.positionals.len()
+    } else {
+        parsed.positionals.len().saturating_sub(1)
+    };
+    let single_item_implied = named_items == 1;
     if let Some(template) = &sort_by {
         // kubectl's sorter wants the field on at least one of the objects it sorts.
         let objects: Vec<&Rc<Object>> = found.iter().flat_map(|(_, os)| os.iter()).collect();
         if !objects.is_empty()
+            && !single_item_implied
             && objects
                 .iter()
                 .all(|o| template.values(&o.to_json_value()).is_empty())
@@ -479,20 +486,12 @@ pub(crate) fn get(
         }
     }
     let total: usize = found.iter().map(|(_, objects)| objects.len()).sum();
-    let single_named =
-        parsed.positionals.len() >= 2 || parsed.positionals.iter().any(|p| p.contains('/'));
-    let named_items = if parsed.positionals.iter().any(|p| p.contains('/')) {
-        parsed.positionals.len()
-    } else {
-        parsed.positionals.len().saturating_sub(1)
-    };
-    let single_item_implied = named_items == 1;
     let list_document = |found: &[(&'static ResourceType, Vec<Rc<Object>>)]| {
         let objects: Vec<serde_json::Value> = found
             .iter()
             .flat_map(|(_, os)| os.iter().map(|o| o.to_json_value()))
             .collect();
-        if objects.len() == 1 && single_named && total == 1 {
+        if objects.len() == 1 && single_item_implied && total == 1 {
             objects.into_iter().next().unwrap_or_default()
         } else {
             serde_json::json!({ "apiVersion": "v1", "items": objects, "kind": "List", "metadata": { "resourceVersion": "" } })
@@ -612,7 +611,7 @@ pub(crate) fn get(
                 .iter()
                 .flat_map(|(_, os)| os.iter().map(|o| o.to_json_value()))
                 .collect();
-            let document = if objects.len() == 1 && single_named && total == 1 {
+            let document = if objects.len() == 1 && single_item_implied && total == 1 {
                 objects.into_iter().next().unwrap_or_default()
             } else {
                 serde_json::json!({ "apiVersion": "v1", "items": objects, "kind": "List", "metadata": { "resourceVersion": "" } })

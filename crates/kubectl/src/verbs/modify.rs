@@ -285,15 +285,29 @@ fn change_metadata_map(
         Err(e) => return Output::error(e),
     };
     let namespace = super::namespace_of(kubectl, &parsed);
-    // Positionals: resources first, then key=value / key- changes.
-    let is_change = |a: &String| a.contains('=') || (a.ends_with('-') && !a.contains('/'));
-    let resources: Vec<String> = parsed
-        .positionals
-        .iter()
-        .filter(|a| !is_change(a))
-        .cloned()
-        .collect();
-    let changes: Vec<&String> = parsed.positionals.iter().filter(|a| is_change(a)).collect();
+    // Positionals: resources first, then key=value / key- changes (kubectl's
+    // GetResourcesAndPairs: `node-role.kubernetes.io/worker-` is a change, not a resource).
+    let is_change = |a: &String| {
+        (a.contains('=') && !a.starts_with('=')) || (a.ends_with('-') && a.as_str() != "-")
+    };
+    let mut resources: Vec<String> = Vec::new();
+    let mut changes: Vec<&String> = Vec::new();
+    for argument in &parsed.positionals {
+        match (is_change(argument), changes.is_empty()) {
+            (true, _) => changes.push(argument),
+            (false, true) => resources.push(argument.clone()),
+            (false, false) => {
+                return Output::error(format!(
+                    "error: all resources must be specified before {} changes: {argument}",
+                    if verb.field == "labels" {
+                        "label"
+                    } else {
+                        "annotation"
+                    }
+                ))
+            }
+        }
+    }
     if changes.is_empty() && !parsed.flag("list") {
         return Output::error(format!(
             "error: at least one {} update is required",
@@ -385,8 +399,13 @@ fn change_metadata_map(
         let patch = json!({ "metadata": { verb.field: patch_map } });
         if parsed.value("dry-run").is_some_and(|d| d != "none") {
             // A dry run reports what would change and writes nothing.
+            let suffix = if parsed.value("dry-run") == Some("server") {
+                "server dry run"
+            } else {
+                "dry run"
+            };
             output.stdout.push_str(&format!(
-                "{} {word} (dry run)\n",
+                "{} {word} ({suffix})\n",
                 super::object_ref(resource, &name),
             ));
             continue;
