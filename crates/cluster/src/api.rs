@@ -680,6 +680,10 @@ impl ApiServer {
             if meta.deletion_timestamp.is_none() {
                 meta.deletion_timestamp = Some(now.to_k8s_time());
                 meta.deletion_grace_period_seconds = Some(0);
+            } else if resource.kind == "Pod" {
+                // The kubelet's last DELETE of a pod whose containers have stopped has grace
+                // 0: from then on clearing its finalizers lets it go.
+                meta.deletion_grace_period_seconds = Some(0);
             }
             meta.finalizers = if finalizers.is_empty() {
                 None
