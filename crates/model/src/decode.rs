@@ -133,16 +133,19 @@ fn yaml_1_1_plain_scalars(text: &str) -> std::borrow::Cow<'_, str> {
             out.push_str(line);
             continue;
         }
-        // A plain value continued on more indented lines is one multi-word string.
-        let continued = lines[number + 1..]
-            .iter()
-            .map(|l| line_body(l))
-            .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
-            .is_some_and(|next| indent_of(next) > indent);
+        // A plain value continued on more indented lines is one multi-word string (looked at
+        // only for a value that would be rewritten).
+        let continued = || {
+            lines[number + 1..]
+                .iter()
+                .map(|l| line_body(l))
+                .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+                .is_some_and(|next| indent_of(next) > indent)
+        };
         let (value_start, value) = plain_value_of(body);
         let value_trimmed = value.trim_end();
         match yaml_1_1_reading(value_trimmed) {
-            Some(replacement) if value_start > 0 && !continued => {
+            Some(replacement) if value_start > 0 && !continued() => {
                 changed = true;
                 out.push_str(&body[..value_start]);
                 out.push_str(&replacement);

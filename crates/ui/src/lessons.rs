@@ -188,106 +188,42 @@ spec:
     - containerPort: 80
 ";
 
-const DEPLOYMENT: &str = "apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 3
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-      - name: nginx
-        image: nginx:1.27
-        ports:
-        - containerPort: 80
-";
+/// The lessons' Deployment of nginx:1.27 pods labelled `app: NAME`, serving port 80.
+macro_rules! nginx_deployment {
+    ($name:literal, $replicas:literal) => {
+        concat!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ", $name,
+            "\nspec:\n  replicas: ", $replicas,
+            "\n  selector:\n    matchLabels:\n      app: ", $name,
+            "\n  template:\n    metadata:\n      labels:\n        app: ", $name,
+            "\n    spec:\n      containers:\n      - name: nginx\n        image: nginx:1.27\n        ports:\n        - containerPort: 80\n"
+        )
+    };
+}
 
-const DEPLOYMENT_AND_SERVICE: &str = "apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: hello
-spec:
-  replicas: 3
-  selector:
-    matchLabels:
-      app: hello
-  template:
-    metadata:
-      labels:
-        app: hello
-    spec:
-      containers:
-      - name: nginx
-        image: nginx:1.27
-        ports:
-        - containerPort: 80
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: hello
-spec:
-  type: LoadBalancer
-  selector:
-    app: hello
-  ports:
-  - port: 80
-    targetPort: 80
-";
+/// The pod `big` asking for this much memory.
+macro_rules! big_pod {
+    ($memory:literal) => {
+        concat!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: big\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    resources:\n      requests:\n        memory: ",
+            $memory,
+            "\n"
+        )
+    };
+}
 
-const BIG_POD: &str = "apiVersion: v1
-kind: Pod
-metadata:
-  name: big
-spec:
-  containers:
-  - name: app
-    image: nginx:1.27
-    resources:
-      requests:
-        memory: 1000Gi
-";
+const DEPLOYMENT: &str = nginx_deployment!("web", 3);
 
-const SMALL_POD: &str = "apiVersion: v1
-kind: Pod
-metadata:
-  name: big
-spec:
-  containers:
-  - name: app
-    image: nginx:1.27
-    resources:
-      requests:
-        memory: 64Mi
-";
+const DEPLOYMENT_AND_SERVICE: &str = concat!(
+    nginx_deployment!("hello", 3),
+    "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: hello\nspec:\n  type: LoadBalancer\n  selector:\n    app: hello\n  ports:\n  - port: 80\n    targetPort: 80\n"
+);
 
-const FOUR_REPLICAS: &str = "apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 4
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-      - name: nginx
-        image: nginx:1.27
-        ports:
-        - containerPort: 80
-";
+const BIG_POD: &str = big_pod!("1000Gi");
+
+const SMALL_POD: &str = big_pod!("64Mi");
+
+const FOUR_REPLICAS: &str = nginx_deployment!("web", 4);
 
 const POD_NAME: &str = "kubectl get pods nginx --ignore-not-found -o jsonpath={.metadata.name}";
 const POD_PHASE: &str = "kubectl get pods nginx --ignore-not-found -o jsonpath={.status.phase}";

@@ -205,10 +205,8 @@ pub(crate) fn delete(
         if resource.namespaced {
             operation.push_str(&format!(" from {ns} namespace"));
         }
-        match parsed.value("dry-run") {
-            Some("server") => operation.push_str(" (server dry run)"),
-            Some(d) if d != "none" => operation.push_str(" (dry run)"),
-            _ => {}
+        if let Some(suffix) = super::dry_run_suffix(&parsed) {
+            operation.push_str(suffix);
         }
         if parsed.value("dry-run").is_some_and(|d| d != "none") {
             output.stdout.push_str(&format!(

@@ -607,15 +607,7 @@ pub(crate) fn get(
         // an empty List.
         "yaml" | "json" if single_item_implied && total == 0 => {}
         "yaml" | "json" => {
-            let objects: Vec<serde_json::Value> = found
-                .iter()
-                .flat_map(|(_, os)| os.iter().map(|o| o.to_json_value()))
-                .collect();
-            let document = if objects.len() == 1 && single_item_implied && total == 1 {
-                objects.into_iter().next().unwrap_or_default()
-            } else {
-                serde_json::json!({ "apiVersion": "v1", "items": objects, "kind": "List", "metadata": { "resourceVersion": "" } })
-            };
+            let document = list_document(&found);
             output.stdout.push_str(&if output_format == "json" {
                 to_json_pretty(&document) + "\n"
             } else {

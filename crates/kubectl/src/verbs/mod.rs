@@ -40,6 +40,16 @@ use crate::{Kubectl, Output, Workspace};
 /// Verbs real kubectl has that this playground does not implement yet: they say so plainly.
 const NOT_YET_IMPLEMENTED: &[&str] = &["certificate", "completion", "kustomize", "plugin", "proxy"];
 
+/// ` (dry run)` or ` (server dry run)`, as kubectl's printers mark a dry run (`--dry-run=client`
+/// or `server`); `None` for a real run.
+pub(crate) fn dry_run_suffix(parsed: &crate::flags::ParsedArgs) -> Option<&'static str> {
+    match parsed.value("dry-run") {
+        None | Some("none") => None,
+        Some("server") => Some(" (server dry run)"),
+        Some(_) => Some(" (dry run)"),
+    }
+}
+
 pub(crate) fn dispatch(
     kubectl: &mut Kubectl,
     cluster: &mut Cluster,

@@ -171,15 +171,19 @@ pub(crate) fn patch(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String
 struct MetadataMapVerb {
     command: &'static str,
     field: &'static str,
+    /// What one entry is called in kubectl's errors.
+    noun: &'static str,
 }
 
 const LABEL: MetadataMapVerb = MetadataMapVerb {
     command: "label",
     field: "labels",
+    noun: "label",
 };
 const ANNOTATE: MetadataMapVerb = MetadataMapVerb {
     command: "annotate",
     field: "annotations",
+    noun: "annotation",
 };
 
 /// What kubectl label says it did, from the labels before and after: added or changed
@@ -299,11 +303,7 @@ fn change_metadata_map(
             (false, false) => {
                 return Output::error(format!(
                     "error: all resources must be specified before {} changes: {argument}",
-                    if verb.field == "labels" {
-                        "label"
-                    } else {
-                        "annotation"
-                    }
+                    verb.noun
                 ))
             }
         }
@@ -311,14 +311,10 @@ fn change_metadata_map(
     if changes.is_empty() && !parsed.flag("list") {
         return Output::error(format!(
             "error: at least one {} update is required",
-            if verb.field == "labels" {
-                "label"
-            } else {
-                "annotation"
-            }
+            verb.noun
         ));
     }
-    let labels = verb.field == "labels";
+    let labels = verb.noun == "label";
     let parsed_changes = if labels {
         parse_label_changes(&changes)
     } else {
@@ -397,15 +393,10 @@ fn change_metadata_map(
             patch_map.insert(k.clone(), Value::Null);
         }
         let patch = json!({ "metadata": { verb.field: patch_map } });
-        if parsed.value("dry-run").is_some_and(|d| d != "none") {
+        if let Some(suffix) = super::dry_run_suffix(&parsed) {
             // A dry run reports what would change and writes nothing.
-            let suffix = if parsed.value("dry-run") == Some("server") {
-                "server dry run"
-            } else {
-                "dry run"
-            };
             output.stdout.push_str(&format!(
-                "{} {word} ({suffix})\n",
+                "{} {word}{suffix}\n",
                 super::object_ref(resource, &name),
             ));
             continue;

@@ -73,7 +73,7 @@ fn target_nodes(
 
 /// Sets or clears `spec.unschedulable`; the line kubectl prints.
 fn set_schedulable(cluster: &mut Cluster, node: &Object, cordon: bool) -> Result<String, Output> {
-    let cordoned = node.to_json_value()["spec"]["unschedulable"] == json!(true);
+    let cordoned = node_unschedulable(node);
     let word = if cordon { "cordoned" } else { "uncordoned" };
     if cordoned == cordon {
         return Ok(format!("node/{} already {word}\n", node.name()));
@@ -122,7 +122,7 @@ pub(crate) fn cordon(
             output.append(denied);
             continue;
         }
-        if let Some(suffix) = dry_run_suffix(&parsed) {
+        if let Some(suffix) = super::dry_run_suffix(&parsed) {
             let already = if node_unschedulable(&node) == cordon {
                 "already "
             } else {
@@ -140,16 +140,6 @@ pub(crate) fn cordon(
         }
     }
     output
-}
-
-/// ` (dry run)` or ` (server dry run)`, as kubectl's printers mark a dry run; `None` for a
-/// real run.
-fn dry_run_suffix(parsed: &flags::ParsedArgs) -> Option<&'static str> {
-    match parsed.value("dry-run") {
-        None | Some("none") => None,
-        Some("server") => Some(" (server dry run)"),
-        Some(_) => Some(" (dry run)"),
-    }
 }
 
 fn node_unschedulable(node: &Object) -> bool {
@@ -206,7 +196,7 @@ pub(crate) fn drain(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String
     };
     let pods_resource = model::registry::resolve("pods").expect("registered");
     let mut output = Output::default();
-    let dry_run = dry_run_suffix(&parsed);
+    let dry_run = super::dry_run_suffix(&parsed);
     for node in nodes {
         if let Some(suffix) = dry_run {
             // A dry run cordons nothing: it says what it would do.
