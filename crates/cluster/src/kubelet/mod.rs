@@ -38,6 +38,7 @@ pub mod exec;
 pub(crate) mod listeners;
 mod logs;
 mod probes;
+mod projection;
 mod status;
 mod termination;
 pub(crate) mod usage;
@@ -172,6 +173,9 @@ struct ContainerRun {
     ephemeral: bool,
     /// The running instance is being replaced because its spec changed.
     spec_changed: bool,
+    /// The files of its ConfigMap, Secret and downward-API volumes as last written (not
+    /// `subPath` ones), when the pod's projection is watched.
+    projected: BTreeMap<String, String>,
 }
 
 /// The kubelet's memory of one pod.
@@ -204,6 +208,11 @@ pub(crate) struct KubeletPod {
     /// kept with the volumes.
     claim_mounts: Vec<volumes::ClaimMount>,
     volumes_synced_at: SimTime,
+    /// What its projected volumes are made of; when they are refreshed next (a source was
+    /// written); the labels and annotations they were last made from.
+    projection: projection::ProjectionSources,
+    projection_refresh_at: Option<SimTime>,
+    metadata_seen: u64,
 }
 
 /// The kubelet's state across all nodes: pods it runs, images each node has, pod IPs handed out.
@@ -217,6 +226,8 @@ pub(crate) struct KubeletState {
     /// Whether each node's kubelet last reported it unschedulable (for NodeNotSchedulable /
     /// NodeSchedulable events).
     pub(crate) reported_unschedulable: BTreeMap<String, bool>,
+    /// The resource version up to which writes were checked for projected volumes' sources.
+    projection_watch_version: u64,
 }
 
 fn fnv(text: &str) -> u64 {
@@ -280,6 +291,7 @@ impl Cluster {
             });
         }
         self.forget_deleted_volumes();
+        self.notice_projection_source_writes(now);
         for pod in pods {
             // Skip (cheaply, without rendering JSON) pods that have nothing due now.
             let uid = pod.metadata().uid.clone().unwrap_or_default();
@@ -313,7 +325,8 @@ impl Cluster {
             let uid = value["metadata"]["uid"].as_str().unwrap_or("").to_string();
             let first_report = !self.kubelet.pods.contains_key(&uid);
             if first_report {
-                let plan = new_pod(&value, &node, now);
+                let mut plan = new_pod(&value, &node, now);
+                plan.metadata_seen = projection::metadata_fingerprint(pod.metadata());
                 self.kubelet.pods.insert(uid.clone(), plan);
             }
             self.sync_pod(&pod, &value, &uid, now, first_report);
@@ -367,7 +380,8 @@ impl Cluster {
                 changed = true;
                 continue;
             }
-            // The earliest due action or probe (an action first at the same instant).
+            // The earliest due refresh of projected files, action or probe (in that order at
+            // the same instant).
             let due = state
                 .containers
                 .iter()
@@ -375,16 +389,24 @@ impl Cluster {
                 .flat_map(|(i, c)| {
                     c.action
                         .as_ref()
-                        .map(|(t, _)| (*t, 0, i))
+                        .map(|(t, _)| (*t, 1, i))
                         .into_iter()
-                        .chain(c.next_probe_at().map(|t| (t, 1, i)))
+                        .chain(c.next_probe_at().map(|t| (t, 2, i)))
                 })
+                .chain(state.projection_refresh_at.map(|t| (t, 0, 0)))
                 .filter(|(t, _, _)| *t <= now)
                 .min();
             let Some((at, kind, index)) = due else {
                 break;
             };
-            if kind == 1 {
+            if kind == 0 {
+                state.projection_refresh_at = None;
+                if !state.terminating {
+                    self.refresh_projected_files(pod, value, &mut state, at, &source);
+                }
+                continue;
+            }
+            if kind == 2 {
                 changed |= self.run_probes(pod, &mut state, index, at, &source);
                 continue;
             }
@@ -607,8 +629,15 @@ impl Cluster {
                 );
             }
             Action::Start => {
+                let mut projected = BTreeMap::new();
                 let environment = match self.container_environment(value, state, index) {
                     Ok(mut env) => {
+                        if state.projection.is_watched() {
+                            projected = projection::without_sub_paths(
+                                env.files.clone(),
+                                &state.containers[index].spec,
+                            );
+                        }
                         env.files
                             .extend(environment::shared_empty_dir_files(value, state, index, at));
                         match self.persistent_volume_files(state, index) {
@@ -655,6 +684,12 @@ impl Cluster {
                         return;
                     }
                 };
+                // A shell runs ahead only up to the pod's next sync while its projected files
+                // can change.
+                let hold_files = state
+                    .projection
+                    .is_watched()
+                    .then(|| projection::next_sync(state, at));
                 let container = &mut state.containers[index];
                 let reference = catalog::parse_reference(&container.image).ok();
                 let Some(reference) = reference else {
@@ -733,6 +768,9 @@ impl Cluster {
                         .iter()
                         .any(|p| p.kind == ProbeKind::Readiness);
                 let mut process = Process::start(&program, &environment, at);
+                if let Some(until) = hold_files {
+                    process.hold_files_until(until);
+                }
                 if process.uses_network() {
                     process.set_network(self.network_handle_for_pod(
                         &state.namespace,
@@ -744,6 +782,7 @@ impl Cluster {
                     self.record_served_request(&pod, at);
                 }
                 container.process = Some(process);
+                container.projected = projected;
                 container.state = ContainerState::Running { started_at: at };
                 container.action = action_for(progress);
                 // A memory hog over its limit is killed by the kernel once it has allocated.
@@ -784,10 +823,17 @@ impl Cluster {
                         state.pod_ip.as_deref().unwrap_or(""),
                     )
                 });
+                let hold_files = state
+                    .projection
+                    .is_watched()
+                    .then(|| projection::next_sync(state, at));
                 let container = &mut state.containers[index];
                 if let Some(process) = container.process.as_mut() {
                     if let Some(network) = network {
                         process.set_network(network);
+                    }
+                    if let Some(until) = hold_files {
+                        process.hold_files_until(until);
                     }
                     let progress = process.run_until(SimTime(at.0 + LOOKAHEAD_MILLIS));
                     container.action = action_for(progress);
@@ -1079,6 +1125,7 @@ impl KubeletPod {
                     .iter()
                     .filter_map(ContainerRun::next_probe_at),
             )
+            .chain(self.projection_refresh_at)
             .min()
     }
 }
@@ -1209,6 +1256,7 @@ fn container_run(spec: &Value, init: bool, waiting: &str) -> ContainerRun {
         profile: Default::default(),
         spec_changed: false,
         ephemeral: false,
+        projected: BTreeMap::new(),
     }
 }
 
@@ -1330,6 +1378,9 @@ fn new_pod(pod: &Value, node: &str, now: SimTime) -> KubeletPod {
             .to_string(),
         claim_mounts: volumes::claim_mounts(pod),
         volumes_synced_at: now,
+        projection: projection::projection_sources(pod),
+        projection_refresh_at: None,
+        metadata_seen: 0,
     }
 }
 

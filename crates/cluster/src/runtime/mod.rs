@@ -199,7 +199,7 @@ impl Process {
             Progress::SleepingUntil(_) => ProcessState::RunningUntil(until),
             Progress::Forever => ProcessState::Forever,
             Progress::Exited(at, code) => ProcessState::Exited(at, code),
-            Progress::NeedsNetworkAt(at) => ProcessState::RunningUntil(at),
+            Progress::NeedsClusterAt(at) => ProcessState::RunningUntil(at),
         };
         if !matches!(self.state, ProcessState::RunningUntil(_)) {
             self.machine = None;
@@ -244,6 +244,14 @@ impl Process {
                 Some(text) => machine.state.files.insert(path.to_string(), text),
                 None => machine.state.files.remove(path),
             };
+        }
+    }
+
+    /// Lets a running shell run commands up to `until` only: the files the kubelet projects
+    /// into the container may change after it.
+    pub fn hold_files_until(&mut self, until: SimTime) {
+        if let Some(machine) = self.machine.as_mut() {
+            machine.hold_files_until(until);
         }
     }
 

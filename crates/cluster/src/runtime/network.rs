@@ -4,7 +4,7 @@
 //!
 //! A shell reaches the network through its [`NetworkHandle`], valid up to an instant: the
 //! kubelet runs programs ahead of the clock, so a network command later than that instant makes
-//! the shell stop there (see `Progress::NeedsNetworkAt`) until the cluster's clock gets there
+//! the shell stop there (see `Progress::NeedsClusterAt`) until the cluster's clock gets there
 //! and the kubelet resumes it with a fresh view.
 
 use std::rc::Rc;

@@ -166,7 +166,7 @@ fn exec(
     match progress {
         Progress::Exited(_, 0) => Ok(()),
         Progress::Exited(_, _) => Err(output.join("\n")),
-        Progress::SleepingUntil(_) | Progress::Forever | Progress::NeedsNetworkAt(_) => {
+        Progress::SleepingUntil(_) | Progress::Forever | Progress::NeedsClusterAt(_) => {
             Err(format!("command \"{}\" timed out", argv.join(" ")))
         }
     }

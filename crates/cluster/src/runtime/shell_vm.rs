@@ -237,9 +237,10 @@ pub enum Progress {
     Forever,
     /// The script ended with this exit code at this instant.
     Exited(SimTime, i32),
-    /// The next command uses the network at this instant, later than the shell's view of the
-    /// network: resume it (with a fresh view) when the clock gets there.
-    NeedsNetworkAt(SimTime),
+    /// The next command runs at this instant, later than the shell's view of the network (a
+    /// network command) or of its files (any command, while the kubelet may still change
+    /// mounted ConfigMap/Secret files): resume it, with a fresh view, when the clock gets there.
+    NeedsClusterAt(SimTime),
 }
 
 /// The state a shell shares with the commands it runs.
@@ -310,10 +311,12 @@ pub struct ShellMachine {
     /// Lines printed so far (stdout and stderr, as the container log interleaves them).
     pub output: Vec<(SimTime, String)>,
     partial_line: String,
+    /// Until when the files the kubelet projects (ConfigMap, Secret, downward API volumes)
+    /// are known not to change; `None` when none of them can.
+    files_valid_until: Option<SimTime>,
 }
 
 impl ShellMachine {
-    /// A machine for `script`, or the syntax error the shell would print (exit code 2).
     /// Whether the script has commands that use the network.
     pub fn uses_network(&self) -> bool {
         self.code
@@ -321,6 +324,13 @@ impl ShellMachine {
             .any(|i| matches!(i, Instruction::Run(_, true)))
     }
 
+    /// Lets the machine run commands up to `until` only (files under its projected volumes may
+    /// change after that instant).
+    pub fn hold_files_until(&mut self, until: SimTime) {
+        self.files_valid_until = Some(until);
+    }
+
+    /// A machine for `script`, or the syntax error the shell would print (exit code 2).
     pub fn new(script: &str, state: ShellState) -> ShellMachine {
         let (code, error) = match shell_parse::parse(script) {
             Ok(node) => (compile(&node), None),
@@ -335,6 +345,7 @@ impl ShellMachine {
             finished: None,
             output: Vec::new(),
             partial_line: String::new(),
+            files_valid_until: None,
         };
         if let Some(error) = error {
             let line = format!("{}: {error}", machine.state.shell_name);
@@ -440,9 +451,12 @@ impl ShellMachine {
                     self.frames.pop();
                 }
                 Instruction::Run(node, uses_network) => {
-                    if uses_network && self.state.now > self.state.network.valid_until {
+                    let past_network =
+                        uses_network && self.state.now > self.state.network.valid_until;
+                    let past_files = self.files_valid_until.is_some_and(|t| self.state.now > t);
+                    if past_network || past_files {
                         self.pc -= 1;
-                        return Progress::NeedsNetworkAt(self.state.now);
+                        return Progress::NeedsClusterAt(self.state.now);
                     }
                     if uses_network {
                         if let Some(network) = &self.state.network.network {
@@ -552,6 +566,7 @@ impl ShellMachine {
             finished: None,
             output: Vec::new(),
             partial_line: String::new(),
+            files_valid_until: None,
         }
     }
 }
