@@ -2614,12 +2614,12 @@ fn base64_decode(text: &str) -> Result<String, String> {
     match base64::engine::general_purpose::STANDARD.decode(cleaned.as_bytes()) {
         Ok(bytes) => Ok(String::from_utf8_lossy(&bytes).into_owned()),
         Err(e) => {
-            let offset = match e {
-                base64::DecodeError::InvalidByte(at, _) => at,
+            let offset = model::decode::go_base64_error_offset(text).unwrap_or(match e {
+                base64::DecodeError::InvalidByte(at, _)
+                | base64::DecodeError::InvalidLastSymbol(at, _) => at,
                 base64::DecodeError::InvalidLength(len) => len - len % 4,
-                base64::DecodeError::InvalidLastSymbol(at, _) => at,
                 base64::DecodeError::InvalidPadding => cleaned.find('=').unwrap_or(0),
-            };
+            });
             Err(format!("illegal base64 data at input byte {offset}"))
         }
     }

@@ -504,8 +504,12 @@ fn decode_document(
         Some(Ok(object)) => object.into_storage_version(),
         Some(Err(error)) => {
             let path = display_path(&error.path);
-            let message = match error.go_message {
-                // A value of the wrong JSON type: the API server's Go decoder words it.
+            let message = match error
+                .go_message
+                .or_else(|| go_base64_message(&error.message, document, &error.path))
+            {
+                // A value of the wrong JSON type or bad base64: the API server's Go decoder
+                // words it.
                 Some(go_message) => go_message,
                 None if path.is_empty() || error.message.starts_with(&path) => {
                     format!("strict decoding error: {}", error.message)
@@ -628,6 +632,85 @@ fn convert_yaml(value: serde_yaml::Value) -> Result<serde_json::Value, String> {
         }
         Yaml::Tagged(tagged) => convert_yaml(tagged.value)?,
     })
+}
+
+/// How Go's `encoding/base64` words a `[]byte` field (a Secret's `data`) the base64 crate
+/// refused: `illegal base64 data at input byte N`, N where Go's decoder stops (read from the
+/// document's value at `path`, as the two decoders do not stop at the same byte).
+fn go_base64_message(message: &str, document: &Document<'_>, path: &[String]) -> Option<String> {
+    let base64_error = [
+        "Invalid symbol ",
+        "Invalid last symbol ",
+        "Invalid input length",
+        "Invalid padding",
+    ]
+    .iter()
+    .any(|start| message.starts_with(start));
+    if !base64_error {
+        return None;
+    }
+    let mut value: serde_yaml::Value = serde_yaml::from_str(&document.text).ok()?;
+    for segment in path {
+        value = match segment.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
+            Some(index) => value.get(index.parse::<usize>().ok()?)?.clone(),
+            None => value.get(segment.as_str())?.clone(),
+        };
+    }
+    let offset = go_base64_error_offset(value.as_str()?)?;
+    Some(format!("illegal base64 data at input byte {offset}"))
+}
+
+/// Where Go's `base64.StdEncoding` decoder reports `text` corrupt, if it does: the first byte
+/// outside the alphabet, a misplaced or missing `=`, or the start of an incomplete last group
+/// of four (line breaks are skipped).
+pub fn go_base64_error_offset(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let is_symbol = |b: u8| b.is_ascii_alphanumeric() || b == b'+' || b == b'/';
+    let is_newline = |b: u8| b == b'\n' || b == b'\r';
+    let skip_newlines = |mut at: usize| {
+        while at < bytes.len() && is_newline(bytes[at]) {
+            at += 1;
+        }
+        at
+    };
+    let mut at = 0;
+    loop {
+        let mut filled = 0;
+        while filled < 4 {
+            if at == bytes.len() {
+                return if filled == 0 { None } else { Some(at - filled) };
+            }
+            let byte = bytes[at];
+            at += 1;
+            if is_newline(byte) {
+                continue;
+            }
+            if is_symbol(byte) {
+                filled += 1;
+                continue;
+            }
+            if byte != b'=' {
+                return Some(at - 1);
+            }
+            // Padding: only after two or three symbols, `==` after two, then nothing more.
+            match filled {
+                0 | 1 => return Some(at - 1),
+                2 => {
+                    at = skip_newlines(at);
+                    if at == bytes.len() {
+                        return Some(at);
+                    }
+                    if bytes[at] != b'=' {
+                        return Some(at - 1);
+                    }
+                    at += 1;
+                }
+                _ => {}
+            }
+            at = skip_newlines(at);
+            return (at < bytes.len()).then_some(at);
+        }
+    }
 }
 
 /// `spec.template.spec.containers[0].imagePullPolicyy`, as the API server names fields.

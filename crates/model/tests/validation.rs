@@ -615,12 +615,28 @@ fn string_data_is_merged_into_data() {
 }
 
 #[test]
-fn invalid_base64_is_a_clean_decode_error_naming_the_field() {
+fn invalid_base64_is_worded_as_go_and_placed_on_its_line() {
     let text =
         "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  password: \"not base64!\"\n";
     let error = decode_documents(text).unwrap_err();
     assert_eq!(error.kind, model::DecodeErrorKind::StrictDecoding);
-    assert!(error.message.contains("data.password"), "{}", error.message);
+    assert_eq!(error.message, "illegal base64 data at input byte 3");
+    assert_eq!(error.line, Some(6));
+    let text = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  other: abcde\n";
+    let error = decode_documents(text).unwrap_err();
+    assert_eq!(error.message, "illegal base64 data at input byte 4");
+    for (text, offset) in [
+        ("YWJj\nZA=", Some(8)),
+        ("YQ==\n", None),
+        ("YQ=x", Some(2)),
+        ("=", Some(0)),
+    ] {
+        assert_eq!(
+            model::decode::go_base64_error_offset(text),
+            offset,
+            "{text:?}"
+        );
+    }
 }
 
 #[test]

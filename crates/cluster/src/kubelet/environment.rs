@@ -267,8 +267,9 @@ impl Cluster {
     /// The files of the container's ConfigMap, Secret, downward-API and projected volumes
     /// under their mount paths (each key a file, or only the listed `items`; a projected
     /// volume's sources side by side, its service-account token a signed-looking JWT). A
-    /// missing ConfigMap/Secret that is not optional is an error (the kubelet reports it as
-    /// FailedMount; here it keeps the container waiting).
+    /// missing ConfigMap/Secret or listed key that is not optional is an error (the kubelet
+    /// reports it as FailedMount; here it keeps the container waiting): one line per volume
+    /// that fails, a projected volume's failures listed together as upstream aggregates them.
     pub(super) fn projected_files(
         &self,
         pod: &Value,
@@ -276,6 +277,7 @@ impl Cluster {
         state: &KubeletPod,
     ) -> Result<BTreeMap<String, String>, String> {
         let mut files = BTreeMap::new();
+        let mut failures: Vec<String> = Vec::new();
         let resource_value =
             |reference: &Value| self.resource_field_value(pod, container, reference, state);
         for mount in container["volumeMounts"].as_array().into_iter().flatten() {
@@ -293,25 +295,29 @@ impl Cluster {
                 continue;
             };
             let mut volume_files = BTreeMap::new();
+            let mut errors: Vec<String> = Vec::new();
+            let mut collect = |result: Result<(), String>| {
+                if let Err(error) = result {
+                    errors.push(error);
+                }
+            };
             if volume["configMap"].is_object() {
-                self.config_volume_files(
+                collect(self.config_volume_files(
                     pod,
-                    volume_name,
                     &volume["configMap"],
                     "name",
                     false,
                     &mut volume_files,
-                )?;
+                ));
             }
             if volume["secret"].is_object() {
-                self.config_volume_files(
+                collect(self.config_volume_files(
                     pod,
-                    volume_name,
                     &volume["secret"],
                     "secretName",
                     true,
                     &mut volume_files,
-                )?;
+                ));
             }
             if volume["downwardAPI"].is_object() {
                 downward_api_files(
@@ -328,24 +334,22 @@ impl Cluster {
                 .flatten()
             {
                 if source["configMap"].is_object() {
-                    self.config_volume_files(
+                    collect(self.config_volume_files(
                         pod,
-                        volume_name,
                         &source["configMap"],
                         "name",
                         false,
                         &mut volume_files,
-                    )?;
+                    ));
                 }
                 if source["secret"].is_object() {
-                    self.config_volume_files(
+                    collect(self.config_volume_files(
                         pod,
-                        volume_name,
                         &source["secret"],
                         "name",
                         true,
                         &mut volume_files,
-                    )?;
+                    ));
                 }
                 if source["downwardAPI"].is_object() {
                     downward_api_files(
@@ -363,6 +367,25 @@ impl Cluster {
                     );
                 }
             }
+            if !errors.is_empty() {
+                // Go's aggregate error: one error as it is, several (distinct) in brackets.
+                let mut distinct: Vec<String> = Vec::new();
+                for error in errors {
+                    if !distinct.contains(&error) {
+                        distinct.push(error);
+                    }
+                }
+                let reason = if distinct.len() == 1 {
+                    distinct.remove(0)
+                } else {
+                    format!("[{}]", distinct.join(", "))
+                };
+                let failure = format!("{MOUNT_FAILURE} \"{volume_name}\" : {reason}");
+                if !failures.contains(&failure) {
+                    failures.push(failure);
+                }
+                continue;
+            }
             let base = mount_path.trim_end_matches('/');
             match mount["subPath"].as_str().filter(|s| !s.is_empty()) {
                 Some(sub) => {
@@ -377,15 +400,19 @@ impl Cluster {
                 }
             }
         }
-        Ok(files)
+        if failures.is_empty() {
+            Ok(files)
+        } else {
+            Err(failures.join("\n"))
+        }
     }
 
     /// A ConfigMap's or Secret's keys as files (`items` picks and renames them), by path in
-    /// the volume; a missing object that is not optional is the mount's failure.
+    /// the volume; a missing object or listed key that is not optional is the mount's failure,
+    /// worded as upstream's volume plugins word it.
     fn config_volume_files(
         &self,
         pod: &Value,
-        volume_name: &str,
         source: &Value,
         name_field: &str,
         secret: bool,
@@ -402,7 +429,7 @@ impl Cluster {
             None if optional => return Ok(()),
             None => {
                 return Err(format!(
-                    "{MOUNT_FAILURE} \"{volume_name}\" : {} \"{object}\" not found",
+                    "{} \"{object}\" not found",
                     &kind[..kind.len() - 1]
                 ))
             }
@@ -420,8 +447,19 @@ impl Cluster {
             None => data.keys().map(|k| (k.clone(), k.clone())).collect(),
         };
         for (data_key, path) in items {
-            if let Some(text) = data.get(&data_key) {
-                files.insert(path, text.clone());
+            match data.get(&data_key) {
+                Some(text) => {
+                    files.insert(path, text.clone());
+                }
+                None if optional => {}
+                None if secret => {
+                    return Err(format!("references non-existent secret key: {data_key}"))
+                }
+                None => {
+                    return Err(format!(
+                        "configmap references non-existent config key: {data_key}"
+                    ))
+                }
             }
         }
         Ok(())

@@ -62,6 +62,9 @@ const LOOKAHEAD_MILLIS: u64 = 600_000;
 const RELIST_MILLIS: u64 = 1_000;
 /// The pod worker's retry period after an error (ErrImagePull → ImagePullBackOff, config errors).
 const RETRY_MILLIS: u64 = 10_000;
+/// The volume manager's back-off between attempts to mount a volume that failed.
+const MOUNT_RETRY_INITIAL_MILLIS: u64 = 500;
+const MOUNT_RETRY_MAX_MILLIS: u64 = 122_000;
 /// Back-off: first delay, cap, and how long a container must run for its back-off to reset.
 const BACKOFF_INITIAL_MILLIS: u64 = 10_000;
 const BACKOFF_MAX_MILLIS: u64 = 300_000;
@@ -213,6 +216,8 @@ pub(crate) struct KubeletPod {
     projection: projection::ProjectionSources,
     projection_refresh_at: Option<SimTime>,
     metadata_seen: u64,
+    /// The delay before the last retry of a failed volume mount.
+    mount_retry_millis: Option<u64>,
 }
 
 /// The kubelet's state across all nodes: pods it runs, images each node has, pod IPs handed out.
@@ -359,6 +364,23 @@ impl Cluster {
                 state.sandbox_at = None;
             }
             if let Some(at) = state.sandbox_at.filter(|at| *at <= now) {
+                // The kubelet mounts the pod's volumes before it creates the sandbox: a
+                // volume that cannot be set up leaves the pod without an IP, retried.
+                if let Err(failures) = self.mount_pod_volumes(value, &state) {
+                    let delay = state.next_mount_retry();
+                    state.sandbox_at = Some(SimTime(at.0 + delay));
+                    for line in failures.lines() {
+                        let _ = self.record_event(
+                            pod,
+                            EventType::Warning,
+                            "FailedMount",
+                            line,
+                            &source,
+                        );
+                    }
+                    continue;
+                }
+                state.mount_retry_millis = None;
                 state.sandbox_at = None;
                 let (subnet, node_address) = self.node_network(&state.node);
                 if value["spec"]["hostNetwork"] == Value::Bool(true) {
@@ -658,13 +680,16 @@ impl Cluster {
                     {
                         // A volume that cannot be set up keeps the pod ContainerCreating; the
                         // kubelet retries the mount.
+                        let delay = state.next_mount_retry();
                         let container = &mut state.containers[index];
                         container.state = ContainerState::Waiting {
                             reason: "ContainerCreating".into(),
                             message: None,
                         };
-                        container.action = Some((SimTime(at.0 + RETRY_MILLIS * 6), Action::Start));
-                        event(self, EventType::Warning, "FailedMount", &message);
+                        container.action = Some((SimTime(at.0 + delay), Action::Start));
+                        for line in message.lines() {
+                            event(self, EventType::Warning, "FailedMount", line);
+                        }
                         return;
                     }
                     Err(message) => {
@@ -673,7 +698,10 @@ impl Cluster {
                             reason: "CreateContainerConfigError".into(),
                             message: Some(message.clone()),
                         };
-                        container.action = Some((SimTime(at.0 + RETRY_MILLIS), Action::Start));
+                        // Each retry goes through the image again (`already present on
+                        // machine`), as the kubelet's startContainer does before the config.
+                        container.action =
+                            Some((SimTime(at.0 + RETRY_MILLIS), Action::EnsureImage));
                         event(
                             self,
                             EventType::Warning,
@@ -1111,6 +1139,18 @@ impl Cluster {
 }
 
 impl KubeletPod {
+    /// The volume manager retries a failed mount after 0.5 s, doubling up to 2m2s (each
+    /// failure an event).
+    fn next_mount_retry(&mut self) -> u64 {
+        let delay = self
+            .mount_retry_millis
+            .map_or(MOUNT_RETRY_INITIAL_MILLIS, |d| {
+                (d * 2).min(MOUNT_RETRY_MAX_MILLIS)
+            });
+        self.mount_retry_millis = Some(delay);
+        delay
+    }
+
     /// The earliest instant something is due for this pod (sandbox, action or probe).
     fn next_due(&self) -> Option<SimTime> {
         self.sandbox_at
@@ -1381,6 +1421,7 @@ fn new_pod(pod: &Value, node: &str, now: SimTime) -> KubeletPod {
         projection: projection::projection_sources(pod),
         projection_refresh_at: None,
         metadata_seen: 0,
+        mount_retry_millis: None,
     }
 }
 

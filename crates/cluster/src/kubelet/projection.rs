@@ -207,7 +207,7 @@ impl Cluster {
                 Ok(files) => without_sub_paths(files, &container.spec),
                 Err(message) => {
                     if message.starts_with(MOUNT_FAILURE) {
-                        failures.insert(message);
+                        failures.extend(message.lines().map(str::to_string));
                     }
                     continue;
                 }

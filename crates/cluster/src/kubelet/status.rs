@@ -162,7 +162,8 @@ impl Cluster {
                 "started": false,
                 "lastState": {},
             });
-            if c.pulled {
+            // The runtime reports the image's digest once it has made the container.
+            if c.pulled && (c.process.is_some() || c.last_terminated.is_some()) {
                 s["imageID"] = json!(format!(
                     "{}@sha256:{}",
                     full.rsplit_once(':').map_or(full.as_str(), |(n, _)| n),

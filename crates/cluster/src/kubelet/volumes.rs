@@ -152,6 +152,30 @@ impl Cluster {
         Ok(files)
     }
 
+    /// Sets up the pod's volumes for all its containers (before its sandbox): the FailedMount
+    /// messages, one per line, of the volumes that cannot be (the ConfigMaps, Secrets and
+    /// claims they need).
+    pub(super) fn mount_pod_volumes(&self, pod: &Value, state: &KubeletPod) -> Result<(), String> {
+        let mut failures: Vec<String> = Vec::new();
+        for index in 0..state.containers.len() {
+            let outcome = self
+                .projected_files(pod, &state.containers[index].spec, state)
+                .and_then(|_| self.persistent_volume_files(state, index).map(|_| ()));
+            if let Err(message) = outcome {
+                for line in message.lines() {
+                    if !failures.iter().any(|f| f == line) {
+                        failures.push(line.to_string());
+                    }
+                }
+            }
+        }
+        if failures.is_empty() {
+            Ok(())
+        } else {
+            Err(failures.join("\n"))
+        }
+    }
+
     /// Keeps what containers wrote under claim mounts (up to `until`) with the claims'
     /// volumes, and forgets the files of volumes that no longer exist.
     pub(super) fn keep_persistent_volume_writes(&mut self, uid: &str, until: SimTime) {
