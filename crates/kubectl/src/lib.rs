@@ -99,10 +99,12 @@ impl Workspace for NoFiles<'_> {
     }
 }
 
-/// kubectl's client-side state: the kubeconfig's current context and its namespace.
-#[derive(Debug, Clone)]
+/// kubectl's client-side state: the kubeconfig (its contexts, clusters and users).
+#[derive(Debug, Clone, Default)]
 pub struct Kubectl {
-    pub context_namespace: String,
+    /// Contexts, clusters and users (`kubectl config`); the current context's namespace is
+    /// the default namespace of every command.
+    pub kubeconfig: verbs::config::Kubeconfig,
     /// The stream a `get -w` left open (see [`verbs::watch`]).
     pub watch: Option<verbs::watch::Watch>,
     /// The stream a `logs -f` left open.
@@ -113,18 +115,6 @@ pub struct Kubectl {
     /// How many temporary files and directories (`diff`'s LIVE-/MERGED-, `edit`'s saved copy)
     /// this kubectl has named: part of each name, so that no two are alike.
     pub temp_names: u64,
-}
-
-impl Default for Kubectl {
-    fn default() -> Self {
-        Kubectl {
-            context_namespace: "default".to_string(),
-            watch: None,
-            follow: None,
-            local_files: Default::default(),
-            temp_names: 0,
-        }
-    }
 }
 
 impl Kubectl {

@@ -118,7 +118,7 @@ pub(crate) fn delete(
             }
         }
     } else if parsed.positionals.is_empty() {
-        return Output::error("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+        return Output::error(super::NO_RESOURCES_GIVEN);
     } else if parsed.positionals.iter().any(|p| p.contains('/')) {
         for p in &parsed.positionals {
             let (kind, name) = p.split_once('/').unwrap_or((p, ""));

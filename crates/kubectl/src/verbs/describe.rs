@@ -47,7 +47,7 @@ const ALL_CATEGORY: &[&str] = &[
 ];
 
 /// The builder's answer when nothing names a resource.
-const MISSING_RESOURCE: &str = "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
+const MISSING_RESOURCE: &str = super::NO_RESOURCES_GIVEN;
 
 /// The annotation kubectl never shows in `Annotations:`.
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";

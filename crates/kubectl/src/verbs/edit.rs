@@ -114,7 +114,7 @@ pub(crate) fn edit(
     } else {
         let positionals = &parsed.positionals;
         if positionals.is_empty() {
-            return Output::error("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+            return Output::error(super::NO_RESOURCES_GIVEN);
         }
         let mut targets: Vec<(&'static model::ResourceType, String)> = Vec::new();
         if positionals.iter().any(|p| p.contains('/')) {

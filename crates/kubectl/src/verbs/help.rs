@@ -399,6 +399,7 @@ const METADATA_MAP_FLAGS: &[Flag] = &[
 const SCALE_FLAGS: &[Flag] = &[
     ALL_OF_TYPE,
     Flag::new("current-replicas", Int64, "-1", "Scale only objects that ask for exactly this many replicas now; without it there is no such check."),
+    DRY_RUN,
     FILENAME_NOT_READ,
     RESULT_OUTPUT,
     TEMPLATE,
@@ -1116,8 +1117,14 @@ fn group_text(verb: &str) -> String {
     let (description, commands, usage, command_path): (&str, Vec<(&str, &str)>, &str, &str) =
         match verb {
             "set" => (
-                "Change particular fields of existing objects.\n\n Each subcommand changes one kind of field; this playground has set image.",
-                vec![("image", "Change the images of containers in pods and pod templates")],
+                "Change particular fields of existing objects.\n\n Each subcommand changes one kind of field; this playground has all but set subject.",
+                vec![
+                    ("env", "Change the environment variables of pod templates and pods"),
+                    ("image", "Change the images of containers in pods and pod templates"),
+                    ("resources", "Change the requests and limits of containers"),
+                    ("selector", "Replace the selector of a Service"),
+                    ("serviceaccount", "Change the service account of pod templates and pods"),
+                ],
                 "kubectl set SUBCOMMAND [options]",
                 "kubectl set",
             ),

@@ -1,7 +1,7 @@
 //! version, api-resources, api-versions, cluster-info, config, help.
 
 use crate::flags::{self, boolean, value};
-use crate::{Kubectl, Output};
+use crate::Output;
 use model::sort::SortSlice;
 
 /// `kubectl --help`: the commands the playground has, grouped as kubectl groups them, each
@@ -230,39 +230,4 @@ pub(crate) fn cluster_info() -> Output {
     Output::ok(
         "Kubernetes control plane is running at https://control-plane:6443\nCoreDNS is running at https://control-plane:6443/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy\n\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n",
     )
-}
-
-pub(crate) fn config(kubectl: &mut Kubectl, args: &[String]) -> Output {
-    let parsed = match flags::parse(
-        args,
-        &[boolean("current", None), value("output", Some('o'))],
-        "config",
-    ) {
-        Ok(p) => p,
-        Err(e) => return Output::error(e),
-    };
-    match parsed.positionals.first().map(String::as_str) {
-        Some("get-contexts") => Output::ok(crate::table::render(
-            &["CURRENT", "NAME", "CLUSTER", "AUTHINFO", "NAMESPACE"].map(String::from),
-            &[vec!["*".into(), "kubeplay".into(), "kubeplay".into(), "kubeplay-admin".into(), kubectl.context_namespace.clone()]],
-            false,
-        )),
-        Some("current-context") => Output::ok("kubeplay\n"),
-        Some("set-context") => {
-            let target = parsed.positionals.get(1).map(String::as_str);
-            if !(parsed.flag("current") || target == Some("kubeplay")) {
-                return Output::error("error: you must specify a context name or --current");
-            }
-            if let Some(namespace) = parsed.value("namespace") {
-                kubectl.context_namespace = namespace.to_string();
-            }
-            Output::ok("Context \"kubeplay\" modified.\n")
-        }
-        Some("view") => Output::ok(format!(
-            "apiVersion: v1\nclusters:\n- cluster:\n    server: https://control-plane:6443\n  name: kubeplay\ncontexts:\n- context:\n    cluster: kubeplay\n    namespace: {}\n    user: kubeplay-admin\n  name: kubeplay\ncurrent-context: kubeplay\nkind: Config\nusers:\n- name: kubeplay-admin\n  user: {{}}\n",
-            kubectl.context_namespace
-        )),
-        Some(other) => Output::error(format!("error: unknown command \"{other}\" for \"kubectl config\"")),
-        None => Output::ok("Modify kubeconfig files using subcommands like \"kubectl config set current-context my-context\".\n"),
-    }
 }

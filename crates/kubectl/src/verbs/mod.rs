@@ -4,6 +4,7 @@ mod apply;
 mod attach;
 mod auth;
 mod autoscale;
+pub mod config;
 mod cp;
 mod create;
 mod create_input;
@@ -39,6 +40,9 @@ use crate::{Kubectl, Output, Workspace};
 
 /// Verbs real kubectl has that this playground does not implement yet: they say so plainly.
 const NOT_YET_IMPLEMENTED: &[&str] = &["certificate", "completion", "kustomize", "plugin", "proxy"];
+
+/// The resource builder's error when no resource is named (kubectl prints it whole).
+pub(crate) const NO_RESOURCES_GIVEN: &str = "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
 
 /// ` (dry run)` or ` (server dry run)`, as kubectl's printers mark a dry run (`--dry-run=client`
 /// or `server`); `None` for a real run.
@@ -79,6 +83,31 @@ pub(crate) fn dispatch(
     let verb = args[verb_index].as_str();
     let mut rest: Vec<String> = args[..verb_index].to_vec();
     rest.extend_from_slice(&args[verb_index + 1..]);
+    if verb != "config" {
+        // The context (`--context`, else the current one) decides the namespace and, when its
+        // user is not the admin, who the requests are made as.
+        let context = rest
+            .iter()
+            .position(|a| a == "--context")
+            .and_then(|i| rest.get(i + 1).cloned())
+            .or_else(|| {
+                rest.iter()
+                    .find_map(|a| a.strip_prefix("--context=").map(str::to_string))
+            });
+        if let Some(name) = &context {
+            if !kubectl.kubeconfig.contexts.contains_key(name) {
+                return Output::error(format!("error: context \"{name}\" does not exist"));
+            }
+        }
+        let explicit_user = rest.iter().any(|a| a == "--as" || a.starts_with("--as="));
+        if let Some(user) = kubectl.kubeconfig.impersonated_user(context.as_deref()) {
+            if !explicit_user {
+                // After the verb's own words, before anything after `--`.
+                let at = rest.iter().position(|a| a == "--").unwrap_or(rest.len());
+                rest.insert(at, format!("--as={user}"));
+            }
+        }
+    }
     if rest.iter().any(|a| a == "--help" || a == "-h") {
         return help::help(verb, &rest);
     }
@@ -127,7 +156,7 @@ pub(crate) fn dispatch(
         "api-resources" => info::api_resources(&rest),
         "api-versions" => info::api_versions(),
         "cluster-info" => info::cluster_info(),
-        "config" => info::config(kubectl, &rest),
+        "config" => config::config(kubectl, &rest),
         "help" => match rest.iter().position(|a| !a.starts_with('-')) {
             Some(i) => help::help(&rest[i], &rest[i + 1..]),
             None => Output::ok(info::ROOT_HELP),
@@ -234,7 +263,7 @@ pub(crate) fn namespace_of(kubectl: &Kubectl, parsed: &crate::flags::ParsedArgs)
     parsed
         .value("namespace")
         .map(str::to_string)
-        .unwrap_or_else(|| kubectl.context_namespace.clone())
+        .unwrap_or_else(|| kubectl.kubeconfig.namespace(parsed.value("context")))
 }
 
 /// `deployment.apps/web`: how kubectl names an object in one-line results.
@@ -455,7 +484,7 @@ pub(crate) fn resource_and_name(
                 "error: resource(s) were provided, but no name was specified",
             )),
         },
-        None => Err(Output::error("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'")),
+        None => Err(Output::error(NO_RESOURCES_GIVEN)),
     }
 }
 

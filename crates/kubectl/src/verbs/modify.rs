@@ -20,9 +20,7 @@ pub(super) fn targets(
     positionals: &[String],
 ) -> Result<Vec<(&'static ResourceType, String)>, Output> {
     let Some(first) = positionals.first() else {
-        return Err(Output::error(
-            "error: You must provide one or more resources by argument or filename.",
-        ));
+        return Err(Output::error(super::NO_RESOURCES_GIVEN));
     };
     if first.contains('/') {
         return positionals
@@ -443,6 +441,7 @@ pub(crate) fn scale(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String
         value("output", Some('o')),
         value("timeout", None),
         value("filename", Some('f')),
+        value("dry-run", None),
     ];
     let parsed = match flags::parse(args, &specs, "scale") {
         Ok(p) => p,
@@ -490,12 +489,15 @@ pub(crate) fn scale(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String
             }
         }
         let patch = json!({ "spec": { "replicas": replicas } });
-        if parsed.value("dry-run").is_some_and(|d| d != "none") {
+        if let Some(suffix) = super::dry_run_suffix(&parsed) {
             // A dry run reports what would change and writes nothing.
-            output.stdout.push_str(&format!(
-                "{} {} (dry run)\n",
-                super::object_ref(resource, &name),
-                "scaled"
+            let mut would_be = live.to_json_value();
+            would_be["spec"]["replicas"] = json!(replicas);
+            let printed = Object::from_json_value(would_be).unwrap_or_else(|_| (*live).clone());
+            output.append(super::apply::print_result(
+                &printed,
+                &format!("{} scaled{suffix}", super::object_ref(resource, &name)),
+                parsed.value("output"),
             ));
             continue;
         }
@@ -527,17 +529,168 @@ fn pod_spec_pointer(kind: &str) -> Option<&'static str> {
 }
 
 pub(crate) fn set(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]) -> Output {
-    match args.first().map(String::as_str) {
-        Some("image") => set_image(kubectl, cluster, &args[1..]),
-        Some("env") => set_env(kubectl, cluster, &args[1..]),
-        Some("resources") => set_resources(kubectl, cluster, &args[1..]),
+    // The subcommand is the first word that is neither a flag nor a flag's value (`-o` may
+    // come first: the output flags are moved to the front).
+    let takes_value = |flag: &str| {
+        matches!(
+            flag,
+            "-n" | "--namespace"
+                | "-l"
+                | "--selector"
+                | "-f"
+                | "--filename"
+                | "-c"
+                | "--containers"
+        )
+    };
+    let position = (0..args.len())
+        .find(|&i| !args[i].starts_with('-') && (i == 0 || !takes_value(&args[i - 1])));
+    let (subcommand, rest) = match position {
+        Some(i) => {
+            let mut rest = args.to_vec();
+            let subcommand = rest.remove(i);
+            (Some(subcommand), rest)
+        }
+        None => (None, args.to_vec()),
+    };
+    match subcommand.as_deref() {
+        Some("image") => set_image(kubectl, cluster, &rest),
+        Some("env") => set_env(kubectl, cluster, &rest),
+        Some("resources") => set_resources(kubectl, cluster, &rest),
+        Some("serviceaccount" | "sa") => set_field(kubectl, cluster, &rest, SetField::ServiceAccount),
+        Some("selector") => set_field(kubectl, cluster, &rest, SetField::Selector),
         Some(other) if !other.starts_with('-') => Output::error(format!(
-            "error: \"kubectl set {other}\" is not available in this playground yet (set image, env and resources are)"
+            "error: \"kubectl set {other}\" is not available in this playground yet (set image, env, resources, serviceaccount and selector are)"
         )),
         _ => Output::error(
             "error: Required resource not specified.\nSee 'kubectl set -h' for help and examples",
         ),
     }
+}
+
+/// What `set serviceaccount` and `set selector` write: one field, from the last argument.
+#[derive(Clone, Copy, PartialEq)]
+enum SetField {
+    /// The pod template's (or pod's) `serviceAccountName`.
+    ServiceAccount,
+    /// A Service's `spec.selector`, replaced whole (`k=v,k2=v2`).
+    Selector,
+}
+
+fn set_field(
+    kubectl: &mut Kubectl,
+    cluster: &mut Cluster,
+    args: &[String],
+    field: SetField,
+) -> Output {
+    let specs = [
+        boolean("all", None),
+        value("output", Some('o')),
+        value("dry-run", None),
+        value("filename", Some('f')),
+        value("resource-version", None),
+    ];
+    let command = match field {
+        SetField::ServiceAccount => "set serviceaccount",
+        SetField::Selector => "set selector",
+    };
+    let parsed = match flags::parse(args, &specs, command) {
+        Ok(p) => p,
+        Err(e) => return Output::error(e),
+    };
+    let namespace = super::namespace_of(kubectl, &parsed);
+    let Some((wanted, resources)) = parsed.positionals.split_last() else {
+        return Output::error(match field {
+            SetField::ServiceAccount => "error: serviceaccount is required",
+            SetField::Selector => "error: one selector is required",
+        });
+    };
+    let selector: serde_json::Map<String, Value> = match field {
+        SetField::ServiceAccount => serde_json::Map::new(),
+        SetField::Selector => {
+            let mut map = serde_json::Map::new();
+            for pair in wanted.split(',').filter(|p| !p.is_empty()) {
+                match pair.split_once('=') {
+                    Some((key, value)) if !key.is_empty() => {
+                        map.insert(key.to_string(), Value::String(value.to_string()));
+                    }
+                    _ => return Output::error(format!("error: invalid selector: {pair}")),
+                }
+            }
+            map
+        }
+    };
+    let targets = match targets(cluster, &parsed, &namespace, resources) {
+        Ok(t) => t,
+        Err(o) => return o,
+    };
+    let mut output = Output::default();
+    for (resource, name) in targets {
+        let live = match patch_target(cluster, &parsed, &namespace, resource, &name) {
+            Ok(o) => o,
+            Err(o) => {
+                output.append(o);
+                continue;
+            }
+        };
+        let (patch, what) = match field {
+            SetField::Selector if live.kind() != "Service" => {
+                output.append(Output::error(
+                    "error: setting a selector is only supported for Services",
+                ));
+                continue;
+            }
+            SetField::Selector => (json!({ "spec": { "selector": Value::Null } }), "selector"),
+            SetField::ServiceAccount => {
+                let Some(pointer) = pod_spec_pointer(live.kind()) else {
+                    output.append(Output::error(format!(
+                        "error: {}/{name} has no pod template",
+                        resource.singular
+                    )));
+                    continue;
+                };
+                let mut patch = json!({});
+                let mut cursor = &mut patch;
+                for segment in pointer.trim_start_matches('/').split('/') {
+                    cursor = &mut cursor[segment];
+                }
+                *cursor = json!({ "serviceAccountName": wanted });
+                (patch, "serviceaccount")
+            }
+        };
+        // The selector is replaced, not merged: clear it, then set it.
+        let mut would_be = live.to_json_value();
+        model::merge::merge_patch(&mut would_be, &patch);
+        if field == SetField::Selector {
+            would_be["spec"]["selector"] = Value::Object(selector.clone());
+        }
+        let line = format!("{} {what} updated", super::object_ref(resource, &name));
+        if let Some(suffix) = super::dry_run_suffix(&parsed) {
+            let printed = Object::from_json_value(would_be).unwrap_or_else(|_| (*live).clone());
+            output.append(super::apply::print_result(
+                &printed,
+                &format!("{line}{suffix}"),
+                parsed.value("output"),
+            ));
+            continue;
+        }
+        let written = match Object::from_json_value(would_be) {
+            Ok(object) => cluster.update(object),
+            Err(e) => {
+                output.append(Output::error(format!("error: {}", e.message)));
+                continue;
+            }
+        };
+        match written {
+            Ok(stored) => output.append(super::apply::print_result(
+                &stored,
+                &line,
+                parsed.value("output"),
+            )),
+            Err(e) => output.append(Output::error(super::server_error(&e, None, "patching"))),
+        }
+    }
+    output
 }
 
 fn set_image(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]) -> Output {
@@ -686,9 +839,10 @@ fn update_containers(
         }
         let original = live.to_json_value();
         if original.pointer(pointer) == value.pointer(pointer) {
-            output.stdout.push_str(&format!(
-                "{} {what} updated\n",
-                super::object_ref(resource, &name)
+            output.append(super::apply::print_result(
+                &live,
+                &format!("{} {what} updated", super::object_ref(resource, &name)),
+                parsed.value("output"),
             ));
             continue;
         }
@@ -702,10 +856,16 @@ fn update_containers(
         if !spec_patch["initContainers"].is_null() {
             cursor["initContainers"] = spec_patch["initContainers"].clone();
         }
-        if parsed.value("dry-run").is_some_and(|d| d != "none") {
-            output.stdout.push_str(&format!(
-                "{} {what} updated (dry run)\n",
-                super::object_ref(resource, &name)
+        if let Some(suffix) = super::dry_run_suffix(parsed) {
+            // What the object would be, printed as `-o` asks (the edit is already in `value`).
+            let printed = Object::from_json_value(value).unwrap_or_else(|_| (*live).clone());
+            output.append(super::apply::print_result(
+                &printed,
+                &format!(
+                    "{} {what} updated{suffix}",
+                    super::object_ref(resource, &name)
+                ),
+                parsed.value("output"),
             ));
             continue;
         }

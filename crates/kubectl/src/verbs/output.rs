@@ -30,6 +30,7 @@ pub(crate) const TEMPLATE_VERBS: &[&str] = &[
     "replace",
     "autoscale",
     "edit",
+    "config",
 ];
 
 /// Rewrites the template flags into `-o FORMAT=TEXT`, reading template files through the

@@ -46,12 +46,53 @@ pub(crate) fn rollout(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[Stri
             "error: unknown command \"{subcommand}\" for \"kubectl rollout\""
         ));
     }
+    // Each subcommand has its own flags (restart, pause and resume have no --dry-run).
+    let allowed: &[&str] = match subcommand {
+        "status" => &["watch", "timeout", "revision", "selector", "filename"],
+        "history" => &["output", "revision", "selector", "filename"],
+        "undo" => &["output", "dry-run", "to-revision", "selector", "filename"],
+        _ => &["output", "selector", "filename"],
+    };
+    for flag in [
+        "watch",
+        "timeout",
+        "revision",
+        "to-revision",
+        "output",
+        "dry-run",
+    ] {
+        if parsed.value(flag).is_some() && !allowed.contains(&flag) {
+            return Output::error(format!(
+                "error: unknown flag: --{flag}\nSee 'kubectl rollout {subcommand} --help' for usage."
+            ));
+        }
+    }
     let namespace = super::namespace_of(kubectl, &parsed);
-    let target = match resolve_target(&parsed.positionals[1..]) {
+    let targets = match resolve_targets(cluster, &namespace, &parsed.positionals[1..]) {
         Ok(t) => t,
         Err(o) => return o,
     };
-    let (resource, name) = target;
+    let mut output = Output::ok(String::new());
+    for (resource, name) in targets {
+        let one = rollout_one(cluster, &parsed, subcommand, &namespace, resource, &name);
+        let failed = one.exit_code != 0;
+        output.append(one);
+        if failed && subcommand == "status" {
+            break;
+        }
+    }
+    output
+}
+
+/// One subcommand on one object.
+fn rollout_one(
+    cluster: &mut Cluster,
+    parsed: &flags::ParsedArgs,
+    subcommand: &str,
+    namespace: &str,
+    resource: &'static ResourceType,
+    name: &str,
+) -> Output {
     let workload = ["DaemonSet", "StatefulSet"].contains(&resource.kind);
     if workload && matches!(subcommand, "pause" | "resume") {
         return Output::error(format!(
@@ -65,19 +106,25 @@ pub(crate) fn rollout(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[Stri
         ));
     }
     if resource.kind != "Deployment" && !workload {
-        // kubectl names the type as a GroupKind prints: `Pod`, `Job.batch`.
+        // kubectl names the type as a GroupKind prints: `Pod`, `Job.batch` (quoted by the
+        // history viewer's `%q`).
         let group_kind = if resource.group.is_empty() {
             resource.kind.to_string()
         } else {
             format!("{}.{}", resource.kind, resource.group)
         };
         return Output::error(format!(
-            "error: no {} has been implemented for {group_kind}",
+            "error: no {} has been implemented for {}",
             match subcommand {
                 "status" => "status viewer",
                 "history" => "history viewer",
                 "undo" => "rollbacker",
                 _ => "handler",
+            },
+            if subcommand == "history" {
+                format!("\"{group_kind}\"")
+            } else {
+                group_kind
             },
         ));
     }
@@ -86,46 +133,79 @@ pub(crate) fn rollout(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[Stri
     } else {
         "patch"
     };
-    if let Err(denied) = super::check_access(
-        cluster,
-        &parsed,
-        verb,
-        resource,
-        Some(&namespace),
-        Some(&name),
-    ) {
+    if let Err(denied) =
+        super::check_access(cluster, parsed, verb, resource, Some(namespace), Some(name))
+    {
         return denied;
     }
-    let live = match cluster.get(resource, &namespace, &name) {
+    let live = match cluster.get(resource, namespace, name) {
         Ok(o) => o,
         Err(e) => return Output::error(e.to_string()),
     };
-    let reference = super::object_ref(resource, &name);
-    match subcommand {
-        "status" => status(cluster, &parsed, resource, &namespace, &name),
-        "history" if workload => revision_history(cluster, &parsed, &live, &reference),
-        "undo" if workload => revision_undo(cluster, &parsed, resource, &live, &reference),
-        "history" => history(cluster, &parsed, &live, &reference),
-        "undo" => undo(cluster, &parsed, resource, &live, &reference),
+    let reference = super::object_ref(resource, name);
+    let output = match subcommand {
+        "status" => return status(cluster, parsed, resource, namespace, name),
+        "history" if workload => return revision_history(cluster, parsed, &live, &reference),
+        "undo" if workload => return revision_undo(cluster, parsed, resource, &live, &reference),
+        "history" => return history(cluster, parsed, &live, &reference),
+        "undo" => return undo(cluster, parsed, resource, &live, &reference),
         "pause" | "resume" => {
             pause_or_resume(cluster, resource, &live, &reference, subcommand == "pause")
         }
         _ => restart(cluster, resource, &live, &reference),
+    };
+    // `-o name` prints the object's name alone; `-o yaml|json` the object as changed.
+    match parsed.value("output") {
+        Some(format) if output.exit_code == 0 => match cluster.get(resource, namespace, name) {
+            Ok(changed) => {
+                super::apply::print_result(&changed, output.stdout.trim_end(), Some(format))
+            }
+            Err(_) => output,
+        },
+        _ => output,
     }
 }
 
-fn resolve_target(words: &[String]) -> Result<(&'static ResourceType, String), Output> {
+/// The objects named: `TYPE/NAME…`, `TYPE NAME…`, or a bare `TYPE` (every object of the type
+/// in the namespace, as kubectl's resource builder lists them).
+fn resolve_targets(
+    cluster: &Cluster,
+    namespace: &str,
+    words: &[String],
+) -> Result<Vec<(&'static ResourceType, String)>, Output> {
     let Some(first) = words.first() else {
         return Err(Output::error("error: required resource not specified"));
     };
-    if let Some((kind, name)) = first.split_once('/') {
-        return super::resolve_resource(kind).map(|r| (r, name.to_string()));
+    if first.contains('/') {
+        let mut targets = Vec::new();
+        for word in words {
+            let Some((kind, name)) = word.split_once('/') else {
+                return Err(Output::error(
+                    "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'",
+                ));
+            };
+            targets.push((super::resolve_resource(kind)?, name.to_string()));
+        }
+        return Ok(targets);
     }
     let resource = super::resolve_resource(first)?;
-    match words.get(1) {
-        Some(name) => Ok((resource, name.clone())),
-        None => Err(Output::error("error: required resource not specified")),
+    if words.len() > 1 {
+        return Ok(words[1..]
+            .iter()
+            .map(|name| (resource, name.clone()))
+            .collect());
     }
+    let names: Vec<String> = cluster
+        .list(resource, Some(namespace))
+        .iter()
+        .map(|object| object.name().to_string())
+        .collect();
+    if names.is_empty() {
+        return Err(Output::error(format!(
+            "No resources found in {namespace} namespace."
+        )));
+    }
+    Ok(names.into_iter().map(|name| (resource, name)).collect())
 }
 
 /// What `rollout status` says about a Deployment now, and whether it is done (Ok(true)), still

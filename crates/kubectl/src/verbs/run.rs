@@ -33,9 +33,7 @@ pub(crate) fn run(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String])
         Err(e) => return Output::error(e),
     };
     let Some(name) = parsed.positionals.first().cloned() else {
-        return Output::error(
-            "error: NAME is required for run\nSee 'kubectl run -h' for help and examples",
-        );
+        return Output::error("error: NAME is required for run");
     };
     let Some(image) = parsed.value("image") else {
         return Output::error("error: required flag(s) \"image\" not set");
@@ -135,10 +133,44 @@ pub(crate) fn run(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String])
     if parsed.flag("tty") {
         container["tty"] = json!(true);
     }
+    let mut metadata = json!({ "labels": labels, "name": name });
+    for entry in parsed.values("annotations") {
+        match entry.split_once('=') {
+            Some((key, value)) if !key.is_empty() => {
+                metadata["annotations"][key] = Value::String(value.to_string())
+            }
+            _ => return Output::error(format!("error: invalid annotation spec: {entry}")),
+        }
+    }
+    // --expose: a ClusterIP Service selecting the pod's labels on --port (labelled only when
+    // --labels was given, as kubectl's service generator does).
+    let service = parsed.flag("expose").then(|| {
+        let port: i64 = parsed
+            .value("port")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_default();
+        let mut service = json!({
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": { "name": name },
+            "spec": {
+                "ports": [{ "port": port, "protocol": "TCP", "targetPort": port }],
+                "selector": labels,
+            },
+            "status": { "loadBalancer": {} }
+        });
+        if parsed.is_set("labels") {
+            service["metadata"]["labels"] = json!(labels);
+        }
+        if parsed.is_set("namespace") {
+            service["metadata"]["namespace"] = Value::String(namespace.clone());
+        }
+        service
+    });
     let manifest = json!({
         "apiVersion": "v1",
         "kind": "Pod",
-        "metadata": { "labels": labels, "name": name },
+        "metadata": metadata,
         "spec": { "containers": [container], "dnsPolicy": "ClusterFirst", "restartPolicy": restart },
         "status": {}
     });
@@ -167,19 +199,35 @@ pub(crate) fn run(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String])
         }
     }
     if dry_run == Some("client") {
-        if let Some(printed) = parsed
+        if let Some(mut printed) = parsed
             .value("output")
             .and_then(|f| super::output::print_with_template(f, &manifest))
         {
+            if let Some(more) = service.as_ref().and_then(|service| {
+                super::output::print_with_template(parsed.value("output")?, service)
+            }) {
+                printed.append(more);
+            }
             return printed;
         }
     }
     if dry_run.is_some() && matches!(parsed.value("output"), Some("yaml") | Some("json")) {
-        return if parsed.value("output") == Some("json") {
-            Output::ok(super::get::to_json_pretty(&manifest) + "\n")
-        } else {
-            Output::ok(model::decode::json_to_yaml(&manifest))
+        let json = parsed.value("output") == Some("json");
+        let print = |object: &Value| {
+            if json {
+                super::get::to_json_pretty(object) + "\n"
+            } else {
+                model::decode::json_to_yaml(object)
+            }
         };
+        let mut text = print(&manifest);
+        if let Some(service) = &service {
+            if !json {
+                text.push_str("---\n");
+            }
+            text.push_str(&print(service));
+        }
+        return Output::ok(text);
     }
     match Object::from_json_value(manifest)
         .map(|o| super::apply::with_request_namespace(o, &namespace, false))
@@ -187,13 +235,29 @@ pub(crate) fn run(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String])
         Ok(Ok(object)) => {
             let attached = (parsed.flag("stdin") || parsed.flag("attach")) && dry_run.is_none();
             if !attached {
-                return super::create::create_object(
+                let mut created = super::create::create_object(
                     cluster,
                     object,
                     "",
                     dry_run,
                     parsed.value("output"),
                 );
+                if let Some(service) = service.filter(|_| created.exit_code == 0) {
+                    match Object::from_json_value(service)
+                        .map(|o| super::apply::with_request_namespace(o, &namespace, false))
+                    {
+                        Ok(Ok(service)) => created.append(super::create::create_object(
+                            cluster,
+                            service,
+                            "",
+                            dry_run,
+                            parsed.value("output"),
+                        )),
+                        Ok(Err(e)) => created.append(Output::error(e)),
+                        Err(e) => created.append(Output::error(format!("error: {}", e.message))),
+                    }
+                }
+                return created;
             }
             let created = super::create::create_object(cluster, object, "", None, Some("name"));
             if created.exit_code != 0 {
