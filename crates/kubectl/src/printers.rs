@@ -283,6 +283,12 @@ fn containers_and_images(template_spec: &Value) -> (String, String) {
 /// init containers (`Init:0/1`, `Init:CrashLoopBackOff`), then containers' waiting/terminated
 /// reasons, then `Terminating` for a pod being deleted.
 pub fn pod_status(pod: &Value) -> String {
+    pod_status_and_counting(pod).0
+}
+
+/// The STATUS column, and whether the pod's app containers count (its RESTARTS are then the
+/// sidecars' and app containers', not the regular init containers').
+fn pod_status_and_counting(pod: &Value) -> (String, bool) {
     let mut reason = text(pod, "status.phase");
     let status_reason = text(pod, "status.reason");
     if !status_reason.is_empty() {
@@ -333,7 +339,13 @@ pub fn pod_status(pod: &Value) -> String {
         initializing = true;
         break;
     }
-    if !initializing {
+    // Once the pod is Initialized, its containers decide (a sidecar stopped after the main
+    // containers finished does not make a completed pod `Init:Error`).
+    let initialized = items(pod, "status.conditions")
+        .iter()
+        .any(|c| text(c, "type") == "Initialized" && text(c, "status") == "True");
+    let containers_count = !initializing || initialized;
+    if containers_count {
         let mut has_running = false;
         for status in items(pod, "status.containerStatuses").iter().rev() {
             let waiting = &status["state"]["waiting"];
@@ -374,7 +386,7 @@ pub fn pod_status(pod: &Value) -> String {
             reason = "Terminating".to_string();
         }
     }
-    reason
+    (reason, containers_count)
 }
 
 fn pod_row(pod: &Value, now: SimTime, wide: bool) -> Vec<String> {
@@ -397,9 +409,23 @@ fn pod_row(pod: &Value, now: SimTime, wide: bool) -> Vec<String> {
             .filter(|s| sidecars.contains(&text(s, "name")))
             .filter(|s| s["ready"].as_bool() == Some(true) && s["started"].as_bool() == Some(true))
             .count();
-    let all_statuses: Vec<&Value> = statuses.iter().chain(init_statuses.iter()).collect();
-    let restarts: i64 = all_statuses.iter().map(|s| int(s, "restartCount")).sum();
-    let last_restart = all_statuses
+    // While regular init containers run, their restarts count; once the app containers count,
+    // the sidecars' and the app containers' do (printPod's reset).
+    let (status, containers_count) = pod_status_and_counting(pod);
+    let counted: Vec<&Value> = if containers_count {
+        statuses
+            .iter()
+            .chain(
+                init_statuses
+                    .iter()
+                    .filter(|s| sidecars.contains(&text(s, "name"))),
+            )
+            .collect()
+    } else {
+        init_statuses.iter().collect()
+    };
+    let restarts: i64 = counted.iter().map(|s| int(s, "restartCount")).sum();
+    let last_restart = counted
         .iter()
         .filter_map(|s| s["lastState"]["terminated"]["finishedAt"].as_str())
         .max()
@@ -411,7 +437,7 @@ fn pod_row(pod: &Value, now: SimTime, wide: bool) -> Vec<String> {
     let mut row = vec![
         text(pod, "metadata.name"),
         format!("{ready}/{containers}"),
-        pod_status(pod),
+        status,
         restarts_text,
         age(pod, now),
     ];

@@ -114,6 +114,24 @@ impl Cluster {
         ))
     }
 
+    /// Hands what `kubectl exec`/`cp` wrote in a container to the containers sharing its
+    /// emptyDir volumes.
+    fn share_exec_writes(
+        &mut self,
+        uid: &str,
+        index: usize,
+        now: SimTime,
+        changes: &[(String, Option<String>)],
+    ) {
+        if let Some(state) = self.kubelet.pods.get_mut(uid) {
+            let writes: Vec<(SimTime, String, Option<String>)> = changes
+                .iter()
+                .map(|(path, content)| (now, path.clone(), content.clone()))
+                .collect();
+            state.deliver_empty_dir_writes(index, &writes);
+        }
+    }
+
     /// `kubectl cp`'s write half (`tar xf -` in the container): writes the files (under a
     /// claim's mount they land in its volume). `Ok(false)` when the container has no `tar`.
     pub fn write_container_files(
@@ -145,6 +163,7 @@ impl Cluster {
                 process.record_file_change(now, path, content.clone());
             }
         }
+        self.share_exec_writes(&uid, index, now, &changes);
         self.write_through_claims(&uid, index, &changes);
         self.network_cache.borrow_mut().take();
         Ok(true)
@@ -313,6 +332,7 @@ impl Cluster {
                     process.record_file_change(now, path, content.clone());
                 }
             }
+            self.share_exec_writes(&uid, index, now, &changes);
             self.write_through_claims(&uid, index, &changes);
             self.network_cache.borrow_mut().take();
         }

@@ -39,6 +39,7 @@ pub(crate) mod listeners;
 mod logs;
 mod probes;
 mod projection;
+mod shared_volumes;
 mod status;
 mod termination;
 pub(crate) mod usage;
@@ -179,6 +180,9 @@ struct ContainerRun {
     /// The files of its ConfigMap, Secret and downward-API volumes as last written (not
     /// `subPath` ones), when the pod's projection is watched.
     projected: BTreeMap<String, String>,
+    /// Its mounts of emptyDir volumes (volume, path), shared live with the pod's other
+    /// containers.
+    empty_dir_mounts: Vec<(String, String)>,
 }
 
 /// The kubelet's memory of one pod.
@@ -436,6 +440,7 @@ impl Cluster {
                 break;
             };
             self.perform(pod, value, &mut state, index, at, action, &source);
+            state.deliver_empty_dir_writes(index, &[]);
             changed = true;
         }
         if state.terminating && state.containers.iter().all(ContainerRun::stopped) {
@@ -718,6 +723,7 @@ impl Cluster {
                     .projection
                     .is_watched()
                     .then(|| projection::next_sync(state, at));
+                let shares_volume = state.shares_empty_dir(index);
                 let container = &mut state.containers[index];
                 let reference = catalog::parse_reference(&container.image).ok();
                 let Some(reference) = reference else {
@@ -798,6 +804,9 @@ impl Cluster {
                 let mut process = Process::start(&program, &environment, at);
                 if let Some(until) = hold_files {
                     process.hold_files_until(until);
+                }
+                if shares_volume {
+                    process.share_own_writes();
                 }
                 if process.uses_network() {
                     process.set_network(self.network_handle_for_pod(
@@ -967,7 +976,24 @@ impl Cluster {
         }
         if !restart {
             if regular {
-                stop_sidecars_when_done(state, at);
+                let stopped = stop_sidecars_when_done(state, at);
+                // The kubelet says it stops each sidecar (`Stopping container NAME`).
+                let pods = model::registry::resolve("pods").expect("registered");
+                if let Ok(pod) = self.get(pods, &state.namespace, &state.name) {
+                    let source = EventSource {
+                        component: "kubelet".into(),
+                        host: Some(state.node.clone()),
+                    };
+                    for name in stopped {
+                        let _ = self.record_event(
+                            &pod,
+                            EventType::Normal,
+                            "Killing",
+                            &format!("Stopping container {name}"),
+                            &source,
+                        );
+                    }
+                }
             }
             return;
         }
@@ -1297,6 +1323,7 @@ fn container_run(spec: &Value, init: bool, waiting: &str) -> ContainerRun {
         spec_changed: false,
         ephemeral: false,
         projected: BTreeMap::new(),
+        empty_dir_mounts: Vec::new(),
     }
 }
 
@@ -1334,7 +1361,7 @@ const MINIMUM_GRACE_MILLIS: u64 = 2_000;
 /// a server exits at once, a shell that ignores the signal is killed at the end of the pod's
 /// grace period (all signalled at once: upstream waits for each in turn). The pod then ends
 /// Succeeded or Failed by its regular containers alone.
-fn stop_sidecars_when_done(state: &mut KubeletPod, at: SimTime) {
+fn stop_sidecars_when_done(state: &mut KubeletPod, at: SimTime) -> Vec<String> {
     let all_done = state
         .containers
         .iter()
@@ -1347,10 +1374,11 @@ fn stop_sidecars_when_done(state: &mut KubeletPod, at: SimTime) {
                 )
         });
     if !all_done || state.sidecars_stopping {
-        return;
+        return Vec::new();
     }
     state.sidecars_stopping = true;
     let kill_at = kill_deadline(at, state.grace_millis);
+    let mut stopped = Vec::new();
     for container in state.containers.iter_mut().rev().filter(|c| c.sidecar) {
         container.probes.clear();
         container.restart_at = None;
@@ -1360,7 +1388,9 @@ fn stop_sidecars_when_done(state: &mut KubeletPod, at: SimTime) {
         }
         let (exit_at, code) = sigterm_outcome(container.sigterm_exit, at, kill_at);
         container.action = Some((exit_at, Action::Exited { code }));
+        stopped.push(container.name.clone());
     }
+    stopped
 }
 
 fn new_pod(pod: &Value, node: &str, now: SimTime) -> KubeletPod {
@@ -1383,7 +1413,9 @@ fn new_pod(pod: &Value, node: &str, now: SimTime) -> KubeletPod {
         } else {
             "ContainerCreating"
         };
-        containers.push(container_run(spec, init, waiting));
+        let mut run = container_run(spec, init, waiting);
+        run.empty_dir_mounts = shared_volumes::empty_dir_mounts(pod, spec);
+        containers.push(run);
     }
     // Init containers wait as PodInitializing until they run; the first one is being created.
     KubeletPod {

@@ -52,6 +52,14 @@ pub(super) fn pod_phase(state: &KubeletPod) -> &'static str {
         return "Pending";
     }
     let (mut running, mut waiting, mut stopped, mut succeeded) = (0, 0, 0, 0);
+    // A running sidecar keeps the pod Running (a stopped one does not count).
+    for c in init.iter().filter(|c| c.sidecar) {
+        match &c.state {
+            ContainerState::Running { .. } => running += 1,
+            ContainerState::Waiting { .. } if c.last_terminated.is_none() => waiting += 1,
+            _ => {}
+        }
+    }
     for c in app {
         match &c.state {
             ContainerState::Running { .. } => running += 1,

@@ -71,6 +71,19 @@ pub struct Process {
     pub state: ProcessState,
     /// Changes to the container's files with their instants (see [`ShellState::file_log`]).
     file_log: Vec<(SimTime, String, Option<String>)>,
+    /// The program's own writes not yet taken (see [`Process::take_own_writes`]), when they
+    /// are shared with other containers.
+    own_writes: Option<Vec<(SimTime, String, Option<String>)>>,
+    /// What a `tail -f` the program ended in follows.
+    following: Option<Following>,
+}
+
+/// A file followed by `tail -f`: its path, its contents as last printed, since when.
+#[derive(Debug, Clone)]
+struct Following {
+    path: String,
+    contents: String,
+    since: SimTime,
 }
 
 /// The most file changes a process remembers (older ones are folded away).
@@ -128,17 +141,15 @@ impl Process {
                     random_state: environment.seed,
                     exported,
                     network: network::NetworkHandle::default(),
-                    file_log: environment
-                        .files
-                        .iter()
-                        .map(|(path, text)| (started, path.clone(), Some(text.clone())))
-                        .collect(),
+                    file_log: Vec::new(),
                 };
                 Process {
                     machine: Some(Box::new(ShellMachine::new(script, state))),
                     output: Vec::new(),
                     state: ProcessState::RunningUntil(started),
-                    file_log: Vec::new(),
+                    file_log: initial_files,
+                    own_writes: None,
+                    following: None,
                 }
             }
             Program::Server { lines } => Process {
@@ -149,6 +160,8 @@ impl Process {
                     .collect(),
                 state: ProcessState::Forever,
                 file_log: initial_files,
+                own_writes: None,
+                following: None,
             },
             Program::Finite {
                 lines,
@@ -162,12 +175,16 @@ impl Process {
                     .collect(),
                 state: ProcessState::Exited(SimTime(started.0 + exit_after), *code),
                 file_log: initial_files,
+                own_writes: None,
+                following: None,
             },
             Program::StartError(_) => Process {
                 machine: None,
                 output: Vec::new(),
                 state: ProcessState::Exited(started, 128),
                 file_log: Vec::new(),
+                own_writes: None,
+                following: None,
             },
         }
     }
@@ -186,6 +203,9 @@ impl Process {
         }
         let progress = machine.run_until(until);
         self.output.append(&mut machine.output);
+        if let Some(own) = self.own_writes.as_mut() {
+            own.extend(machine.state.file_log.iter().cloned());
+        }
         self.file_log.append(&mut machine.state.file_log);
         if self.file_log.len() > MAX_FILE_LOG {
             let excess = self.file_log.len() - MAX_FILE_LOG;
@@ -202,9 +222,50 @@ impl Process {
             Progress::NeedsClusterAt(at) => ProcessState::RunningUntil(at),
         };
         if !matches!(self.state, ProcessState::RunningUntil(_)) {
-            self.machine = None;
+            if let Some(machine) = self.machine.take() {
+                if let Some(path) = machine.following {
+                    self.following = Some(Following {
+                        contents: machine.state.files.get(&path).cloned().unwrap_or_default(),
+                        path,
+                        since: machine.state.now,
+                    });
+                }
+            }
         }
         self.state
+    }
+
+    /// From now on, keeps the program's own writes for [`Process::take_own_writes`] (its
+    /// container shares a volume with another).
+    pub fn share_own_writes(&mut self) {
+        self.own_writes.get_or_insert_with(Vec::new);
+    }
+
+    /// The changes the program itself made to its files since the last call, with their
+    /// instants (possibly ahead of the clock).
+    pub fn take_own_writes(&mut self) -> Vec<(SimTime, String, Option<String>)> {
+        self.own_writes
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
+    /// A change another container made at `at` to a file of a volume this one shares: the
+    /// file changes here too, and a `tail -f` of it prints what was appended.
+    pub fn receive_file_change(&mut self, at: SimTime, path: &str, content: Option<String>) {
+        if let (Some(following), Some(text)) = (self.following.as_mut(), content.as_ref()) {
+            if following.path == path && at >= following.since {
+                let appended = text
+                    .strip_prefix(following.contents.as_str())
+                    .unwrap_or(text.as_str());
+                let position = self.output.partition_point(|(t, _)| *t <= at);
+                let lines: Vec<(SimTime, String)> =
+                    appended.lines().map(|l| (at, l.to_string())).collect();
+                self.output.splice(position..position, lines);
+                following.contents = text.clone();
+            }
+        }
+        self.record_file_change(at, path, content);
     }
 
     /// The lines printed at or before `now`.

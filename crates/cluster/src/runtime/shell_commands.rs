@@ -9,14 +9,16 @@ use super::clock_text;
 use super::shell_vm::ShellState;
 
 /// What happens after a command.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum After {
     #[default]
     Continue,
     /// Sleep this many milliseconds of simulated time.
     Sleep(u64),
-    /// Block for good (`sleep infinity`, `tail -f`).
+    /// Block for good (`sleep infinity`).
     Forever,
+    /// Block for good, printing what is appended to this file (`tail -f FILE`), if any.
+    Follow(Option<String>),
     /// Exit the shell with this code.
     Exit(i32),
 }
@@ -256,8 +258,25 @@ pub fn run(argv: &[String], stdin: Option<String>, state: &mut ShellState) -> Co
         }
         "head" | "tail" => {
             if program == "tail" && args.iter().any(|a| a == "-f" || a == "-F") {
+                // The last lines of the file, then whatever is appended to it (a file that is
+                // not there yet is followed once it appears).
+                let file = args
+                    .iter()
+                    .rfind(|a| !a.starts_with('-') && a.parse::<usize>().is_err())
+                    .cloned();
+                let text = file
+                    .as_ref()
+                    .and_then(|f| state.files.get(f))
+                    .cloned()
+                    .unwrap_or_default();
+                let lines: Vec<&str> = text.lines().collect();
+                let count = count_flag(args).unwrap_or(10);
                 return CommandOutcome {
-                    after: After::Forever,
+                    output: lines[lines.len().saturating_sub(count)..]
+                        .iter()
+                        .map(|l| format!("{l}\n"))
+                        .collect(),
+                    after: After::Follow(file),
                     ..Default::default()
                 };
             }

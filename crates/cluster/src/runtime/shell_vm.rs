@@ -314,6 +314,8 @@ pub struct ShellMachine {
     /// Until when the files the kubelet projects (ConfigMap, Secret, downward API volumes)
     /// are known not to change; `None` when none of them can.
     files_valid_until: Option<SimTime>,
+    /// The file a `tail -f` the script ended in follows.
+    pub following: Option<String>,
 }
 
 impl ShellMachine {
@@ -346,6 +348,7 @@ impl ShellMachine {
             output: Vec::new(),
             partial_line: String::new(),
             files_valid_until: None,
+            following: None,
         };
         if let Some(error) = error {
             let line = format!("{}: {error}", machine.state.shell_name);
@@ -473,6 +476,10 @@ impl ShellMachine {
                                 Some(SimTime(self.state.now.0.saturating_add(millis)))
                         }
                         shell_commands::After::Forever => return self.finish(Progress::Forever),
+                        shell_commands::After::Follow(file) => {
+                            self.following = file;
+                            return self.finish(Progress::Forever);
+                        }
                         shell_commands::After::Exit(code) => {
                             let now = self.state.now;
                             return self.finish(Progress::Exited(now, code));
@@ -567,6 +574,7 @@ impl ShellMachine {
             output: Vec::new(),
             partial_line: String::new(),
             files_valid_until: None,
+            following: None,
         }
     }
 }
