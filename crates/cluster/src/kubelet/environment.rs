@@ -261,6 +261,7 @@ impl Cluster {
             namespace: namespace.to_string(),
             seed: fnv(pod["metadata"]["uid"].as_str().unwrap_or("")),
             files: self.projected_files(pod, container, state)?,
+            read_only: state.containers[index].read_only_mounts.clone(),
         })
     }
 

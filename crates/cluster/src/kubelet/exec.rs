@@ -233,6 +233,12 @@ impl Cluster {
         let mut variables: BTreeMap<String, String> = run.environment.iter().cloned().collect();
         variables.insert("HOSTNAME".into(), state.hostname.clone());
         let exported = variables.keys().cloned().collect();
+        if let Some(config) = &run.redis_config {
+            variables.insert(
+                crate::runtime::programs::REDIS_CONFIG_VARIABLE.to_string(),
+                config.clone(),
+            );
+        }
         let network = {
             let mut handle = self
                 .network_handle_for_pod(&state.namespace, state.pod_ip.as_deref().unwrap_or(""));
@@ -254,6 +260,7 @@ impl Cluster {
             exported,
             file_log: Vec::new(),
             network,
+            read_only: run.read_only_mounts.clone(),
         };
         ShellMachine::new(&script, shell_state)
     }
@@ -313,6 +320,15 @@ impl Cluster {
                 ))
             }
         };
+        // A program the image does not have, run directly (not through a shell): the runtime
+        // cannot start it, and says so through the API server.
+        let direct = !["sh", "bash", "ash", "dash"].contains(&program);
+        if direct && exit_code == 127 && output == format!("sh: {first}: not found\n") {
+            let exec_id = status::hex_id(&[&uid, &run.name, &now.0.to_string(), "exec"]);
+            return Err(ExecRefusal::Client(format!(
+                "Internal error occurred: error executing command in container: failed to exec in container: failed to start exec \"{exec_id}\": OCI runtime exec failed: exec failed: unable to start container process: exec: \"{first}\": executable file not found in $PATH: unknown"
+            )));
+        }
         // What the command wrote stays in the container (and its claims' volumes).
         let changes: Vec<(String, Option<String>)> = machine
             .state

@@ -183,6 +183,11 @@ struct ContainerRun {
     /// Its mounts of emptyDir volumes (volume, path), shared live with the pod's other
     /// containers.
     empty_dir_mounts: Vec<(String, String)>,
+    /// Its read-only mount paths.
+    read_only_mounts: Vec<String>,
+    /// What the running redis-server loaded at start (`redis-cli CONFIG GET`), `key=value`
+    /// lines; `None` for any other program.
+    redis_config: Option<String>,
 }
 
 /// The kubelet's memory of one pod.
@@ -788,6 +793,13 @@ impl Cluster {
                     pod_ip: state.pod_ip.as_deref().unwrap_or(""),
                 };
                 container.listener = programs::listener_for(&launch, &program, &declared);
+                container.redis_config = programs::redis_server_config(&launch, &environment.files)
+                    .map(|config| {
+                        config
+                            .iter()
+                            .map(|(key, value)| format!("{key}={value}\n"))
+                            .collect()
+                    });
                 container.sigterm_exit = programs::exit_on_sigterm(&launch, &program);
                 container.profile = programs::resource_profile(&launch, &program);
                 container.environment = environment.variables.clone();
@@ -1324,6 +1336,8 @@ fn container_run(spec: &Value, init: bool, waiting: &str) -> ContainerRun {
         ephemeral: false,
         projected: BTreeMap::new(),
         empty_dir_mounts: Vec::new(),
+        read_only_mounts: Vec::new(),
+        redis_config: None,
     }
 }
 
@@ -1415,6 +1429,7 @@ fn new_pod(pod: &Value, node: &str, now: SimTime) -> KubeletPod {
         };
         let mut run = container_run(spec, init, waiting);
         run.empty_dir_mounts = shared_volumes::empty_dir_mounts(pod, spec);
+        run.read_only_mounts = shared_volumes::read_only_mounts(pod, spec);
         containers.push(run);
     }
     // Init containers wait as PodInitializing until they run; the first one is being created.

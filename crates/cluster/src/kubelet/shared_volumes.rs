@@ -36,6 +36,32 @@ pub(crate) fn empty_dir_mounts(pod: &Value, container: &Value) -> Vec<(String, S
         .collect()
 }
 
+/// A container's read-only mount paths: ConfigMap, Secret, downward-API and projected volumes
+/// (the kubelet always mounts them read-only, whatever `readOnly` says) and mounts with
+/// `readOnly: true`.
+pub(crate) fn read_only_mounts(pod: &Value, container: &Value) -> Vec<String> {
+    let volumes = pod["spec"]["volumes"].as_array();
+    container["volumeMounts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|mount| {
+            let volume = volumes
+                .into_iter()
+                .flatten()
+                .find(|v| v["name"] == mount["name"]);
+            mount["readOnly"].as_bool() == Some(true)
+                || volume.is_some_and(|v| {
+                    ["configMap", "secret", "downwardAPI", "projected"]
+                        .iter()
+                        .any(|kind| v.get(*kind).is_some())
+                })
+        })
+        .filter_map(|mount| mount["mountPath"].as_str())
+        .map(|path| path.trim_end_matches('/').to_string())
+        .collect()
+}
+
 impl KubeletPod {
     /// Whether a container mounts an emptyDir volume that another container mounts too.
     pub(crate) fn shares_empty_dir(&self, index: usize) -> bool {

@@ -99,6 +99,8 @@ pub struct ProcessEnvironment {
     pub seed: u64,
     /// Files the container starts with (projected ConfigMap/Secret volumes): path → text.
     pub files: BTreeMap<String, String>,
+    /// Mount paths writes are refused under (`Read-only file system`).
+    pub read_only: Vec<String>,
 }
 
 impl Process {
@@ -142,6 +144,7 @@ impl Process {
                     exported,
                     network: network::NetworkHandle::default(),
                     file_log: Vec::new(),
+                    read_only: environment.read_only.clone(),
                 };
                 Process {
                     machine: Some(Box::new(ShellMachine::new(script, state))),
@@ -366,6 +369,7 @@ mod tests {
             namespace: "default".into(),
             seed: 7,
             files: BTreeMap::new(),
+            read_only: Vec::new(),
         };
         let mut process = Process::start(&program, &environment, SimTime(1000));
         let state = process.run_until(SimTime(1000 + horizon_secs * 1000));
@@ -555,6 +559,7 @@ mod tests {
                 namespace: "default".into(),
                 seed,
                 files: BTreeMap::new(),
+                read_only: Vec::new(),
             };
             let mut process = Process::start(&program, &environment, SimTime(0));
             for step in 1..=3u64 {
@@ -589,6 +594,7 @@ mod tests {
             namespace: "default".into(),
             seed: 1,
             files: BTreeMap::new(),
+            read_only: Vec::new(),
         };
         let mut process = Process::start(&program, &environment, SimTime(0));
         for minute in 1..=200u64 {

@@ -159,6 +159,7 @@ fn exec(
         exported: Default::default(),
         file_log: Vec::new(),
         network: network.clone(),
+        read_only: Vec::new(),
     };
     let mut machine = ShellMachine::new(&script, state);
     let progress = machine.run_until(SimTime(at.0 + timeout_millis));

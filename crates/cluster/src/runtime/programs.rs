@@ -402,6 +402,106 @@ fn environment(launch: &ContainerLaunch, name: &str) -> Option<String> {
         .map(|(_, v)| v.clone())
 }
 
+/// Whether a database image's entrypoint starts its server for these arguments (the first one
+/// given).
+fn entrypoint_runs_server(kind: ImageKind, first: &str) -> bool {
+    match kind {
+        ImageKind::Redis => first.starts_with('-') || first.ends_with(".conf"),
+        ImageKind::Mysql | ImageKind::Postgres | ImageKind::Mongo => first.starts_with('-'),
+        _ => false,
+    }
+}
+
+/// The hidden variable through which `redis-cli` in a container reads what its redis-server
+/// loaded (`key=value` lines): only a redis container has it.
+pub const REDIS_CONFIG_VARIABLE: &str = "KUBEPLAY_REDIS_CONFIG";
+
+/// The configuration a redis-server started by this launch loaded (`CONFIG GET`'s answers): the
+/// defaults, the `.conf` file it was given (from `files`, the container's files at start), then
+/// `--name value` arguments, memory sizes in bytes. `None` when the launch is not redis-server.
+pub fn redis_server_config(
+    launch: &ContainerLaunch,
+    files: &std::collections::BTreeMap<String, String>,
+) -> Option<std::collections::BTreeMap<String, String>> {
+    if image_kind(launch.image) != ImageKind::Redis {
+        return None;
+    }
+    let argv: Vec<&String> = launch.command.iter().chain(launch.args.iter()).collect();
+    let arguments: Vec<&String> = match argv.first() {
+        None => Vec::new(),
+        Some(first) if matches!(basename(first), "redis-server" | "docker-entrypoint.sh") => argv
+            [1..]
+            .iter()
+            .copied()
+            .filter(|a| basename(a) != "redis-server")
+            .collect(),
+        Some(first)
+            if launch.command.is_empty() && entrypoint_runs_server(ImageKind::Redis, first) =>
+        {
+            argv.clone()
+        }
+        Some(_) => return None,
+    };
+    let mut config: std::collections::BTreeMap<String, String> = [
+        ("maxmemory", "0"),
+        ("maxmemory-policy", "noeviction"),
+        ("appendonly", "no"),
+        ("port", "6379"),
+        ("databases", "16"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let mut settings: Vec<(String, String)> = Vec::new();
+    if let Some(text) = arguments
+        .iter()
+        .find(|a| a.ends_with(".conf"))
+        .and_then(|path| files.get(path.as_str()))
+    {
+        for line in text.lines().map(str::trim) {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let (key, value) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+            settings.push((key.to_ascii_lowercase(), value.trim().to_string()));
+        }
+    }
+    let mut words = arguments.iter().filter(|a| !a.ends_with(".conf"));
+    while let Some(word) = words.next() {
+        if let Some(key) = word.strip_prefix("--") {
+            let value = words.next().map(|v| v.to_string()).unwrap_or_default();
+            settings.push((key.to_ascii_lowercase(), value));
+        }
+    }
+    for (key, value) in settings {
+        let value = if key == "maxmemory" {
+            redis_memory_bytes(&value).map_or(value, |bytes| bytes.to_string())
+        } else {
+            value
+        };
+        config.insert(key, value);
+    }
+    Some(config)
+}
+
+/// A redis memory size in bytes: `2mb` is 2 MiB, `2m` 2 million, `1gb`, `100k`, …
+fn redis_memory_bytes(text: &str) -> Option<u64> {
+    let lower = text.to_ascii_lowercase();
+    let digits = lower.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let number: u64 = digits.parse().ok()?;
+    let factor: u64 = match &lower[digits.len()..] {
+        "" | "b" => 1,
+        "k" => 1_000,
+        "kb" => 1_024,
+        "m" => 1_000_000,
+        "mb" => 1_048_576,
+        "g" => 1_000_000_000,
+        "gb" => 1_073_741_824,
+        _ => return None,
+    };
+    number.checked_mul(factor)
+}
+
 fn basename(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
@@ -512,6 +612,11 @@ pub fn program_for(launch: &ContainerLaunch) -> Program {
     ) || (kind == ImageKind::HelloApp
         && matches!(launch.image.short_name(), "http-echo" | "whoami"));
     if entrypoint_image && launch.command.is_empty() {
+        return default_program(kind, launch);
+    }
+    // The database images' docker-entrypoint.sh puts the server in front of arguments that
+    // are flags (`args: [--maxmemory, 2mb]`), and redis's also in front of a `.conf` file.
+    if launch.command.is_empty() && entrypoint_runs_server(kind, &argv[0]) {
         return default_program(kind, launch);
     }
     if UTILITIES.contains(&program) && kind != ImageKind::Pause && kind != ImageKind::HelloApp {

@@ -78,6 +78,9 @@ pub fn run(argv: &[String], stdin: Option<String>, state: &mut ShellState) -> Co
     let args = &argv[1..];
     let program = name.rsplit('/').next().unwrap_or(name);
     match program {
+        "redis-cli" if state.variables.contains_key(super::programs::REDIS_CONFIG_VARIABLE) => {
+            redis_cli(args, state)
+        }
         "echo" => echo(args),
         "printf" => printf(args),
         ":" | "true" => CommandOutcome::default(),
@@ -165,17 +168,28 @@ pub fn run(argv: &[String], stdin: Option<String>, state: &mut ShellState) -> Co
         "date" => date(args, state),
         "cat" => cat(args, stdin, state),
         "touch" => {
+            let mut out = CommandOutcome::default();
             for path in args.iter().filter(|a| !a.starts_with('-')) {
-                if !state.files.contains_key(path) {
+                if state.is_read_only(path) {
+                    out.errors
+                        .push_str(&format!("touch: {path}: Read-only file system\n"));
+                    out.status = 1;
+                } else if !state.files.contains_key(path) {
                     state.write_file(path, "", true);
                 }
             }
-            CommandOutcome::default()
+            out
         }
         "rm" => {
             let force = args.iter().any(|a| a.starts_with('-') && a.contains('f'));
             let mut out = CommandOutcome::default();
             for path in args.iter().filter(|a| !a.starts_with('-')) {
+                if state.is_read_only(path) {
+                    out.errors
+                        .push_str(&format!("rm: can't remove '{path}': Read-only file system\n"));
+                    out.status = 1;
+                    continue;
+                }
                 if !state.remove_file(path) && !force {
                     out.errors
                         .push_str(&format!("rm: can't remove '{path}': No such file or directory\n"));
@@ -184,7 +198,19 @@ pub fn run(argv: &[String], stdin: Option<String>, state: &mut ShellState) -> Co
             }
             out
         }
-        "mkdir" | "cd" | "chmod" | "chown" | "sync" | "trap" | "set" | "ulimit" | "umask" => {
+        "mkdir" => {
+            let mut out = CommandOutcome::default();
+            for path in args.iter().filter(|a| !a.starts_with('-')) {
+                if state.is_read_only(path) {
+                    out.errors.push_str(&format!(
+                        "mkdir: can't create directory '{path}': Read-only file system\n"
+                    ));
+                    out.status = 1;
+                }
+            }
+            out
+        }
+        "cd" | "chmod" | "chown" | "sync" | "trap" | "set" | "ulimit" | "umask" => {
             CommandOutcome::default()
         }
         "pwd" => ok("/\n"),
@@ -202,10 +228,24 @@ pub fn run(argv: &[String], stdin: Option<String>, state: &mut ShellState) -> Co
             let mut names: Vec<String> = state.files.keys().cloned().collect();
             if let Some(dir) = args.iter().find(|a| !a.starts_with('-')) {
                 let prefix = format!("{}/", dir.trim_end_matches('/'));
-                names = names
+                // The entries directly in the directory (a subdirectory once), sorted; names
+                // starting with a dot only with -a/-A.
+                let all = args
+                    .iter()
+                    .any(|a| a.starts_with('-') && (a.contains('a') || a.contains('A')));
+                let entries: std::collections::BTreeSet<String> = names
                     .into_iter()
-                    .filter_map(|n| n.strip_prefix(&prefix).map(str::to_string))
+                    .filter_map(|n| {
+                        let inside = n.strip_prefix(&prefix)?;
+                        Some(inside.split('/').next().unwrap_or(inside).to_string())
+                    })
+                    .filter(|n| all || !n.starts_with('.'))
                     .collect();
+                names = entries.into_iter().collect();
+                let long = args.iter().any(|a| a.starts_with('-') && a.contains('l'));
+                if long && names.is_empty() {
+                    return ok("total 0\n");
+                }
             }
             ok(names.iter().map(|n| format!("{n}\n")).collect::<String>())
         }
@@ -334,6 +374,63 @@ pub fn run(argv: &[String], stdin: Option<String>, state: &mut ShellState) -> Co
                 format!("{}: {name}: not found\n", state.shell_name)
             },
             127,
+        ),
+    }
+}
+
+/// `redis-cli` in a redis container, not on a terminal (raw replies): `PING` and `CONFIG GET`
+/// of what the server loaded at start; other commands say plainly they are not simulated.
+fn redis_cli(args: &[String], state: &ShellState) -> CommandOutcome {
+    let mut words: Vec<&String> = Vec::new();
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        if matches!(
+            arg.as_str(),
+            "-h" | "-p" | "-n" | "-a" | "--user" | "--pass"
+        ) {
+            iter.next();
+        } else if !arg.starts_with('-') {
+            words.push(arg);
+        }
+    }
+    let config: Vec<(String, String)> = state
+        .variables
+        .get(super::programs::REDIS_CONFIG_VARIABLE)
+        .map(|text| {
+            text.lines()
+                .filter_map(|l| l.split_once('='))
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let upper: Vec<String> = words.iter().map(|w| w.to_ascii_uppercase()).collect();
+    match upper.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["PING"] => ok("PONG\n"),
+        ["CONFIG", "GET", _] => {
+            let pattern = words[2].to_ascii_lowercase();
+            let matches = |key: &str| {
+                pattern == key
+                    || pattern == "*"
+                    || pattern
+                        .strip_suffix('*')
+                        .is_some_and(|prefix| key.starts_with(prefix))
+            };
+            ok(config
+                .iter()
+                .filter(|(key, _)| matches(key))
+                .map(|(key, value)| format!("{key}\n{value}\n"))
+                .collect::<String>())
+        }
+        [] => fail(
+            "redis-cli: an interactive session is not simulated in this playground; give the command as arguments, e.g. redis-cli CONFIG GET maxmemory\n",
+            1,
+        ),
+        _ => fail(
+            format!(
+                "redis-cli: only PING and CONFIG GET are simulated in this playground, not {}\n",
+                words[0]
+            ),
+            1,
         ),
     }
 }

@@ -264,9 +264,19 @@ pub struct ShellState {
     pub file_log: Vec<(SimTime, String, Option<String>)>,
     /// What `wget`, `curl` and `nslookup` reach.
     pub network: super::network::NetworkHandle,
+    /// Mount paths that are read-only (ConfigMap, Secret, downward-API and projected
+    /// volumes, and mounts with `readOnly: true`).
+    pub read_only: Vec<String>,
 }
 
 impl ShellState {
+    /// Whether `path` lies on a read-only mount.
+    pub fn is_read_only(&self, path: &str) -> bool {
+        self.read_only
+            .iter()
+            .any(|mount| path == mount || path.starts_with(&format!("{mount}/")))
+    }
+
     /// Writes (or with `append`, extends) a file.
     pub fn write_file(&mut self, path: &str, text: &str, append: bool) {
         let file = self.files.entry(path.to_string()).or_default();
@@ -663,6 +673,15 @@ fn apply_redirects(
                 }
                 if path == "/dev/stderr" || path == "/proc/1/fd/2" {
                     outcome.errors.push_str(&text);
+                    continue;
+                }
+                if state.is_read_only(&path) {
+                    outcome.output.clear();
+                    outcome.errors.push_str(&format!(
+                        "{}: can't create {path}: Read-only file system\n",
+                        state.shell_name
+                    ));
+                    outcome.status = 1;
                     continue;
                 }
                 state.write_file(&path, &text, *append);

@@ -415,6 +415,7 @@ impl Cluster {
             exported: Default::default(),
             file_log: Vec::new(),
             network: NetworkHandle::new(Rc::new(network), now),
+            read_only: Vec::new(),
         };
         let outcome = crate::runtime::network::curl(args, &mut state);
         for pod in state
