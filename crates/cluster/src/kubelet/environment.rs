@@ -180,6 +180,11 @@ impl Cluster {
             ("KUBERNETES_PORT_443_TCP_PORT".into(), "443".into()),
             ("KUBERNETES_PORT_443_TCP_ADDR".into(), "10.96.0.1".into()),
         ];
+        // The Services of the pod's namespace that exist as the container starts
+        // (`enableServiceLinks`, on unless the pod says false), as docker links named them.
+        if pod["spec"]["enableServiceLinks"].as_bool() != Some(false) {
+            variables.extend(self.service_link_variables(namespace));
+        }
         for source in container["envFrom"].as_array().into_iter().flatten() {
             let prefix = source["prefix"].as_str().unwrap_or("");
             for (key, kind, secret) in [
@@ -263,6 +268,66 @@ impl Cluster {
             files: self.projected_files(pod, container, state)?,
             read_only: state.containers[index].read_only_mounts.clone(),
         })
+    }
+
+    /// `WEB_SERVICE_HOST`, `WEB_SERVICE_PORT`, `WEB_PORT_80_TCP_ADDR`, … for every Service of
+    /// the namespace with a cluster IP (the `kubernetes` Service's are always there).
+    fn service_link_variables(&self, namespace: &str) -> Vec<(String, String)> {
+        let Some(services) = model::registry::resolve("services") else {
+            return Vec::new();
+        };
+        let mut variables = Vec::new();
+        for service in self.list(services, Some(namespace)) {
+            let service = service.to_json_value();
+            let name = service["metadata"]["name"].as_str().unwrap_or("");
+            let ip = service["spec"]["clusterIP"].as_str().unwrap_or("");
+            if (namespace == "default" && name == "kubernetes") || ip.is_empty() || ip == "None" {
+                continue;
+            }
+            let prefix = name.to_ascii_uppercase().replace('-', "_");
+            let ports: Vec<&Value> = service["spec"]["ports"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .collect();
+            let Some(first) = ports.first() else {
+                continue;
+            };
+            let port_of = |p: &Value| p["port"].as_i64().unwrap_or(0);
+            let protocol_of = |p: &Value| p["protocol"].as_str().unwrap_or("TCP").to_string();
+            variables.push((format!("{prefix}_SERVICE_HOST"), ip.to_string()));
+            variables.push((format!("{prefix}_SERVICE_PORT"), port_of(first).to_string()));
+            for port in &ports {
+                if let Some(port_name) = port["name"].as_str().filter(|n| !n.is_empty()) {
+                    variables.push((
+                        format!(
+                            "{prefix}_SERVICE_PORT_{}",
+                            port_name.to_ascii_uppercase().replace('-', "_")
+                        ),
+                        port_of(port).to_string(),
+                    ));
+                }
+            }
+            variables.push((
+                format!("{prefix}_PORT"),
+                format!(
+                    "{}://{ip}:{}",
+                    protocol_of(first).to_ascii_lowercase(),
+                    port_of(first)
+                ),
+            ));
+            for port in &ports {
+                let protocol = protocol_of(port);
+                let number = port_of(port);
+                let base = format!("{prefix}_PORT_{number}_{protocol}");
+                let lower = protocol.to_ascii_lowercase();
+                variables.push((base.clone(), format!("{lower}://{ip}:{number}")));
+                variables.push((format!("{base}_PROTO"), lower));
+                variables.push((format!("{base}_PORT"), number.to_string()));
+                variables.push((format!("{base}_ADDR"), ip.to_string()));
+            }
+        }
+        variables
     }
 
     /// The files of the container's ConfigMap, Secret, downward-API and projected volumes
@@ -552,6 +617,104 @@ impl Cluster {
         }
         Some(data)
     }
+}
+
+/// The `/etc/resolv.conf` the pod's containers get: the cluster DNS for `ClusterFirst` (and a
+/// host-network pod with `ClusterFirstWithHostNet`), `dnsConfig` added to it, or only
+/// `dnsConfig` with `None`. `None` for a pod that uses its node's resolver.
+pub(super) fn resolv_conf(pod: &Value) -> Option<String> {
+    let namespace = pod["metadata"]["namespace"].as_str().unwrap_or("default");
+    let policy = pod["spec"]["dnsPolicy"].as_str().unwrap_or("ClusterFirst");
+    let host_network = pod["spec"]["hostNetwork"].as_bool() == Some(true);
+    let (mut searches, mut nameservers, mut options): (Vec<String>, Vec<String>, Vec<String>) =
+        match policy {
+            "ClusterFirstWithHostNet" => cluster_dns(namespace),
+            "ClusterFirst" if !host_network => cluster_dns(namespace),
+            "None" => (Vec::new(), Vec::new(), Vec::new()),
+            _ => return None,
+        };
+    let config = &pod["spec"]["dnsConfig"];
+    let strings = |value: &Value| -> Vec<String> {
+        value
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect()
+    };
+    nameservers.extend(strings(&config["nameservers"]));
+    searches.extend(strings(&config["searches"]));
+    for option in config["options"].as_array().into_iter().flatten() {
+        let Some(name) = option["name"].as_str() else {
+            continue;
+        };
+        let text = match option["value"].as_str() {
+            Some(value) => format!("{name}:{value}"),
+            None => name.to_string(),
+        };
+        // A pod's option replaces the cluster's of the same name (ndots:2 over ndots:5).
+        options.retain(|o| o.split(':').next() != Some(name));
+        options.push(text);
+    }
+    let mut text = String::new();
+    if !searches.is_empty() {
+        text.push_str(&format!("search {}\n", searches.join(" ")));
+    }
+    for server in &nameservers {
+        text.push_str(&format!("nameserver {server}\n"));
+    }
+    if !options.is_empty() {
+        text.push_str(&format!("options {}\n", options.join(" ")));
+    }
+    Some(text)
+}
+
+fn cluster_dns(namespace: &str) -> (Vec<String>, Vec<String>, Vec<String>) {
+    (
+        vec![
+            format!("{namespace}.svc.cluster.local"),
+            "svc.cluster.local".to_string(),
+            "cluster.local".to_string(),
+        ],
+        vec!["10.96.0.10".to_string()],
+        vec!["ndots:5".to_string()],
+    )
+}
+
+/// The `/etc/hosts` the kubelet writes for a pod (not a host-network one): localhost, the
+/// IPv6 names, the pod's own line (its FQDN first when it has a subdomain), and `hostAliases`.
+pub(super) fn hosts_file(pod: &Value, pod_ip: &str, hostname: &str) -> Option<String> {
+    if pod["spec"]["hostNetwork"].as_bool() == Some(true) || pod_ip.is_empty() {
+        return None;
+    }
+    let mut text = String::from("# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n");
+    match pod["spec"]["subdomain"].as_str().filter(|s| !s.is_empty()) {
+        Some(subdomain) => {
+            let namespace = pod["metadata"]["namespace"].as_str().unwrap_or("default");
+            text.push_str(&format!(
+                "{pod_ip}\t{hostname}.{subdomain}.{namespace}.svc.cluster.local\t{hostname}\n"
+            ));
+        }
+        None => text.push_str(&format!("{pod_ip}\t{hostname}\n")),
+    }
+    let aliases = pod["spec"]["hostAliases"].as_array();
+    if aliases.is_some_and(|a| !a.is_empty()) {
+        text.push_str("\n# Entries added by HostAliases.\n");
+        for alias in aliases.into_iter().flatten() {
+            let names: Vec<&str> = alias["hostnames"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            text.push_str(&format!(
+                "{}\t{}\n",
+                alias["ip"].as_str().unwrap_or(""),
+                names.join("\t")
+            ));
+        }
+    }
+    Some(text)
 }
 
 /// What the pod's other containers have written into emptyDir volumes this container mounts,

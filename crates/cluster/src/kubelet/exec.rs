@@ -230,7 +230,14 @@ impl Cluster {
             .map(|p| p.files_at(now))
             .unwrap_or_default();
         let (shell_name, script, positional) = crate::runtime::shell_invocation(argv);
-        let mut variables: BTreeMap<String, String> = run.environment.iter().cloned().collect();
+        // The image's PATH and the runtime's HOME, then the container's environment.
+        let mut variables: BTreeMap<String, String> = BTreeMap::new();
+        variables.insert(
+            "PATH".into(),
+            "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
+        );
+        variables.insert("HOME".into(), "/root".into());
+        variables.extend(run.environment.iter().cloned());
         variables.insert("HOSTNAME".into(), state.hostname.clone());
         let exported = variables.keys().cloned().collect();
         if let Some(config) = &run.redis_config {

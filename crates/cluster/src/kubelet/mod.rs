@@ -672,6 +672,15 @@ impl Cluster {
                         }
                         env.files
                             .extend(environment::shared_empty_dir_files(value, state, index, at));
+                        // The runtime's /etc/resolv.conf and the kubelet's /etc/hosts.
+                        if let Some(text) = environment::resolv_conf(value) {
+                            env.files.insert("/etc/resolv.conf".into(), text);
+                        }
+                        let pod_ip = state.pod_ip.clone().unwrap_or_default();
+                        if let Some(text) = environment::hosts_file(value, &pod_ip, &state.hostname)
+                        {
+                            env.files.insert("/etc/hosts".into(), text);
+                        }
                         match self.persistent_volume_files(state, index) {
                             Ok(files) => {
                                 env.files.extend(files);

@@ -156,6 +156,10 @@ pub fn listener_for(
 /// agnhost's subcommand: the word after the binary (`command: [/agnhost, serve-hostname]`), or
 /// the first argument when the image's entrypoint runs (`args: [netexec]`).
 fn agnhost_subcommand<'a>(launch: &'a ContainerLaunch) -> Option<&'a str> {
+    // The older `serve_hostname` image (the Debug Services task) is that subcommand alone.
+    if launch.image.short_name() == "serve_hostname" {
+        return Some("serve-hostname");
+    }
     let argv: Vec<&'a String> = launch.command.iter().chain(launch.args.iter()).collect();
     match argv.first() {
         Some(first) if basename(first) == "agnhost" => argv.get(1).map(|s| s.as_str()),
@@ -373,7 +377,7 @@ fn image_kind(image: &ImageReference) -> ImageKind {
         "hello-app" | "hello-kubernetes" | "http-echo" | "whoami" | "podinfo" => {
             ImageKind::HelloApp
         }
-        "agnhost" => ImageKind::Agnhost,
+        "agnhost" | "serve_hostname" => ImageKind::Agnhost,
         "echoserver" | "echo-server" => ImageKind::EchoServer,
         "redis" | "valkey" => ImageKind::Redis,
         "mysql" | "mariadb" => ImageKind::Mysql,

@@ -161,10 +161,23 @@ pub fn run(argv: &[String], stdin: Option<String>, state: &mut ShellState) -> Co
             }
             CommandOutcome::default()
         }
-        "hostname" => ok(format!(
-            "{}\n",
-            state.variables.get("HOSTNAME").cloned().unwrap_or_default()
-        )),
+        "hostname" => {
+            let name = state.variables.get("HOSTNAME").cloned().unwrap_or_default();
+            // -i and -f read the pod's /etc/hosts (its own line: IP, FQDN or name, name).
+            let own_line = state.files.get("/etc/hosts").and_then(|hosts| {
+                hosts
+                    .lines()
+                    .filter(|l| !l.starts_with('#'))
+                    .map(|l| l.split_whitespace().collect::<Vec<_>>())
+                    .find(|fields| fields.iter().skip(1).any(|f| *f == name))
+                    .map(|fields| (fields[0].to_string(), fields[1].to_string()))
+            });
+            match (args.first().map(String::as_str), own_line) {
+                (Some("-i"), Some((ip, _))) => ok(format!("{ip}\n")),
+                (Some("-f" | "--fqdn"), Some((_, fqdn))) => ok(format!("{fqdn}\n")),
+                _ => ok(format!("{name}\n")),
+            }
+        }
         "date" => date(args, state),
         "cat" => cat(args, stdin, state),
         "touch" => {
