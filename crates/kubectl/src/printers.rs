@@ -684,13 +684,17 @@ pub fn row(object: &Object, now: SimTime, wide: bool) -> Vec<String> {
         }
         "Endpoints" => {
             let mut endpoints = Vec::new();
+            // formatEndpoints: each port over every address (an address alone without ports).
             for subset in items(&v, "subsets") {
-                for address in items(subset, "addresses") {
-                    for port in items(subset, "ports") {
-                        endpoints.push(format!("{}:{}", text(address, "ip"), int(port, "port")));
-                    }
-                    if items(subset, "ports").is_empty() {
+                let ports = items(subset, "ports");
+                if ports.is_empty() {
+                    for address in items(subset, "addresses") {
                         endpoints.push(text(address, "ip"));
+                    }
+                }
+                for port in ports {
+                    for address in items(subset, "addresses") {
+                        endpoints.push(format!("{}:{}", text(address, "ip"), int(port, "port")));
                     }
                 }
             }

@@ -65,9 +65,161 @@ pub fn validate(object: &Object, old: Option<&Object>) -> Vec<FieldError> {
         Object::PersistentVolumeClaim(pvc) => {
             persistent_volume_claim(pvc, as_kind!(old, PersistentVolumeClaim), &mut errs)
         }
+        Object::Role(role) => policy_rules(role.rules.as_deref(), true, &mut errs),
+        Object::ClusterRole(role) => policy_rules(role.rules.as_deref(), false, &mut errs),
+        Object::RoleBinding(binding) => role_binding(
+            &binding.role_ref,
+            binding.subjects.as_deref(),
+            as_kind!(old, RoleBinding).map(|o| &o.role_ref),
+            true,
+            &mut errs,
+        ),
+        Object::ClusterRoleBinding(binding) => role_binding(
+            &binding.role_ref,
+            binding.subjects.as_deref(),
+            as_kind!(old, ClusterRoleBinding).map(|o| &o.role_ref),
+            false,
+            &mut errs,
+        ),
         _ => {}
     }
     errs.finish()
+}
+
+// ---------------------------------------------------------------------------------------------
+// RBAC (pkg/apis/rbac/validation)
+// ---------------------------------------------------------------------------------------------
+
+const RBAC_GROUP: &str = "rbac.authorization.k8s.io";
+
+/// A Role's or ClusterRole's rules: verbs, and either resources with API groups or (cluster
+/// roles only) non-resource URLs.
+fn policy_rules(
+    rules: Option<&[k8s_openapi::api::rbac::v1::PolicyRule]>,
+    namespaced: bool,
+    errs: &mut Errors,
+) {
+    for (i, rule) in rules.unwrap_or_default().iter().enumerate() {
+        let path = format!("rules[{i}]");
+        if rule.verbs.is_empty() {
+            errs.required(
+                &format!("{path}.verbs"),
+                "verbs must contain at least one value",
+            );
+        }
+        if let Some(urls) = rule.non_resource_urls.as_deref().filter(|u| !u.is_empty()) {
+            if namespaced {
+                errs.invalid(
+                    &format!("{path}.nonResourceURLs"),
+                    &go_string_slice(Some(urls)),
+                    "namespaced rules cannot apply to non-resource URLs",
+                );
+            }
+            let has_resources = [&rule.api_groups, &rule.resources, &rule.resource_names]
+                .iter()
+                .any(|list| list.as_ref().is_some_and(|l| !l.is_empty()));
+            if has_resources {
+                errs.invalid(
+                    &format!("{path}.nonResourceURLs"),
+                    &go_string_slice(Some(urls)),
+                    "rules cannot apply to both regular resources and non-resource URLs",
+                );
+            }
+            continue;
+        }
+        if rule.api_groups.as_ref().is_none_or(|g| g.is_empty()) {
+            errs.required(
+                &format!("{path}.apiGroups"),
+                "resource rules must supply at least one api group",
+            );
+        }
+        if rule.resources.as_ref().is_none_or(|r| r.is_empty()) {
+            errs.required(
+                &format!("{path}.resources"),
+                "resource rules must supply at least one resource",
+            );
+        }
+    }
+}
+
+/// A RoleBinding's or ClusterRoleBinding's roleRef (fixed once created) and subjects.
+fn role_binding(
+    role_ref: &k8s_openapi::api::rbac::v1::RoleRef,
+    subjects: Option<&[k8s_openapi::api::rbac::v1::Subject]>,
+    old: Option<&k8s_openapi::api::rbac::v1::RoleRef>,
+    namespaced: bool,
+    errs: &mut Errors,
+) {
+    // An absent apiGroup is the RBAC group (the field is optional since 1.33).
+    let api_group = role_ref
+        .api_group
+        .as_deref()
+        .filter(|g| !g.is_empty())
+        .unwrap_or(RBAC_GROUP);
+    if api_group != RBAC_GROUP {
+        errs.not_supported("roleRef.apiGroup", &quote(api_group), &[RBAC_GROUP]);
+    }
+    let kinds: &[&str] = if namespaced {
+        &["Role", "ClusterRole"]
+    } else {
+        &["ClusterRole"]
+    };
+    if !kinds.contains(&role_ref.kind.as_str()) {
+        errs.not_supported("roleRef.kind", &quote(&role_ref.kind), kinds);
+    }
+    if role_ref.name.is_empty() {
+        errs.required("roleRef.name", "");
+    }
+    for (i, subject) in subjects.unwrap_or_default().iter().enumerate() {
+        let path = format!("subjects[{i}]");
+        if subject.name.is_empty() {
+            errs.required(&format!("{path}.name"), "");
+        }
+        let api_group = subject.api_group.as_deref().unwrap_or("");
+        match subject.kind.as_str() {
+            "ServiceAccount" => {
+                if !api_group.is_empty() {
+                    errs.not_supported(&format!("{path}.apiGroup"), &quote(api_group), &[""]);
+                }
+                if !namespaced && subject.namespace.as_deref().is_none_or(str::is_empty) {
+                    errs.required(&format!("{path}.namespace"), "");
+                }
+            }
+            "User" | "Group" => {
+                if api_group != RBAC_GROUP {
+                    errs.not_supported(
+                        &format!("{path}.apiGroup"),
+                        &quote(api_group),
+                        &[RBAC_GROUP],
+                    );
+                }
+            }
+            other => errs.not_supported(
+                &format!("{path}.kind"),
+                &quote(other),
+                &["ServiceAccount", "User", "Group"],
+            ),
+        }
+    }
+    if let Some(old) = old {
+        let old_group = old
+            .api_group
+            .as_deref()
+            .filter(|g| !g.is_empty())
+            .unwrap_or(RBAC_GROUP);
+        if (old_group, &old.kind, &old.name) != (api_group, &role_ref.kind, &role_ref.name) {
+            errs.invalid(
+                "roleRef",
+                &format!(
+                    "rbac.RoleRef{{APIGroup:{}, Kind:{}, Name:{}}}",
+                    quote(api_group),
+                    quote(&role_ref.kind),
+                    quote(&role_ref.name)
+                ),
+                "cannot change roleRef",
+            );
+        }
+    }
 }
 
 /// Validates what every kind shares: name present and well-formed for its kind, labels and

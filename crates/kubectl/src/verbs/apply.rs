@@ -199,6 +199,25 @@ pub(crate) enum ApplyError {
     Api(cluster::ApiError),
 }
 
+/// The last-applied-configuration kubectl records for a manifest: the manifest as sent,
+/// without the annotation itself, its annotations an empty map when it has none
+/// (`"annotations":{}`, as GetModifiedConfiguration sets them before encoding), then a newline.
+pub(crate) fn last_applied_text(manifest: &Value) -> String {
+    let mut manifest = manifest.clone();
+    if let Some(meta) = manifest
+        .pointer_mut("/metadata")
+        .and_then(Value::as_object_mut)
+    {
+        let annotations = meta
+            .entry("annotations")
+            .or_insert_with(|| Value::Object(Default::default()));
+        if let Some(annotations) = annotations.as_object_mut() {
+            annotations.remove(LAST_APPLIED);
+        }
+    }
+    format!("{}\n", serde_json::to_string(&manifest).unwrap_or_default())
+}
+
 /// Client-side apply of one object: records the last-applied-configuration annotation, creates
 /// the object or three-way merges it into the live one and updates it. With `dry_run` nothing
 /// is written and the merged object is returned as it would be sent.
@@ -209,23 +228,7 @@ pub(crate) fn apply_object(
 ) -> Result<Applied, ApplyError> {
     let resource = object.resource_type();
     let name = object.name().to_string();
-    // What kubectl records: the manifest as sent, without the annotation itself.
-    let mut manifest = object.to_json_value();
-    if let Some(annotations) = manifest
-        .pointer_mut("/metadata/annotations")
-        .and_then(Value::as_object_mut)
-    {
-        annotations.remove(LAST_APPLIED);
-        if annotations.is_empty() {
-            if let Some(meta) = manifest
-                .pointer_mut("/metadata")
-                .and_then(Value::as_object_mut)
-            {
-                meta.remove("annotations");
-            }
-        }
-    }
-    let last_applied_text = format!("{}\n", serde_json::to_string(&manifest).unwrap_or_default());
+    let last_applied_text = last_applied_text(&object.to_json_value());
     object
         .metadata_mut()
         .annotations

@@ -8,10 +8,11 @@ use crate::flags::{self, boolean, value};
 use crate::{table, Kubectl, Output};
 
 pub(crate) fn auth(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]) -> Output {
-    match args.first().map(String::as_str) {
-        Some("can-i") => can_i(kubectl, cluster, &args[1..]),
+    let (subcommand, rest) = super::take_subcommand(args);
+    match subcommand.as_deref() {
+        Some("can-i") => can_i(kubectl, cluster, &rest),
         Some("whoami") => {
-            let parsed = match flags::parse(&args[1..], &[value("output", Some('o'))], "auth whoami") {
+            let parsed = match flags::parse(&rest, &[value("output", Some('o'))], "auth whoami") {
                 Ok(p) => p,
                 Err(e) => return Output::error(e),
             };

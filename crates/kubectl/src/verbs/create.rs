@@ -388,15 +388,7 @@ fn create_from_files(
 /// `--save-config`: the object as sent (namespace filled in, its other annotations kept)
 /// becomes its own last-applied-configuration annotation, as `kubectl apply` would write it.
 fn save_configuration(object: &mut Object) {
-    let annotations = object
-        .metadata_mut()
-        .annotations
-        .get_or_insert_with(Default::default);
-    annotations.remove(super::apply::LAST_APPLIED);
-    let text = format!(
-        "{}\n",
-        serde_json::to_string(&object.to_json_value()).unwrap_or_default()
-    );
+    let text = super::apply::last_applied_text(&object.to_json_value());
     object
         .metadata_mut()
         .annotations
@@ -761,7 +753,7 @@ fn run_generator(
         manifest["metadata"]["namespace"] = Value::String(namespace.clone());
     }
     if save_config {
-        let text = format!("{}\n", serde_json::to_string(&manifest).unwrap_or_default());
+        let text = super::apply::last_applied_text(&manifest);
         manifest["metadata"]["annotations"][super::apply::LAST_APPLIED] = Value::String(text);
     }
     if dry_run == Some("client") {

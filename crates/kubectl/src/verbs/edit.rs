@@ -355,14 +355,7 @@ pub(crate) fn edit(
             .as_ref()
             .is_some_and(|a| a.contains_key(super::apply::LAST_APPLIED));
         if parsed.flag("save-config") || has_annotation {
-            let mut recorded = edited_value.clone();
-            if let Some(annotations) = recorded
-                .pointer_mut("/metadata/annotations")
-                .and_then(Value::as_object_mut)
-            {
-                annotations.remove(super::apply::LAST_APPLIED);
-            }
-            let text = format!("{}\n", serde_json::to_string(&recorded).unwrap_or_default());
+            let text = super::apply::last_applied_text(&edited_value);
             if let Some(meta) = edited_value
                 .get_mut("metadata")
                 .and_then(Value::as_object_mut)

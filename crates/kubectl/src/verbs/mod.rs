@@ -41,6 +41,40 @@ use crate::{Kubectl, Output, Workspace};
 /// Verbs real kubectl has that this playground does not implement yet: they say so plainly.
 const NOT_YET_IMPLEMENTED: &[&str] = &["certificate", "completion", "kustomize", "plugin", "proxy"];
 
+/// Splits a command's subcommand (`set image`, `auth can-i`, `top pod`) from its other
+/// arguments: the first word that is neither a flag nor the value of a flag before it, so that
+/// global flags may come first (`kubectl -n dev auth can-i …`).
+pub(crate) fn take_subcommand(args: &[String]) -> (Option<String>, Vec<String>) {
+    let takes_value = |flag: &str| {
+        matches!(
+            flag,
+            "-n" | "--namespace"
+                | "--context"
+                | "--kubeconfig"
+                | "--cluster"
+                | "--user"
+                | "--as"
+                | "--as-group"
+                | "-l"
+                | "--selector"
+                | "-f"
+                | "--filename"
+                | "-c"
+                | "--containers"
+        )
+    };
+    let position = (0..args.len())
+        .find(|&i| !args[i].starts_with('-') && (i == 0 || !takes_value(&args[i - 1])));
+    match position {
+        Some(i) => {
+            let mut rest = args.to_vec();
+            let subcommand = rest.remove(i);
+            (Some(subcommand), rest)
+        }
+        None => (None, args.to_vec()),
+    }
+}
+
 /// The resource builder's error when no resource is named (kubectl prints it whole).
 pub(crate) const NO_RESOURCES_GIVEN: &str = "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
 
@@ -449,6 +483,19 @@ pub(crate) fn check_access(
     namespace: Option<&str>,
     name: Option<&str>,
 ) -> Result<(), Output> {
+    check_subresource_access(cluster, parsed, verb, resource, None, namespace, name)
+}
+
+/// [`check_access`] for a subresource (`pods/exec`, `pods/portforward`).
+pub(crate) fn check_subresource_access(
+    cluster: &Cluster,
+    parsed: &crate::flags::ParsedArgs,
+    verb: &str,
+    resource: &model::ResourceType,
+    subresource: Option<&str>,
+    namespace: Option<&str>,
+    name: Option<&str>,
+) -> Result<(), Output> {
     let Some(user) = parsed.value("as") else {
         return Ok(());
     };
@@ -456,7 +503,7 @@ pub(crate) fn check_access(
     let request = cluster::rbac::Request {
         verb,
         resource,
-        subresource: None,
+        subresource,
         namespace: namespace.filter(|_| resource.namespaced),
         name,
     };

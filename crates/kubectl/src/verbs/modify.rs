@@ -529,30 +529,8 @@ fn pod_spec_pointer(kind: &str) -> Option<&'static str> {
 }
 
 pub(crate) fn set(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]) -> Output {
-    // The subcommand is the first word that is neither a flag nor a flag's value (`-o` may
-    // come first: the output flags are moved to the front).
-    let takes_value = |flag: &str| {
-        matches!(
-            flag,
-            "-n" | "--namespace"
-                | "-l"
-                | "--selector"
-                | "-f"
-                | "--filename"
-                | "-c"
-                | "--containers"
-        )
-    };
-    let position = (0..args.len())
-        .find(|&i| !args[i].starts_with('-') && (i == 0 || !takes_value(&args[i - 1])));
-    let (subcommand, rest) = match position {
-        Some(i) => {
-            let mut rest = args.to_vec();
-            let subcommand = rest.remove(i);
-            (Some(subcommand), rest)
-        }
-        None => (None, args.to_vec()),
-    };
+    // `-o` may come first: the output flags are moved to the front.
+    let (subcommand, rest) = super::take_subcommand(args);
     match subcommand.as_deref() {
         Some("image") => set_image(kubectl, cluster, &rest),
         Some("env") => set_env(kubectl, cluster, &rest),

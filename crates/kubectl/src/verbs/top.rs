@@ -28,16 +28,10 @@ fn render(rows: &[Vec<String>]) -> String {
 }
 
 pub(crate) fn top(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]) -> Output {
-    let Some(position) = args.iter().position(|a| !a.starts_with('-')) else {
+    let (Some(subcommand), rest) = super::take_subcommand(args) else {
         return super::help::help("top", &[]);
     };
-    let rest: Vec<String> = args
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i != position)
-        .map(|(_, a)| a.clone())
-        .collect();
-    match args[position].as_str() {
+    match subcommand.as_str() {
         "pod" | "pods" | "po" => top_pod(kubectl, cluster, &rest),
         "node" | "nodes" | "no" => top_node(cluster, &rest),
         other => Output::error(format!(
