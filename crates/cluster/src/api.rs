@@ -114,6 +114,10 @@ pub struct ApiServer {
     event_log_hash: u64,
     /// The cluster's clock, as the `Cluster` last moved it: the instant watch events carry.
     now: SimTime,
+    /// Whether warnings for the client are kept (while a user's request is served, not while
+    /// controllers write), and those kept since they were last taken.
+    pub(crate) recording_warnings: bool,
+    warnings: Vec<String>,
 }
 
 impl Default for ApiServer {
@@ -124,6 +128,8 @@ impl Default for ApiServer {
             watch_log: Default::default(),
             event_log_hash: FNV_OFFSET,
             now: SimTime::default(),
+            recording_warnings: false,
+            warnings: Vec::new(),
         }
     }
 }
@@ -322,6 +328,11 @@ impl ApiServer {
         &self.store
     }
 
+    /// The warnings kept for the client since the last call.
+    pub fn take_warnings(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.warnings)
+    }
+
     pub fn resource_version(&self) -> u64 {
         self.resource_version
     }
@@ -450,6 +461,11 @@ impl ApiServer {
         if self.store.contains_key(&key) {
             return Err(ApiError::already_exists(resource, object.name()));
         }
+        let warnings = admission::pod_security(&request, &object)
+            .map_err(|error| name_in_refusals(error, &object))?;
+        if self.recording_warnings {
+            self.warnings.extend(warnings);
+        }
         let side_writes = match admission::admit_validating(&request, &object) {
             Ok(writes) => writes,
             Err(error) => return Err(name_in_refusals(error, &object)),
@@ -538,6 +554,10 @@ impl ApiServer {
         };
         admission::admit_mutating(&request, &mut object)?;
         Self::validate(&object, Some(&existing))?;
+        let warnings = admission::pod_security(&request, &object)?;
+        if self.recording_warnings {
+            self.warnings.extend(warnings);
+        }
         let side_writes = admission::admit_validating(&request, &object)?;
         // Keep what clients cannot change through the main resource.
         let mut value = object.to_json_value();

@@ -316,6 +316,13 @@ impl Cluster {
     /// round is controllers, then the scheduler, then the kubelet; bounded by
     /// [`controllers::MAX_ROUNDS_PER_INSTANT`]).
     fn run_components(&mut self) {
+        // What controllers and kubelets write is not the user's request: no warnings for them.
+        let recording = std::mem::replace(&mut self.api.recording_warnings, false);
+        self.run_components_rounds();
+        self.api.recording_warnings = recording;
+    }
+
+    fn run_components_rounds(&mut self) {
         for _ in 0..controllers::MAX_ROUNDS_PER_INSTANT {
             let before = self.resource_version();
             if !self.faults.control_plane_stopped {
@@ -358,6 +365,17 @@ impl Cluster {
     }
 
     /// Creates an object (POST). Fills uid, resourceVersion, creationTimestamp and generation.
+    /// While `on`, the API server keeps the warnings its answers carry for the client
+    /// (PodSecurity's `would violate …`); [`Cluster::take_warnings`] hands them over.
+    pub fn record_warnings(&mut self, on: bool) {
+        self.api.recording_warnings = on;
+    }
+
+    /// The warnings kept since the last call (see [`Cluster::record_warnings`]).
+    pub fn take_warnings(&mut self) -> Vec<String> {
+        self.api.take_warnings()
+    }
+
     pub fn create(&mut self, object: Object) -> Result<Rc<Object>, ApiError> {
         self.api.create(object, self.clock.now(), &mut self.rng)
     }

@@ -16,6 +16,7 @@ mod default_storage_class;
 mod default_toleration_seconds;
 mod limit_ranger;
 mod persistent_volume_claim_resize;
+mod pod_security;
 mod priority;
 pub mod resource_quota;
 mod resources;
@@ -71,6 +72,15 @@ pub fn admit_validating(
     priority::validate(request, object)?;
     persistent_volume_claim_resize::validate(request, object)?;
     resource_quota::validate(request, object)
+}
+
+/// PodSecurity (validating): the enforce level's refusal of a pod, else the warnings for the
+/// client (warn level, and an enforce label that existing pods violate).
+pub fn pod_security(
+    request: &AdmissionRequest<'_>,
+    object: &Object,
+) -> Result<Vec<String>, ApiError> {
+    pod_security::validate(request, object)
 }
 
 /// `admission.NewForbidden`: `<resource> "<name>" is forbidden: <reason>`, 403. The name is the

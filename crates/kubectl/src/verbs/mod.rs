@@ -145,6 +145,27 @@ pub(crate) fn dispatch(
     if rest.iter().any(|a| a == "--help" || a == "-h") {
         return help::help(verb, &rest);
     }
+    // The API server's warnings for this command's requests come first on stderr, as kubectl
+    // prints each response's warnings when it arrives.
+    cluster.record_warnings(true);
+    let mut output = dispatch_verb(kubectl, cluster, verb, rest, workspace);
+    cluster.record_warnings(false);
+    let warnings = cluster.take_warnings();
+    if !warnings.is_empty() {
+        let mut stderr: String = warnings.iter().map(|w| format!("Warning: {w}\n")).collect();
+        stderr.push_str(&output.stderr);
+        output.stderr = stderr;
+    }
+    output
+}
+
+fn dispatch_verb(
+    kubectl: &mut Kubectl,
+    cluster: &mut Cluster,
+    verb: &str,
+    rest: Vec<String>,
+    workspace: &dyn Workspace,
+) -> Output {
     let rest = if output::TEMPLATE_VERBS.contains(&verb) {
         match output::normalize_template_args(&rest, workspace) {
             Ok(rest) => rest,
