@@ -333,6 +333,27 @@ pub fn apply_defaults(object: &mut Object) {
                 set_str(&mut spec.volume_mode, "Filesystem");
             }
         }
+        Object::HorizontalPodAutoscaler(autoscaler) => {
+            // autoscaling/v2 defaults: one replica at least, and CPU at 80% when no metric
+            // is given.
+            use k8s_openapi::api::autoscaling::v2 as autoscaling;
+            let spec = &mut autoscaler.spec;
+            set(&mut spec.min_replicas, 1);
+            if spec.metrics.as_ref().is_none_or(Vec::is_empty) {
+                spec.metrics = Some(vec![autoscaling::MetricSpec {
+                    type_: "Resource".to_string(),
+                    resource: Some(autoscaling::ResourceMetricSource {
+                        name: "cpu".to_string(),
+                        target: autoscaling::MetricTarget {
+                            type_: "Utilization".to_string(),
+                            average_utilization: Some(80),
+                            ..Default::default()
+                        },
+                    }),
+                    ..Default::default()
+                }]);
+            }
+        }
         Object::Namespace(namespace) => {
             let spec = namespace.spec.get_or_insert_with(Default::default);
             set(&mut spec.finalizers, vec!["kubernetes".to_string()]);

@@ -404,16 +404,20 @@ pub(crate) fn get(
                     } else {
                         Some(namespace.as_str())
                     };
-                    let verb = if names.is_empty() { "list" } else { "get" };
-                    if let Err(denied) = super::check_access(
-                        cluster,
-                        &parsed,
-                        verb,
-                        resource,
-                        access_namespace,
-                        None,
-                    ) {
-                        return denied;
+                    // Each request is authorized on its own (a list, or a get per name), and
+                    // kubectl goes on after a refusal (ContinueOnError).
+                    if names.is_empty() {
+                        if let Err(denied) = super::check_access(
+                            cluster,
+                            &parsed,
+                            "list",
+                            resource,
+                            access_namespace,
+                            None,
+                        ) {
+                            output.append(denied);
+                            continue;
+                        }
                     }
                     if names.is_empty() {
                         let ns = if all_namespaces {
@@ -440,6 +444,17 @@ pub(crate) fn get(
                         found.push((resource, objects));
                     } else {
                         for name in &names {
+                            if let Err(denied) = super::check_access(
+                                cluster,
+                                &parsed,
+                                "get",
+                                resource,
+                                access_namespace,
+                                Some(name),
+                            ) {
+                                output.append(denied);
+                                continue;
+                            }
                             match cluster.get(resource, &namespace, name) {
                                 Ok(o) => push_found(&mut found, resource, o),
                                 Err(e) if parsed.flag("ignore-not-found") => drop(e),

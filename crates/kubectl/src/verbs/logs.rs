@@ -80,10 +80,32 @@ pub(crate) fn logs(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]
     let Some(pods_resource) = model::registry::resolve("pods") else {
         return Output::error("error: the server doesn't have a resource type \"pods\"");
     };
-    if let Err(denied) = check_log_access(cluster, &parsed, pods_resource, &namespace) {
+    // Which pods (listing or getting them is authorized first, as kubectl's requests are).
+    let read_verb = if selector_text.is_some() {
+        "list"
+    } else {
+        "get"
+    };
+    let read_name = selector_text
+        .is_none()
+        .then(|| positionals[0].rsplit('/').next().unwrap_or("").to_string());
+    let names_a_pod = selector_text.is_some()
+        || match positionals[0].split_once('/') {
+            None => true,
+            Some((kind, _)) => matches!(kind, "pod" | "pods" | "po"),
+        };
+    if !names_a_pod {
+        // A workload's pod is found through the workload (its own get is not checked here).
+    } else if let Err(denied) = super::check_access(
+        cluster,
+        &parsed,
+        read_verb,
+        pods_resource,
+        Some(&namespace),
+        read_name.as_deref(),
+    ) {
         return denied;
     }
-    // Which pods.
     let pods: Vec<Value> = if let Some(text) = &selector_text {
         let selector = match Selector::parse(text) {
             Ok(s) => s,
@@ -108,6 +130,21 @@ pub(crate) fn logs(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]
             Err(o) => return o,
         }
     };
+    // Then each pod's log (`get pods/log`, by name).
+    for pod in &pods {
+        let name = pod["metadata"]["name"].as_str().unwrap_or("");
+        if let Err(denied) = super::check_subresource_access(
+            cluster,
+            &parsed,
+            "get",
+            pods_resource,
+            Some("log"),
+            Some(&namespace),
+            Some(name),
+        ) {
+            return denied;
+        }
+    }
     let prefix = parsed.flag("prefix") || parsed.flag("all-pods");
     let mut out = Output::ok("");
     let mut targets: Vec<Target> = Vec::new();
@@ -341,33 +378,6 @@ impl LineOptions {
             Some(n) => &lines[lines.len().saturating_sub(n)..],
             None => lines,
         }
-    }
-}
-
-fn check_log_access(
-    cluster: &Cluster,
-    parsed: &flags::ParsedArgs,
-    pods: &model::ResourceType,
-    namespace: &str,
-) -> Result<(), Output> {
-    let Some(user) = parsed.value("as") else {
-        return Ok(());
-    };
-    let user = cluster::rbac::UserInfo::impersonated(user, parsed.values("as-group"));
-    let request = cluster::rbac::Request {
-        verb: "get",
-        resource: pods,
-        subresource: Some("log"),
-        namespace: Some(namespace),
-        name: None,
-    };
-    if cluster.authorize(&user, &request) {
-        Ok(())
-    } else {
-        Err(Output::error(format!(
-            "Error from server (Forbidden): {}",
-            cluster::rbac::forbidden_message(&user, &request)
-        )))
     }
 }
 
