@@ -634,16 +634,8 @@ pub(super) fn resolv_conf(pod: &Value) -> Option<String> {
             _ => return None,
         };
     let config = &pod["spec"]["dnsConfig"];
-    let strings = |value: &Value| -> Vec<String> {
-        value
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect()
-    };
-    nameservers.extend(strings(&config["nameservers"]));
-    searches.extend(strings(&config["searches"]));
+    nameservers.extend(super::string_list(&config["nameservers"]));
+    searches.extend(super::string_list(&config["searches"]));
     for option in config["options"].as_array().into_iter().flatten() {
         let Some(name) = option["name"].as_str() else {
             continue;
@@ -719,37 +711,18 @@ pub(super) fn hosts_file(pod: &Value, pod_ip: &str, hostname: &str) -> Option<St
 
 /// What the pod's other containers have written into emptyDir volumes this container mounts,
 /// as it stands at `at`, under this container's mount paths: an init container's output is
-/// there for the containers that start after it. (A file written after this container started
-/// does not appear in it: sharing is at start, not live.)
+/// there for the containers that start after it (later writes reach it live, see
+/// `shared_volumes`).
 pub(super) fn shared_empty_dir_files(
-    pod: &Value,
     state: &KubeletPod,
     index: usize,
     at: SimTime,
 ) -> BTreeMap<String, String> {
-    let empty_dirs: Vec<&str> = pod["spec"]["volumes"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|v| v.get("emptyDir").is_some())
-        .filter_map(|v| v["name"].as_str())
-        .collect();
-    let mounts_of = |spec: &Value| -> Vec<(String, String)> {
-        spec["volumeMounts"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|m| {
-                let name = m["name"].as_str()?;
-                let path = m["mountPath"].as_str()?;
-                empty_dirs
-                    .contains(&name)
-                    .then(|| (name.to_string(), path.trim_end_matches('/').to_string()))
-            })
-            .collect()
-    };
-    let mine = mounts_of(&state.containers[index].spec);
+    let mine = &state.containers[index].empty_dir_mounts;
     let mut files = BTreeMap::new();
+    if mine.is_empty() {
+        return files;
+    }
     for (other_index, other) in state.containers.iter().enumerate() {
         if other_index == index {
             continue;
@@ -758,8 +731,8 @@ pub(super) fn shared_empty_dir_files(
             continue;
         };
         let written = process.files_at(at);
-        for (volume, their_path) in mounts_of(&other.spec) {
-            for (_, my_path) in mine.iter().filter(|(v, _)| *v == volume) {
+        for (volume, their_path) in &other.empty_dir_mounts {
+            for (_, my_path) in mine.iter().filter(|(v, _)| v == volume) {
                 let prefix = format!("{their_path}/");
                 for (path, text) in written.iter().filter(|(p, _)| p.starts_with(&prefix)) {
                     files.insert(format!("{my_path}/{}", &path[prefix.len()..]), text.clone());

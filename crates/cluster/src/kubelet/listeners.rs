@@ -72,16 +72,8 @@ impl Cluster {
                         .collect(),
                     _ => BTreeMap::new(),
                 };
-                let strings = |value: &serde_json::Value| -> Vec<String> {
-                    value
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|v| v.as_str().map(str::to_string))
-                        .collect()
-                };
-                let mut arguments = strings(&container.spec["command"]);
-                arguments.extend(strings(&container.spec["args"]));
+                let mut arguments = super::string_list(&container.spec["command"]);
+                arguments.extend(super::string_list(&container.spec["args"]));
                 listeners.push(RunningListener {
                     pod_ip: pod_ip.clone(),
                     namespace: state.namespace.clone(),

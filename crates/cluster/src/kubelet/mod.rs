@@ -671,7 +671,7 @@ impl Cluster {
                             );
                         }
                         env.files
-                            .extend(environment::shared_empty_dir_files(value, state, index, at));
+                            .extend(environment::shared_empty_dir_files(state, index, at));
                         // The runtime's /etc/resolv.conf and the kubelet's /etc/hosts.
                         if let Some(text) = environment::resolv_conf(value) {
                             env.files.insert("/etc/resolv.conf".into(), text);
@@ -1273,7 +1273,7 @@ fn action_for(progress: ProcessState) -> Option<(SimTime, Action)> {
     }
 }
 
-fn string_list(value: &Value) -> Vec<String> {
+pub(super) fn string_list(value: &Value) -> Vec<String> {
     value
         .as_array()
         .into_iter()

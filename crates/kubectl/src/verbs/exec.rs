@@ -42,23 +42,11 @@ pub(crate) fn exec(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]
         Ok(p) => p,
         Err(o) => return o,
     };
-    // kubectl reads the pod, then the API server authorizes `create pods/exec`.
-    let pods_resource = model::registry::resolve("pods").expect("registered");
-    let pod_name_checked = pod["metadata"]["name"].as_str().unwrap_or("").to_string();
-    for (verb, subresource) in [("get", None), ("create", Some("exec"))] {
-        if let Err(denied) = super::check_subresource_access(
-            cluster,
-            &parsed,
-            verb,
-            pods_resource,
-            subresource,
-            Some(&namespace),
-            Some(&pod_name_checked),
-        ) {
-            return denied;
-        }
-    }
     let pod_name = pod["metadata"]["name"].as_str().unwrap_or("").to_string();
+    // kubectl reads the pod, then the API server authorizes `create pods/exec`.
+    if let Err(denied) = super::check_pod_connect(cluster, &parsed, &namespace, &pod_name, "exec") {
+        return denied;
+    }
     let mut out = Output::ok("");
     let container = match super::logs::chosen_container(&pod, parsed.value("container")) {
         Ok((chosen, note)) => {

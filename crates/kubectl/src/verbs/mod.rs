@@ -507,6 +507,28 @@ pub(crate) fn check_access(
     check_subresource_access(cluster, parsed, verb, resource, None, namespace, name)
 }
 
+/// What a connection to a pod (`exec`, `portforward`) is authorized as: kubectl reads the pod
+/// (`get pods`), then the API server checks `create pods/<subresource>`.
+pub(crate) fn check_pod_connect(
+    cluster: &Cluster,
+    parsed: &crate::flags::ParsedArgs,
+    namespace: &str,
+    pod: &str,
+    subresource: &str,
+) -> Result<(), Output> {
+    let pods = model::registry::resolve("pods").expect("registered");
+    check_access(cluster, parsed, "get", pods, Some(namespace), Some(pod))?;
+    check_subresource_access(
+        cluster,
+        parsed,
+        "create",
+        pods,
+        Some(subresource),
+        Some(namespace),
+        Some(pod),
+    )
+}
+
 /// [`check_access`] for a subresource (`pods/exec`, `pods/portforward`).
 pub(crate) fn check_subresource_access(
     cluster: &Cluster,

@@ -92,20 +92,15 @@ pub(crate) fn port_forward(
         Err(o) => return o,
     };
     // kubectl reads the pod, then the API server authorizes `create pods/portforward`.
-    let pods_resource = model::registry::resolve("pods").expect("registered");
-    let pod_name_checked = pod["metadata"]["name"].as_str().unwrap_or("").to_string();
-    for (verb, subresource) in [("get", None), ("create", Some("portforward"))] {
-        if let Err(denied) = super::check_subresource_access(
-            cluster,
-            &parsed,
-            verb,
-            pods_resource,
-            subresource,
-            Some(&namespace),
-            Some(&pod_name_checked),
-        ) {
-            return denied;
-        }
+    let pod_name_checked = pod["metadata"]["name"].as_str().unwrap_or("");
+    if let Err(denied) = super::check_pod_connect(
+        cluster,
+        &parsed,
+        &namespace,
+        pod_name_checked,
+        "portforward",
+    ) {
+        return denied;
     }
     // A Service's port is translated to the targetPort the pod serves it on.
     let service = target
