@@ -167,6 +167,17 @@ fn percent(p: &str) -> IntOrString {
 }
 
 /// Applies the API server's defaults to a new or updated object.
+/// A User or Group subject without an apiGroup is in the RBAC group (SetDefaults_Subject).
+fn default_subjects(subjects: Option<&mut Vec<k8s_openapi::api::rbac::v1::Subject>>) {
+    for subject in subjects.into_iter().flatten() {
+        if matches!(subject.kind.as_str(), "User" | "Group")
+            && subject.api_group.as_deref().is_none_or(str::is_empty)
+        {
+            subject.api_group = Some("rbac.authorization.k8s.io".to_string());
+        }
+    }
+}
+
 pub fn apply_defaults(object: &mut Object) {
     match object {
         Object::Pod(pod) => {
@@ -333,6 +344,8 @@ pub fn apply_defaults(object: &mut Object) {
                 set_str(&mut spec.volume_mode, "Filesystem");
             }
         }
+        Object::RoleBinding(binding) => default_subjects(binding.subjects.as_mut()),
+        Object::ClusterRoleBinding(binding) => default_subjects(binding.subjects.as_mut()),
         Object::HorizontalPodAutoscaler(autoscaler) => {
             // autoscaling/v2 defaults: one replica at least, and CPU at 80% when no metric
             // is given.

@@ -444,7 +444,11 @@ impl Cluster {
             let Some((_, action)) = state.containers[index].action.take() else {
                 break;
             };
+            let starting = action == Action::Start;
             self.perform(pod, value, &mut state, index, at, action, &source);
+            if starting {
+                state.catch_up_empty_dir_writes(index, at);
+            }
             state.deliver_empty_dir_writes(index, &[]);
             changed = true;
         }
@@ -736,7 +740,7 @@ impl Cluster {
                 let hold_files = state
                     .projection
                     .is_watched()
-                    .then(|| projection::next_sync(state, at));
+                    .then(|| projection::next_sync(at));
                 let shares_volume = state.shares_empty_dir(index);
                 let container = &mut state.containers[index];
                 let reference = catalog::parse_reference(&container.image).ok();
@@ -884,7 +888,7 @@ impl Cluster {
                 let hold_files = state
                     .projection
                     .is_watched()
-                    .then(|| projection::next_sync(state, at));
+                    .then(|| projection::next_sync(at));
                 let container = &mut state.containers[index];
                 if let Some(process) = container.process.as_mut() {
                     if let Some(network) = network {

@@ -83,12 +83,11 @@ pub(crate) fn projection_sources(pod: &Value) -> ProjectionSources {
     sources
 }
 
-/// The pod's first periodic sync after `after`: every [`SYNC_PERIOD_MILLIS`], at an offset
-/// that depends on the pod (pods are not all synced at once).
-pub(crate) fn next_sync(state: &KubeletPod, after: SimTime) -> SimTime {
-    let phase = super::fnv(&format!("{}/{}", state.namespace, state.name)) % SYNC_PERIOD_MILLIS;
-    let since_last = (after.0 + SYNC_PERIOD_MILLIS - phase) % SYNC_PERIOD_MILLIS;
-    SimTime(after.0 + (SYNC_PERIOD_MILLIS - since_last))
+/// The first periodic sync after `after`: every [`SYNC_PERIOD_MILLIS`] on the minute, for
+/// every pod at once (a real kubelet spreads its pods over the period; one instant for all
+/// keeps a cluster of such pods from waking once per pod per minute).
+pub(crate) fn next_sync(after: SimTime) -> SimTime {
+    SimTime((after.0 / SYNC_PERIOD_MILLIS + 1) * SYNC_PERIOD_MILLIS)
 }
 
 /// A digest of the labels and annotations (what a downward-API volume can project).
@@ -174,7 +173,7 @@ impl Cluster {
                 .get(uid)
                 .is_some_and(|fingerprint| *fingerprint != state.metadata_seen);
             if source_written || metadata_changed {
-                stale.push((uid.clone(), next_sync(state, now)));
+                stale.push((uid.clone(), next_sync(now)));
             }
         }
         for (uid, at) in stale {

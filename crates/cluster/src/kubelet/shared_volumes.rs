@@ -76,6 +76,45 @@ impl KubeletPod {
         })
     }
 
+    /// A container that has just started (at `at`) gets what the containers sharing its
+    /// emptyDir volumes have written after that instant: their programs ran ahead of the clock,
+    /// and those writes were handed over before this one had a process.
+    pub(crate) fn catch_up_empty_dir_writes(&mut self, index: usize, at: SimTime) {
+        let Some(mine) = self
+            .containers
+            .get(index)
+            .map(|c| c.empty_dir_mounts.clone())
+        else {
+            return;
+        };
+        if mine.is_empty() || self.containers[index].process.is_none() {
+            return;
+        }
+        let mut writes: Vec<(SimTime, String, Option<String>)> = Vec::new();
+        for (other, run) in self.containers.iter().enumerate() {
+            let Some(process) = run.process.as_ref().filter(|_| other != index) else {
+                continue;
+            };
+            let changes = process.file_changes_after(at);
+            for (volume, their_mount) in &run.empty_dir_mounts {
+                let prefix = format!("{their_mount}/");
+                for (_, my_mount) in mine.iter().filter(|(v, _)| v == volume) {
+                    for (t, path, content) in &changes {
+                        if let Some(relative) = path.strip_prefix(&prefix) {
+                            writes.push((*t, format!("{my_mount}/{relative}"), content.clone()));
+                        }
+                    }
+                }
+            }
+        }
+        model::sort::SortSlice::sort_stable_by(writes.as_mut_slice(), |a, b| a.0.cmp(&b.0));
+        if let Some(process) = self.containers[index].process.as_mut() {
+            for (t, path, content) in writes {
+                process.receive_file_change(t, &path, content);
+            }
+        }
+    }
+
     /// Hands what container `index` wrote (its own writes since the last call, or `writes`
     /// made in it by `kubectl exec`/`cp`) under its emptyDir mounts to the other containers
     /// mounting the same volumes.

@@ -238,6 +238,16 @@ impl Process {
         self.state
     }
 
+    /// The changes to the container's files after `at`, with their instants (what a program that
+    /// runs ahead has already written).
+    pub fn file_changes_after(&self, at: SimTime) -> Vec<(SimTime, String, Option<String>)> {
+        self.file_log
+            .iter()
+            .filter(|(t, _, _)| *t > at)
+            .cloned()
+            .collect()
+    }
+
     /// From now on, keeps the program's own writes for [`Process::take_own_writes`] (its
     /// container shares a volume with another).
     pub fn share_own_writes(&mut self) {

@@ -323,9 +323,8 @@ pub fn run(argv: &[String], stdin: Option<String>, state: &mut ShellState) -> Co
                     .cloned()
                     .unwrap_or_default();
                 let lines: Vec<&str> = text.lines().collect();
-                let count = count_flag(args).unwrap_or(10);
                 return CommandOutcome {
-                    output: lines[lines.len().saturating_sub(count)..]
+                    output: tail_lines(&lines, args)
                         .iter()
                         .map(|l| format!("{l}\n"))
                         .collect(),
@@ -339,7 +338,7 @@ pub fn run(argv: &[String], stdin: Option<String>, state: &mut ShellState) -> Co
             let chosen: Vec<&str> = if program == "head" {
                 lines.iter().take(count).copied().collect()
             } else {
-                lines[lines.len().saturating_sub(count)..].to_vec()
+                tail_lines(&lines, args).to_vec()
             };
             ok(chosen.iter().map(|l| format!("{l}\n")).collect::<String>())
         }
@@ -445,6 +444,22 @@ fn redis_cli(args: &[String], state: &ShellState) -> CommandOutcome {
             ),
             1,
         ),
+    }
+}
+
+/// The lines `tail` prints: the last N (`-n N`, 10 by default), or from line K on (`-n +K`).
+fn tail_lines<'a>(lines: &'a [&'a str], args: &[String]) -> &'a [&'a str] {
+    let from_start = args
+        .iter()
+        .zip(args.iter().skip(1).map(Some).chain([None]))
+        .any(|(arg, next)| {
+            arg.starts_with("-n+") || (arg == "-n" && next.is_some_and(|n| n.starts_with('+')))
+        });
+    let count = count_flag(args).unwrap_or(10);
+    if from_start {
+        &lines[count.saturating_sub(1).min(lines.len())..]
+    } else {
+        &lines[lines.len().saturating_sub(count)..]
     }
 }
 

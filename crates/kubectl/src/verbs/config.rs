@@ -79,7 +79,7 @@ impl Kubeconfig {
         self.contexts
             .get(context.unwrap_or(&self.current_context))
             .map(|c| c.user.as_str())
-            .filter(|user| *user != ADMIN_USER)
+            .filter(|user| !user.is_empty() && *user != ADMIN_USER)
     }
 
     /// The configuration as `kubectl config view` shows it (secrets as `DATA+OMITTED`); with

@@ -68,7 +68,7 @@ pub(crate) fn rollout(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[Stri
         }
     }
     let namespace = super::namespace_of(kubectl, &parsed);
-    let targets = match resolve_targets(cluster, &namespace, &parsed.positionals[1..]) {
+    let targets = match resolve_targets(cluster, &parsed, &namespace, &parsed.positionals[1..]) {
         Ok(t) => t,
         Err(o) => return o,
     };
@@ -170,6 +170,7 @@ fn rollout_one(
 /// in the namespace, as kubectl's resource builder lists them).
 fn resolve_targets(
     cluster: &Cluster,
+    parsed: &flags::ParsedArgs,
     namespace: &str,
     words: &[String],
 ) -> Result<Vec<(&'static ResourceType, String)>, Output> {
@@ -195,6 +196,7 @@ fn resolve_targets(
             .map(|name| (resource, name.clone()))
             .collect());
     }
+    super::check_access(cluster, parsed, "list", resource, Some(namespace), None)?;
     let names: Vec<String> = cluster
         .list(resource, Some(namespace))
         .iter()
