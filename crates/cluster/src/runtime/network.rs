@@ -353,12 +353,60 @@ fn connecting(quiet: bool, host: &str, address: &str, port: u16) -> String {
 
 /// `curl [-s] [-S] [-i] [-I] [-o FILE] [-H H] [-m SEC] [-f] URL`.
 pub fn curl(args: &[String], state: &mut ShellState) -> CommandOutcome {
+    // `-s` hides curl's error message (unless `-S`); `-w` writes its format even when the
+    // transfer fails (`%{http_code}` is then 000).
+    let mut silent = false;
+    let mut show_error = false;
+    let mut write_out: Option<String> = None;
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "-s" | "--silent" => silent = true,
+            "-S" | "--show-error" => show_error = true,
+            "-w" | "--write-out" => write_out = iter.next().cloned(),
+            "-o" | "--output" | "-H" | "--header" | "-m" | "--max-time" | "--connect-timeout"
+            | "-A" | "--user-agent" | "-X" => {
+                iter.next();
+            }
+            other if other.starts_with('-') && !other.starts_with("--") => {
+                silent |= other.contains('s');
+                show_error |= other.contains('S');
+            }
+            _ => {}
+        }
+    }
+    let mut result = curl_transfer(args, state, write_out.as_deref());
+    if result.status != 0 {
+        if let Some(format) = &write_out {
+            result.output.push_str(&render_write_out(format, 0));
+        }
+        if silent && !show_error {
+            result.errors.clear();
+        }
+    }
+    result
+}
+
+/// curl's `-w` format: `%{http_code}` (and `%{response_code}`) as three digits, `\n` and
+/// `\t` as a newline and a tab.
+fn render_write_out(format: &str, status: u16) -> String {
+    format
+        .replace("%{http_code}", &format!("{status:03}"))
+        .replace("%{response_code}", &format!("{status:03}"))
+        .replace("\\n", "\n")
+        .replace("\\t", "\t")
+}
+
+fn curl_transfer(
+    args: &[String],
+    state: &mut ShellState,
+    write_out: Option<&str>,
+) -> CommandOutcome {
     let mut include_headers = false;
     let mut head_only = false;
     let mut fail_on_error = false;
     let mut output_file: Option<String> = None;
     let mut host_header = None;
-    let mut write_status = false;
     let mut insecure = false;
     let mut verbose = false;
     let mut url = None;
@@ -381,7 +429,7 @@ pub fn curl(args: &[String], state: &mut ShellState) -> CommandOutcome {
                 }
             }
             "-w" | "--write-out" => {
-                write_status = iter.next().is_some_and(|w| w.contains("http_code"));
+                iter.next();
             }
             "-m" | "--max-time" | "--connect-timeout" | "-A" | "--user-agent" | "-X" => {
                 iter.next();
@@ -516,11 +564,9 @@ pub fn curl(args: &[String], state: &mut ShellState) -> CommandOutcome {
                 body
             };
             // `-w` writes to stdout whatever `-o` does with the body.
-            let written_out = if write_status {
-                status.to_string()
-            } else {
-                String::new()
-            };
+            let written_out = write_out
+                .map(|format| render_write_out(format, status))
+                .unwrap_or_default();
             match output_file {
                 Some(file) if file != "-" => {
                     if file != "/dev/null" {
