@@ -267,6 +267,11 @@ fn containers(spec: &Value) -> Vec<&Value> {
         .collect()
 }
 
+/// A container's securityContext (`null` when it has none), read in place.
+fn security_context(container: &Value) -> &Value {
+    &container["securityContext"]
+}
+
 fn name_of(container: &Value) -> String {
     container["name"].as_str().unwrap_or("").to_string()
 }
@@ -279,13 +284,12 @@ fn evaluate(spec: &Value, level: Level) -> Vec<Violation> {
     let restricted = level == Level::Restricted;
     let containers = containers(spec);
     let mut violations = Vec::new();
-    let context = |c: &Value| c["securityContext"].clone();
 
     // allowPrivilegeEscalation (restricted)
     if restricted {
         let bad: Vec<String> = containers
             .iter()
-            .filter(|c| context(c)["allowPrivilegeEscalation"] != Value::Bool(false))
+            .filter(|c| security_context(c)["allowPrivilegeEscalation"] != Value::Bool(false))
             .map(|c| name_of(c))
             .collect();
         if !bad.is_empty() {
@@ -304,7 +308,7 @@ fn evaluate(spec: &Value, level: Level) -> Vec<Violation> {
     // capabilities: baseline (only the runtime's defaults may be added) or restricted (drop
     // ALL, add at most NET_BIND_SERVICE)
     let adds = |c: &Value| -> Vec<String> {
-        context(c)["capabilities"]["add"]
+        security_context(c)["capabilities"]["add"]
             .as_array()
             .into_iter()
             .flatten()
@@ -315,7 +319,7 @@ fn evaluate(spec: &Value, level: Level) -> Vec<Violation> {
         let missing_drop_all: Vec<String> = containers
             .iter()
             .filter(|c| {
-                !context(c)["capabilities"]["drop"]
+                !security_context(c)["capabilities"]["drop"]
                     .as_array()
                     .into_iter()
                     .flatten()
@@ -448,7 +452,7 @@ fn evaluate(spec: &Value, level: Level) -> Vec<Violation> {
     // privileged
     let privileged: Vec<String> = containers
         .iter()
-        .filter(|c| context(c)["privileged"] == Value::Bool(true))
+        .filter(|c| security_context(c)["privileged"] == Value::Bool(true))
         .map(|c| name_of(c))
         .collect();
     if !privileged.is_empty() {
@@ -505,7 +509,7 @@ fn evaluate(spec: &Value, level: Level) -> Vec<Violation> {
         }
         let explicit: Vec<String> = containers
             .iter()
-            .filter(|c| context(c)["runAsNonRoot"] == Value::Bool(false))
+            .filter(|c| security_context(c)["runAsNonRoot"] == Value::Bool(false))
             .map(|c| name_of(c))
             .collect();
         if !explicit.is_empty() {
@@ -518,7 +522,7 @@ fn evaluate(spec: &Value, level: Level) -> Vec<Violation> {
         if *pod_value != Value::Bool(true) {
             let implicit: Vec<String> = containers
                 .iter()
-                .filter(|c| context(c)["runAsNonRoot"].is_null())
+                .filter(|c| security_context(c)["runAsNonRoot"].is_null())
                 .map(|c| name_of(c))
                 .collect();
             if !implicit.is_empty() {
@@ -543,7 +547,7 @@ fn evaluate(spec: &Value, level: Level) -> Vec<Violation> {
         }
         let root: Vec<String> = containers
             .iter()
-            .filter(|c| context(c)["runAsUser"].as_i64() == Some(0))
+            .filter(|c| security_context(c)["runAsUser"].as_i64() == Some(0))
             .map(|c| name_of(c))
             .collect();
         if !root.is_empty() {
@@ -571,7 +575,7 @@ fn evaluate(spec: &Value, level: Level) -> Vec<Violation> {
     }
     let unconfined: Vec<String> = containers
         .iter()
-        .filter(|c| context(c)["seccompProfile"]["type"] == "Unconfined")
+        .filter(|c| security_context(c)["seccompProfile"]["type"] == "Unconfined")
         .map(|c| name_of(c))
         .collect();
     if !unconfined.is_empty() {
@@ -584,7 +588,7 @@ fn evaluate(spec: &Value, level: Level) -> Vec<Violation> {
     if restricted && !matches!(pod_type, Some("RuntimeDefault" | "Localhost")) {
         let unset: Vec<String> = containers
             .iter()
-            .filter(|c| context(c)["seccompProfile"]["type"].is_null())
+            .filter(|c| security_context(c)["seccompProfile"]["type"].is_null())
             .map(|c| name_of(c))
             .collect();
         if !unset.is_empty() {
