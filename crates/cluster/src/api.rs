@@ -584,9 +584,11 @@ impl ApiServer {
         if object == *existing {
             return Ok(existing);
         }
+        // Only kinds that track a generation (those created with a spec) count changes; a
+        // ConfigMap or a ClusterRole never gets one.
         if spec_like_content(&object) != spec_like_content(&existing) {
             let meta = object.metadata_mut();
-            meta.generation = Some(meta.generation.unwrap_or(0) + 1);
+            meta.generation = meta.generation.map(|generation| generation + 1);
         }
         let resource_version = self.next_resource_version();
         object.metadata_mut().resource_version = Some(resource_version.to_string());

@@ -111,6 +111,9 @@ pub struct ClusterSnapshot {
 /// Mixed into the seed for the stream the boot's node events draw from.
 const NODE_EVENTS_STREAM: u64 = 0x6e6f_6465_6576_7473;
 
+/// Mixed into the seed for the stream the bootstrap RBAC policy's later objects draw from.
+const RBAC_POLICY_STREAM: u64 = 0x7262_6163_706f_6c79;
+
 impl Cluster {
     /// A fresh cluster as `kubeadm init` leaves it: the four system namespaces and the
     /// `kubernetes` Service in `default`.
@@ -203,9 +206,22 @@ impl Cluster {
         self.create_bootstrap_object(model::decode_documents(&format!(
             "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: kubernetes\n  namespace: default\n  labels:\n    kubernetes.io/service-name: kubernetes\naddressType: IPv4\nendpoints:\n- addresses:\n  - {api_server_ip}\n  conditions:\n    ready: true\nports:\n- name: https\n  port: 6443\n  protocol: TCP\n"
         )));
+        // The policy's first objects (what it held before it grew) draw their uids from the
+        // main stream; the rest from a stream of their own, so that the names and uids of
+        // everything else stay what the seed made them.
         if let Ok(objects) = model::decode_documents(rbac::bootstrap_manifests()) {
-            for object in objects {
+            let mut main_stream = None;
+            for (index, object) in objects.into_iter().enumerate() {
+                if index == rbac::POLICY_OBJECTS_ON_THE_MAIN_STREAM {
+                    main_stream = Some(std::mem::replace(
+                        &mut self.rng,
+                        rng::SimRng::new(self.seed ^ RBAC_POLICY_STREAM),
+                    ));
+                }
                 self.create_bootstrap_object(Ok(vec![object]));
+            }
+            if let Some(main_stream) = main_stream {
+                self.rng = main_stream;
             }
         }
         // The API server's built-in PriorityClasses (scheduling's SystemPriorityClasses).

@@ -190,7 +190,15 @@ pub fn forbidden_message(user: &UserInfo, request: &Request<'_>) -> String {
     )
 }
 
-/// The ClusterRoles and ClusterRoleBindings a kubeadm cluster starts with (the user-facing ones).
+/// How many of [`bootstrap_manifests`]' objects (the first ones) draw their uids from the
+/// cluster's main random stream; the others have a stream of their own, so adding to the
+/// policy leaves every other generated name as it was.
+pub const POLICY_OBJECTS_ON_THE_MAIN_STREAM: usize = 6;
+
+/// The ClusterRoles and ClusterRoleBindings a kubeadm cluster starts with (the user-facing ones):
+/// the API server's bootstrap policy. `admin`, `edit` and `view` carry no rules of their own:
+/// they aggregate the `system:aggregate-to-*` roles (and each other: view into edit, edit into
+/// admin), which the ClusterRole aggregation controller fills in.
 pub fn bootstrap_manifests() -> &'static str {
     r#"
 apiVersion: rbac.authorization.k8s.io/v1
@@ -212,35 +220,32 @@ metadata:
   name: admin
   labels: {kubernetes.io/bootstrapping: rbac-defaults}
   annotations: {rbac.authorization.kubernetes.io/autoupdate: "true"}
-rules:
-- apiGroups: ["", "apps", "autoscaling", "batch", "extensions", "networking.k8s.io", "policy", "discovery.k8s.io"]
-  resources: ["*"]
-  verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
-- apiGroups: ["rbac.authorization.k8s.io"]
-  resources: ["roles", "rolebindings"]
-  verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
+aggregationRule:
+  clusterRoleSelectors:
+  - matchLabels: {rbac.authorization.k8s.io/aggregate-to-admin: "true"}
+rules: []
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
 metadata:
   name: edit
-  labels: {kubernetes.io/bootstrapping: rbac-defaults}
+  labels: {kubernetes.io/bootstrapping: rbac-defaults, rbac.authorization.k8s.io/aggregate-to-admin: "true"}
   annotations: {rbac.authorization.kubernetes.io/autoupdate: "true"}
-rules:
-- apiGroups: ["", "apps", "autoscaling", "batch", "extensions", "networking.k8s.io", "policy", "discovery.k8s.io"]
-  resources: ["*"]
-  verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
+aggregationRule:
+  clusterRoleSelectors:
+  - matchLabels: {rbac.authorization.k8s.io/aggregate-to-edit: "true"}
+rules: []
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
 metadata:
   name: view
-  labels: {kubernetes.io/bootstrapping: rbac-defaults}
+  labels: {kubernetes.io/bootstrapping: rbac-defaults, rbac.authorization.k8s.io/aggregate-to-edit: "true"}
   annotations: {rbac.authorization.kubernetes.io/autoupdate: "true"}
-rules:
-- apiGroups: ["", "apps", "autoscaling", "batch", "extensions", "networking.k8s.io", "policy", "discovery.k8s.io"]
-  resources: ["configmaps", "endpoints", "persistentvolumeclaims", "pods", "replicationcontrollers", "services", "serviceaccounts", "events", "namespaces", "resourcequotas", "limitranges", "daemonsets", "deployments", "replicasets", "statefulsets", "horizontalpodautoscalers", "cronjobs", "jobs", "ingresses", "networkpolicies", "poddisruptionbudgets", "endpointslices", "pods/log", "pods/status"]
-  verbs: ["get", "list", "watch"]
+aggregationRule:
+  clusterRoleSelectors:
+  - matchLabels: {rbac.authorization.k8s.io/aggregate-to-view: "true"}
+rules: []
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
@@ -259,5 +264,157 @@ metadata:
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
 subjects:
 - {apiGroup: rbac.authorization.k8s.io, kind: Group, name: "kubeadm:cluster-admins"}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: system:aggregate-to-admin
+  labels: {kubernetes.io/bootstrapping: rbac-defaults, rbac.authorization.k8s.io/aggregate-to-admin: "true"}
+  annotations: {rbac.authorization.kubernetes.io/autoupdate: "true"}
+rules:
+- {apiGroups: [authorization.k8s.io], resources: [localsubjectaccessreviews], verbs: [create]}
+- apiGroups: [rbac.authorization.k8s.io]
+  resources: [rolebindings, roles]
+  verbs: [create, delete, deletecollection, get, list, patch, update, watch]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: system:aggregate-to-edit
+  labels: {kubernetes.io/bootstrapping: rbac-defaults, rbac.authorization.k8s.io/aggregate-to-edit: "true"}
+  annotations: {rbac.authorization.kubernetes.io/autoupdate: "true"}
+rules:
+- apiGroups: [""]
+  resources: [pods/attach, pods/exec, pods/portforward, pods/proxy, secrets, services/proxy]
+  verbs: [get, list, watch]
+- {apiGroups: [""], resources: [serviceaccounts], verbs: [impersonate]}
+- apiGroups: [""]
+  resources: [pods, pods/attach, pods/exec, pods/portforward, pods/proxy]
+  verbs: [create, delete, deletecollection, patch, update]
+- {apiGroups: [""], resources: [pods/eviction], verbs: [create]}
+- apiGroups: [""]
+  resources: [configmaps, events, persistentvolumeclaims, replicationcontrollers, replicationcontrollers/scale, secrets, serviceaccounts, services, services/proxy]
+  verbs: [create, delete, deletecollection, patch, update]
+- {apiGroups: [""], resources: [serviceaccounts/token], verbs: [create]}
+- apiGroups: [apps]
+  resources: [daemonsets, deployments, deployments/rollback, deployments/scale, replicasets, replicasets/scale, statefulsets, statefulsets/scale]
+  verbs: [create, delete, deletecollection, patch, update]
+- {apiGroups: [autoscaling], resources: [horizontalpodautoscalers], verbs: [create, delete, deletecollection, patch, update]}
+- {apiGroups: [batch], resources: [cronjobs, jobs], verbs: [create, delete, deletecollection, patch, update]}
+- apiGroups: [extensions]
+  resources: [daemonsets, deployments, deployments/rollback, deployments/scale, ingresses, networkpolicies, replicasets, replicasets/scale, replicationcontrollers/scale]
+  verbs: [create, delete, deletecollection, patch, update]
+- {apiGroups: [policy], resources: [poddisruptionbudgets], verbs: [create, delete, deletecollection, patch, update]}
+- {apiGroups: [networking.k8s.io], resources: [ingresses, networkpolicies], verbs: [create, delete, deletecollection, patch, update]}
+- apiGroups: [coordination.k8s.io]
+  resources: [leases]
+  verbs: [create, delete, deletecollection, get, list, patch, update, watch]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: system:aggregate-to-view
+  labels: {kubernetes.io/bootstrapping: rbac-defaults, rbac.authorization.k8s.io/aggregate-to-view: "true"}
+  annotations: {rbac.authorization.kubernetes.io/autoupdate: "true"}
+rules:
+- apiGroups: [""]
+  resources: [configmaps, endpoints, persistentvolumeclaims, persistentvolumeclaims/status, pods, replicationcontrollers, replicationcontrollers/scale, serviceaccounts, services, services/status]
+  verbs: [get, list, watch]
+- apiGroups: [""]
+  resources: [bindings, events, limitranges, namespaces/status, pods/log, pods/status, replicationcontrollers/status, resourcequotas, resourcequotas/status]
+  verbs: [get, list, watch]
+- {apiGroups: [""], resources: [namespaces], verbs: [get, list, watch]}
+- {apiGroups: [discovery.k8s.io], resources: [endpointslices], verbs: [get, list, watch]}
+- apiGroups: [apps]
+  resources: [controllerrevisions, daemonsets, daemonsets/status, deployments, deployments/scale, deployments/status, replicasets, replicasets/scale, replicasets/status, statefulsets, statefulsets/scale, statefulsets/status]
+  verbs: [get, list, watch]
+- {apiGroups: [autoscaling], resources: [horizontalpodautoscalers, horizontalpodautoscalers/status], verbs: [get, list, watch]}
+- {apiGroups: [batch], resources: [cronjobs, cronjobs/status, jobs, jobs/status], verbs: [get, list, watch]}
+- apiGroups: [extensions]
+  resources: [daemonsets, daemonsets/status, deployments, deployments/scale, deployments/status, ingresses, ingresses/status, networkpolicies, replicasets, replicasets/scale, replicasets/status, replicationcontrollers/scale]
+  verbs: [get, list, watch]
+- {apiGroups: [policy], resources: [poddisruptionbudgets, poddisruptionbudgets/status], verbs: [get, list, watch]}
+- {apiGroups: [networking.k8s.io], resources: [ingresses, ingresses/status, networkpolicies], verbs: [get, list, watch]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: system:basic-user
+  labels: {kubernetes.io/bootstrapping: rbac-defaults}
+  annotations: {rbac.authorization.kubernetes.io/autoupdate: "true"}
+rules:
+- {apiGroups: [authorization.k8s.io], resources: [selfsubjectaccessreviews, selfsubjectrulesreviews], verbs: [create]}
+- {apiGroups: [authentication.k8s.io], resources: [selfsubjectreviews], verbs: [create]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: system:discovery
+  labels: {kubernetes.io/bootstrapping: rbac-defaults}
+  annotations: {rbac.authorization.kubernetes.io/autoupdate: "true"}
+rules:
+- nonResourceURLs: [/api, /api/*, /apis, /apis/*, /healthz, /livez, /openapi, /openapi/*, /readyz, /version, /version/]
+  verbs: [get]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: system:public-info-viewer
+  labels: {kubernetes.io/bootstrapping: rbac-defaults}
+  annotations: {rbac.authorization.kubernetes.io/autoupdate: "true"}
+rules:
+- nonResourceURLs: [/healthz, /livez, /readyz, /version, /version/]
+  verbs: [get]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: system:service-account-issuer-discovery
+  labels: {kubernetes.io/bootstrapping: rbac-defaults}
+  annotations: {rbac.authorization.kubernetes.io/autoupdate: "true"}
+rules:
+- nonResourceURLs: [/.well-known/openid-configuration, /openid/v1/jwks]
+  verbs: [get]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: system:basic-user
+  labels: {kubernetes.io/bootstrapping: rbac-defaults}
+  annotations: {rbac.authorization.kubernetes.io/autoupdate: "true"}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "system:basic-user"}
+subjects:
+- {apiGroup: rbac.authorization.k8s.io, kind: Group, name: "system:authenticated"}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: system:discovery
+  labels: {kubernetes.io/bootstrapping: rbac-defaults}
+  annotations: {rbac.authorization.kubernetes.io/autoupdate: "true"}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "system:discovery"}
+subjects:
+- {apiGroup: rbac.authorization.k8s.io, kind: Group, name: "system:authenticated"}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: system:public-info-viewer
+  labels: {kubernetes.io/bootstrapping: rbac-defaults}
+  annotations: {rbac.authorization.kubernetes.io/autoupdate: "true"}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "system:public-info-viewer"}
+subjects:
+- {apiGroup: rbac.authorization.k8s.io, kind: Group, name: "system:authenticated"}
+- {apiGroup: rbac.authorization.k8s.io, kind: Group, name: "system:unauthenticated"}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: system:service-account-issuer-discovery
+  labels: {kubernetes.io/bootstrapping: rbac-defaults}
+  annotations: {rbac.authorization.kubernetes.io/autoupdate: "true"}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "system:service-account-issuer-discovery"}
+subjects:
+- {apiGroup: rbac.authorization.k8s.io, kind: Group, name: "system:serviceaccounts"}
 "#
 }

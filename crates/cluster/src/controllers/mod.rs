@@ -14,6 +14,7 @@
 //! (`ReplicaFailure`) and retry after an exponential back-off, as the workqueue's rate limiter
 //! would.
 
+pub(crate) mod clusterroleaggregation;
 pub(crate) mod cron;
 pub(crate) mod cronjob;
 pub(crate) mod daemonset;
@@ -297,6 +298,11 @@ const CONTROLLERS: &[(&str, &str, ReconcileFn)] = &[
     ),
     ("node-lifecycle", "nodes", nodelifecycle::reconcile),
     ("root-ca-cert-publisher", "namespaces", rootca::reconcile),
+    (
+        "clusterrole-aggregation",
+        "clusterroles",
+        clusterroleaggregation::reconcile,
+    ),
     (
         "replicationcontroller",
         "replicationcontrollers",

@@ -781,3 +781,46 @@ fn horizontal_pod_autoscaler_behavior_policies_limit_the_rate() {
         ]
     );
 }
+
+#[test]
+fn cluster_role_aggregation_collects_matching_rules_once_and_then_rests() {
+    let mut cluster = store_of(
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: monitoring}\naggregationRule:\n  clusterRoleSelectors:\n  - matchLabels: {watch: \"true\"}\n  - matchLabels: {extra: \"true\"}\nrules: [{apiGroups: [\"\"], resources: [nodes], verbs: [delete]}]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: b-pods, labels: {watch: \"true\", extra: \"true\"}}\nrules: [{apiGroups: [\"\"], resources: [pods], verbs: [get]}]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: a-services, labels: {watch: \"true\"}}\nrules: [{apiGroups: [\"\"], resources: [services], verbs: [list]}, {apiGroups: [\"\"], resources: [pods], verbs: [get]}]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: unrelated}\nrules: [{apiGroups: [\"\"], resources: [secrets], verbs: [get]}]\n",
+    );
+    let resource = super::resource("clusterroles");
+    let role = cluster.get(resource, "", "monitoring").expect("exists");
+    let reconciled = {
+        let view = view_of(&cluster);
+        super::clusterroleaggregation::reconcile(&role, &view)
+    };
+    let [Write::Update(updated)] = reconciled.writes.as_slice() else {
+        panic!(
+            "one update expected, got {} writes",
+            reconciled.writes.len()
+        );
+    };
+    // Selectors in order, the roles each one matches by name, each rule once; the hand-written
+    // rule is replaced.
+    let rules: Vec<String> = updated.to_json_value()["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .map(|r| format!("{} {}", r["resources"][0], r["verbs"][0]))
+        .collect();
+    assert_eq!(rules, ["\"services\" \"list\"", "\"pods\" \"get\""]);
+    cluster
+        .update(updated.clone())
+        .expect("the update is valid");
+    let role = cluster.get(resource, "", "monitoring").expect("exists");
+    let view = view_of(&cluster);
+    assert!(super::clusterroleaggregation::reconcile(&role, &view)
+        .writes
+        .is_empty());
+    // The bootstrap roles are aggregated by the time the cluster is up: view into edit into admin.
+    for name in ["view", "edit", "admin"] {
+        let role = cluster.get(resource, "", name).expect("bootstrap role");
+        assert!(super::clusterroleaggregation::reconcile(&role, &view)
+            .writes
+            .is_empty());
+    }
+}

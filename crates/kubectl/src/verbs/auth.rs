@@ -2,7 +2,6 @@
 
 use cluster::rbac::{Request, UserInfo};
 use cluster::Cluster;
-use model::sort::SortSlice;
 
 use crate::flags::{self, boolean, value};
 use crate::{table, Kubectl, Output};
@@ -88,43 +87,22 @@ fn can_i(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]) -> Outpu
     output
 }
 
+/// `--list`: the rules that apply in the namespace (what a SelfSubjectRulesReview returns),
+/// shown as `describe role` shows rules.
 fn list(cluster: &Cluster, user: &UserInfo, namespace: &str, no_headers: bool) -> Output {
-    let strings = |v: &serde_json::Value| -> Vec<String> {
-        v.as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|s| s.as_str().map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    for rule in cluster.rules_for(user, Some(namespace)) {
-        let verbs = format!("[{}]", strings(&rule["verbs"]).join(" "));
-        let names = format!("[{}]", strings(&rule["resourceNames"]).join(" "));
-        let urls = strings(&rule["nonResourceURLs"]);
-        if !urls.is_empty() {
-            rows.push(vec![
-                String::new(),
-                format!("[{}]", urls.join(" ")),
-                "[]".into(),
-                verbs.clone(),
-            ]);
-            continue;
-        }
-        for group in strings(&rule["apiGroups"]) {
-            for resource in strings(&rule["resources"]) {
-                let shown = if group.is_empty() {
-                    resource.clone()
-                } else {
-                    format!("{resource}.{group}")
-                };
-                rows.push(vec![shown, "[]".into(), names.clone(), verbs.clone()]);
-            }
-        }
-    }
-    rows.sort_stable();
-    rows.dedup();
+    let rules = cluster.rules_for(user, Some(namespace));
+    let rows: Vec<Vec<String>> = super::describe::compact_policy_rules(&rules)
+        .iter()
+        .map(|r| {
+            let list = |values: &[String]| format!("[{}]", values.join(" "));
+            vec![
+                r.combined_resource(),
+                list(&r.urls),
+                list(&r.names),
+                list(&r.verbs),
+            ]
+        })
+        .collect();
     let header = ["Resources", "Non-Resource URLs", "Resource Names", "Verbs"].map(String::from);
     Output::ok(table::render(&header, &rows, no_headers))
 }

@@ -3876,25 +3876,65 @@ fn describe_priority_class(w: &mut Writer, pc: &Value, events: Option<&[Value]>,
     events_section(w, events, ctx);
 }
 
-/// Roles list their rules broken down to one (group, resource, name) each, verbs merged, sorted
-/// as kubectl sorts them (by the rule's protobuf text form).
-fn describe_role(w: &mut Writer, role: &Value) {
-    #[derive(Clone, PartialEq)]
-    struct Rule {
-        verbs: Vec<String>,
-        groups: Vec<String>,
-        resources: Vec<String>,
-        names: Vec<String>,
-        urls: Vec<String>,
+/// One row of a role's rules as kubectl prints them (`describe role`, `auth can-i --list`):
+/// after the breakdown, at most one group, resource and name.
+#[derive(Clone, PartialEq)]
+pub(crate) struct PolicyRuleRow {
+    pub verbs: Vec<String>,
+    pub groups: Vec<String>,
+    pub resources: Vec<String>,
+    pub names: Vec<String>,
+    pub urls: Vec<String>,
+}
+
+impl PolicyRuleRow {
+    /// `CombineResourceGroup`: `deployments.apps/scale`, `pods`, or empty for a URL rule.
+    pub(crate) fn combined_resource(&self) -> String {
+        let Some(resource) = self.resources.first() else {
+            return String::new();
+        };
+        let (base, sub) = match resource.split_once('/') {
+            Some((b, s)) => (b, Some(s)),
+            None => (resource.as_str(), None),
+        };
+        let mut combined = base.to_string();
+        if let Some(group) = self.groups.first().filter(|g| !g.is_empty()) {
+            combined = format!("{combined}.{group}");
+        }
+        if let Some(sub) = sub {
+            combined = format!("{combined}/{sub}");
+        }
+        combined
     }
-    let mut broken: Vec<Rule> = Vec::new();
-    for rule in items(role, "rules") {
+
+    /// The rule's protobuf text form, which kubectl sorts the rows by.
+    fn sort_key(&self) -> String {
+        format!(
+            "&PolicyRule{{Verbs:{},APIGroups:{},Resources:{},ResourceNames:{},NonResourceURLs:{},}}",
+            go_list(&self.verbs),
+            go_list(&self.groups),
+            go_list(&self.resources),
+            go_list(&self.names),
+            go_list(&self.urls)
+        )
+    }
+}
+
+/// kubectl's rule display: every rule broken down to one verb on one (group, resource, name) or
+/// one URL, the "simple" ones (one group, one resource, at most one name) merged back across
+/// verbs — verbs appended in the order met, repeats kept, as Go appends them —, then sorted by
+/// the rule's text form.
+pub(crate) fn compact_policy_rules<'a>(
+    rules: impl IntoIterator<Item = &'a Value>,
+) -> Vec<PolicyRuleRow> {
+    let mut broken: Vec<PolicyRuleRow> = Vec::new();
+    for rule in rules {
         let verbs = strings(rule, "verbs");
         let names = strings(rule, "resourceNames");
         for group in strings(rule, "apiGroups") {
             for resource in strings(rule, "resources") {
                 for verb in &verbs {
-                    let base = Rule {
+                    let base = PolicyRuleRow {
                         verbs: vec![verb.clone()],
                         groups: vec![group.clone()],
                         resources: vec![resource.clone()],
@@ -3905,7 +3945,7 @@ fn describe_role(w: &mut Writer, role: &Value) {
                         broken.push(base);
                     } else {
                         for name in &names {
-                            broken.push(Rule {
+                            broken.push(PolicyRuleRow {
                                 names: vec![name.clone()],
                                 ..base.clone()
                             });
@@ -3916,7 +3956,7 @@ fn describe_role(w: &mut Writer, role: &Value) {
         }
         for url in strings(rule, "nonResourceURLs") {
             for verb in &verbs {
-                broken.push(Rule {
+                broken.push(PolicyRuleRow {
                     verbs: vec![verb.clone()],
                     groups: Vec::new(),
                     resources: Vec::new(),
@@ -3926,10 +3966,8 @@ fn describe_role(w: &mut Writer, role: &Value) {
             }
         }
     }
-    // Compact: simple rules (one group, one resource, at most one name, no URLs) that differ only
-    // by verb are merged.
-    let mut compacted: Vec<Rule> = Vec::new();
-    let mut simple: Vec<Rule> = Vec::new();
+    let mut compacted: Vec<PolicyRuleRow> = Vec::new();
+    let mut simple: Vec<PolicyRuleRow> = Vec::new();
     for rule in broken {
         let is_simple = rule.urls.is_empty()
             && rule.names.len() <= 1
@@ -3942,55 +3980,30 @@ fn describe_role(w: &mut Writer, role: &Value) {
         match simple.iter_mut().find(|r| {
             r.groups == rule.groups && r.resources == rule.resources && r.names == rule.names
         }) {
-            Some(existing) => {
-                for verb in rule.verbs {
-                    if !existing.verbs.contains(&verb) {
-                        existing.verbs.push(verb);
-                    }
-                }
-            }
+            Some(existing) => existing.verbs.extend(rule.verbs),
             None => simple.push(rule),
         }
     }
     compacted.extend(simple);
-    let key = |r: &Rule| {
-        format!(
-            "&PolicyRule{{Verbs:{},APIGroups:{},Resources:{},ResourceNames:{},NonResourceURLs:{},}}",
-            go_list(&r.verbs),
-            go_list(&r.groups),
-            go_list(&r.resources),
-            go_list(&r.names),
-            go_list(&r.urls)
-        )
-    };
-    compacted.sort_stable_by_key(key);
+    compacted.sort_stable_by_key(PolicyRuleRow::sort_key);
+    compacted
+}
+
+/// Roles list their rules broken down to one (group, resource, name) each, verbs merged, sorted
+/// as kubectl sorts them (by the rule's protobuf text form).
+fn describe_role(w: &mut Writer, role: &Value) {
+    let rows = compact_policy_rules(items(role, "rules"));
     wr!(w, 0, "Name:\t{}\n", text(role, "metadata.name"));
     metadata_block(w, role);
     w.write(0, "PolicyRule:\n");
     w.write(1, "Resources\tNon-Resource URLs\tResource Names\tVerbs\n");
     w.write(1, "---------\t-----------------\t--------------\t-----\n");
-    for r in &compacted {
-        let combined = match r.resources.first() {
-            None => String::new(),
-            Some(resource) => {
-                let (base, sub) = match resource.split_once('/') {
-                    Some((b, s)) => (b, Some(s)),
-                    None => (resource.as_str(), None),
-                };
-                let mut s = base.to_string();
-                if let Some(group) = r.groups.first().filter(|g| !g.is_empty()) {
-                    s = format!("{s}.{group}");
-                }
-                if let Some(sub) = sub {
-                    s = format!("{s}/{sub}");
-                }
-                s
-            }
-        };
+    for r in &rows {
         wr!(
             w,
             1,
-            "{combined}\t{}\t{}\t{}\n",
+            "{}\t{}\t{}\t{}\n",
+            r.combined_resource(),
             go_list(&r.urls),
             go_list(&r.names),
             go_list(&r.verbs)
