@@ -38,8 +38,9 @@ fn unknown_conditions(node: &Value, now: SimTime) -> Value {
     json!(conditions)
 }
 
-/// A silent node's pods: Ready and ContainersReady turn False (the controller's
-/// MarkPodsNotReady), each with a `NodeNotReady` event.
+/// A silent node's pods: Ready turns False (the controller's MarkPodsNotReady; nothing
+/// touches ContainersReady, which the gone kubelet would own), each with a `NodeNotReady`
+/// event.
 fn mark_pods_not_ready(out: &mut Reconciled, node: &Object, view: &ControllerView<'_>) {
     for namespace in view.list_in_cluster("namespaces") {
         for pod in view.pods_in(namespace.name()) {
@@ -53,9 +54,7 @@ fn mark_pods_not_ready(out: &mut Reconciled, node: &Object, view: &ControllerVie
                 .into_iter()
                 .flatten()
             {
-                if (condition["type"] == "Ready" || condition["type"] == "ContainersReady")
-                    && condition["status"] != "False"
-                {
+                if condition["type"] == "Ready" && condition["status"] != "False" {
                     condition["status"] = json!("False");
                     condition["lastTransitionTime"] = json!(view.now.to_k8s_time());
                     changed = true;

@@ -434,24 +434,35 @@ fn feasible_nodes_to_find(all: usize) -> usize {
     (all * percentage / 100).max(MIN_FEASIBLE_NODES)
 }
 
-fn fit_error(total: usize, failures: &[FilterFailure]) -> String {
+/// The scheduler's FitError text: the filters' reasons per node, counted and sorted as text,
+/// then preemption's verdict per node (`preemption_verdicts`, one list per Unschedulable
+/// failure in order; nodes preemption cannot help are "not helpful").
+fn fit_error(
+    total: usize,
+    failures: &[FilterFailure],
+    preemption_verdicts: &[Vec<String>],
+) -> String {
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
-    let mut preemption: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut preemption: BTreeMap<String, usize> = BTreeMap::new();
+    let mut verdicts = preemption_verdicts.iter();
     for failure in failures {
         match failure {
             FilterFailure::Unresolvable(reason) => {
                 *reasons.entry(reason.clone()).or_default() += 1;
                 *preemption
-                    .entry("Preemption is not helpful for scheduling")
+                    .entry("Preemption is not helpful for scheduling".to_string())
                     .or_default() += 1;
             }
             FilterFailure::Unschedulable(list) => {
                 for reason in list {
                     *reasons.entry(reason.clone()).or_default() += 1;
                 }
-                *preemption
-                    .entry("No preemption victims found for incoming pod")
-                    .or_default() += 1;
+                let verdict = verdicts.next().cloned().unwrap_or_else(|| {
+                    vec!["No preemption victims found for incoming pod".to_string()]
+                });
+                for reason in verdict {
+                    *preemption.entry(reason).or_default() += 1;
+                }
             }
         }
     }
@@ -899,6 +910,7 @@ impl Cluster {
         let mut per_node: Vec<(String, Vec<String>)> = Vec::new();
         let mut feasible: Vec<&NodeInfo> = Vec::new();
         let mut preemptable: Vec<&NodeInfo> = Vec::new();
+        let mut preemption_verdicts: Vec<Vec<String>> = Vec::new();
         // percentageOfNodesToScore: in a big cluster the search stops once enough feasible
         // nodes are found, and the next pod's search starts where this one stopped.
         let total = infos.len();
@@ -919,6 +931,9 @@ impl Cluster {
                         if preemption::fixable(reasons) {
                             preemptable.push(info);
                         }
+                    }
+                    if let FilterFailure::Unschedulable(reasons) = &failure {
+                        preemption_verdicts.push(preemption::node_verdict(value, info, reasons));
                     }
                     per_node.push((
                         info.name.clone(),
@@ -985,21 +1000,26 @@ impl Cluster {
                     .collect();
                 preemption::find(value, &preemptable, &budgets)
             };
+            let never_preempts = value["spec"]["preemptionPolicy"] == "Never";
             let message = if infos.is_empty() {
                 "no nodes available to schedule pods".to_string()
+            } else if never_preempts {
+                let full = fit_error(infos.len(), &failures, &preemption_verdicts);
+                let head = full.split(" preemption:").next().unwrap_or(&full);
+                format!("{head} preemption: not eligible due to preemptionPolicy=Never.")
             } else if waiting_for_victims {
-                let full = fit_error(infos.len(), &failures);
+                let full = fit_error(infos.len(), &failures, &preemption_verdicts);
                 let head = full.split(" preemption:").next().unwrap_or(&full);
                 format!("{head} preemption: not eligible due to a terminating pod on the nominated node.")
             } else if preempted.is_some() {
                 // Preemption found room: the message is the fit error alone.
-                let full = fit_error(infos.len(), &failures);
+                let full = fit_error(infos.len(), &failures, &preemption_verdicts);
                 full.split(" preemption:")
                     .next()
                     .unwrap_or(&full)
                     .to_string()
             } else {
-                fit_error(infos.len(), &failures)
+                fit_error(infos.len(), &failures, &preemption_verdicts)
             };
             if let Some(candidate) = preempted {
                 drop(cycle);
@@ -1314,8 +1334,22 @@ mod tests {
             FilterFailure::Unschedulable(vec!["Insufficient memory".into()]),
         ];
         assert_eq!(
-            fit_error(4, &failures),
+            fit_error(4, &failures, &[]),
             "0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 Insufficient memory. preemption: 0/4 nodes are available: 1 Preemption is not helpful for scheduling, 3 No preemption victims found for incoming pod."
+        );
+        // A node with lower-priority pods that would still be too small keeps its reason.
+        let no_victims = vec!["No preemption victims found for incoming pod".to_string()];
+        assert_eq!(
+            fit_error(
+                4,
+                &failures,
+                &[
+                    no_victims.clone(),
+                    vec!["Insufficient memory".into()],
+                    no_victims
+                ]
+            ),
+            "0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 Insufficient memory. preemption: 0/4 nodes are available: 1 Insufficient memory, 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod."
         );
     }
 }

@@ -30,6 +30,46 @@ pub(super) fn fixable(reasons: &[String]) -> bool {
         .all(|r| r.starts_with("Insufficient ") || r == "Too many pods")
 }
 
+/// What preemption reports of a node the pod missed for reasons preemption might fix
+/// (upstream's `SelectVictimsOnNode` status in the `preemption:` half of the message): with no
+/// lower-priority pod there, "No preemption victims found for incoming pod"; otherwise the
+/// filter's reasons once every lower-priority pod is gone (resources are counted again; other
+/// reasons stand as they were).
+pub(super) fn node_verdict(pod: &Value, info: &NodeInfo, reasons: &[String]) -> Vec<String> {
+    let incoming = priority(pod);
+    let potential: Vec<&Value> = info
+        .pods
+        .iter()
+        .filter(|p| priority(p) < incoming && p["metadata"]["deletionTimestamp"].is_null())
+        .collect();
+    if potential.is_empty() {
+        return vec!["No preemption victims found for incoming pod".to_string()];
+    }
+    if !fixable(reasons) {
+        return reasons.to_vec();
+    }
+    let (cpu, memory) = pod_requests(pod);
+    let (mut used_cpu, mut used_memory, mut count) =
+        (info.requested_cpu, info.requested_memory, info.pod_count);
+    for victim in &potential {
+        let (c, m) = pod_requests(victim);
+        used_cpu -= c;
+        used_memory -= m;
+        count -= 1;
+    }
+    let mut still = Vec::new();
+    if count + 1 > info.allocatable_pods {
+        still.push("Too many pods".to_string());
+    }
+    if cpu > 0 && used_cpu + cpu > info.allocatable_cpu {
+        still.push("Insufficient cpu".to_string());
+    }
+    if memory > 0 && used_memory + memory > info.allocatable_memory {
+        still.push("Insufficient memory".to_string());
+    }
+    still
+}
+
 /// A PodDisruptionBudget as preemption weighs it: its namespace, selector and how many
 /// disruptions it allows now.
 pub(super) struct Budget {

@@ -10,6 +10,7 @@
 use std::rc::Rc;
 
 use cluster::{Cluster, PatchType, SimDuration};
+use model::sort::SortSlice;
 use model::{Object, Selector};
 use serde_json::{json, Value};
 
@@ -146,6 +147,18 @@ fn node_unschedulable(node: &Object) -> bool {
     node.to_json_value()["spec"]["unschedulable"] == json!(true)
 }
 
+/// What kubectl's drain filters decide for one pod.
+enum DrainVerdict {
+    /// Evicted, with the last filter's warning.
+    Evict(Option<String>),
+    /// Left on the node with a warning (DaemonSet pods with --ignore-daemonsets).
+    Keep(String),
+    /// Left on the node silently (mirror pods).
+    Skip,
+    /// The drain cannot go on.
+    Refuse(String),
+}
+
 fn controller_kind(pod: &Value) -> Option<&str> {
     pod["metadata"]["ownerReferences"]
         .as_array()?
@@ -217,9 +230,13 @@ pub(crate) fn drain(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String
                 }
             }
         }
-        let mut daemon = Vec::new();
-        let mut local = Vec::new();
-        let mut unmanaged = Vec::new();
+        // kubectl's drain filters run in order (DaemonSet, mirror, local storage, unreplicated)
+        // and stop at the first that keeps a pod; the pod's status is the last one given, so a
+        // warning is dropped by a later filter that is fine with the pod (kubectl's own TODO).
+        let delete_local = parsed.flag("delete-emptydir-data") || parsed.flag("delete-local-data");
+        let daemon_sets = model::registry::resolve("daemonsets").expect("registered");
+        let mut warnings_by_message: Vec<(String, Vec<String>)> = Vec::new();
+        let mut errors_by_message: Vec<(String, Vec<String>)> = Vec::new();
         let mut to_evict: Vec<(String, String)> = Vec::new();
         for pod in cluster.list(pods_resource, None) {
             let v = pod.to_json_value();
@@ -236,65 +253,92 @@ pub(crate) fn drain(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String
             }
             let id = format!("{}/{}", pod.namespace(), pod.name());
             let finished = matches!(v["status"]["phase"].as_str(), Some("Succeeded" | "Failed"));
-            if controller_kind(&v) == Some("DaemonSet") {
-                daemon.push(id);
-                continue;
-            }
-            if v["metadata"]["annotations"]["kubernetes.io/config.mirror"].is_string() {
-                continue;
-            }
             let has_empty_dir = v["spec"]["volumes"]
                 .as_array()
                 .into_iter()
                 .flatten()
                 .any(|vol| vol.get("emptyDir").is_some());
-            if has_empty_dir && !finished {
-                local.push(id.clone());
+            let daemon_set_owner = pod
+                .metadata()
+                .owner_references
+                .iter()
+                .flatten()
+                .find(|r| r.controller == Some(true) && r.kind == "DaemonSet")
+                .map(|r| r.name.clone());
+            // A warning from the DaemonSet or local-storage filter never survives: the
+            // unreplicated filter runs last and replaces it.
+            let verdict = (|| {
+                if let Some(owner) = daemon_set_owner.as_deref().filter(|_| !finished) {
+                    match cluster.get(daemon_sets, pod.namespace(), owner) {
+                        // An orphan of a deleted DaemonSet goes with --force.
+                        Err(e) if e.code == 404 && parsed.flag("force") => {}
+                        Err(e) => return DrainVerdict::Refuse(e.message),
+                        Ok(_) if parsed.flag("ignore-daemonsets") => {
+                            return DrainVerdict::Keep("ignoring DaemonSet-managed Pods".into())
+                        }
+                        Ok(_) => {
+                            return DrainVerdict::Refuse(
+                                "DaemonSet-managed Pods (use --ignore-daemonsets to ignore)".into(),
+                            )
+                        }
+                    }
+                }
+                if v["metadata"]["annotations"]["kubernetes.io/config.mirror"].is_string() {
+                    return DrainVerdict::Skip;
+                }
+                if has_empty_dir && !finished && !delete_local {
+                    return DrainVerdict::Refuse(
+                        "Pods with local storage (use --delete-emptydir-data to override)".into(),
+                    );
+                }
+                if !finished && controller_kind(&v).is_none() {
+                    if !parsed.flag("force") {
+                        return DrainVerdict::Refuse(
+                            "Pods that declare no controller (use --force to override)".into(),
+                        );
+                    }
+                    return DrainVerdict::Evict(Some(
+                        "deleting Pods that declare no controller".into(),
+                    ));
+                }
+                DrainVerdict::Evict(None)
+            })();
+            let group = |groups: &mut Vec<(String, Vec<String>)>, message: String| match groups
+                .iter_mut()
+                .find(|(m, _)| *m == message)
+            {
+                Some((_, pods)) => pods.push(id.clone()),
+                None => groups.push((message, vec![id.clone()])),
+            };
+            match verdict {
+                DrainVerdict::Evict(warning) => {
+                    if let Some(message) = warning {
+                        group(&mut warnings_by_message, message);
+                    }
+                    to_evict.push((pod.namespace().to_string(), pod.name().to_string()));
+                }
+                DrainVerdict::Keep(message) => group(&mut warnings_by_message, message),
+                DrainVerdict::Refuse(message) => group(&mut errors_by_message, message),
+                DrainVerdict::Skip => {}
             }
-            if controller_kind(&v).is_none() && !finished {
-                unmanaged.push(id.clone());
-            }
-            to_evict.push((pod.namespace().to_string(), pod.name().to_string()));
         }
-        let delete_local = parsed.flag("delete-emptydir-data") || parsed.flag("delete-local-data");
-        let mut errors: Vec<String> = Vec::new();
-        let mut warnings: Vec<String> = Vec::new();
-        if !daemon.is_empty() {
-            if parsed.flag("ignore-daemonsets") {
-                warnings.push(format!(
-                    "ignoring DaemonSet-managed Pods: {}",
-                    daemon.join(", ")
-                ));
-            } else {
-                errors.push(format!(
-                    "cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): {}",
-                    daemon.join(", ")
-                ));
-            }
-        }
-        if !local.is_empty() {
-            if delete_local {
-                warnings.push(format!(
-                    "deleting Pods with local storage: {}",
-                    local.join(", ")
-                ));
-            } else {
-                errors.push(format!("cannot delete Pods with local storage (use --delete-emptydir-data to override): {}", local.join(", ")));
-            }
-        }
-        if !unmanaged.is_empty() {
-            if parsed.flag("force") {
-                warnings.push(format!(
-                    "deleting Pods that declare no controller: {}",
-                    unmanaged.join(", ")
-                ));
-            } else {
-                errors.push(format!(
-                    "cannot delete Pods that declare no controller (use --force to override): {}",
-                    unmanaged.join(", ")
-                ));
-            }
-        }
+        // Messages in the filters' order (kubectl's come out of a Go map, in no set order).
+        let filter_rank = |message: &String| {
+            ["DaemonSet", "local storage", "no controller"]
+                .iter()
+                .position(|part| message.contains(part))
+                .unwrap_or(0)
+        };
+        errors_by_message.sort_stable_by_key(|(message, _)| filter_rank(message));
+        warnings_by_message.sort_stable_by_key(|(message, _)| filter_rank(message));
+        let errors: Vec<String> = errors_by_message
+            .iter()
+            .map(|(message, pods)| format!("cannot delete {message}: {}", pods.join(", ")))
+            .collect();
+        let warnings: Vec<String> = warnings_by_message
+            .iter()
+            .map(|(message, pods)| format!("{message}: {}", pods.join(", ")))
+            .collect();
         if !errors.is_empty() {
             let joined = if errors.len() == 1 {
                 errors[0].clone()
@@ -351,9 +395,15 @@ pub(crate) fn drain(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String
         let mut waited = 0;
         let mut next_attempt = 0;
         loop {
-            if waited >= next_attempt && !pending.is_empty() {
+            if waited >= next_attempt && waited < limit_seconds && !pending.is_empty() {
                 let mut still = Vec::new();
                 for (namespace, name) in pending {
+                    // Every attempt after the first says so again, as kubectl's retry loop does.
+                    if waited > 0 {
+                        output
+                            .stdout
+                            .push_str(&format!("evicting pod {namespace}/{name}\n"));
+                    }
                     let uid = uid_of(cluster, &namespace, &name);
                     let result = if parsed.flag("disable-eviction") {
                         cluster.delete(pods_resource, &namespace, &name)
@@ -393,14 +443,40 @@ pub(crate) fn drain(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String
                 break;
             }
             if waited >= limit_seconds {
+                let timeout = super::top::go_duration(limit_seconds * 1000);
+                // A pod still being retried is tried once more (and says so) before the
+                // deadline stops it.
+                for (namespace, name) in &pending {
+                    output
+                        .stdout
+                        .push_str(&format!("evicting pod {namespace}/{name}\n"));
+                }
                 let (namespace, name) = pending
                     .first()
                     .cloned()
                     .or_else(|| waiting.first().map(|(ns, n, _)| (ns.clone(), n.clone())))
                     .unwrap_or_default();
+                let error = format!(
+                    "error when evicting pods/\"{name}\" -n \"{namespace}\": global timeout reached: {timeout}"
+                );
+                // kubectl lists the pods still to go (what its filters would pick now), names
+                // the node, then prints the error itself last.
+                let still_there: Vec<String> = pending
+                    .iter()
+                    .map(|(ns, n)| (ns.clone(), n.clone()))
+                    .chain(waiting.iter().map(|(ns, n, _)| (ns.clone(), n.clone())))
+                    .filter(|(ns, n)| uid_of(cluster, ns, n).is_some())
+                    .map(|(_, n)| format!("pod/{n}\n"))
+                    .collect();
+                output.stderr.push_str(&format!(
+                    "There are pending pods in node \"{}\" when an error occurred: {error}\n{}",
+                    node.name(),
+                    still_there.concat()
+                ));
                 output.append(Output::error(format!(
-                    "error: unable to drain node \"{}\" due to error: error when evicting pods/\"{}\" -n \"{}\": global timeout reached: {}s, continuing command...\nThere are pending nodes to be drained:\n {}",
-                    node.name(), name, namespace, limit_seconds, node.name()
+                    "error: unable to drain node \"{}\" due to error: {error}, continuing command...\nThere are pending nodes to be drained:\n {}\n{error}",
+                    node.name(),
+                    node.name()
                 )));
                 break;
             }

@@ -146,9 +146,25 @@ fn rollout_one(
     let output = match subcommand {
         "status" => return status(cluster, parsed, resource, namespace, name),
         "history" if workload => return revision_history(cluster, parsed, &live, &reference),
-        "undo" if workload => return revision_undo(cluster, parsed, resource, &live, &reference),
+        "undo" => {
+            let mut output = if workload {
+                revision_undo(cluster, parsed, resource, &live, &reference)
+            } else {
+                undo(cluster, parsed, resource, &live, &reference)
+            };
+            // Before rolling back, kubectl warns when the object was applied: the
+            // last-applied configuration stays what it was.
+            let applied = live
+                .metadata()
+                .annotations
+                .as_ref()
+                .is_some_and(|a| a.contains_key(super::apply::LAST_APPLIED));
+            if applied {
+                output.stderr.insert_str(0, &format!("Warning: resource {}/{name} was previously managed with 'kubectl apply'. Rolling back will not update the {} annotation, which may cause unexpected behavior on future 'kubectl apply' operations. Consider using 'kubectl apply' with your previous configuration file instead.\n", resource.plural, super::apply::LAST_APPLIED));
+            }
+            return output;
+        }
         "history" => return history(cluster, parsed, &live, &reference),
-        "undo" => return undo(cluster, parsed, resource, &live, &reference),
         "pause" | "resume" => {
             pause_or_resume(cluster, resource, &live, &reference, subcommand == "pause")
         }
@@ -318,13 +334,15 @@ fn stateful_set_status_line(stateful_set: &Value) -> (String, Result<bool, Strin
             Ok(false),
         );
     }
-    let partition = stateful_set["spec"]["updateStrategy"]["rollingUpdate"]["partition"]
-        .as_i64()
-        .unwrap_or(0);
-    if partition > 0 {
-        let wanted = replicas - partition;
-        if count("updatedReplicas") < wanted {
-            return (format!("Waiting for partitioned roll out to finish: {} out of {wanted} new pods have been updated...\n", count("updatedReplicas")), Ok(false));
+    // A RollingUpdate strategy with its rollingUpdate block (the API server defaults one with
+    // partition 0) is reported as a partitioned roll out, whatever the partition.
+    let strategy = &stateful_set["spec"]["updateStrategy"];
+    if strategy["type"] == "RollingUpdate" && strategy["rollingUpdate"].is_object() {
+        if let Some(partition) = strategy["rollingUpdate"]["partition"].as_i64() {
+            let wanted = replicas - partition;
+            if count("updatedReplicas") < wanted {
+                return (format!("Waiting for partitioned roll out to finish: {} out of {wanted} new pods have been updated...\n", count("updatedReplicas")), Ok(false));
+            }
         }
         return (
             format!(
@@ -521,6 +539,14 @@ fn undo(
         ));
     };
     let mut template = rs.to_json_value()["spec"]["template"].clone();
+    // A client dry run prints the revision's template (as the ReplicaSet has it) before
+    // anything is compared.
+    if super::dry_run_suffix(parsed) == Some(" (dry run)") {
+        return Output::ok(format!(
+            "{reference} {} (dry run)\n",
+            super::describe::pod_template_text(&template)
+        ));
+    }
     if let Some(labels) = template["metadata"]["labels"].as_object_mut() {
         labels.remove("pod-template-hash");
     }
@@ -529,11 +555,8 @@ fn undo(
             "{reference} skipped rollback (current template already matches revision {revision})\n"
         ));
     }
-    if parsed.value("dry-run").is_some_and(|d| d != "none") {
-        return Output::ok(format!(
-            "{reference} Pod Template:\n{} (dry run)\n",
-            super::describe::pod_template_text(&template)
-        ));
+    if super::dry_run_suffix(parsed) == Some(" (server dry run)") {
+        return Output::ok(format!("{reference} rolled back (server dry run)\n"));
     }
     // The ReplicaSet's change-cause comes back with its template.
     let mut patch = json!({ "spec": { "template": template } });
@@ -662,17 +685,20 @@ fn revision_undo(
         ));
     };
     let template = revision_template(revision);
+    if super::dry_run_suffix(parsed) == Some(" (dry run)") {
+        return Output::ok(format!(
+            "{reference} will roll back to {} (dry run)\n",
+            super::describe::pod_template_text(&template)
+        ));
+    }
     let value = live.to_json_value();
     if template == value["spec"]["template"] {
         return Output::ok(format!(
             "{reference} skipped rollback (current template already matches revision {number})\n"
         ));
     }
-    if parsed.value("dry-run").is_some_and(|d| d != "none") {
-        return Output::ok(format!(
-            "{reference} Pod Template:\n{} (dry run)\n",
-            super::describe::pod_template_text(&template)
-        ));
+    if super::dry_run_suffix(parsed) == Some(" (server dry run)") {
+        return Output::ok(format!("{reference} rolled back (server dry run)\n"));
     }
     let replace = json!([{ "op": "replace", "path": "/spec/template", "value": template }]);
     match cluster.patch(

@@ -49,7 +49,7 @@ fn sort_by(parsed: &flags::ParsedArgs) -> Result<Option<&str>, Output> {
 }
 
 /// Go's `time.Duration` text: `3m5.123s`, `1h0m0s`.
-fn go_duration(millis: u64) -> String {
+pub(crate) fn go_duration(millis: u64) -> String {
     let hours = millis / 3_600_000;
     let minutes = millis / 60_000 % 60;
     let seconds = millis % 60_000;

@@ -12,6 +12,7 @@ use model::Object;
 use super::util::{self, rs_replicas};
 use super::Rollout;
 use crate::controllers::{controller_reference, controller_uid, is_terminating, Write};
+use crate::SimTime;
 
 /// Sorts the Deployment's ReplicaSets into new and old (adopting matching orphans).
 pub(super) fn adopt_and_classify(rollout: &mut Rollout<'_>) {
@@ -249,22 +250,73 @@ pub(super) fn scale(rollout: &mut Rollout<'_>) {
             return;
         }
     }
+    // Proportional scaling (upstream's `GetProportion`): each active ReplicaSet is sized to its
+    // share of the new allowed size, as a fraction of the size it was last scaled for (its
+    // `max-replicas` annotation), rounded, and capped by what is left to add or remove; the first
+    // in order (the largest; among equals the newest when adding, the oldest when removing)
+    // takes the leftover.
     let (surge, _) = util::resolve_fenceposts(rollout.deployment);
-    let allowed = desired + surge;
+    let allowed = if desired > 0 { desired + surge } else { 0 };
     let current: i32 = active.iter().map(|(_, r)| r).sum();
     let to_add = allowed - current;
-    if to_add == 0 || current == 0 {
-        return;
+    let deployment_status_replicas = rollout
+        .deployment
+        .status
+        .as_ref()
+        .and_then(|s| s.replicas)
+        .unwrap_or(0);
+    let mut order: Vec<(String, i32, i32, Option<SimTime>)> = rollout
+        .all_rses()
+        .filter(|rs| rs_replicas(rs) > 0)
+        .map(|rs| {
+            let annotated = rs
+                .metadata
+                .annotations
+                .as_ref()
+                .and_then(|a| a.get(util::MAX_REPLICAS))
+                .and_then(|v| v.parse::<i32>().ok())
+                .unwrap_or(deployment_status_replicas);
+            let created = rs
+                .metadata
+                .creation_timestamp
+                .as_ref()
+                .map(SimTime::from_k8s_time);
+            (
+                rs.metadata.name.clone().unwrap_or_default(),
+                rs_replicas(rs),
+                annotated,
+                created,
+            )
+        })
+        .collect();
+    if to_add > 0 {
+        order.sort_stable_by(|a, b| b.1.cmp(&a.1).then(b.3.cmp(&a.3)));
+    } else if to_add < 0 {
+        order.sort_stable_by(|a, b| b.1.cmp(&a.1).then(a.3.cmp(&b.3)));
     }
-    // Larger sets first (newer first among equals) take the rounding leftovers.
-    let mut order = active.clone();
-    order.sort_stable_by_key(|entry| std::cmp::Reverse(entry.1));
     let mut added = 0;
     let mut sizes: Vec<(String, i32)> = Vec::new();
-    for (name, replicas) in &order {
-        let share = (i64::from(*replicas) * i64::from(to_add) / i64::from(current)) as i32;
-        added += share;
-        sizes.push((name.clone(), (replicas + share).max(0)));
+    for (name, replicas, annotated, _) in &order {
+        let proportion = if to_add == 0 || to_add == added {
+            0
+        } else {
+            let fraction = if desired == 0 {
+                -replicas
+            } else if *annotated == 0 {
+                0
+            } else {
+                let size = f64::from(*replicas) * f64::from(allowed) / f64::from(*annotated);
+                size.round() as i32 - replicas
+            };
+            let left = to_add - added;
+            if to_add > 0 {
+                fraction.min(left)
+            } else {
+                fraction.max(left)
+            }
+        };
+        added += proportion;
+        sizes.push((name.clone(), replicas + proportion));
     }
     if let Some(first) = sizes.first_mut() {
         first.1 = (first.1 + to_add - added).max(0);
