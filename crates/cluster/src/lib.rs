@@ -417,11 +417,32 @@ impl Cluster {
         match patch_type {
             PatchType::Strategic => model::merge::strategic_merge_patch(&mut value, patch),
             PatchType::Merge => model::merge::merge_patch(&mut value, patch),
-            PatchType::Json => model::merge::json_patch(&mut value, patch).map_err(|e| {
-                ApiError::unprocessable(format!(
-                    "the server rejected our request due to an error in our request: {e}"
-                ))
-            })?,
+            PatchType::Json => {
+                // Not a list of operations: the decoder's Go error. An operation that fails
+                // (a `test` that does not match, a path that is not there, an unknown op):
+                // a bare 422 whose details the server drops, which kubectl prints as "The
+                // request is invalid: …".
+                let go_type = match patch {
+                    serde_json::Value::Array(_) => None,
+                    serde_json::Value::Object(_) => Some("object"),
+                    serde_json::Value::String(_) => Some("string"),
+                    serde_json::Value::Number(_) => Some("number"),
+                    serde_json::Value::Bool(_) => Some("bool"),
+                    serde_json::Value::Null => None,
+                };
+                if let Some(go_type) = go_type {
+                    return Err(ApiError::bad_request(format!(
+                        "json: cannot unmarshal {go_type} into Go value of type jsonpatch.Patch"
+                    )));
+                }
+                if model::merge::json_patch(&mut value, patch).is_err() {
+                    return Err(ApiError {
+                        reason: "Invalid",
+                        code: 422,
+                        message: "The request is invalid: the server rejected our request due to an error in our request".to_string(),
+                    });
+                }
+            }
         }
         if value.get("kind") != Some(&serde_json::Value::from(live.kind()))
             || value.get("apiVersion") != Some(&serde_json::Value::from(live.api_version()))
@@ -431,10 +452,19 @@ impl Cluster {
             ));
         }
         if let Some(meta) = value.get_mut("metadata").and_then(|m| m.as_object_mut()) {
-            meta.insert(
-                "resourceVersion".into(),
-                live.metadata().resource_version.clone().into(),
-            );
+            // A resourceVersion the patch sets is a precondition (a Conflict when stale, as
+            // `kubectl label --resource-version` relies on); otherwise the stored one.
+            let from_patch = meta
+                .get("resourceVersion")
+                .and_then(serde_json::Value::as_str)
+                .filter(|v| !v.is_empty())
+                .is_some();
+            if !from_patch {
+                meta.insert(
+                    "resourceVersion".into(),
+                    live.metadata().resource_version.clone().into(),
+                );
+            }
             meta.insert("name".into(), name.into());
         }
         let object =

@@ -94,21 +94,39 @@ fn merge_list(field: &str, live: &mut Value, last: Option<&Value>, new: &Value) 
     *live = Value::Array(merged);
 }
 
-/// Strategic merge patch (two-way): maps merge key by key, `null` deletes a key, lists with a
-/// merge key merge item by item (an item with `$patch: delete` removes its match), a map with
-/// `$patch: replace` replaces the whole map, other lists are replaced.
+/// Primitive lists whose patch strategy is `merge` (the patch's values are added, not
+/// replacing the list).
+fn merges_primitives(field: &str) -> bool {
+    field == "finalizers"
+}
+
+/// Strategic merge patch (two-way), with the directives kubectl and the API server know:
+/// maps merge key by key and `null` deletes a key; `$patch: replace` replaces a map (or, as a
+/// list element, the list) and `$patch: delete` empties a map (or removes a list item);
+/// `$retainKeys` drops the keys it does not list; `$deleteFromPrimitiveList/<field>` removes
+/// values from a primitive list; `$setElementOrder/<field>` orders a merged list. Lists with a
+/// merge key merge item by item, and the result keeps the patch's order for the items it
+/// names and the live order for the others, the patch's items first where the two do not say
+/// (upstream's `normalizeElementOrder`); other lists are replaced.
 pub fn strategic_merge_patch(live: &mut Value, patch: &Value) {
     let Some(patch_map) = patch.as_object() else {
         *live = patch.clone();
         return;
     };
-    if patch_map.get("$patch").and_then(Value::as_str) == Some("replace") {
-        let mut replacement = patch.clone();
-        if let Some(m) = replacement.as_object_mut() {
-            m.remove("$patch");
+    match patch_map.get("$patch").and_then(Value::as_str) {
+        Some("replace") => {
+            let mut replacement = patch.clone();
+            if let Some(m) = replacement.as_object_mut() {
+                m.remove("$patch");
+            }
+            *live = replacement;
+            return;
         }
-        *live = replacement;
-        return;
+        Some("delete") => {
+            *live = Value::Object(Default::default());
+            return;
+        }
+        _ => {}
     }
     if !live.is_object() {
         *live = Value::Object(Default::default());
@@ -116,6 +134,19 @@ pub fn strategic_merge_patch(live: &mut Value, patch: &Value) {
     let Some(live_map) = live.as_object_mut() else {
         return;
     };
+    if let Some(retained) = patch_map.get("$retainKeys").and_then(Value::as_array) {
+        live_map.retain(|key, _| retained.iter().any(|r| r.as_str() == Some(key)));
+    }
+    for (key, values) in patch_map {
+        let Some(field) = key.strip_prefix("$deleteFromPrimitiveList/") else {
+            continue;
+        };
+        if let (Some(Value::Array(items)), Some(doomed)) =
+            (live_map.get_mut(field), values.as_array())
+        {
+            items.retain(|item| !doomed.contains(item));
+        }
+    }
     for (key, patch_value) in patch_map {
         if key.starts_with('$') {
             continue;
@@ -131,46 +162,164 @@ pub fn strategic_merge_patch(live: &mut Value, patch: &Value) {
                 strategic_merge_patch(entry, patch_value);
             }
             Value::Array(patch_items) => {
-                let merge_key = patch_items
-                    .iter()
-                    .find(|i| i.is_object())
-                    .and_then(|sample| merge_key(key, sample));
-                match (merge_key, live_map.get_mut(key)) {
-                    (Some(merge_key), Some(Value::Array(live_items))) => {
-                        for patch_item in patch_items {
-                            let Some(id) = patch_item.get(merge_key) else {
-                                continue;
-                            };
-                            let position =
-                                live_items.iter().position(|i| i.get(merge_key) == Some(id));
-                            let delete =
-                                patch_item.get("$patch").and_then(Value::as_str) == Some("delete");
-                            match (position, delete) {
-                                (Some(at), true) => {
-                                    live_items.remove(at);
-                                }
-                                (None, true) => {}
-                                (Some(at), false) => {
-                                    strategic_merge_patch(&mut live_items[at], patch_item)
-                                }
-                                (None, false) => {
-                                    let mut item = Value::Object(Default::default());
-                                    strategic_merge_patch(&mut item, patch_item);
-                                    live_items.push(item);
-                                }
-                            }
-                        }
-                    }
-                    _ => {
-                        live_map.insert(key.clone(), patch_value.clone());
-                    }
-                }
+                let order = patch_map
+                    .get(&format!("$setElementOrder/{key}"))
+                    .and_then(Value::as_array);
+                let original = match live_map.get(key) {
+                    Some(Value::Array(items)) => items.clone(),
+                    _ => Vec::new(),
+                };
+                let merged = merge_patch_list(key, original, patch_items, order);
+                live_map.insert(key.clone(), Value::Array(merged));
             }
             scalar => {
                 live_map.insert(key.clone(), scalar.clone());
             }
         }
     }
+    // An order for a list the patch does not otherwise touch.
+    for (key, order) in patch_map {
+        let Some(field) = key.strip_prefix("$setElementOrder/") else {
+            continue;
+        };
+        if patch_map.contains_key(field) {
+            continue;
+        }
+        if let (Some(Value::Array(items)), Some(order)) = (live_map.get(field), order.as_array()) {
+            let merged = merge_patch_list(field, items.clone(), &[], Some(order));
+            live_map.insert(field.to_string(), Value::Array(merged));
+        }
+    }
+}
+
+/// One list of a strategic merge patch (see [`strategic_merge_patch`]).
+fn merge_patch_list(
+    field: &str,
+    original: Vec<Value>,
+    patch_items: &[Value],
+    set_order: Option<&Vec<Value>>,
+) -> Vec<Value> {
+    let sample = patch_items
+        .iter()
+        .chain(original.iter())
+        .find(|i| i.is_object() && i.get("$patch").is_none());
+    let maps = patch_items
+        .iter()
+        .chain(original.iter())
+        .any(Value::is_object);
+    if !maps {
+        if !merges_primitives(field) {
+            return if patch_items.is_empty() && set_order.is_some() {
+                original
+            } else {
+                patch_items.to_vec()
+            };
+        }
+        let mut merged = original.clone();
+        for item in patch_items {
+            if !merged.contains(item) {
+                merged.push(item.clone());
+            }
+        }
+        let patch_order: &[Value] = set_order.map_or(patch_items, Vec::as_slice);
+        let identity = |v: &Value| v.clone();
+        return order_merged(merged, patch_order, &original, identity);
+    }
+    let Some(key) = sample.and_then(|s| merge_key(field, s)) else {
+        return patch_items.to_vec();
+    };
+    // `$patch: replace` as an element: the list becomes the patch's other elements.
+    if patch_items
+        .iter()
+        .any(|i| i.get("$patch").and_then(Value::as_str) == Some("replace") && i.get(key).is_none())
+    {
+        return patch_items
+            .iter()
+            .filter(|i| i.get("$patch").is_none())
+            .cloned()
+            .collect();
+    }
+    let mut merged = original.clone();
+    let mut named: Vec<Value> = Vec::new();
+    for patch_item in patch_items {
+        let Some(id) = patch_item.get(key) else {
+            continue;
+        };
+        let position = merged.iter().position(|i| i.get(key) == Some(id));
+        if patch_item.get("$patch").and_then(Value::as_str) == Some("delete") {
+            if let Some(at) = position {
+                merged.remove(at);
+            }
+            continue;
+        }
+        named.push(id.clone());
+        match position {
+            Some(at) => strategic_merge_patch(&mut merged[at], patch_item),
+            None => {
+                let mut item = Value::Object(Default::default());
+                strategic_merge_patch(&mut item, patch_item);
+                merged.push(item);
+            }
+        }
+    }
+    let patch_order: Vec<Value> = match set_order {
+        Some(order) => order.iter().filter_map(|i| i.get(key).cloned()).collect(),
+        None => named,
+    };
+    let original_order: Vec<Value> = original
+        .iter()
+        .filter_map(|i| i.get(key).cloned())
+        .collect();
+    let id_of = |v: &Value| v.get(key).cloned().unwrap_or(Value::Null);
+    order_merged(merged, &patch_order, &original_order, id_of)
+}
+
+/// Upstream's `normalizeElementOrder`: the items the patch orders (in its order) and the
+/// others (in the live order) are woven together by their live positions; where one of two
+/// is new, the patch's item comes first.
+fn order_merged(
+    merged: Vec<Value>,
+    patch_order: &[Value],
+    original_order: &[Value],
+    id_of: impl Fn(&Value) -> Value,
+) -> Vec<Value> {
+    let position_in = |order: &[Value], item: &Value| order.iter().position(|i| *i == id_of(item));
+    let (mut patch_items, mut server_only): (Vec<Value>, Vec<Value>) = merged
+        .into_iter()
+        .partition(|item| position_in(patch_order, item).is_some());
+    crate::sort::SortSlice::sort_stable_by_key(patch_items.as_mut_slice(), |item| {
+        position_in(patch_order, item)
+    });
+    crate::sort::SortSlice::sort_stable_by_key(server_only.as_mut_slice(), |item| {
+        position_in(original_order, item)
+    });
+    let mut woven = Vec::with_capacity(patch_items.len() + server_only.len());
+    let (mut left, mut right) = (
+        server_only.into_iter().peekable(),
+        patch_items.into_iter().peekable(),
+    );
+    loop {
+        match (left.peek(), right.peek()) {
+            (None, None) => break,
+            (Some(_), None) => woven.extend(left.next()),
+            (None, Some(_)) => woven.extend(right.next()),
+            (Some(l), Some(r)) => {
+                let before = match (
+                    position_in(original_order, l),
+                    position_in(original_order, r),
+                ) {
+                    (Some(a), Some(b)) => a < b,
+                    _ => false,
+                };
+                if before {
+                    woven.extend(left.next());
+                } else {
+                    woven.extend(right.next());
+                }
+            }
+        }
+    }
+    woven
 }
 
 /// JSON merge patch (RFC 7386).
@@ -226,6 +375,45 @@ mod tests {
             live,
             json!({"spec": {"containers": [{"name": "a", "image": "x:2"}, {"name": "c", "image": "z"}]}})
         );
+    }
+
+    #[test]
+    fn strategic_merge_patch_orders_and_directives_as_upstream() {
+        // New items come before the live ones they are not ordered against.
+        let mut live = json!({"ports": [{"containerPort": 80}, {"containerPort": 443}]});
+        strategic_merge_patch(&mut live, &json!({"ports": [{"containerPort": 8080}]}));
+        assert_eq!(
+            live,
+            json!({"ports": [{"containerPort": 8080}, {"containerPort": 80}, {"containerPort": 443}]})
+        );
+        let mut live = json!({"env": [{"name": "A"}, {"name": "B"}]});
+        strategic_merge_patch(
+            &mut live,
+            &json!({"env": [{"name": "C"}, {"name": "A", "$patch": "delete"}]}),
+        );
+        assert_eq!(live, json!({"env": [{"name": "C"}, {"name": "B"}]}));
+        // `$patch: replace` as a list element, `$setElementOrder`, `$deleteFromPrimitiveList`.
+        let mut live = json!({"env": [{"name": "A"}, {"name": "B"}], "args": ["a", "b", "c"], "containers": [{"name": "n"}, {"name": "s"}]});
+        strategic_merge_patch(
+            &mut live,
+            &json!({"env": [{"$patch": "replace"}, {"name": "Z"}], "$deleteFromPrimitiveList/args": ["b"], "$setElementOrder/containers": [{"name": "s"}, {"name": "n"}]}),
+        );
+        assert_eq!(
+            live,
+            json!({"env": [{"name": "Z"}], "args": ["a", "c"], "containers": [{"name": "s"}, {"name": "n"}]})
+        );
+        // `$retainKeys` clears what it does not list (the docs' Recreate strategy patch).
+        let mut live =
+            json!({"strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%"}}});
+        strategic_merge_patch(
+            &mut live,
+            &json!({"strategy": {"$retainKeys": ["type"], "type": "Recreate"}}),
+        );
+        assert_eq!(live, json!({"strategy": {"type": "Recreate"}}));
+        // Finalizers merge as a set.
+        let mut live = json!({"finalizers": ["a"]});
+        strategic_merge_patch(&mut live, &json!({"finalizers": ["b", "a"]}));
+        assert_eq!(live, json!({"finalizers": ["b", "a"]}));
     }
 
     #[test]

@@ -71,9 +71,27 @@ pub(crate) fn delete(
             "error: --force and --grace-period greater than 0 cannot be specified together",
         );
     }
-    if parsed.flag("all") && parsed.is_set("selector") {
-        return Output::error("error: cannot set --all and --selector at the same time");
+    // The resource builder refuses --all with any selector before delete's own checks run.
+    if parsed.flag("all") && (parsed.is_set("selector") || parsed.is_set("field-selector")) {
+        return Output::error("error: setting 'all' parameter but found a non empty selector. ");
     }
+    let name_only = match parsed.value("output") {
+        None | Some("") => false,
+        Some("name") => true,
+        Some(other) => {
+            return Output::error(format!(
+                "error: unexpected -o output mode: {other}. We only support '-o name'"
+            ))
+        }
+    };
+    let field_selector = match parsed
+        .value("field-selector")
+        .map(super::get::FieldSelector::parse)
+        .transpose()
+    {
+        Ok(s) => s,
+        Err(message) => return Output::error(message),
+    };
     if force && grace_period.is_none() {
         grace_period = Some(0);
     }
@@ -141,10 +159,13 @@ pub(crate) fn delete(
             Ok(s) => s,
             Err(e) => return Output::error(format!("error: {e}")),
         };
-        if names.is_empty() && selector.is_none() && !parsed.flag("all") {
+        if names.is_empty() && selector.is_none() && field_selector.is_none() && !parsed.flag("all")
+        {
             return Output::error("error: resource(s) were provided, but no name was specified");
         }
-        if !names.is_empty() && (selector.is_some() || parsed.flag("all")) {
+        if !names.is_empty()
+            && (selector.is_some() || field_selector.is_some() || parsed.flag("all"))
+        {
             return Output::error("error: name cannot be provided when a selector is specified");
         }
         for resource in resources {
@@ -154,7 +175,7 @@ pub(crate) fn delete(
                 } else {
                     Some(namespace.as_str())
                 };
-                let matching: Vec<_> = cluster
+                let listed: Vec<_> = cluster
                     .list(resource, ns)
                     .into_iter()
                     .filter(|o| {
@@ -162,6 +183,16 @@ pub(crate) fn delete(
                             .as_ref()
                             .is_none_or(|s| s.matches(o.metadata().labels.as_ref()))
                     })
+                    .collect();
+                let listed = match &field_selector {
+                    Some(fields) => match fields.filter(resource, listed) {
+                        Ok(objects) => objects,
+                        Err(message) => return Output::error(message),
+                    },
+                    None => listed,
+                };
+                let matching: Vec<_> = listed
+                    .into_iter()
                     .map(|o| {
                         (
                             resource,
@@ -208,11 +239,14 @@ pub(crate) fn delete(
         if let Some(suffix) = super::dry_run_suffix(&parsed) {
             operation.push_str(suffix);
         }
+        // `-o name` prints `kind/name` whatever happened.
+        let line = if name_only {
+            format!("{}/{name}\n", resource_label(resource))
+        } else {
+            format!("{} \"{name}\" {operation}\n", resource_label(resource))
+        };
         if parsed.value("dry-run").is_some_and(|d| d != "none") {
-            output.stdout.push_str(&format!(
-                "{} \"{name}\" {operation}\n",
-                resource_label(resource)
-            ));
+            output.stdout.push_str(&line);
             continue;
         }
         let deleted = cluster.delete_with_grace(resource, &ns, &name, propagation, grace_period);
@@ -231,10 +265,7 @@ pub(crate) fn delete(
             waiting_for.push((resource, ns.clone(), name.clone()));
         }
         match deleted {
-            Ok(_) => output.stdout.push_str(&format!(
-                "{} \"{name}\" {operation}\n",
-                resource_label(resource)
-            )),
+            Ok(_) => output.stdout.push_str(&line),
             Err(_) if parsed.flag("ignore-not-found") => {}
             Err(e) => output.append(Output::error(super::server_error(
                 &e,

@@ -117,13 +117,13 @@ fn sort_objects(objects: &mut [Rc<Object>], template: &Template) {
 
 /// `--field-selector status.phase=Running,spec.nodeName!=node-1`: the fields the API server
 /// supports for each kind (metadata.name and metadata.namespace everywhere).
-struct FieldSelector {
+pub(crate) struct FieldSelector {
     requirements: Vec<(String, bool, String)>,
     text: String,
 }
 
 impl FieldSelector {
-    fn parse(text: &str) -> Result<FieldSelector, String> {
+    pub(crate) fn parse(text: &str) -> Result<FieldSelector, String> {
         let mut requirements = Vec::new();
         for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let (field, equal, value) = if let Some((f, v)) = part.split_once("!=") {
@@ -179,7 +179,7 @@ impl FieldSelector {
         fields.contains(&field)
     }
 
-    fn filter(
+    pub(crate) fn filter(
         &self,
         resource: &ResourceType,
         objects: Vec<Rc<Object>>,
@@ -286,6 +286,44 @@ pub(crate) fn get(
     let (output_format, output_argument) = match output_value.split_once('=') {
         Some((format, argument)) => (format, Some(argument)),
         None => (output_value, None),
+    };
+    // `-o custom-columns-file=PATH`: headers on the first line, JSONPath specs on the second.
+    let columns_from_file;
+    let (output_format, output_argument) = match (output_format, output_argument) {
+        ("custom-columns-file", Some(path)) => {
+            let text = match workspace.read_file(path) {
+                Ok(t) => t,
+                Err(_) => {
+                    return Output::error(format!(
+                        "error: error reading template {path}, open {path}: no such file or directory\n"
+                    ))
+                }
+            };
+            let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+            if lines.len() != 2 {
+                return Output::error(format!(
+                    "error: invalid template, expected two lines in template but got {}: {text}",
+                    lines.len()
+                ));
+            }
+            let headers: Vec<&str> = lines[0].split_whitespace().collect();
+            let specs: Vec<&str> = lines[1].split_whitespace().collect();
+            if headers.len() != specs.len() {
+                return Output::error(format!(
+                    "error: number of headers ({}) and field specifications ({}) don't match",
+                    headers.len(),
+                    specs.len()
+                ));
+            }
+            columns_from_file = headers
+                .iter()
+                .zip(&specs)
+                .map(|(header, spec)| format!("{header}:{spec}"))
+                .collect::<Vec<_>>()
+                .join(",");
+            ("custom-columns", Some(columns_from_file.as_str()))
+        }
+        other => other,
     };
     let printer = match Printer::from_flag(output_format, output_argument) {
         Ok(p) => p,
@@ -498,6 +536,17 @@ pub(crate) fn get(
         }
         for (_, objects) in found.iter_mut() {
             sort_objects(objects, template);
+        }
+        // The generic printers (name, json, yaml, templates, custom columns) print one List, so
+        // kubectl sorts across the types; tables stay one per type.
+        if !matches!(printer, Printer::Table) && found.len() > 1 {
+            let mut all: Vec<Rc<Object>> =
+                found.drain(..).flat_map(|(_, objects)| objects).collect();
+            sort_objects(&mut all, template);
+            found = all
+                .into_iter()
+                .map(|object| (object.resource_type(), vec![object]))
+                .collect();
         }
     }
     let total: usize = found.iter().map(|(_, objects)| objects.len()).sum();

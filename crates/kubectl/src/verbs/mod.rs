@@ -176,7 +176,17 @@ fn dispatch_verb(
     };
     match verb {
         "get" => get::get(kubectl, cluster, &rest, workspace),
-        "apply" => apply::apply(kubectl, cluster, &rest, workspace),
+        "apply" => match take_subcommand(&rest) {
+            (Some(sub), sub_args)
+                if matches!(
+                    sub.as_str(),
+                    "view-last-applied" | "set-last-applied" | "edit-last-applied"
+                ) =>
+            {
+                apply::last_applied(kubectl, cluster, &sub, &sub_args, workspace)
+            }
+            _ => apply::apply(kubectl, cluster, &rest, workspace),
+        },
         "diff" => diff::diff(kubectl, cluster, &rest, workspace),
         "edit" => edit::edit(kubectl, cluster, &rest, workspace),
         "explain" => explain::explain(&rest),

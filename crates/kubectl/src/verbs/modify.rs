@@ -390,7 +390,11 @@ fn change_metadata_map(
         for k in &remove {
             patch_map.insert(k.clone(), Value::Null);
         }
-        let patch = json!({ "metadata": { verb.field: patch_map } });
+        let mut patch = json!({ "metadata": { verb.field: patch_map } });
+        // `--resource-version`: a precondition the API server checks.
+        if let Some(version) = parsed.value("resource-version").filter(|v| !v.is_empty()) {
+            patch["metadata"]["resourceVersion"] = json!(version);
+        }
         if let Some(suffix) = super::dry_run_suffix(&parsed) {
             // A dry run reports what would change and writes nothing.
             output.stdout.push_str(&format!(

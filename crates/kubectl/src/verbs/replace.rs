@@ -99,7 +99,7 @@ pub(crate) fn replace(
                 output.append(denied);
                 continue;
             }
-            output.append(replace_one(
+            let mut replaced = replace_one(
                 cluster,
                 object,
                 &source,
@@ -107,7 +107,19 @@ pub(crate) fn replace(
                 parsed.flag("force"),
                 grace_period,
                 parsed.flag("save-config"),
-            ));
+            );
+            // `-o name`: the name printer drops the operation.
+            if parsed.value("output") == Some("name") {
+                replaced.stdout = replaced
+                    .stdout
+                    .lines()
+                    .map(|line| match line.split_once(" replaced") {
+                        Some((reference, _)) => format!("{reference}\n"),
+                        None => format!("{line}\n"),
+                    })
+                    .collect();
+            }
+            output.append(replaced);
         }
     }
     output
@@ -149,8 +161,25 @@ fn replace_one(
             );
     }
     let existing = match cluster.get(resource, &object_namespace, &name) {
-        Ok(e) => e,
+        Ok(e) => Some(e),
+        // `--force` deletes ignoring NotFound, then creates: a missing object is created.
+        Err(e) if force && e.code == 404 => None,
         Err(e) => return Output::error(super::server_error(&e, Some(source), "replacing")),
+    };
+    if force && existing.is_none() {
+        if dry_run.is_some() {
+            return Output::ok(format!("{reference} replaced{suffix}\n"));
+        }
+        let metadata = object.metadata_mut();
+        metadata.resource_version = None;
+        metadata.uid = None;
+        return match cluster.create(object) {
+            Ok(_) => Output::ok(format!("{reference} replaced\n")),
+            Err(e) => Output::error(super::server_error(&e, Some(source), "creating")),
+        };
+    }
+    let Some(existing) = existing else {
+        return Output::default();
     };
     if force {
         if dry_run.is_some() {
