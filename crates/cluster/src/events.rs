@@ -164,6 +164,42 @@ impl Cluster {
         message: &str,
         source: &EventSource,
     ) -> Result<Rc<Object>, ApiError> {
+        self.record_event_at(involved, None, event_type, reason, message, source)
+    }
+
+    /// An event about one container of a pod, as the kubelet records them (the container's
+    /// reference: `involvedObject.fieldPath` is `spec.containers{name}`,
+    /// `spec.initContainers{name}` or `spec.ephemeralContainers{name}`, which `kubectl describe`
+    /// puts before the message).
+    pub fn record_container_event(
+        &mut self,
+        pod: &Object,
+        container: &str,
+        event_type: EventType,
+        reason: &str,
+        message: &str,
+        source: &EventSource,
+    ) -> Result<Rc<Object>, ApiError> {
+        let field_path = container_field_path(&pod.to_json_value(), container);
+        self.record_event_at(
+            pod,
+            field_path.as_deref(),
+            event_type,
+            reason,
+            message,
+            source,
+        )
+    }
+
+    fn record_event_at(
+        &mut self,
+        involved: &Object,
+        field_path: Option<&str>,
+        event_type: EventType,
+        reason: &str,
+        message: &str,
+        source: &EventSource,
+    ) -> Result<Rc<Object>, ApiError> {
         let now = self.now();
         let namespace = if involved.namespace().is_empty() {
             "default".to_string()
@@ -175,7 +211,8 @@ impl Cluster {
         // Repeats aggregate into one Event: found through the cluster's index of series (what
         // client-go's event correlator keeps in memory), checked against the stored object.
         let series_key = format!(
-            "{namespace}\0{uid}\0{}\0{reason}\0{}\0{message}",
+            "{namespace}\0{uid}\0{}\0{}\0{reason}\0{}\0{message}",
+            field_path.unwrap_or(""),
             event_type.as_str(),
             source.component
         );
@@ -186,6 +223,7 @@ impl Cluster {
             .filter(|event| match &**event {
                 Object::Event(e) => {
                     e.involved_object.uid.as_deref() == Some(uid.as_str())
+                        && e.involved_object.field_path.as_deref() == field_path
                         && e.type_.as_deref() == Some(event_type.as_str())
                         && e.reason.as_deref() == Some(reason)
                         && e.message.as_deref() == Some(message)
@@ -240,6 +278,10 @@ impl Cluster {
             "reportingComponent": source.component,
             "reportingInstance": source.host.clone().unwrap_or_default(),
         });
+        let mut event = event;
+        if let Some(path) = field_path {
+            event["involvedObject"]["fieldPath"] = json!(path);
+        }
         let object =
             Object::from_json_value(event).map_err(|err| ApiError::bad_request(err.message))?;
         let created = self.create(object)?;
@@ -326,6 +368,18 @@ pub fn last_seen(event: &Object) -> SimTime {
             .map(SimTime::from_k8s_time)
     })
     .unwrap_or_default()
+}
+
+/// The field path of a pod's container by name (what the kubelet's container references carry).
+pub(crate) fn container_field_path(pod: &serde_json::Value, container: &str) -> Option<String> {
+    ["containers", "initContainers", "ephemeralContainers"]
+        .iter()
+        .find(|list| {
+            pod["spec"][**list]
+                .as_array()
+                .is_some_and(|items| items.iter().any(|c| c["name"] == container))
+        })
+        .map(|list| format!("spec.{list}{{{container}}}"))
 }
 
 #[cfg(test)]

@@ -494,8 +494,11 @@ impl Cluster {
         action: Action,
         source: &EventSource,
     ) {
+        // Every event of a container action is about that container (its field path).
+        let container_name = state.containers[index].name.clone();
         let event = |cluster: &mut Cluster, kind: EventType, reason: &str, message: &str| {
-            let _ = cluster.record_event(pod, kind, reason, message, source);
+            let _ =
+                cluster.record_container_event(pod, &container_name, kind, reason, message, source);
         };
         let pod_label = format!(
             "{}_{}({})",
@@ -551,7 +554,7 @@ impl Cluster {
                         self,
                         EventType::Normal,
                         "Pulled",
-                        &format!("Container image \"{image}\" already present on machine"),
+                        &format!("Container image \"{image}\" already present on machine and can be accessed by the pod"),
                     );
                 } else if container.pull_policy == "Never" {
                     let message = format!(
@@ -776,12 +779,7 @@ impl Cluster {
                         container_id: format!("containerd://{container_id}"),
                     });
                     container.process = Some(Process::start(&program, &environment, at));
-                    event(
-                        self,
-                        EventType::Normal,
-                        "Created",
-                        &format!("Created container: {name}"),
-                    );
+                    event(self, EventType::Normal, "Created", "Container created");
                     event(
                         self,
                         EventType::Warning,
@@ -857,18 +855,34 @@ impl Cluster {
                 if container.oom_kill {
                     container.action = Some((SimTime(at.0 + 1_000), Action::Exited { code: 137 }));
                 }
-                event(
-                    self,
-                    EventType::Normal,
-                    "Created",
-                    &format!("Created container: {name}"),
-                );
-                event(
-                    self,
-                    EventType::Normal,
-                    "Started",
-                    &format!("Started container {name}"),
-                );
+                event(self, EventType::Normal, "Created", "Container created");
+                event(self, EventType::Normal, "Started", "Container started");
+                // The postStart hook runs once the container has started; a failing one
+                // kills the container, which then restarts as its policy says.
+                let uid = pod.metadata().uid.clone().unwrap_or_default();
+                if self.run_post_start_hook(state, index, &uid, at) == Some(true) {
+                    event(
+                        self,
+                        EventType::Warning,
+                        "FailedPostStartHook",
+                        "PostStartHook failed",
+                    );
+                    event(self, EventType::Normal, "Killing", "FailedPostStartHook");
+                    let grace_millis = value["spec"]["terminationGracePeriodSeconds"]
+                        .as_u64()
+                        .unwrap_or(30)
+                        .min(1 << 40)
+                        * 1000;
+                    let container = &mut state.containers[index];
+                    let (exit_at, code) = sigterm_outcome(
+                        container.sigterm_exit,
+                        at,
+                        kill_deadline(at, grace_millis),
+                    );
+                    container.probes.clear();
+                    container.action = Some((exit_at, Action::Exited { code }));
+                }
+                let container = &mut state.containers[index];
                 // The next container starts once this one is up (init containers: once done).
                 if !container.init || container.sidecar {
                     self.schedule_next(state, index, at);
@@ -1010,8 +1024,9 @@ impl Cluster {
                         host: Some(state.node.clone()),
                     };
                     for name in stopped {
-                        let _ = self.record_event(
+                        let _ = self.record_container_event(
                             &pod,
+                            &name,
                             EventType::Normal,
                             "Killing",
                             &format!("Stopping container {name}"),

@@ -33,6 +33,9 @@ pub(super) struct ProbeRun {
     pub(super) successes: u32,
     pub(super) failures: u32,
     pub(super) next_at: Option<SimTime>,
+    /// The probe's own `terminationGracePeriodSeconds` (liveness and startup kills use it
+    /// instead of the pod's).
+    pub(super) termination_grace_millis: Option<u64>,
 }
 
 /// The probes of a container spec, first due `initialDelaySeconds` after `started`.
@@ -105,6 +108,10 @@ pub(super) fn probes_of(spec: &Value, started: SimTime) -> Vec<ProbeRun> {
             next_at: Some(SimTime(started.0.saturating_add(
                 seconds("initialDelaySeconds", 0).min(1 << 40) * 1000,
             ))),
+            termination_grace_millis: probe["terminationGracePeriodSeconds"]
+                .as_u64()
+                .filter(|_| kind != ProbeKind::Readiness)
+                .map(|g| g.min(1 << 40) * 1000),
         });
     }
     probes
@@ -147,14 +154,17 @@ impl Cluster {
                 .map_or(30, |g| g.clamp(0, 1 << 40) as u64),
             _ => 30,
         } * 1000;
+        // A kill is followed by a restart unless the pod never restarts (a sidecar always).
+        let restarts = state.restart_policy != "Never" || state.containers[index].sidecar;
         let container = &mut state.containers[index];
+        let container_name = container.name.clone();
         let started = match container.state {
             ContainerState::Running { started_at } => started_at,
             _ => return false,
         };
         let mut changed = false;
         let mut events: Vec<(EventType, &'static str, String)> = Vec::new();
-        let mut kill: Option<ProbeKind> = None;
+        let mut kill: Option<(ProbeKind, Option<u64>)> = None;
         for i in 0..container.probes.len() {
             if container.probes[i].next_at != Some(at) {
                 continue;
@@ -237,7 +247,7 @@ impl Cluster {
                                     changed = true;
                                 }
                             }
-                            _ => kill = Some(kind),
+                            _ => kill = Some((kind, run.termination_grace_millis)),
                         }
                     }
                 }
@@ -253,16 +263,18 @@ impl Cluster {
                 break;
             }
         }
-        if let Some(kind) = kill {
+        if let Some((kind, probe_grace_millis)) = kill {
             let name = container.name.clone();
             events.push((
                 EventType::Normal,
                 "Killing",
                 format!(
-                    "Container {name} failed {} probe, will be restarted",
-                    kind.title().to_lowercase()
+                    "Container {name} failed {} probe{}",
+                    kind.title().to_lowercase(),
+                    if restarts { ", will be restarted" } else { "" }
                 ),
             ));
+            let grace_millis = probe_grace_millis.unwrap_or(grace_millis);
             let (exit_at, code) =
                 sigterm_outcome(container.sigterm_exit, at, kill_deadline(at, grace_millis));
             for run in &mut container.probes {
@@ -277,7 +289,8 @@ impl Cluster {
             changed = true;
         }
         for (kind, reason, message) in events {
-            let _ = self.record_event(pod, kind, reason, &message, source);
+            let _ =
+                self.record_container_event(pod, &container_name, kind, reason, &message, source);
         }
         changed
     }

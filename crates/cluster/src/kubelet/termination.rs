@@ -4,6 +4,9 @@
 
 use super::*;
 
+/// How long a postStart exec hook may run before the kubelet stops waiting for it.
+const POST_START_LIMIT_MILLIS: u64 = 60_000;
+
 impl Cluster {
     /// A container whose image changed in the spec (`kubectl set image` on a pod) is killed and
     /// started again with the new image, as the kubelet does when a container's hash changes.
@@ -49,7 +52,14 @@ impl Cluster {
                         "Container {} definition changed, will be restarted",
                         container.name
                     );
-                    let _ = self.record_event(pod, EventType::Normal, "Killing", &message, source);
+                    let _ = self.record_container_event(
+                        pod,
+                        &container.name,
+                        EventType::Normal,
+                        "Killing",
+                        &message,
+                        source,
+                    );
                 }
                 ContainerState::Waiting { ref reason, .. }
                     if matches!(
@@ -143,23 +153,65 @@ impl Cluster {
             stopping.push(container.name.clone());
         }
         for name in stopping {
-            let _ = self.record_event(
+            let _ = self.record_container_event(
                 pod,
+                &name,
                 EventType::Normal,
                 "Killing",
                 &format!("Stopping container {name}"),
                 source,
             );
         }
-        for _ in failed_hooks {
-            let _ = self.record_event(
+        for name in failed_hooks {
+            let _ = self.record_container_event(
                 pod,
+                &name,
                 EventType::Warning,
                 "FailedPreStopHook",
                 "PreStopHook failed",
                 source,
             );
         }
+    }
+
+    /// Runs a container's postStart hook as it starts: an exec hook runs in the container
+    /// (what it writes stays there), a sleep or HTTP hook succeeds. Whether it failed; `None`
+    /// without a hook.
+    pub(super) fn run_post_start_hook(
+        &mut self,
+        state: &mut KubeletPod,
+        index: usize,
+        uid: &str,
+        at: SimTime,
+    ) -> Option<bool> {
+        let hook = state.containers[index].spec["lifecycle"]["postStart"].clone();
+        let Some(command) = hook["exec"]["command"].as_array() else {
+            return (hook["sleep"].is_object() || hook["httpGet"].is_object()).then_some(false);
+        };
+        let argv: Vec<String> = command
+            .iter()
+            .map(|word| word.as_str().unwrap_or("").to_string())
+            .collect();
+        if argv.is_empty() {
+            return Some(true);
+        }
+        let mut machine = self.container_shell(state, &state.containers[index], uid, &argv, at);
+        let progress = machine.run_until(SimTime(at.0 + POST_START_LIMIT_MILLIS));
+        let changes: Vec<(String, Option<String>)> = machine
+            .state
+            .file_log
+            .iter()
+            .map(|(_, path, content)| (path.clone(), content.clone()))
+            .collect();
+        if let Some(process) = state.containers[index].process.as_mut() {
+            for (path, content) in changes {
+                process.record_file_change(at, &path, content);
+            }
+        }
+        Some(matches!(
+            progress,
+            crate::runtime::shell_vm::Progress::Exited(_, code) if code != 0
+        ))
     }
 
     /// When a running container's preStop hook ends (cut off at the grace period's end) and

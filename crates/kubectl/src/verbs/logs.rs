@@ -106,6 +106,7 @@ pub(crate) fn logs(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]
     ) {
         return denied;
     }
+    let mut found_several: Option<String> = None;
     let pods: Vec<Value> = if let Some(text) = &selector_text {
         let selector = match Selector::parse(text) {
             Ok(s) => s,
@@ -125,8 +126,17 @@ pub(crate) fn logs(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]
         }
         found
     } else {
-        match pod_for_name(cluster, &namespace, &positionals[0]) {
-            Ok(p) => vec![p],
+        match pods_for_name(cluster, &namespace, &positionals[0]) {
+            Ok((p, count)) => {
+                // A controller with several pods: kubectl says which one it reads.
+                if count > 1 {
+                    found_several = Some(format!(
+                        "Found {count} pods, using pod/{}\n",
+                        p["metadata"]["name"].as_str().unwrap_or("")
+                    ));
+                }
+                vec![p]
+            }
             Err(o) => return o,
         }
     };
@@ -147,6 +157,9 @@ pub(crate) fn logs(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]
     }
     let prefix = parsed.flag("prefix") || parsed.flag("all-pods");
     let mut out = Output::ok("");
+    if let Some(line) = found_several {
+        out.stderr.push_str(&line);
+    }
     let mut targets: Vec<Target> = Vec::new();
     for pod in &pods {
         let name = pod["metadata"]["name"].as_str().unwrap_or("").to_string();
@@ -388,6 +401,11 @@ pub(super) fn pod_for_name(
     namespace: &str,
     text: &str,
 ) -> Result<Value, Output> {
+    pods_for_name(cluster, namespace, text).map(|(pod, _)| pod)
+}
+
+/// [`pod_for_name`], with how many pods the object selected.
+fn pods_for_name(cluster: &Cluster, namespace: &str, text: &str) -> Result<(Value, usize), Output> {
     let pods = model::registry::resolve("pods").ok_or_else(|| Output::error("error: no pods"))?;
     let (kind, name) = match text.split_once('/') {
         Some((k, n)) => (k, n),
@@ -397,7 +415,7 @@ pub(super) fn pod_for_name(
     if resource.kind == "Pod" {
         return cluster
             .get(pods, namespace, name)
-            .map(|p| p.to_json_value())
+            .map(|p| (p.to_json_value(), 1))
             .map_err(|e| Output::error(e.to_string()));
     }
     let object = cluster
@@ -444,8 +462,9 @@ pub(super) fn pod_for_name(
             p["metadata"]["name"].as_str().unwrap_or("").to_string(),
         )
     });
+    let count = candidates.len();
     match candidates.into_iter().next() {
-        Some(p) => Ok(p),
+        Some(p) => Ok((p, count)),
         None => Err(Output::error("error: timed out waiting for the condition")),
     }
 }
