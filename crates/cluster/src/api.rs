@@ -313,6 +313,29 @@ fn keep_daemon_set_template_generation(object: &mut Object, existing: Option<&Ob
         );
 }
 
+/// Whether the API server keeps a `metadata.generation` for a kind: the workloads and the
+/// other kinds whose registry strategy sets it on create (a Service, a Namespace or a claim has
+/// none, whatever its spec).
+fn tracks_generation(kind: &str) -> bool {
+    matches!(
+        kind,
+        "Pod"
+            | "Deployment"
+            | "ReplicaSet"
+            | "StatefulSet"
+            | "DaemonSet"
+            | "ReplicationController"
+            | "Job"
+            | "CronJob"
+            | "HorizontalPodAutoscaler"
+            | "PodDisruptionBudget"
+            | "Ingress"
+            | "IngressClass"
+            | "NetworkPolicy"
+            | "EndpointSlice"
+    )
+}
+
 /// Everything but metadata and status: what a spec change is (generation bumps on it).
 fn spec_like_content(object: &Object) -> serde_json::Value {
     let mut value = object.to_json_value();
@@ -474,14 +497,12 @@ impl ApiServer {
         keep_daemon_set_template_generation(&mut object, None);
         crate::network::allocate_service_addresses(&mut object, &self.store, rng)?;
         let resource_version = self.next_resource_version();
-        let has_spec = spec_like_content(&object)
-            .as_object()
-            .is_some_and(|m| m.contains_key("spec"));
+        let tracked = tracks_generation(object.kind());
         let meta = object.metadata_mut();
         meta.uid = Some(early_uid.unwrap_or_else(|| rng.uuid()));
         meta.resource_version = Some(resource_version.to_string());
         meta.creation_timestamp = Some(now.to_k8s_time());
-        meta.generation = if has_spec { Some(1) } else { None };
+        meta.generation = if tracked { Some(1) } else { None };
         meta.deletion_timestamp = None;
         let stored = Rc::new(object);
         self.store.insert(key, stored.clone());

@@ -81,9 +81,366 @@ pub fn validate(object: &Object, old: Option<&Object>) -> Vec<FieldError> {
             false,
             &mut errs,
         ),
+        Object::HorizontalPodAutoscaler(hpa) => horizontal_pod_autoscaler(hpa, &mut errs),
+        Object::HorizontalPodAutoscalerV1(hpa) => {
+            hpa_replicas(hpa.spec.min_replicas, hpa.spec.max_replicas, &mut errs)
+        }
+        Object::PodDisruptionBudget(pdb) => pod_disruption_budget(pdb, &mut errs),
+        Object::PriorityClass(pc) => priority_class(pc, &mut errs),
+        Object::ResourceQuota(quota) => resource_quota(quota, &mut errs),
+        Object::LimitRange(range) => limit_range(range, &mut errs),
+        Object::PersistentVolume(pv) => persistent_volume(pv, &mut errs),
+        Object::StorageClass(class) => storage_class(class, &mut errs),
         _ => {}
     }
     errs.finish()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Autoscaling, policy, scheduling, quota, storage (pkg/apis/*/validation)
+// ---------------------------------------------------------------------------------------------
+
+fn horizontal_pod_autoscaler(
+    hpa: &k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler,
+    errs: &mut Errors,
+) {
+    let spec = &hpa.spec;
+    hpa_replicas(spec.min_replicas, spec.max_replicas, errs);
+    if spec.scale_target_ref.kind.is_empty() {
+        errs.required("spec.scaleTargetRef.kind", "");
+    }
+    if spec.scale_target_ref.name.is_empty() {
+        errs.required("spec.scaleTargetRef.name", "");
+    }
+}
+
+/// `minReplicas` at least 1 (scale to zero is an alpha feature), `maxReplicas` above 0 and not
+/// below `minReplicas`.
+fn hpa_replicas(min: Option<i32>, max: i32, errs: &mut Errors) {
+    if let Some(min) = min.filter(|m| *m < 1) {
+        errs.invalid(
+            "spec.minReplicas",
+            &min.to_string(),
+            "must be greater than or equal to 1",
+        );
+    }
+    if max < 1 {
+        errs.invalid(
+            "spec.maxReplicas",
+            &max.to_string(),
+            "must be greater than 0",
+        );
+    }
+    if let Some(min) = min.filter(|m| max < *m) {
+        let _ = min;
+        errs.invalid(
+            "spec.maxReplicas",
+            &max.to_string(),
+            "must be greater than or equal to `minReplicas`",
+        );
+    }
+}
+
+fn pod_disruption_budget(
+    pdb: &k8s_openapi::api::policy::v1::PodDisruptionBudget,
+    errs: &mut Errors,
+) {
+    let spec = pdb.spec.clone().unwrap_or_default();
+    if spec.min_available.is_some() && spec.max_unavailable.is_some() {
+        // The whole spec as Go's %#v prints it (pointers as addresses).
+        let value = format!(
+            "policy.PodDisruptionBudgetSpec{{MinAvailable:{}, Selector:{}, MaxUnavailable:{}, UnhealthyPodEvictionPolicy:{}}}",
+            go_pointer("intstr.IntOrString", true),
+            go_pointer("v1.LabelSelector", spec.selector.is_some()),
+            go_pointer("intstr.IntOrString", true),
+            go_pointer(
+                "policy.UnhealthyPodEvictionPolicyType",
+                spec.unhealthy_pod_eviction_policy.is_some()
+            ),
+        );
+        errs.invalid(
+            "spec",
+            &value,
+            "minAvailable and maxUnavailable cannot be both set",
+        );
+    }
+    for (field, value) in [
+        ("spec.minAvailable", &spec.min_available),
+        ("spec.maxUnavailable", &spec.max_unavailable),
+    ] {
+        match value {
+            Some(IntOrString::Int(n)) if *n < 0 => {
+                errs.invalid(field, &n.to_string(), NEGATIVE);
+            }
+            Some(IntOrString::String(text)) => {
+                let digits = text.strip_suffix('%');
+                match digits.filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())) {
+                    None => errs.invalid(field, &quote(text), "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"),
+                    Some(d) if d.parse::<u64>().map_or(true, |n| n > 100) => {
+                        errs.invalid(field, &quote(text), "must not be greater than 100%")
+                    }
+                    Some(_) => {}
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The API server's own classes: `system-` names are theirs alone.
+const SYSTEM_PRIORITY_CLASSES: &[(&str, i32)] = &[
+    ("system-cluster-critical", 2_000_000_000),
+    ("system-node-critical", 2_000_001_000),
+];
+
+fn priority_class(pc: &k8s_openapi::api::scheduling::v1::PriorityClass, errs: &mut Errors) {
+    let name = pc.metadata.name.as_deref().unwrap_or("");
+    if name.starts_with("system-") {
+        let known = SYSTEM_PRIORITY_CLASSES
+            .iter()
+            .any(|(n, v)| *n == name && Some(*v) == pc.value && pc.global_default != Some(true));
+        if !known {
+            errs.forbidden(
+                "metadata.name",
+                &format!("priority class names with 'system-' prefix are reserved for system use only. error: {name} is not a known system priority class"),
+            );
+        }
+    } else if pc.value.unwrap_or(0) > 1_000_000_000 {
+        errs.forbidden(
+            "value",
+            "maximum allowed value of a user defined priority is 1000000000",
+        );
+    }
+    if let Some(policy) = pc.preemption_policy.as_deref() {
+        if !["Never", "PreemptLowerPriority"].contains(&policy) {
+            errs.not_supported(
+                "preemptionPolicy",
+                &quote(policy),
+                &["Never", "PreemptLowerPriority"],
+            );
+        }
+    }
+}
+
+fn standard_resource(name: &str) -> bool {
+    STANDARD_RESOURCES.contains(&name)
+        || name.starts_with("hugepages-")
+        || name.starts_with("requests.hugepages-")
+        || name.starts_with("limits.hugepages-")
+}
+
+fn resource_quota(quota: &core::ResourceQuota, errs: &mut Errors) {
+    let hard = quota
+        .spec
+        .as_ref()
+        .and_then(|s| s.hard.clone())
+        .unwrap_or_default();
+    for (name, value) in &hard {
+        let path = key("spec.hard", name);
+        if !name.contains('/') {
+            if !standard_resource(name) {
+                errs.invalid(
+                    &path,
+                    &quote(name),
+                    "must be a standard resource type or fully qualified",
+                );
+                errs.invalid(&path, &quote(name), "must be a standard resource for quota");
+            } else if name == "storage" {
+                errs.invalid(&path, &quote(name), "must be a standard resource for quota");
+            }
+        }
+        if crate::quantity::Quantity::parse(&value.0).is_ok_and(|q| q.nanos() < 0) {
+            errs.invalid(&path, &quote(&value.0), NEGATIVE);
+        }
+    }
+}
+
+/// A `resource.Quantity` as Go's `%#v` prints it in a validation message.
+fn go_quantity(text: &str) -> String {
+    let (number, suffix) = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+'))
+        .map_or((text, ""), |at| text.split_at(at));
+    let (binary, multiplier, exponent) = match suffix {
+        "Ki" => (true, 1u64 << 10, 0),
+        "Mi" => (true, 1 << 20, 0),
+        "Gi" => (true, 1 << 30, 0),
+        "Ti" => (true, 1 << 40, 0),
+        "m" => (false, 1, -3),
+        "k" => (false, 1, 3),
+        "M" => (false, 1, 6),
+        "G" => (false, 1, 9),
+        "T" => (false, 1, 12),
+        _ => (false, 1, 0),
+    };
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+    let mantissa: i64 = format!("{whole}{fraction}").parse().unwrap_or(0);
+    let value = mantissa.saturating_mul(multiplier as i64);
+    let scale = exponent - fraction.len() as i32;
+    format!(
+        "resource.Quantity{{i:resource.int64Amount{{value:{value}, scale:{scale}}}, d:resource.infDecAmount{{Dec:(*inf.Dec)(nil)}}, s:\"\", Format:\"{}\"}}",
+        if binary { "BinarySI" } else { "DecimalSI" }
+    )
+}
+
+fn limit_range(range: &core::LimitRange, errs: &mut Errors) {
+    let limits = range
+        .spec
+        .as_ref()
+        .map(|s| s.limits.clone())
+        .unwrap_or_default();
+    for (i, limit) in limits.iter().enumerate() {
+        let path = index("spec.limits", i);
+        let get = |map: &Option<BTreeMap<String, Quantity>>, k: &str| {
+            map.as_ref().and_then(|m| m.get(k)).map(|q| q.0.clone())
+        };
+        let nanos = |text: &str| crate::quantity::Quantity::parse(text).map_or(0, |q| q.nanos());
+        if limit.type_ == "Pod" {
+            if limit.default.as_ref().is_some_and(|m| !m.is_empty()) {
+                errs.forbidden(
+                    &child(&path, "default"),
+                    "may not be specified when `type` is 'Pod'",
+                );
+            }
+            if limit
+                .default_request
+                .as_ref()
+                .is_some_and(|m| !m.is_empty())
+            {
+                errs.forbidden(
+                    &child(&path, "defaultRequest"),
+                    "may not be specified when `type` is 'Pod'",
+                );
+            }
+        }
+        let mut keys: BTreeSet<String> = BTreeSet::new();
+        for map in [
+            &limit.max,
+            &limit.min,
+            &limit.default,
+            &limit.default_request,
+        ] {
+            keys.extend(map.iter().flatten().map(|(k, _)| k.clone()));
+        }
+        for k in &keys {
+            let (min, max) = (get(&limit.min, k), get(&limit.max, k));
+            let (default, request) = if limit.type_ == "Pod" {
+                (None, None)
+            } else {
+                (get(&limit.default, k), get(&limit.default_request, k))
+            };
+            let greater = |a: &Option<String>, b: &Option<String>| match (a, b) {
+                (Some(a), Some(b)) => nanos(a) > nanos(b),
+                _ => false,
+            };
+            let text = |q: &Option<String>| q.clone().unwrap_or_default();
+            if greater(&min, &max) {
+                errs.invalid(
+                    &key(&child(&path, "min"), k),
+                    &go_quantity(&text(&min)),
+                    &format!(
+                        "min value {} is greater than max value {}",
+                        text(&min),
+                        text(&max)
+                    ),
+                );
+            }
+            if greater(&min, &request) {
+                errs.invalid(
+                    &key(&child(&path, "defaultRequest"), k),
+                    &go_quantity(&text(&request)),
+                    &format!(
+                        "min value {} is greater than default request value {}",
+                        text(&min),
+                        text(&request)
+                    ),
+                );
+            }
+            if greater(&request, &max) {
+                errs.invalid(
+                    &key(&child(&path, "defaultRequest"), k),
+                    &go_quantity(&text(&request)),
+                    &format!(
+                        "default request value {} is greater than max value {}",
+                        text(&request),
+                        text(&max)
+                    ),
+                );
+            }
+            if greater(&request, &default) {
+                errs.invalid(
+                    &key(&child(&path, "defaultRequest"), k),
+                    &go_quantity(&text(&request)),
+                    &format!(
+                        "default request value {} is greater than default limit value {}",
+                        text(&request),
+                        text(&default)
+                    ),
+                );
+            }
+            if greater(&min, &default) {
+                errs.invalid(
+                    &key(&child(&path, "default"), k),
+                    &go_quantity(&text(&min)),
+                    &format!(
+                        "min value {} is greater than default value {}",
+                        text(&min),
+                        text(&default)
+                    ),
+                );
+            }
+            if greater(&default, &max) {
+                errs.invalid(
+                    &key(&child(&path, "default"), k),
+                    &go_quantity(&text(&default)),
+                    &format!(
+                        "default value {} is greater than max value {}",
+                        text(&default),
+                        text(&max)
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn persistent_volume(pv: &core::PersistentVolume, errs: &mut Errors) {
+    let spec = pv.spec.clone().unwrap_or_default();
+    if spec.access_modes.as_ref().is_none_or(Vec::is_empty) {
+        errs.required("spec.accessModes", "");
+    }
+    match &spec.capacity {
+        None => errs.required("spec.capacity", ""),
+        Some(capacity) if !capacity.contains_key("storage") => {
+            errs.required("spec.capacity.storage", "");
+        }
+        _ => {}
+    }
+    if let Some(policy) = spec.persistent_volume_reclaim_policy.as_deref() {
+        if !["Delete", "Recycle", "Retain"].contains(&policy) {
+            errs.not_supported(
+                "spec.persistentVolumeReclaimPolicy",
+                &quote(policy),
+                &["Delete", "Recycle", "Retain"],
+            );
+        }
+    }
+}
+
+fn storage_class(class: &k8s_openapi::api::storage::v1::StorageClass, errs: &mut Errors) {
+    if let Some(policy) = class.reclaim_policy.as_deref() {
+        if !["Delete", "Retain"].contains(&policy) {
+            errs.not_supported("reclaimPolicy", &quote(policy), &["Delete", "Retain"]);
+        }
+    }
+    if let Some(mode) = class.volume_binding_mode.as_deref() {
+        if !["Immediate", "WaitForFirstConsumer"].contains(&mode) {
+            errs.not_supported(
+                "volumeBindingMode",
+                &quote(mode),
+                &["Immediate", "WaitForFirstConsumer"],
+            );
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -559,9 +559,9 @@ fn provision_local_path(
 
 pub(crate) fn reconcile_volume(volume: &Rc<Object>, view: &ControllerView<'_>) -> Reconciled {
     let mut out = Reconciled::default();
-    if super::is_terminating(volume) {
-        return out;
-    }
+    // A volume being deleted is still synced (upstream's syncVolume looks at every volume): once
+    // its claim is gone it turns Released, and the pv-protection finalizer can go.
+    let terminating = super::is_terminating(volume);
     let value = volume.to_json_value();
     let phase = text(&value, "/status/phase");
     let claim_ref = &value["spec"]["claimRef"];
@@ -610,11 +610,13 @@ pub(crate) fn reconcile_volume(volume: &Rc<Object>, view: &ControllerView<'_>) -
             match policy {
                 "Delete" if provisioned => {
                     set_phase(&mut out, "Released", None);
-                    out.writes.push(Write::Delete {
-                        target: volume.clone(),
-                        owner: None,
-                        event: None,
-                    });
+                    if !terminating {
+                        out.writes.push(Write::Delete {
+                            target: volume.clone(),
+                            owner: None,
+                            event: None,
+                        });
+                    }
                 }
                 "Delete" | "Recycle" => {
                     let message = format!(
