@@ -32,6 +32,7 @@ pub mod rng;
 pub mod runtime;
 pub mod scheduler;
 pub mod system;
+pub mod tokens;
 pub mod traffic;
 
 pub use kubelet::exec::{ExecOutcome, ExecRefusal};
@@ -435,7 +436,8 @@ impl Cluster {
                         "json: cannot unmarshal {go_type} into Go value of type jsonpatch.Patch"
                     )));
                 }
-                if model::merge::json_patch(&mut value, patch).is_err() {
+                // `null` decodes to an empty patch: nothing to do.
+                if !patch.is_null() && model::merge::json_patch(&mut value, patch).is_err() {
                     return Err(ApiError {
                         reason: "Invalid",
                         code: 422,

@@ -196,13 +196,21 @@ const SYSTEM_PRIORITY_CLASSES: &[(&str, i32)] = &[
 fn priority_class(pc: &k8s_openapi::api::scheduling::v1::PriorityClass, errs: &mut Errors) {
     let name = pc.metadata.name.as_deref().unwrap_or("");
     if name.starts_with("system-") {
-        let known = SYSTEM_PRIORITY_CLASSES
-            .iter()
-            .any(|(n, v)| *n == name && Some(*v) == pc.value && pc.global_default != Some(true));
-        if !known {
+        // upstream's IsKnownSystemPriorityClass: the name, then its value, then globalDefault.
+        let problem = match SYSTEM_PRIORITY_CLASSES.iter().find(|(n, _)| *n == name) {
+            None => Some(format!("{name} is not a known system priority class")),
+            Some((_, value)) if pc.value != Some(*value) => {
+                Some(format!("value of {name} PriorityClass must be {value}"))
+            }
+            Some(_) if pc.global_default == Some(true) => Some(format!(
+                "globalDefault of {name} PriorityClass must be false"
+            )),
+            Some(_) => None,
+        };
+        if let Some(problem) = problem {
             errs.forbidden(
                 "metadata.name",
-                &format!("priority class names with 'system-' prefix are reserved for system use only. error: {name} is not a known system priority class"),
+                &format!("priority class names with 'system-' prefix are reserved for system use only. error: {problem}"),
             );
         }
     } else if pc.value.unwrap_or(0) > 1_000_000_000 {

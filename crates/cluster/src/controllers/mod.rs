@@ -32,6 +32,7 @@ pub(crate) mod persistentvolume;
 pub(crate) mod pvprotection;
 pub(crate) mod replicaset;
 pub(crate) mod rootca;
+pub(crate) mod serviceaccounttoken;
 pub(crate) mod statefulset;
 pub(crate) mod volumeexpand;
 
@@ -298,6 +299,7 @@ const CONTROLLERS: &[(&str, &str, ReconcileFn)] = &[
     ),
     ("node-lifecycle", "nodes", nodelifecycle::reconcile),
     ("root-ca-cert-publisher", "namespaces", rootca::reconcile),
+    ("tokens", "secrets", serviceaccounttoken::reconcile),
     (
         "clusterrole-aggregation",
         "clusterroles",

@@ -12,7 +12,7 @@ use super::{is_terminating, ControllerView, Reconciled, Write};
 pub(crate) const NAME: &str = "kube-root-ca.crt";
 
 /// The simulated cluster's CA certificate (a stand-in: nothing here does TLS).
-const CA_CERTIFICATE: &str = "-----BEGIN CERTIFICATE-----
+pub(crate) const CA_CERTIFICATE: &str = "-----BEGIN CERTIFICATE-----
 MIIDBTCCAe2gAwIBAgIIKubePlay0CAwDQYJKoZIhvcNAQELBQAwFTETMBEGA1UE
 AxMKa3ViZXJuZXRlczAeFw0yNTEyMzEyMzUwMDBaFw0zNTEyMjkyMzU1MDBaMBUx
 EzARBgNVBAMTCmt1YmVybmV0ZXMwggEiMA0GCSqGSIb3DQEBAQUAA4IBDwAwggEK

@@ -86,12 +86,11 @@ fn service_account_token(pod: &Value, source: &Value, state: &KubeletPod) -> Str
         .unwrap_or("https://kubernetes.default.svc.cluster.local");
     let expiration = source["expirationSeconds"].as_i64().unwrap_or(3607);
     let issued = state.seen_at.unix_seconds();
-    let header = r#"{"alg":"RS256","kid":"kubeplay"}"#;
     let claims = serde_json::json!({
         "aud": [audience],
         "exp": issued.saturating_add(expiration),
         "iat": issued,
-        "iss": "https://kubernetes.default.svc.cluster.local",
+        "iss": crate::tokens::ISSUER,
         "kubernetes.io": {
             "namespace": namespace,
             "node": {"name": state.node},
@@ -103,30 +102,8 @@ fn service_account_token(pod: &Value, source: &Value, state: &KubeletPod) -> Str
         },
         "nbf": issued,
         "sub": format!("system:serviceaccount:{namespace}:{account}"),
-    })
-    .to_string();
-    let signature = format!("{:016x}", fnv(&claims));
-    [header, claims.as_str(), signature.as_str()]
-        .iter()
-        .map(|part| base64_url(part.as_bytes()))
-        .collect::<Vec<_>>()
-        .join(".")
-}
-
-/// Unpadded base64url, as JWTs are written.
-fn base64_url(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
-        for i in 0..=chunk.len() {
-            out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-        }
-    }
-    out
+    });
+    crate::tokens::jwt(&claims)
 }
 
 pub(super) fn field_value(pod: &Value, field: &str, state: &KubeletPod) -> String {

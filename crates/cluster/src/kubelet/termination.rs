@@ -5,7 +5,10 @@
 use super::*;
 
 /// How long a postStart exec hook may run before the kubelet stops waiting for it.
-const POST_START_LIMIT_MILLIS: u64 = 60_000;
+const POST_START_LIMIT_MILLIS: u64 = 10_000;
+
+/// How many file writes of a postStart hook are kept one by one.
+const POST_START_MAX_CHANGES: usize = 200;
 
 impl Cluster {
     /// A container whose image changed in the spec (`kubectl set image` on a pod) is killed and
@@ -197,15 +200,30 @@ impl Cluster {
         }
         let mut machine = self.container_shell(state, &state.containers[index], uid, &argv, at);
         let progress = machine.run_until(SimTime(at.0 + POST_START_LIMIT_MILLIS));
-        let changes: Vec<(String, Option<String>)> = machine
+        // Each write at its own instant; a hook that writes on and on keeps only the last
+        // content of each file (a bounded record).
+        let mut changes: Vec<(SimTime, String, Option<String>)> = machine
             .state
             .file_log
             .iter()
-            .map(|(_, path, content)| (path.clone(), content.clone()))
+            .map(|(when, path, content)| (*when, path.clone(), content.clone()))
             .collect();
+        if changes.len() > POST_START_MAX_CHANGES {
+            let mut last: BTreeMap<String, (SimTime, Option<String>)> = BTreeMap::new();
+            for (when, path, content) in changes {
+                last.insert(path, (when, content));
+            }
+            changes = last
+                .into_iter()
+                .map(|(path, (when, content))| (when, path, content))
+                .collect();
+            model::sort::SortSlice::sort_stable_by_key(changes.as_mut_slice(), |(when, _, _)| {
+                *when
+            });
+        }
         if let Some(process) = state.containers[index].process.as_mut() {
-            for (path, content) in changes {
-                process.record_file_change(at, &path, content);
+            for (when, path, content) in changes {
+                process.record_file_change(when, &path, content);
             }
         }
         Some(matches!(

@@ -404,6 +404,17 @@ pub(crate) fn last_applied(
         for object in from_files {
             let resource = object.resource_type();
             let name = object.name().to_string();
+            if let Err(denied) = super::check_access(
+                cluster,
+                &parsed,
+                "patch",
+                resource,
+                Some(object.namespace()),
+                Some(&name),
+            ) {
+                output.append(denied);
+                return output;
+            }
             let live = match cluster.get(resource, object.namespace(), &name) {
                 Ok(live) => live,
                 Err(e) => {
@@ -481,6 +492,17 @@ pub(crate) fn last_applied(
         }
     }
     for (resource, object_namespace, name) in named {
+        if let Err(denied) = super::check_access(
+            cluster,
+            &parsed,
+            "get",
+            resource,
+            Some(&object_namespace),
+            Some(&name),
+        ) {
+            output.append(denied);
+            return output;
+        }
         let live = match cluster.get(resource, &object_namespace, &name) {
             Ok(live) => live,
             Err(e) => return Output::error(e.to_string()),

@@ -235,9 +235,8 @@ pub(crate) fn create(
         return run_generator(generator, kubectl, cluster, &rest, workspace);
     }
     if first == Some("token") {
-        return Output::error(
-            "error: \"kubectl create token\" is not available in this playground yet: the simulated API server issues no service account tokens",
-        );
+        let rest = remove_indices(args, &positions[..1]);
+        return create_token(kubectl, cluster, &rest);
     }
     create_from_files(kubectl, cluster, args, workspace)
 }
@@ -822,6 +821,91 @@ fn raw_server_message(rendered: &str) -> String {
         }
     }
     text.trim_start_matches("error: ").to_string()
+}
+
+/// `kubectl create token SERVICE_ACCOUNT`: a TokenRequest; the token is printed.
+fn create_token(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String]) -> Output {
+    let specs = [
+        flags::value("duration", None),
+        flags::value("audience", None),
+        flags::value("bound-object-kind", None),
+        flags::value("bound-object-name", None),
+        flags::value("bound-object-uid", None),
+        flags::value("output", Some('o')),
+    ];
+    let parsed = match flags::parse(args, &specs, "create token") {
+        Ok(p) => p,
+        Err(e) => return Output::error(e),
+    };
+    let [name] = parsed.positionals.as_slice() else {
+        return Output::error(format!(
+            "error: exactly one NAME is required, got {}\nSee 'kubectl create token -h' for help and examples",
+            parsed.positionals.len()
+        ));
+    };
+    let namespace = super::namespace_of(kubectl, &parsed);
+    let duration_millis = match parsed.value("duration") {
+        None => 0,
+        Some(text) => match model::duration::parse_duration_millis(text) {
+            Ok(ms) => ms as i128,
+            Err(_) if text.starts_with('-') => -1,
+            Err(_) => {
+                return Output::error(format!(
+                    "error: invalid argument \"{text}\" for \"--duration\" flag: time: invalid duration \"{text}\""
+                ))
+            }
+        },
+    };
+    if duration_millis < 0 {
+        return Output::error("error: --duration must be greater than or equal to 0");
+    }
+    if duration_millis % 1000 != 0 {
+        return Output::error("error: --duration cannot be expressed in units less than seconds");
+    }
+    let audiences: Vec<String> = parsed.values("audience").to_vec();
+    if audiences.iter().any(String::is_empty) {
+        return Output::error("error: --audience must not be an empty string");
+    }
+    let bound_kind = parsed.value("bound-object-kind").unwrap_or("");
+    if bound_kind.is_empty() {
+        if parsed
+            .value("bound-object-name")
+            .is_some_and(|n| !n.is_empty())
+        {
+            return Output::error(
+                "error: --bound-object-name can only be set if --bound-object-kind is provided",
+            );
+        }
+        if parsed
+            .value("bound-object-uid")
+            .is_some_and(|n| !n.is_empty())
+        {
+            return Output::error(
+                "error: --bound-object-uid can only be set if --bound-object-kind is provided",
+            );
+        }
+    } else {
+        if !["Node", "Pod", "Secret"].contains(&bound_kind) {
+            return Output::error(
+                "error: supported --bound-object-kind values are Node, Pod, Secret",
+            );
+        }
+        if parsed.value("bound-object-name").is_none_or(str::is_empty) {
+            return Output::error(
+                "error: --bound-object-name is required if --bound-object-kind is provided",
+            );
+        }
+    }
+    if parsed.value("output").is_some_and(|o| !o.is_empty()) {
+        return Output::error(
+            "error: -o is not simulated for kubectl create token in kubeplay: the token alone is printed without it",
+        );
+    }
+    let expiration = (duration_millis > 0).then_some((duration_millis / 1000) as i64);
+    match cluster.request_service_account_token(&namespace, name, &audiences, expiration) {
+        Ok(token) => Output::ok(format!("{token}\n")),
+        Err(e) => Output::error(format!("error: failed to create token: {}", e.message)),
+    }
 }
 
 #[cfg(test)]

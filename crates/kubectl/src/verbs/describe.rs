@@ -3922,8 +3922,8 @@ impl PolicyRuleRow {
 
 /// kubectl's rule display: every rule broken down to one verb on one (group, resource, name) or
 /// one URL, the "simple" ones (one group, one resource, at most one name) merged back across
-/// verbs — verbs appended in the order met, repeats kept, as Go appends them —, then sorted by
-/// the rule's text form.
+/// verbs (in the order met, each once), then sorted by the rule's text form. URL rules are not
+/// merged: one granted twice shows twice.
 pub(crate) fn compact_policy_rules<'a>(
     rules: impl IntoIterator<Item = &'a Value>,
 ) -> Vec<PolicyRuleRow> {
@@ -3980,7 +3980,13 @@ pub(crate) fn compact_policy_rules<'a>(
         match simple.iter_mut().find(|r| {
             r.groups == rule.groups && r.resources == rule.resources && r.names == rule.names
         }) {
-            Some(existing) => existing.verbs.extend(rule.verbs),
+            Some(existing) => {
+                for verb in rule.verbs {
+                    if !existing.verbs.contains(&verb) {
+                        existing.verbs.push(verb);
+                    }
+                }
+            }
             None => simple.push(rule),
         }
     }

@@ -191,11 +191,16 @@ pub(crate) fn drain(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String
         Ok(n) => n,
         Err(o) => return o,
     };
+    // What the timeout message names: the user's --timeout (the clock it may spend is bounded).
+    let mut timeout_text = super::top::go_duration(DEFAULT_DRAIN_LIMIT_SECONDS * 1000);
     let limit_seconds = match parsed.value("timeout") {
         None | Some("0") | Some("0s") => DEFAULT_DRAIN_LIMIT_SECONDS,
         Some(text) => match model::duration::parse_duration_millis(text) {
             // Bounded like the default: a page must not spend hours of clock in one command.
-            Ok(ms) => (ms / 1000).clamp(1, MAX_DRAIN_LIMIT_SECONDS),
+            Ok(ms) => {
+                timeout_text = super::top::go_duration(ms);
+                (ms / 1000).clamp(1, MAX_DRAIN_LIMIT_SECONDS)
+            }
             Err(_) => return Output::error(format!("error: invalid argument \"{text}\" for \"--timeout\" flag: time: invalid duration \"{text}\"")),
         },
     };
@@ -443,7 +448,7 @@ pub(crate) fn drain(kubectl: &mut Kubectl, cluster: &mut Cluster, args: &[String
                 break;
             }
             if waited >= limit_seconds {
-                let timeout = super::top::go_duration(limit_seconds * 1000);
+                let timeout = &timeout_text;
                 // A pod still being retried is tried once more (and says so) before the
                 // deadline stops it.
                 for (namespace, name) in &pending {

@@ -275,6 +275,7 @@ pub(super) fn scale(rollout: &mut Rollout<'_>) {
                 .as_ref()
                 .and_then(|a| a.get(util::MAX_REPLICAS))
                 .and_then(|v| v.parse::<i32>().ok())
+                .filter(|v| *v != 0)
                 .unwrap_or(deployment_status_replicas);
             let created = rs
                 .metadata
