@@ -29,6 +29,7 @@ pub(crate) mod job;
 pub(crate) mod loadbalancer;
 pub(crate) mod nodelifecycle;
 pub(crate) mod persistentvolume;
+pub(crate) mod podgc;
 pub(crate) mod pvprotection;
 pub(crate) mod replicaset;
 pub(crate) mod rootca;
@@ -75,6 +76,8 @@ pub(crate) enum Write {
         owner: Option<Rc<Object>>,
         event: Option<EventToRecord>,
     },
+    /// DELETE with a grace period of 0 (the pod garbage collector's force deletion).
+    ForceDelete(Rc<Object>),
     /// An event about an object.
     Event {
         involved: Rc<Object>,
@@ -300,6 +303,7 @@ const CONTROLLERS: &[(&str, &str, ReconcileFn)] = &[
     ("node-lifecycle", "nodes", nodelifecycle::reconcile),
     ("root-ca-cert-publisher", "namespaces", rootca::reconcile),
     ("tokens", "secrets", serviceaccounttoken::reconcile),
+    ("pod-garbage-collector", "pods", podgc::reconcile),
     (
         "clusterrole-aggregation",
         "clusterroles",
@@ -541,6 +545,15 @@ impl Cluster {
                             &source,
                         );
                     }
+                }
+                Write::ForceDelete(target) => {
+                    let _ = self.delete_with_grace(
+                        target.resource_type(),
+                        target.namespace(),
+                        target.name(),
+                        Propagation::Background,
+                        Some(0),
+                    );
                 }
                 Write::EventFrom {
                     involved,

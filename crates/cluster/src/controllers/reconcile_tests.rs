@@ -63,6 +63,9 @@ fn describe_writes(reconciled: &Reconciled) -> Vec<String> {
             }
             Write::UpdateStatus(object) => format!("status {}", object.name()),
             Write::Delete { target, .. } => format!("delete {} {}", target.kind(), target.name()),
+            Write::ForceDelete(target) => {
+                format!("force delete {} {}", target.kind(), target.name())
+            }
             Write::Event { event, .. } => format!("event {}: {}", event.reason, event.message),
             Write::EventFrom {
                 event, component, ..

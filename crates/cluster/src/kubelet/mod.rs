@@ -338,6 +338,19 @@ impl Cluster {
             }
             let uid = value["metadata"]["uid"].as_str().unwrap_or("").to_string();
             let first_report = !self.kubelet.pods.contains_key(&uid);
+            // No kubelet runs a pod bound to a node that does not exist: it stays Pending
+            // (until the pod garbage collector removes it).
+            if first_report
+                && self
+                    .get(
+                        model::registry::resolve("nodes").expect("registered"),
+                        "",
+                        &node,
+                    )
+                    .is_err()
+            {
+                continue;
+            }
             if first_report {
                 let mut plan = new_pod(&value, &node, now);
                 plan.metadata_seen = projection::metadata_fingerprint(pod.metadata());
