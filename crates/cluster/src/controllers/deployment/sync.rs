@@ -275,7 +275,7 @@ pub(super) fn scale(rollout: &mut Rollout<'_>) {
                 .as_ref()
                 .and_then(|a| a.get(util::MAX_REPLICAS))
                 .and_then(|v| v.parse::<i32>().ok())
-                .filter(|v| *v != 0)
+                .filter(|v| *v > 0)
                 .unwrap_or(deployment_status_replicas);
             let created = rs
                 .metadata
@@ -303,11 +303,11 @@ pub(super) fn scale(rollout: &mut Rollout<'_>) {
         } else {
             let fraction = if desired == 0 {
                 -replicas
-            } else if *annotated == 0 {
+            } else if *annotated <= 0 {
                 0
             } else {
                 let size = f64::from(*replicas) * f64::from(allowed) / f64::from(*annotated);
-                size.round() as i32 - replicas
+                (size.round() as i32).saturating_sub(*replicas)
             };
             let left = to_add - added;
             if to_add > 0 {
