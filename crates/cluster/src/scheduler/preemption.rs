@@ -30,6 +30,26 @@ pub(super) fn fixable(reasons: &[String]) -> bool {
         .all(|r| r.starts_with("Insufficient ") || r == "Too many pods")
 }
 
+/// A node's pods of lower priority than `incoming` that are not already terminating: the
+/// potential victims.
+fn lower_priority_pods(info: &NodeInfo, incoming: i64) -> Vec<&Value> {
+    info.pods
+        .iter()
+        .filter(|p| priority(p) < incoming && p["metadata"]["deletionTimestamp"].is_null())
+        .collect()
+}
+
+/// The node's requested CPU, memory and pod count with `victims` gone.
+fn usage_without(info: &NodeInfo, victims: &[&Value]) -> (i128, i128, i128) {
+    victims.iter().fold(
+        (info.requested_cpu, info.requested_memory, info.pod_count),
+        |(cpu, memory, count), victim| {
+            let (c, m) = pod_requests(victim);
+            (cpu - c, memory - m, count - 1)
+        },
+    )
+}
+
 /// What preemption reports of a node the pod missed for reasons preemption might fix
 /// (upstream's `SelectVictimsOnNode` status in the `preemption:` half of the message): with no
 /// lower-priority pod there, "No preemption victims found for incoming pod"; otherwise the
@@ -37,11 +57,7 @@ pub(super) fn fixable(reasons: &[String]) -> bool {
 /// reasons stand as they were).
 pub(super) fn node_verdict(pod: &Value, info: &NodeInfo, reasons: &[String]) -> Vec<String> {
     let incoming = priority(pod);
-    let potential: Vec<&Value> = info
-        .pods
-        .iter()
-        .filter(|p| priority(p) < incoming && p["metadata"]["deletionTimestamp"].is_null())
-        .collect();
+    let potential = lower_priority_pods(info, incoming);
     if potential.is_empty() {
         return vec!["No preemption victims found for incoming pod".to_string()];
     }
@@ -49,14 +65,7 @@ pub(super) fn node_verdict(pod: &Value, info: &NodeInfo, reasons: &[String]) -> 
         return reasons.to_vec();
     }
     let (cpu, memory) = pod_requests(pod);
-    let (mut used_cpu, mut used_memory, mut count) =
-        (info.requested_cpu, info.requested_memory, info.pod_count);
-    for victim in &potential {
-        let (c, m) = pod_requests(victim);
-        used_cpu -= c;
-        used_memory -= m;
-        count -= 1;
-    }
+    let (used_cpu, used_memory, count) = usage_without(info, &potential);
     let mut still = Vec::new();
     if count + 1 > info.allocatable_pods {
         still.push("Too many pods".to_string());
@@ -97,11 +106,7 @@ pub(super) fn find(pod: &Value, nodes: &[&NodeInfo], budgets: &[Budget]) -> Opti
     // (violations, highest victim priority, sum of priorities, victims) → candidate.
     let mut best: Option<((usize, i64, i64, usize), Candidate)> = None;
     for info in nodes {
-        let mut potential: Vec<&Value> = info
-            .pods
-            .iter()
-            .filter(|p| priority(p) < incoming && p["metadata"]["deletionTimestamp"].is_null())
-            .collect();
+        let mut potential = lower_priority_pods(info, incoming);
         if potential.is_empty() {
             continue;
         }
@@ -111,14 +116,7 @@ pub(super) fn find(pod: &Value, nodes: &[&NodeInfo], budgets: &[Budget]) -> Opti
                 && n < info.allocatable_pods
         };
         // Everything lower-priority gone: does the pod fit at all?
-        let (mut used_cpu, mut used_memory, mut count) =
-            (info.requested_cpu, info.requested_memory, info.pod_count);
-        for victim in &potential {
-            let (c, m) = pod_requests(victim);
-            used_cpu -= c;
-            used_memory -= m;
-            count -= 1;
-        }
+        let (mut used_cpu, mut used_memory, mut count) = usage_without(info, &potential);
         if !fits(used_cpu, used_memory, count) {
             continue;
         }
